@@ -1,0 +1,45 @@
+"""`checkin-bot chat --as EMAIL`: talk to the engine in a terminal, or from piped stdin."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import TextIO
+
+from bot.engine import Engine
+from bot.events import Actor, TextReceived, UserReachable
+
+CONSOLE_TENANT = "local"
+QUIT_WORDS = {"quit", "exit", "/quit", "/exit"}
+
+
+def console_actor(email: str) -> Actor:
+    email = email.strip().lower()
+    return Actor(platform="console", tenant=CONSOLE_TENANT, user=email, email=email)
+
+
+async def chat(engine: Engine, email: str, stdin: TextIO, stdout: TextIO) -> int:
+    """Reads one message per line until EOF or `quit`. Interactive when stdin is a terminal."""
+    actor = console_actor(email)
+    interactive = stdin.isatty()
+    await engine.handle(UserReachable(actor, _event_id()))
+    while True:
+        if interactive:
+            stdout.write("you> ")
+            stdout.flush()
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        text = line.rstrip("\r\n")
+        if not text.strip():
+            continue
+        if text.strip().lower() in QUIT_WORDS:
+            break
+        if not interactive:
+            stdout.write(f"you> {text}\n")
+        await engine.handle(TextReceived(actor, text, _event_id()))
+    return 0
+
+
+def _event_id() -> str:
+    return "console-" + uuid.uuid4().hex

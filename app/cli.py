@@ -1,0 +1,152 @@
+"""The `checkin-bot` command line (SPEC section 3)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from storage.importing import import_goals, import_org
+
+from adapters.console.chat import chat
+from adapters.console.outbound import ConsoleOutbox
+from app.bootstrap import build_engine, open_database
+from app.config import Settings, load_settings
+from app.demo import DEMO_TENANT, DEMO_USER, seed_demo
+from app.export import export_org
+from storage.db import Database, DatabaseUrlError
+
+log = logging.getLogger("checkin-bot")
+
+
+class UsageError(Exception):
+    """Bad input from the command line; the message is printed as is."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="checkin-bot",
+        description="Weekly goal check-ins in Slack, Teams and the terminal. "
+        "With no command: the console chat on a demo org.",
+    )
+    parser.add_argument("--database", help="database URL (default: $DATABASE_URL or SQLite here)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    chat_parser = commands.add_parser("chat", help="chat with the bot in this terminal")
+    chat_parser.add_argument("--as", dest="email", default=DEMO_USER, help="your email")
+    chat_parser.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
+
+    for noun, verb_help in (("org", "people, managers and teams"), ("goals", "objectives and KRs")):
+        noun_parser = commands.add_parser(noun, help=f"import {verb_help}")
+        verbs = noun_parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+        importer = verbs.add_parser("import", help=f"import {verb_help} from a file")
+        importer.add_argument("file", help="CSV" + (" or YAML" if noun == "goals" else ""))
+        importer.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
+
+    export = commands.add_parser("export", help="write the org's data as JSON")
+    export.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
+    export.add_argument("--out", help="file to write (default: standard output)")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_verbs = db.add_subparsers(dest="verb", metavar="VERB", required=True)
+    db_verbs.add_parser("upgrade", help="apply schema migrations")
+
+    commands.add_parser("demo", help="seed the demo org (done automatically on first run)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if os.environ.get("CHECKIN_DEBUG") else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    settings = load_settings()
+    try:
+        return asyncio.run(run(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    except (UsageError, DatabaseUrlError) as error:
+        print(f"checkin-bot: {error}", file=sys.stderr)
+        return 2
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    url = args.database or settings.database_url
+    command = args.command or "start"
+    if command == "start" and settings.any_platform:
+        raise UsageError(
+            "Slack/Teams credentials are set, but this build has only the console chat. "
+            "Unset SLACK_* and MICROSOFT_* to chat in the terminal."
+        )
+    database = await open_database(url)
+    try:
+        if command == "start":
+            return await _start(database)
+        if command == "chat":
+            return await _chat(database, args.email, args.org)
+        if command in ("org", "goals"):
+            return await _import(database, command, args.file, args.org)
+        if command == "export":
+            return await _export(database, args.org, args.out)
+        if command == "demo":
+            seeded = await seed_demo(database, datetime.now(UTC).date())
+            print("demo org seeded" if seeded else "the demo org already has people; nothing done")
+            return 0
+        print("database is up to date")  # db upgrade: open_database already migrated
+        return 0
+    finally:
+        await database.dispose()
+
+
+async def _start(database: Database) -> int:
+    if await seed_demo(database, datetime.now(UTC).date()):
+        print("Seeded a demo org (Demo Co) into the local database.")
+    print(
+        f"No Slack or Teams credentials are set, so here is the console chat.\n"
+        f"You are {DEMO_USER} (Alan, an engineer). Type checkin now to check in, "
+        "help for more, quit to leave.\n"
+    )
+    return await _chat(database, DEMO_USER, DEMO_TENANT)
+
+
+async def _chat(database: Database, email: str, org: str) -> int:
+    engine = build_engine(database, ConsoleOutbox(sys.stdout))
+    return await chat(engine, email, sys.stdin, sys.stdout)
+
+
+async def _import(database: Database, noun: str, file: str, org: str) -> int:
+    path = Path(file)
+    try:
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
+    except OSError as error:
+        raise UsageError(f"can't read {file}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{file} is not UTF-8 text") from None
+    if noun == "org":
+        report = await import_org(database, org, text)
+    else:
+        report = await import_goals(database, org, text, path.name)
+    for line in report.lines():
+        print(line)
+    return 1 if report.problems else 0
+
+
+async def _export(database: Database, org: str, out: str | None) -> int:
+    try:
+        data = await export_org(database, org, datetime.now(UTC))
+    except LookupError as error:
+        raise UsageError(str(error)) from None
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if out:
+        await asyncio.to_thread(Path(out).write_text, text, encoding="utf-8")
+        print(f"wrote {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0

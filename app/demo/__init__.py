@@ -1,0 +1,35 @@
+"""A small demo org, seeded on the first run so a newcomer can check in within a minute."""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import resources
+
+from storage.importing import import_goals, import_org
+
+from storage.db import Database
+from storage.repository import Store
+
+DEMO_TENANT = "console:local"
+DEMO_USER = "alan@demo.example"
+
+
+def current_quarter(today: date) -> str:
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+async def seed_demo(database: Database, today: date) -> bool:
+    """Import the demo org and goals unless the console org has people already."""
+    async with database.session() as session:
+        if await Store(session).people(DEMO_TENANT):
+            return False
+    files = resources.files(__name__)
+    org = await import_org(database, DEMO_TENANT, files.joinpath("org.csv").read_text())
+    goals_text = (
+        files.joinpath("goals.yaml").read_text().replace("{period}", current_quarter(today))
+    )
+    goals = await import_goals(database, DEMO_TENANT, goals_text, "goals.yaml")
+    problems = org.problems + goals.problems
+    if problems:
+        raise RuntimeError("the demo data no longer imports: " + "; ".join(map(str, problems)))
+    return True

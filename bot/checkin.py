@@ -1,0 +1,382 @@
+"""The check-in conversation (SPEC 2.2), read top to bottom as the person sees it:
+start (or resume), one question at a time, the summary; edit; the whole thing as one form.
+
+State lives in the database: the run, its answers and the one prompt waiting. Any process can
+pick up the conversation at the next unanswered question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot import questions as q
+from bot.cadence import Cadence, CadenceError, Period, make_cadence, next_period, period_at
+from bot.messages import Form, FormField, Message, Text
+from bot.parsing import (
+    Invalid,
+    NoChange,
+    Parsed,
+    Skipped,
+    Value,
+    parse_confidence,
+    parse_kr_value,
+    parse_mood,
+    parse_multi_update,
+)
+from bot.views import summary_card
+from storage.models import Answer, CheckinRun, KeyResult, PendingPrompt, Person
+from storage.repository import Store
+
+NONE_WORDS = {"none", "no", "nope", "nothing", "n/a", "na", "-", "no blockers", "nothing new"}
+KEEP_WORDS = {"same", "keep", "no change", "unchanged", "as before"}
+SKIP_WORDS = {"skip", "pass", "next"}
+DEFAULT_CADENCE = {"days": "fri", "time": "15:00", "every_weeks": 1, "timezone": "UTC"}
+
+
+@dataclass(frozen=True)
+class Said:
+    """A free-text answer; None means the person said there's nothing."""
+
+    text: str | None
+
+
+Outcome = Parsed | Said
+
+
+def person_cadence(person: Person, settings: Mapping[str, Any]) -> Cadence:
+    """The person's own setting wins over their team's default, which wins over the org's."""
+    org = {**DEFAULT_CADENCE, **settings.get("cadence", {})}
+    team = settings.get("team_cadence", {}).get(person.team or "", {})
+    merged = {**org, **team}
+    try:
+        return make_cadence(
+            person.checkin_days or str(merged["days"]),
+            person.checkin_time or str(merged["time"]),
+            person.cadence_weeks or int(merged["every_weeks"]),
+            person.timezone or str(merged["timezone"]),
+        )
+    except CadenceError:
+        d = DEFAULT_CADENCE
+        return make_cadence(str(d["days"]), str(d["time"]), 1, str(d["timezone"]))
+
+
+class CheckinFlow:
+    def __init__(
+        self, store: Store, person: Person, settings: Mapping[str, Any], now: datetime
+    ) -> None:
+        self.store = store
+        self.person = person
+        self.settings = settings
+        self.now = now
+        self.cadence = person_cadence(person, settings)
+
+    # -- starting ----------------------------------------------------------------------------
+
+    async def start(self) -> list[Message]:
+        """`checkin now`: resume this period's check-in, or start it (early if need be)."""
+        await self._close_expired()
+        period = period_at(self.cadence, self.now)
+        run = await self.store.run_for_period(self.person, period.start)
+        if run is not None and run.status == "submitted":
+            upcoming = next_period(self.cadence, period)
+            early = await self.store.run_for_period(self.person, upcoming.start)
+            if early is not None and early.status == "submitted":
+                return [
+                    Text(
+                        f"You're checked in through {_day(upcoming)}. "
+                        "Type checkin edit to change your answers."
+                    )
+                ]
+            run = early or await self._open(upcoming)
+        elif run is None:
+            run = await self._open(period)
+        if run.status != "open":
+            run.status = "open"
+            self.store.session.add(run)
+        return await self.ask_next(run, intro=self._intro(run))
+
+    async def _open(self, period: Period) -> CheckinRun:
+        key_results = await self.store.key_results_owned_by(self.person)
+        assert self.person.id is not None
+        return await self.store.create_run(
+            CheckinRun(
+                tenant_id=self.person.tenant_id,
+                person_id=self.person.id,
+                period_label=period.label,
+                period_start=period.start,
+                period_end=period.end,
+                status="open",
+                questions=q.build_questions(key_results, self.settings),
+                opened_at=self.now,
+            )
+        )
+
+    def _intro(self, run: CheckinRun) -> str:
+        count = len(run.questions)
+        return (
+            f"Check-in for the period opening {run.period_label}: {count} quick questions. "
+            "Reply to each; skip skips one."
+        )
+
+    async def _close_expired(self) -> None:
+        for run in await self.store.open_runs(self.person):
+            if run.period_end <= self.now:
+                run.status = "missed"
+                self.store.session.add(run)
+
+    async def active_run(self) -> CheckinRun | None:
+        await self._close_expired()
+        runs = [r for r in await self.store.open_runs(self.person) if r.period_end > self.now]
+        return runs[0] if runs else None
+
+    # -- one question at a time ----------------------------------------------------------------
+
+    async def ask_next(self, run: CheckinRun, intro: str | None = None) -> list[Message]:
+        answers = await self.store.answers(run)
+        index = q.next_question(run.questions, answers, run.round)
+        if index is None:
+            return await self._submit(run)
+        question = run.questions[index]
+        prompt = await self.store.waiting_prompt(run)
+        # Resuming re-sends the same prompt, so buttons already on screen stay valid.
+        if prompt is None or prompt.question_key != question["key"] or prompt.round != run.round:
+            prompt = await self.store.ask(run, question["key"], self.now)
+        kr = await self._kr(question)
+        message = q.render_question(
+            question,
+            prompt.id,
+            index + 1,
+            len(run.questions),
+            kr,
+            answers.get(question["key"]) if run.round > 1 else None,
+        )
+        return [Text(intro), message] if intro else [message]
+
+    async def answer(self, run: CheckinRun, prompt: PendingPrompt, text: str) -> list[Message]:
+        question = _find(run, prompt.question_key)
+        if question is None or prompt.status != "waiting" or prompt.round != run.round:
+            return [Text("That question was already answered.")]
+        answers = await self.store.answers(run)
+        previous = answers.get(question["key"]) if run.round > 1 else None
+        kr = await self._kr(question)
+        outcome = interpret(question, text, kr, previous)
+        if isinstance(outcome, Invalid) and question["kind"] == q.KR_VALUE:
+            return await self._answer_several(run, prompt, text, outcome)
+        if isinstance(outcome, Invalid):
+            return [Text(outcome.reason)]
+        # Compare-and-set: a double click or a redelivered reply records once.
+        if not await self.store.claim_prompt(prompt, self.now):
+            return []
+        await self._record(run, question, outcome, kr)
+        return await self.ask_next(run)
+
+    async def _answer_several(
+        self, run: CheckinRun, prompt: PendingPrompt, text: str, first_error: Invalid
+    ) -> list[Message]:
+        """One line for several key results: 'signups 400, nps 35'."""
+        by_key = {
+            question["key"]: (question, await self._kr(question))
+            for question in run.questions
+            if question["kind"] == q.KR_VALUE
+        }
+        candidates = [
+            (key, kr.title, q.metric_spec(kr)) for key, (_, kr) in by_key.items() if kr is not None
+        ]
+        parsed = parse_multi_update(text, candidates)
+        if not parsed:
+            return [Text(first_error.reason)]
+        problems = [
+            f"{by_key[key][1].title}: {result.reason}"  # type: ignore[union-attr]
+            for key, result in parsed.items()
+            if isinstance(result, Invalid)
+        ]
+        if problems:
+            return [
+                Text("I couldn't use all of that, so nothing is saved yet.\n" + "\n".join(problems))
+            ]
+        if prompt.question_key in parsed and not await self.store.claim_prompt(prompt, self.now):
+            return []
+        for key, result in parsed.items():
+            question, kr = by_key[key]
+            await self._record(run, question, result, kr)
+        return await self.ask_next(run)
+
+    async def _record(
+        self, run: CheckinRun, question: Mapping[str, Any], outcome: Outcome, kr: KeyResult | None
+    ) -> None:
+        key, kind, store, now = question["key"], question["kind"], self.store, self.now
+        if isinstance(outcome, Skipped):
+            await store.save_answer(run, key, skipped=True, when=now)
+        elif kind in (q.KR_VALUE, q.KR_CONFIDENCE) and kr is not None:
+            if isinstance(outcome, Value):
+                is_value = kind == q.KR_VALUE
+                await store.change_key_result(
+                    kr,
+                    value=outcome.number if is_value else None,
+                    confidence=None if is_value else int(outcome.number),
+                    author_id=self.person.id,
+                    run_id=run.id,
+                    source="checkin",
+                    when=now,
+                )
+            number = kr.current if kind == q.KR_VALUE else kr.confidence
+            await store.save_answer(run, key, number=number, when=now)
+        elif isinstance(outcome, Value):
+            await store.save_answer(run, key, number=outcome.number, when=now)
+        elif isinstance(outcome, Said):
+            await store.save_answer(run, key, text=outcome.text, when=now)
+
+    async def _submit(self, run: CheckinRun) -> list[Message]:
+        run.status = "submitted"
+        run.submitted_at = self.now
+        self.store.session.add(run)
+        return [await self.summary(run)]
+
+    async def summary(self, run: CheckinRun) -> Message:
+        answers = await self.store.answers(run)
+        kr_ids = [question["kr_id"] for question in run.questions if "kr_id" in question]
+        key_results = await self.store.key_results(run.tenant_id, kr_ids)
+        changes = await self.store.changes_in_run(run)
+        return summary_card(run, answers, key_results, changes)
+
+    async def _kr(self, question: Mapping[str, Any]) -> KeyResult | None:
+        if "kr_id" not in question:
+            return None
+        return (await self.store.key_results(self.person.tenant_id, [question["kr_id"]])).get(
+            question["kr_id"]
+        )
+
+    # -- edit ----------------------------------------------------------------------------------
+
+    async def edit(self) -> list[Message]:
+        await self._close_expired()
+        current = [
+            run
+            for run in await self.store.latest_runs(self.person, limit=2)
+            if run.period_end > self.now and run.status in ("submitted", "open")
+        ]
+        if not current:
+            return [Text("There's no check-in to edit in this period yet. Type checkin now.")]
+        run = current[0]
+        run.round += 1
+        run.status = "open"
+        self.store.session.add(run)
+        await self.store.session.flush()
+        return await self.ask_next(
+            run, intro="Let's go over your check-in again. Reply same to keep an answer."
+        )
+
+    # -- the whole check-in as one form --------------------------------------------------------
+
+    async def form(self, run: CheckinRun) -> Form:
+        answers = await self.store.answers(run)
+        fields = []
+        for question in run.questions:
+            kr = await self._kr(question)
+            fields.append(_form_field(question, kr, answers.get(question["key"])))
+        return Form(form_id=f"f_{run.id}", title="Weekly check-in", fields=tuple(fields))
+
+    async def submit_form(self, run: CheckinRun, values: Mapping[str, str]) -> dict[str, str]:
+        """Validate every field first; store all or nothing. Returns field -> error."""
+        plan: list[tuple[Mapping[str, Any], Outcome, KeyResult | None]] = []
+        errors: dict[str, str] = {}
+        for question in run.questions:
+            kr = await self._kr(question)
+            text = (values.get(question["key"]) or "").strip()
+            outcome = interpret(question, text, kr, None) if text else _blank(question, kr)
+            if isinstance(outcome, Invalid):
+                errors[question["key"]] = outcome.reason
+            else:
+                plan.append((question, outcome, kr))
+        if errors:
+            return errors
+        run.round += 1  # a form answers every question afresh
+        run.status = "open"
+        waiting = await self.store.waiting_prompt(run)
+        if waiting is not None:
+            await self.store.claim_prompt(waiting, self.now)
+        for planned_question, outcome, planned_kr in plan:
+            await self._record(run, planned_question, outcome, planned_kr)
+        await self._submit(run)
+        return {}
+
+
+def interpret(
+    question: Mapping[str, Any], text: str, kr: KeyResult | None, previous: Answer | None
+) -> Outcome:
+    """What a typed reply means for this question. Pure: nothing is stored here."""
+    kind = question["kind"]
+    words = " ".join(text.lower().split()).strip(" .!")
+    if previous is not None and words in KEEP_WORDS:
+        return _keep(kind, previous)
+    if kind == q.KR_VALUE and kr is not None:
+        return parse_kr_value(text, q.metric_spec(kr))
+    if kind == q.KR_CONFIDENCE and kr is not None:
+        outcome = parse_confidence(text)
+        if isinstance(outcome, NoChange) and kr.confidence is None:
+            return Invalid("There's no earlier confidence to keep: pick a number from 1 to 10.")
+        return outcome
+    if kind == q.MOOD:
+        return parse_mood(text)
+    if words in SKIP_WORDS:
+        return Skipped()
+    if words in NONE_WORDS:
+        return Said(None)
+    if not text.strip():
+        return Invalid("Type an answer, or none if there's nothing to say.")
+    return Said(text.strip())
+
+
+def _keep(kind: str, previous: Answer) -> Outcome:
+    """'same' in an edit round: the answer given last time stands."""
+    if previous.skipped:
+        return Skipped()
+    if kind in (q.KR_VALUE, q.KR_CONFIDENCE):
+        return NoChange()
+    if kind == q.MOOD:
+        return Value(previous.number) if previous.number is not None else Skipped()
+    return Said(previous.text)
+
+
+def _blank(question: Mapping[str, Any], kr: KeyResult | None) -> Outcome:
+    """An empty form field: no change for key results, nothing to say for the rest."""
+    if question["kind"] == q.KR_VALUE:
+        return NoChange()
+    if question["kind"] == q.KR_CONFIDENCE:
+        return NoChange() if kr is not None and kr.confidence is not None else Skipped()
+    if question["kind"] == q.MOOD:
+        return Skipped()
+    return Said(None)
+
+
+def _form_field(
+    question: Mapping[str, Any], kr: KeyResult | None, answer: Answer | None
+) -> FormField:
+    kind = question["kind"]
+    if kind == q.KR_VALUE and kr is not None:
+        return FormField(
+            question["key"],
+            f"{kr.title} (now {kr.current if kr.current is not None else '—'})",
+            "number",
+            initial="",
+        )
+    if kind == q.KR_CONFIDENCE and kr is not None:
+        initial = str(kr.confidence) if kr.confidence is not None else ""
+        return FormField(
+            question["key"], f"{kr.title}: confidence 1–10", "choice", q.CONFIDENCE_CHOICES, initial
+        )
+    if kind == q.MOOD:
+        return FormField(question["key"], question["text"], "choice", q.MOOD_CHOICES)
+    initial = answer.text or "" if answer is not None else ""
+    return FormField(question["key"], question["text"], "text", initial=initial)
+
+
+def _find(run: CheckinRun, key: str) -> Mapping[str, Any] | None:
+    return next((question for question in run.questions if question["key"] == key), None)
+
+
+def _day(period: Period) -> str:
+    return period.label

@@ -1,0 +1,227 @@
+"""The engine: one neutral event in, one unit of work, replies out after the commit."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.checkin import CheckinFlow
+from bot.commands import Command, command_in_text, parse_command
+from bot.events import (
+    Actor,
+    ChoiceSelected,
+    CommandInvoked,
+    FormSubmitted,
+    InboundEvent,
+    TextReceived,
+    UserReachable,
+)
+from bot.messages import Form, Message, Question, Text
+from bot.ports import Clock, Outbox, Recipient, SystemClock
+from bot.views import goals_card, help_card
+from storage.db import Database
+from storage.models import CheckinRun, Person, Tenant
+from storage.repository import Store
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong on my side and nothing was saved. Please try again."
+
+
+@dataclass
+class Handled:
+    """What handling an event produced: replies (already sent) and form field errors."""
+
+    replies: list[Message] = field(default_factory=list)
+    form_errors: dict[str, str] = field(default_factory=dict)
+    duplicate: bool = False
+
+
+@dataclass
+class _Context:
+    store: Store
+    tenant: Tenant
+    person: Person
+    flow: CheckinFlow
+
+
+class Engine:
+    def __init__(self, database: Database, outbox: Outbox, clock: Clock | None = None) -> None:
+        self.database = database
+        self.outbox = outbox
+        self.clock = clock or SystemClock()
+
+    async def handle(self, event: InboundEvent) -> Handled:
+        actor = event.actor
+        try:
+            async with self.database.session() as session:
+                store = Store(session)
+                tenant = await store.ensure_tenant(actor.tenant_id, actor.platform, actor.tenant)
+                if not await store.first_time_seen(tenant.id, actor.platform, event.event_id):
+                    return Handled(duplicate=True)
+                person = await self._person(store, actor)
+                if person is None:
+                    handled = Handled([Text(_stranger(actor))])
+                else:
+                    flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
+                    handled = await self._dispatch(_Context(store, tenant, person, flow), event)
+        except Exception:
+            # The unit of work rolled back (the event is not marked seen, so a retry can succeed).
+            log.exception("failed to handle %s from %s", type(event).__name__, actor.platform)
+            handled = Handled([Text(SORRY)])
+        await self._deliver(actor, handled.replies)
+        return handled
+
+    async def checkin_form(self, actor: Actor) -> Form | None:
+        """The current check-in as one form, starting the run if need be."""
+        async with self.database.session() as session:
+            store = Store(session)
+            person = await self._person(store, actor)
+            tenant = await store.tenant(actor.tenant_id)
+            if person is None or tenant is None:
+                return None
+            flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
+            run = await flow.active_run()
+            if run is None:
+                await flow.start()
+                run = await flow.active_run()
+            return await flow.form(run) if run is not None else None
+
+    # -- routing -----------------------------------------------------------------------------
+
+    async def _dispatch(self, ctx: _Context, event: InboundEvent) -> Handled:
+        if isinstance(event, CommandInvoked):
+            command = parse_command(event.command, event.text)
+            if command is None:
+                return Handled([help_card(f"I don't know the command {event.command[:40]}.")])
+            return Handled(await self._command(ctx, command))
+        if isinstance(event, TextReceived):
+            command = command_in_text(event.text)
+            if command is not None:
+                return Handled(await self._command(ctx, command))
+            return Handled(await self._text(ctx, event.text))
+        if isinstance(event, ChoiceSelected):
+            return Handled(await self._choice(ctx, event.prompt_id, event.value))
+        if isinstance(event, FormSubmitted):
+            return await self._form(ctx, event.form_id, event.values)
+        if isinstance(event, UserReachable):
+            return Handled(await self._greet(ctx, event))
+        raise TypeError(f"unknown event {type(event).__name__}")
+
+    async def _command(self, ctx: _Context, command: Command) -> list[Message]:
+        if command.sub == "unknown":
+            note = f"{command.name} doesn't know “{command.args[:40]}”."
+            return [help_card(note)]
+        if not command.available:
+            return [help_card(f"{command.words} is not available yet.")]
+        if command.words == "checkin now":
+            return await ctx.flow.start()
+        if command.words == "checkin edit":
+            return await ctx.flow.edit()
+        if command.words == "goals mine":
+            objectives = await ctx.store.objectives(ctx.tenant.id)
+            key_results = await ctx.store.all_key_results(ctx.tenant.id)
+            return [goals_card(objectives, key_results, ctx.person.id)]
+        return [help_card()]
+
+    async def _text(self, ctx: _Context, text: str) -> list[Message]:
+        run = await ctx.flow.active_run()
+        if run is None:
+            return [Text(await self._nothing_waiting(ctx))]
+        prompt = await ctx.store.waiting_prompt(run)
+        if prompt is None:
+            return await ctx.flow.ask_next(run)
+        return await ctx.flow.answer(run, prompt, text)
+
+    async def _choice(self, ctx: _Context, prompt_id: str, value: str) -> list[Message]:
+        prompt = await ctx.store.prompt(ctx.tenant.id, prompt_id)
+        run = await ctx.store.run(ctx.tenant.id, prompt.run_id) if prompt is not None else None
+        if prompt is None or run is None or run.person_id != ctx.person.id:
+            return [Text("That button isn't for you, or it has expired.")]
+        if not _still_open(run, ctx.flow):
+            return [Text(_closed(run))]
+        return await ctx.flow.answer(run, prompt, value)
+
+    async def _form(self, ctx: _Context, form_id: str, values: dict[str, str]) -> Handled:
+        run = await self._own_run(ctx, form_id.removeprefix("f_"))
+        if run is None:
+            return Handled([Text("That form isn't for you, or it has expired.")])
+        if not _still_open(run, ctx.flow):
+            return Handled([Text(_closed(run))])
+        errors = await ctx.flow.submit_form(run, values)
+        if errors:
+            return Handled(form_errors=errors)
+        return Handled([await ctx.flow.summary(run)])
+
+    async def _own_run(self, ctx: _Context, run_id: str) -> CheckinRun | None:
+        if not run_id.isdigit():
+            return None
+        run = await ctx.store.run(ctx.tenant.id, int(run_id))
+        return run if run is not None and run.person_id == ctx.person.id else None
+
+    async def _greet(self, ctx: _Context, event: UserReachable) -> list[Message]:
+        identity = await ctx.store.identity(ctx.tenant.id, event.actor.platform, event.actor.user)
+        if identity is not None and event.conversation:
+            identity.conversation = event.conversation
+            identity.reachable = True
+            ctx.store.session.add(identity)
+        if event.timezone and not ctx.person.timezone:
+            ctx.person.timezone = event.timezone
+            ctx.store.session.add(ctx.person)
+        run = await ctx.flow.active_run()
+        if run is not None and await ctx.store.waiting_prompt(run) is not None:
+            return await ctx.flow.ask_next(run, intro="Welcome back! Picking up where we left off.")
+        name = ctx.person.name.split()[0] if ctx.person.name else "there"
+        return [
+            Text(f"Hi {name}! Type checkin now for your check-in, goals for your goals, or help.")
+        ]
+
+    async def _nothing_waiting(self, ctx: _Context) -> str:
+        latest = await ctx.store.latest_runs(ctx.person, limit=1)
+        if latest and latest[0].status == "missed":
+            return _closed(latest[0])
+        return "No check-in is waiting for you. Type checkin now to start one, or help."
+
+    # -- identities and delivery ---------------------------------------------------------------
+
+    async def _person(self, store: Store, actor: Actor) -> Person | None:
+        identity = await store.identity(actor.tenant_id, actor.platform, actor.user)
+        if identity is not None:
+            return await store.person(actor.tenant_id, identity.person_id)
+        if not actor.email:
+            return None
+        person = await store.person_by_email(actor.tenant_id, actor.email)
+        if person is not None:
+            await store.link_identity(person, actor.platform, actor.user)
+        return person
+
+    async def _deliver(self, actor: Actor, messages: list[Message]) -> None:
+        to = Recipient(actor.platform, actor.tenant, actor.user)
+        for message in messages:
+            ref = await self.outbox.send(to, message)
+            if ref and isinstance(message, Question):
+                await self._remember_message(actor.tenant_id, message.prompt_id, ref)
+
+    async def _remember_message(self, tenant_id: str, prompt_id: str, ref: dict[str, Any]) -> None:
+        async with self.database.session() as session:
+            await Store(session).set_message_ref(tenant_id, prompt_id, ref)
+
+
+def _still_open(run: CheckinRun, flow: CheckinFlow) -> bool:
+    return run.status in ("open", "submitted") and run.period_end > flow.now
+
+
+def _closed(run: CheckinRun) -> str:
+    return (
+        f"Your check-in for the period opening {run.period_label} closed when the next one "
+        "opened. Type checkin now for the current one."
+    )
+
+
+def _stranger(actor: Actor) -> str:
+    who = actor.email or actor.user
+    return (
+        f"I don't know {who} yet. Ask your admin to add you to the org import "
+        "(checkin-bot org import)."
+    )

@@ -1,0 +1,71 @@
+"""Neutral inbound events: what a person did, in any chat platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted. Ids are namespaced by platform and tenant, never guessed from their shape."""
+
+    platform: str  # "slack" | "teams" | "console"
+    tenant: str  # workspace / tenant id on that platform
+    user: str  # user id on that platform
+    email: str | None = None
+    name: str | None = None
+
+    @property
+    def tenant_id(self) -> str:
+        return f"{self.platform}:{self.tenant}"
+
+
+@dataclass(frozen=True)
+class TextReceived:
+    actor: Actor
+    text: str
+    event_id: str
+
+
+@dataclass(frozen=True)
+class CommandInvoked:
+    """A slash command (Slack) or a command typed in chat; `text` is what follows the command."""
+
+    actor: Actor
+    command: str  # "checkin" | "goals" | "help" | ...
+    text: str
+    event_id: str
+
+
+@dataclass(frozen=True)
+class ChoiceSelected:
+    """A button or menu choice on a question; `prompt_id` is the engine's, round-tripped."""
+
+    actor: Actor
+    prompt_id: str
+    value: str
+    event_id: str
+
+
+@dataclass(frozen=True)
+class FormSubmitted:
+    """A whole check-in form: field key -> text as typed or chosen."""
+
+    actor: Actor
+    form_id: str
+    values: dict[str, str]
+    event_id: str
+
+
+@dataclass(frozen=True)
+class UserReachable:
+    """The person opened a conversation with the bot (installed it, opened the chat, ...)."""
+
+    actor: Actor
+    event_id: str
+    conversation: dict[str, Any] = field(default_factory=dict)
+    timezone: str | None = None
+
+
+InboundEvent = TextReceived | CommandInvoked | ChoiceSelected | FormSubmitted | UserReachable

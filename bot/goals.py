@@ -1,0 +1,137 @@
+"""Goal arithmetic (SPEC 2.1): progress, weighted roll-up, the alignment tree, status."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class KeyResultLike(Protocol):
+    objective_id: int
+    kind: str
+    start: float
+    target: float
+    current: float | None
+    weight: float
+    confidence: int | None
+    active: bool
+
+
+class ObjectiveLike(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+    parent_id: int | None
+    weight: float
+    title: str
+
+
+def progress(kind: str, start: float, target: float, current: float | None) -> float:
+    """The fraction of start -> target reached, clamped to 0..1. Direction follows the numbers."""
+    if current is None:
+        return 0.0
+    if kind == "binary":
+        return 1.0 if current >= 1 else 0.0
+    if target == start:
+        return 1.0 if current == target else 0.0
+    fraction = (current - start) / (target - start)
+    return min(1.0, max(0.0, fraction))
+
+
+def status_from_confidence(confidence: int | None) -> str:
+    if confidence is None:
+        return "no status"
+    if confidence >= 7:
+        return "on track"
+    if confidence >= 4:
+        return "at risk"
+    return "off track"
+
+
+def rollup(
+    objectives: Sequence[ObjectiveLike], key_results: Iterable[KeyResultLike]
+) -> dict[int, float]:
+    """Each objective's progress: the weighted mean of its active key results and of the
+    objectives aligned beneath it. An objective with neither counts as 0."""
+    items: dict[int, list[tuple[float, float]]] = {o.id: [] for o in objectives if o.id}
+    for kr in key_results:
+        if kr.active and kr.objective_id in items:
+            value = progress(kr.kind, kr.start, kr.target, kr.current)
+            items[kr.objective_id].append((value, kr.weight))
+    children = children_of(objectives)
+    result: dict[int, float] = {}
+
+    def visit(objective_id: int, seen: frozenset[int]) -> float:
+        if objective_id in result:
+            return result[objective_id]
+        parts = list(items[objective_id])
+        for child in children.get(objective_id, ()):
+            if child.id and child.id not in seen:
+                parts.append((visit(child.id, seen | {child.id}), child.weight))
+        total_weight = sum(weight for _, weight in parts if weight > 0)
+        value = sum(v * w for v, w in parts if w > 0) / total_weight if total_weight > 0 else 0.0
+        result[objective_id] = value
+        return value
+
+    for objective_id in items:
+        visit(objective_id, frozenset({objective_id}))
+    return result
+
+
+def children_of(objectives: Sequence[ObjectiveLike]) -> Mapping[int, list[ObjectiveLike]]:
+    known = {o.id for o in objectives}
+    children: dict[int, list[ObjectiveLike]] = {}
+    for objective in objectives:
+        if objective.parent_id in known and objective.parent_id is not None:
+            children.setdefault(objective.parent_id, []).append(objective)
+    return children
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    depth: int
+    objective: ObjectiveLike
+
+
+def alignment_tree(objectives: Sequence[ObjectiveLike]) -> list[TreeRow]:
+    """Depth-first rows, roots first; an objective whose parent is not listed is a root."""
+    known = {o.id for o in objectives}
+    children = children_of(objectives)
+    rows: list[TreeRow] = []
+
+    def walk(objective: ObjectiveLike, depth: int, seen: frozenset[int | None]) -> None:
+        rows.append(TreeRow(depth, objective))
+        for child in children.get(objective.id or 0, ()):
+            if child.id not in seen:
+                walk(child, depth + 1, seen | {child.id})
+
+    for root in (o for o in objectives if o.parent_id not in known or o.parent_id is None):
+        walk(root, 0, frozenset({root.id}))
+    return rows
+
+
+def format_value(kind: str, value: float | None, unit: str | None = None) -> str:
+    if value is None:
+        return "—"
+    if kind == "binary":
+        return "yes" if value >= 1 else "no"
+    number = _plain_number(value)
+    if kind == "percent":
+        return f"{number}%"
+    if kind == "currency":
+        symbol = unit or "$"
+        return f"{symbol}{number}" if len(symbol) == 1 else f"{number} {symbol}"
+    return f"{number} {unit}" if unit else number
+
+
+def _plain_number(value: float) -> str:
+    if math.isfinite(value) and value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def progress_bar(fraction: float, width: int = 10) -> str:
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "█" * filled + "░" * (width - filled)

@@ -1,0 +1,105 @@
+"""Neutral outbound messages. Adapters render them; every one has a plain-text fallback.
+
+All strings here are plain text, user text included: renderers escape them for their platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+    def fallback_text(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question waiting for an answer, by text or by one of the choices."""
+
+    prompt_id: str
+    text: str
+    choices: tuple[Choice, ...] = ()
+    hint: str | None = None  # e.g. "Type a number like 400, 40% or done"
+    position: int = 0  # 1-based place in its check-in, 0 when not part of one
+    total: int = 0
+
+    def fallback_text(self) -> str:
+        lines = []
+        counter = f"({self.position}/{self.total}) " if self.total else ""
+        lines.append(f"{counter}{self.text}")
+        if self.choices:
+            lines.append("Choices: " + " · ".join(choice.label for choice in self.choices))
+        if self.hint:
+            lines.append(self.hint)
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    fields: tuple[Field, ...] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    """A titled block of sections: summaries, goal lists, help."""
+
+    title: str
+    sections: tuple[Section, ...] = ()
+    footer: str = ""
+
+    def fallback_text(self) -> str:
+        lines = [self.title]
+        for section in self.sections:
+            lines.append("")
+            if section.title:
+                lines.append(section.title)
+            if section.text:
+                lines.append(section.text)
+            lines.extend(f"  {item.label}: {item.value}" for item in section.fields)
+        if self.footer:
+            lines.extend(["", self.footer])
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class FormField:
+    key: str
+    label: str
+    kind: str = "text"  # text | number | choice
+    choices: tuple[Choice, ...] = ()
+    initial: str = ""
+    optional: bool = True
+
+
+@dataclass(frozen=True)
+class Form:
+    """The whole check-in at once: a Slack modal or a Teams Adaptive Card."""
+
+    form_id: str
+    title: str
+    fields: tuple[FormField, ...] = field(default_factory=tuple)
+    submit_label: str = "Submit"
+
+    def fallback_text(self) -> str:
+        return f"{self.title}: open this check-in in a client that shows forms, or reply here."
+
+
+Message = Text | Question | Card | Form

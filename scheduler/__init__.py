@@ -1,0 +1,1 @@
+"""Turns time into "these are due now". The cadence arithmetic it relies on is bot.cadence."""

@@ -1,0 +1,179 @@
+"""The tables. Every row belongs to a tenant: a Slack workspace, a Teams tenant, or the console."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _when(**kwargs: Any) -> Any:
+    """An aware UTC timestamp column."""
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class Tenant(SQLModel, table=True):
+    id: str = Field(
+        primary_key=True, max_length=200
+    )  # "slack:T024BE7LD", "teams:<tenant>", "console:local"
+    platform: str = Field(max_length=20)
+    external_id: str = Field(max_length=200)
+    name: str = Field(default="", max_length=200)
+    # Org settings: default cadence, the check-in question set, extra admins.
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class Person(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("tenant_id", "email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
+    email: str = Field(max_length=320)
+    name: str = Field(default="", max_length=200)
+    manager_id: int | None = Field(default=None, foreign_key="person.id")
+    team: str | None = Field(default=None, max_length=200)
+    timezone: str | None = Field(default=None, max_length=64)  # IANA name; None = org default
+    checkin_days: str | None = Field(default=None, max_length=40)  # "mon,thu"; None = default
+    checkin_time: str | None = Field(default=None, max_length=5)  # "09:30"; None = default
+    cadence_weeks: int | None = Field(default=None)  # 1, 2 or 4; None = default
+    is_admin: bool = False
+    active: bool = True
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class PlatformIdentity(SQLModel, table=True):
+    """How a person is known on one platform. Ids are namespaced, never guessed from their shape."""
+
+    __table_args__ = (UniqueConstraint("tenant_id", "platform", "external_user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    platform: str = Field(max_length=20)
+    external_user_id: str = Field(max_length=200)
+    # Where to reach them proactively (DM channel id, Teams conversation reference).
+    conversation: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    reachable: bool = True
+
+
+class Objective(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
+    key: str = Field(max_length=200)  # the stable id used by imports
+    title: str = Field(max_length=500)
+    period: str = Field(max_length=40)  # "2026-Q4"
+    level: str = Field(default="team", max_length=20)  # company | team | person
+    team: str | None = Field(default=None, max_length=200)
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    parent_id: int | None = Field(default=None, foreign_key="objective.id")
+    weight: float = 1.0
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class KeyResult(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
+    key: str = Field(max_length=200)
+    objective_id: int = Field(foreign_key="objective.id", index=True)
+    owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    title: str = Field(max_length=500)
+    kind: str = Field(default="number", max_length=20)  # number | percent | currency | binary
+    start: float = 0.0
+    target: float = 1.0
+    current: float | None = None
+    unit: str | None = Field(default=None, max_length=40)
+    weight: float = 1.0
+    confidence: int | None = None  # 1..10; the status follows from it
+    active: bool = True
+    updated_at: datetime = _when(default_factory=utcnow)
+
+
+class KeyResultChange(SQLModel, table=True):
+    """History: every change of a key result's value or confidence, by whom, from where."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
+    key_result_id: int = Field(foreign_key="keyresult.id", index=True)
+    field: str = Field(max_length=20)  # value | confidence
+    old_value: float | None = None
+    new_value: float | None = None
+    author_id: int | None = Field(default=None, foreign_key="person.id")
+    checkin_run_id: int | None = Field(default=None, foreign_key="checkinrun.id")
+    source: str = Field(max_length=20)  # checkin | import | chat
+    changed_at: datetime = _when(default_factory=utcnow)
+
+
+class CheckinRun(SQLModel, table=True):
+    """One person's check-in for one period. Unique per (person, period)."""
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "period_start"),
+        Index("ix_checkinrun_person_status", "person_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
+    person_id: int = Field(foreign_key="person.id")
+    period_label: str = Field(max_length=40)  # local date of the period's opening, "2026-11-27"
+    period_start: datetime = _when()
+    period_end: datetime = _when()
+    # pending (due, not yet sent) | open | submitted | missed | skipped
+    status: str = Field(default="open", max_length=20)
+    # The question set as it stood when the run opened, so a mid-run goal edit can't shift it.
+    questions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    round: int = 1  # bumped by "checkin edit": every question is asked again
+    opened_at: datetime | None = _when(default=None)
+    submitted_at: datetime | None = _when(default=None)
+
+
+class PendingPrompt(SQLModel, table=True):
+    """A question waiting for an answer. Its id round-trips through the platform."""
+
+    __table_args__ = (Index("ix_pendingprompt_run_status", "run_id", "status"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
+    run_id: int = Field(foreign_key="checkinrun.id")
+    question_key: str = Field(max_length=60)
+    round: int = 1
+    status: str = Field(default="waiting", max_length=20)  # waiting | answered | superseded
+    # The platform's handle on the sent message, for disabling its buttons later.
+    message_ref: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    created_at: datetime = _when(default_factory=utcnow)
+    answered_at: datetime | None = _when(default=None)
+
+
+class Answer(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("run_id", "question_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
+    run_id: int = Field(foreign_key="checkinrun.id", index=True)
+    question_key: str = Field(max_length=60)
+    round: int = 1
+    number: float | None = None
+    text: str | None = Field(default=None, sa_column=Column(Text))
+    skipped: bool = False
+    answered_at: datetime = _when(default_factory=utcnow)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Inbound events already handled: platforms retry, we act once."""
+
+    tenant_id: str = Field(foreign_key="tenant.id", primary_key=True, max_length=200)
+    platform: str = Field(primary_key=True, max_length=20)
+    event_id: str = Field(primary_key=True, max_length=200)
+    received_at: datetime = _when(default_factory=utcnow)

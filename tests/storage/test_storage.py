@@ -1,0 +1,144 @@
+"""Storage on SQLite and on a real PostgreSQL: schema, uniqueness, compare-and-set, tenants."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel, select
+
+from storage.db import Database, DatabaseUrlError, async_url
+from storage.migrate import current_revision, head_revision, upgrade
+from storage.models import CheckinRun, Person, ProcessedEvent, Tenant
+from storage.repository import Store
+
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+
+
+async def add_person(database: Database, tenant: str = "console:local") -> Person:
+    async with database.session() as session:
+        store = Store(session)
+        await store.ensure_tenant(tenant, tenant.split(":")[0], tenant.split(":")[1])
+        person = Person(tenant_id=tenant, email="alan@example.com", name="Alan")
+        session.add(person)
+    return person
+
+
+def make_run(person: Person) -> CheckinRun:
+    assert person.id is not None
+    return CheckinRun(
+        tenant_id=person.tenant_id,
+        person_id=person.id,
+        period_label="2026-11-20",
+        period_start=NOW,
+        period_end=NOW + timedelta(days=7),
+    )
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("sqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+        ("postgresql://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+asyncpg://u@h/db"),
+        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+    ],
+)
+def test_plain_database_urls_pick_their_async_driver(given: str, expected: str) -> None:
+    assert async_url(given) == expected
+
+
+@pytest.mark.parametrize("bad", ["nonsense", "mysql://u@h/db", ""])
+def test_an_unusable_database_url_is_a_clear_error(bad: str) -> None:
+    with pytest.raises(DatabaseUrlError):
+        async_url(bad)
+
+
+async def test_migrations_reach_head_and_match_the_models(any_db: Database) -> None:
+    assert await current_revision(any_db.engine) == head_revision()
+    await upgrade(any_db.engine)  # a second run is a no-op
+
+    def diff(connection: Connection) -> list[object]:
+        return list(compare_metadata(MigrationContext.configure(connection), SQLModel.metadata))
+
+    async with any_db.engine.connect() as connection:
+        assert await connection.run_sync(diff) == []
+
+
+async def test_one_checkin_run_per_person_and_period(any_db: Database) -> None:
+    person = await add_person(any_db)
+    async with any_db.session() as session:
+        first = await Store(session).create_run(make_run(person))
+        again = await Store(session).create_run(make_run(person))
+    assert first.id == again.id
+    with pytest.raises(IntegrityError):
+        async with any_db.session() as session:
+            session.add(make_run(person))
+
+
+async def test_a_prompt_is_claimed_once(any_db: Database) -> None:
+    person = await add_person(any_db)
+    async with any_db.session() as session:
+        store = Store(session)
+        run = await store.create_run(make_run(person))
+        prompt = await store.ask(run, "blockers", NOW)
+    async with any_db.session() as session:
+        assert await Store(session).claim_prompt(prompt, NOW) is True
+    prompt.status = "waiting"  # a stale copy, as a second replica would hold
+    async with any_db.session() as session:
+        assert await Store(session).claim_prompt(prompt, NOW) is False
+
+
+async def test_asking_a_new_question_supersedes_the_waiting_one(any_db: Database) -> None:
+    person = await add_person(any_db)
+    async with any_db.session() as session:
+        store = Store(session)
+        run = await store.create_run(make_run(person))
+        first = await store.ask(run, "blockers", NOW)
+        second = await store.ask(run, "wins", NOW + timedelta(seconds=1))
+        waiting = await store.waiting_prompt(run)
+    assert waiting is not None and waiting.id == second.id != first.id
+
+
+async def test_an_event_id_is_seen_once_per_tenant(any_db: Database) -> None:
+    await add_person(any_db, "slack:T1")
+    await add_person(any_db, "slack:T2")
+    async with any_db.session() as session:
+        store = Store(session)
+        assert await store.first_time_seen("slack:T1", "slack", "Ev1") is True
+        assert await store.first_time_seen("slack:T1", "slack", "Ev1") is False
+        assert await store.first_time_seen("slack:T2", "slack", "Ev1") is True
+    async with any_db.session() as session:
+        assert len((await session.exec(select(ProcessedEvent))).all()) == 2
+
+
+async def test_timestamps_come_back_as_aware_utc(any_db: Database) -> None:
+    person = await add_person(any_db)
+    local = datetime(2026, 3, 29, 3, 30, tzinfo=UTC).astimezone()
+    async with any_db.session() as session:
+        run = make_run(person)
+        run.period_start = local
+        session.add(run)
+    async with any_db.session() as session:
+        stored = (await session.exec(select(CheckinRun))).one()
+    assert stored.period_start == local and stored.period_start.tzinfo is not None
+    assert stored.period_start.utcoffset() == timedelta(0)
+
+
+async def test_lookups_never_cross_tenants(any_db: Database) -> None:
+    alan_one = await add_person(any_db, "slack:T1")
+    await add_person(any_db, "teams:T2")
+    async with any_db.session() as session:
+        store = Store(session)
+        assert alan_one.id is not None
+        assert await store.person("teams:T2", alan_one.id) is None
+        found = await store.person_by_email("teams:T2", "ALAN@example.com")
+        assert found is not None and found.tenant_id == "teams:T2"
+        assert [p.tenant_id for p in await store.people("slack:T1")] == ["slack:T1"]
+        tenants = (await session.exec(select(Tenant))).all()
+    assert {t.id for t in tenants} == {"slack:T1", "teams:T2"}
