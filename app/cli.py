@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.importing import import_goals, import_org
-
 from adapters.console.chat import chat
 from adapters.console.outbound import ConsoleOutbox
 from app.bootstrap import build_engine, open_database
@@ -21,6 +19,7 @@ from app.config import Settings, load_settings
 from app.demo import DEMO_TENANT, DEMO_USER, seed_demo
 from app.export import export_org
 from storage.db import Database, DatabaseUrlError
+from storage.importing import import_goals, import_org
 
 log = logging.getLogger("checkin-bot")
 

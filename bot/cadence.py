@@ -14,6 +14,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Every-N-weeks cadences count weeks from this Monday, so everyone's fortnight lines up.
 WEEK_ANCHOR = date(2024, 1, 1)
 ALLOWED_EVERY_WEEKS = (1, 2, 4)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class CadenceError(ValueError):
@@ -125,6 +126,15 @@ def period_at(cadence: Cadence, instant: datetime) -> Period:
         if cadence.is_check_in_day(day) and _opening(cadence, day) <= instant
     )
     return _period_from(cadence, start_day)
+
+
+def friendly_day(label: str) -> str:
+    """A period label ("2026-11-20") as people say it: "Fri 20 Nov"."""
+    try:
+        day = date.fromisoformat(label)
+    except ValueError:
+        return label
+    return f"{WEEKDAYS[day.weekday()].title()} {day.day} {_MONTHS[day.month - 1]}"
 
 
 def next_period(cadence: Cadence, period: Period) -> Period:

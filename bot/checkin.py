@@ -13,7 +13,16 @@ from datetime import datetime
 from typing import Any
 
 from bot import questions as q
-from bot.cadence import Cadence, CadenceError, Period, make_cadence, next_period, period_at
+from bot.cadence import (
+    Cadence,
+    CadenceError,
+    Period,
+    friendly_day,
+    make_cadence,
+    next_period,
+    period_at,
+)
+from bot.goals import progress
 from bot.messages import Form, FormField, Message, Text
 from bot.parsing import (
     Invalid,
@@ -86,8 +95,8 @@ class CheckinFlow:
             if early is not None and early.status == "submitted":
                 return [
                     Text(
-                        f"You're checked in through {_day(upcoming)}. "
-                        "Type checkin edit to change your answers."
+                        f"You've already checked in for this period and the next one "
+                        f"({friendly_day(upcoming.label)}). Type checkin edit to change answers."
                     )
                 ]
             run = early or await self._open(upcoming)
@@ -96,7 +105,7 @@ class CheckinFlow:
         if run.status != "open":
             run.status = "open"
             self.store.session.add(run)
-        return await self.ask_next(run, intro=self._intro(run))
+        return await self.ask_next(run, intro=await self._intro(run))
 
     async def _open(self, period: Period) -> CheckinRun:
         key_results = await self.store.key_results_owned_by(self.person)
@@ -114,11 +123,14 @@ class CheckinFlow:
             )
         )
 
-    def _intro(self, run: CheckinRun) -> str:
+    async def _intro(self, run: CheckinRun) -> str:
+        answers = await self.store.answers(run)
+        if any(answer.round == run.round for answer in answers.values()):
+            return "Picking up your check-in where you left off."
         count = len(run.questions)
         return (
-            f"Check-in for the period opening {run.period_label}: {count} quick questions. "
-            "Reply to each; skip skips one."
+            f"Your check-in for the week of {friendly_day(run.period_label)}: "
+            f"{count} quick questions. Reply to each one; skip skips it."
         )
 
     async def _close_expired(self) -> None:
@@ -224,10 +236,27 @@ class CheckinFlow:
                 )
             number = kr.current if kind == q.KR_VALUE else kr.confidence
             await store.save_answer(run, key, number=number, when=now)
+            if kind == q.KR_VALUE and isinstance(outcome, Value) and _reached(kr):
+                await self._certain(run, kr)
         elif isinstance(outcome, Value):
             await store.save_answer(run, key, number=outcome.number, when=now)
         elif isinstance(outcome, Said):
             await store.save_answer(run, key, text=outcome.text, when=now)
+
+    async def _certain(self, run: CheckinRun, kr: KeyResult) -> None:
+        """A key result that reached its target needs no confidence question: it's a 10."""
+        key = f"kr:{kr.id}:confidence"
+        if _find(run, key) is None:
+            return
+        await self.store.change_key_result(
+            kr,
+            confidence=10,
+            author_id=self.person.id,
+            run_id=run.id,
+            source="checkin",
+            when=self.now,
+        )
+        await self.store.save_answer(run, key, number=10, when=self.now)
 
     async def _submit(self, run: CheckinRun) -> list[Message]:
         run.status = "submitted"
@@ -374,9 +403,9 @@ def _form_field(
     return FormField(question["key"], question["text"], "text", initial=initial)
 
 
+def _reached(kr: KeyResult) -> bool:
+    return progress(kr.kind, kr.start, kr.target, kr.current) >= 1.0
+
+
 def _find(run: CheckinRun, key: str) -> Mapping[str, Any] | None:
     return next((question for question in run.questions if question["key"] == key), None)
-
-
-def _day(period: Period) -> str:
-    return period.label

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.cadence import friendly_day
 from bot.checkin import CheckinFlow
 from bot.commands import Command, command_in_text, parse_command
 from bot.events import (
@@ -214,8 +215,8 @@ def _still_open(run: CheckinRun, flow: CheckinFlow) -> bool:
 
 def _closed(run: CheckinRun) -> str:
     return (
-        f"Your check-in for the period opening {run.period_label} closed when the next one "
-        "opened. Type checkin now for the current one."
+        f"Your check-in for the week of {friendly_day(run.period_label)} closed when the next "
+        "one opened. Type checkin now for the current one."
     )
 
 

@@ -113,10 +113,10 @@ def alignment_tree(objectives: Sequence[ObjectiveLike]) -> list[TreeRow]:
 
 
 def format_value(kind: str, value: float | None, unit: str | None = None) -> str:
+    if kind == "binary":
+        return "done" if value is not None and value >= 1 else "not done"
     if value is None:
         return "—"
-    if kind == "binary":
-        return "yes" if value >= 1 else "no"
     number = _plain_number(value)
     if kind == "percent":
         return f"{number}%"

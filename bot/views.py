@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot import questions as q
+from bot.cadence import friendly_day
 from bot.goals import (
     alignment_tree,
     format_value,
@@ -48,7 +49,7 @@ def summary_card(
         sections.append(Section("Key results", tuple(kr_fields)))
     sections.append(Section("Your answers", tuple(closing)))
     return Card(
-        title=f"✅ Check-in saved for the period opening {run.period_label}",
+        title=f"✅ Check-in saved for the week of {friendly_day(run.period_label)}",
         sections=tuple(sections),
         footer="Type checkin edit to change anything until the next check-in opens.",
     )
@@ -113,7 +114,8 @@ def _kr_status(kr: KeyResult) -> str:
     share = round(progress(kr.kind, kr.start, kr.target, kr.current) * 100)
     value = format_value(kr.kind, kr.current, kr.unit)
     target = format_value(kr.kind, kr.target, kr.unit)
-    return f"{value} of {target} · {share}% · {status_from_confidence(kr.confidence)}"
+    reached = value if kr.kind == "binary" else f"{value} of {target}"
+    return f"{reached} · {share}% · {status_from_confidence(kr.confidence)}"
 
 
 HELP_ROWS: tuple[tuple[str, str], ...] = (

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 from importlib import resources
 
-from storage.importing import import_goals, import_org
-
 from storage.db import Database
+from storage.importing import import_goals, import_org
 from storage.repository import Store
 
 DEMO_TENANT = "console:local"

@@ -62,7 +62,7 @@ async def test_a_full_checkin_by_text_updates_key_results_and_keeps_history(
         "7",
         "same",
         "same",
-        "yes",
+        "no",
         "9",
         "waiting on design review",
         "shipped the importer",
@@ -77,17 +77,27 @@ async def test_a_full_checkin_by_text_updates_key_results_and_keeps_history(
     krs = await key_results(sqlite_db)
     assert krs["signups"].current == 400 and krs["signups"].confidence == 7
     assert krs["nps"].current == 28 and krs["nps"].confidence == 6  # "same" twice
-    assert krs["docs"].current == 1 and krs["docs"].confidence == 9
+    assert krs["docs"].current == 0 and krs["docs"].confidence == 9
     changes = [(c.field, c.old_value, c.new_value, c.source) for c in await history(sqlite_db)]
     assert changes == [
         ("value", 120, 400, "checkin"),
         ("confidence", None, 7, "checkin"),
-        ("value", None, 1, "checkin"),
+        ("value", None, 0, "checkin"),
         ("confidence", None, 9, "checkin"),
     ]
     async with sqlite_db.session() as session:
         run = (await session.exec(select(CheckinRun))).one()
     assert run.status == "submitted" and run.period_label == "2026-11-20"
+
+
+async def test_reaching_the_target_skips_its_confidence_question(
+    engine: Engine, org: Org, outbox: RecordingOutbox, sqlite_db: Database
+) -> None:
+    for reply in ("checkin now", "skip", "skip", "skip", "skip", "done"):
+        await say(engine, org.alan, reply)
+    assert last_question(outbox).position == 7  # blockers: no confidence asked for the docs
+    krs = await key_results(sqlite_db)
+    assert (krs["docs"].current, krs["docs"].confidence) == (1, 10)
 
 
 async def test_one_line_updates_several_key_results(
@@ -193,7 +203,7 @@ async def test_checkin_now_after_submitting_starts_the_next_period_early(
     async with sqlite_db.session() as session:
         labels = [r.period_label for r in (await session.exec(select(CheckinRun))).all()]
     assert labels == ["2026-11-20", "2026-11-27"]
-    assert "2026-11-27" in outbox.texts()[-2]
+    assert "week of Fri 27 Nov" in outbox.texts()[-2]
 
 
 async def test_late_answers_count_until_the_next_period_opens(

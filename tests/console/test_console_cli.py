@@ -1,0 +1,131 @@
+"""The real `checkin-bot` command, driven like a person would: piped stdin, a kill, a restart."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from adapters.console.render import render
+from bot.messages import Card, Field, Section, Text
+
+EMAIL = "alan@demo.example"
+
+
+def cli(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", "--database", f"sqlite:///{tmp_path}/bot.db", *args],
+        input=stdin, capture_output=True, text=True, timeout=120, cwd=tmp_path, env=_env(),
+    )
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    return env
+
+
+def test_a_piped_checkin_updates_key_results_and_export_shows_their_history(
+    tmp_path: Path,
+) -> None:
+    assert cli(tmp_path, "demo").returncode == 0
+    replies = "checkin now\nsignups 400, nps 35\n7\n8\nyes\nnone\nshipped the importer\n4\n"
+    chat = cli(tmp_path, "chat", "--as", EMAIL, stdin=replies)
+    assert chat.returncode == 0, chat.stderr
+    assert "Check-in saved" in chat.stdout
+    assert "120 signups → 400 signups" in chat.stdout
+    assert "Traceback" not in chat.stdout + chat.stderr
+
+    exported = cli(tmp_path, "export")
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(exported.stdout)
+    krs = {kr["id"]: kr for o in data["objectives"] for kr in o["key_results"]}
+    assert krs["signups"]["current"] == 400 and krs["nps"]["current"] == 35
+    signup_history = [
+        (h["field"], h["old"], h["new"], h["source"]) for h in krs["signups"]["history"]
+    ]
+    assert ("value", 120, 400, "checkin") in signup_history
+    assert ("confidence", 6, 7, "checkin") in signup_history
+    assert [c["status"] for c in data["checkins"]] == ["submitted"]
+    answers = {a["question"]: a for a in data["checkins"][0]["answers"]}
+    assert answers["wins"]["text"] == "shipped the importer"
+
+
+def test_killing_the_process_after_the_second_answer_resumes_at_question_three(
+    tmp_path: Path,
+) -> None:
+    assert cli(tmp_path, "demo").returncode == 0
+    command = [sys.executable, "-m", "app", "--database", f"sqlite:///{tmp_path}/bot.db",
+               "chat", "--as", EMAIL]
+    process = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, cwd=tmp_path, env=_env(),
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write("checkin now\n400\n7\n")
+        process.stdin.flush()
+        deadline = time.monotonic() + 60
+        seen = []
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            seen.append(line)
+            if line.startswith("[3/"):
+                break
+        assert any(line.startswith("[3/") for line in seen), "".join(seen)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    again = cli(tmp_path, "chat", "--as", EMAIL, stdin="")
+    assert "Welcome back" in again.stdout
+    assert "[3/" in again.stdout and "NPS: what is it now?" in again.stdout
+
+
+def test_the_first_run_seeds_a_demo_org_and_opens_the_console_chat(tmp_path: Path) -> None:
+    first = cli(tmp_path, stdin="help\nquit\n")
+    assert first.returncode == 0, first.stderr
+    assert "Seeded a demo org" in first.stdout and "checkin now" in first.stdout
+    second = cli(tmp_path, stdin="")
+    assert "Seeded" not in second.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("chat", "--as", "nobody@demo.example"), "I don't know nobody@demo.example yet"),
+        (("org", "import", "missing.csv"), "can't read missing.csv"),
+        (("export", "--org", "slack:T404"), "no org called 'slack:T404'"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_no_traceback(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    cli(tmp_path, "demo")
+    result = cli(tmp_path, *args, stdin="checkin now\n")
+    assert message in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_bad_database_url_is_explained(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--database", "mysql://x/y", "export"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path, env=_env(),
+    )
+    assert result.returncode == 2
+    assert "unsupported database" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_terminal_never_sees_control_characters_from_user_text() -> None:
+    hostile = "ok\x1b[2J\x1b]0;pwned\x07\rfake prompt"
+    card = Card("Summary", (Section("", (Field("Blockers", hostile),)),))
+    for message in (Text(hostile), card):
+        shown = render(message)
+        assert "\x1b" not in shown and "\r" not in shown and "\x07" not in shown
+        assert "fake prompt" in shown
