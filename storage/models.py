@@ -97,6 +97,9 @@ class KeyResult(SQLModel, table=True):
     unit: str | None = Field(default=None, max_length=40)
     weight: float = 1.0
     confidence: int | None = None  # 1..10; the status follows from it
+    # What the last goals import said, so a re-import changes a number only if the file did.
+    imported_current: float | None = None
+    imported_confidence: int | None = None
     active: bool = True
     updated_at: datetime = _when(default_factory=utcnow)
 

@@ -21,7 +21,12 @@ EMAIL = "alan@demo.example"
 def cli(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "app", "--database", f"sqlite:///{tmp_path}/bot.db", *args],
-        input=stdin, capture_output=True, text=True, timeout=120, cwd=tmp_path, env=_env(),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=_env(),
     )
 
 
@@ -61,11 +66,24 @@ def test_killing_the_process_after_the_second_answer_resumes_at_question_three(
     tmp_path: Path,
 ) -> None:
     assert cli(tmp_path, "demo").returncode == 0
-    command = [sys.executable, "-m", "app", "--database", f"sqlite:///{tmp_path}/bot.db",
-               "chat", "--as", EMAIL]
+    command = [
+        sys.executable,
+        "-m",
+        "app",
+        "--database",
+        f"sqlite:///{tmp_path}/bot.db",
+        "chat",
+        "--as",
+        EMAIL,
+    ]
     process = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, cwd=tmp_path, env=_env(),
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=_env(),
     )
     assert process.stdin is not None and process.stdout is not None
     try:
@@ -116,7 +134,11 @@ def test_bad_input_gets_a_clear_message_and_no_traceback(
 def test_a_bad_database_url_is_explained(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "app", "--database", "mysql://x/y", "export"],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path, env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env=_env(),
     )
     assert result.returncode == 2
     assert "unsupported database" in result.stderr and "Traceback" not in result.stderr

@@ -107,7 +107,8 @@ def test_a_parent_cycle_neither_loops_nor_crashes() -> None:
         ("percent", 40.5, None, "40.5%"),
         ("currency", 3500, "$", "$3,500"),
         ("currency", 3500, "EUR", "3,500 EUR"),
-        ("binary", 1, None, "done"), ("binary", None, None, "not done"),
+        ("binary", 1, None, "done"),
+        ("binary", None, None, "not done"),
         ("number", None, None, "—"),
     ],
 )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 07:29:09.680450
+Create Date: 2026-11-26 07:54:43.715089
 """
 
 from alembic import op
@@ -150,6 +150,8 @@ def upgrade() -> None:
     sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('weight', sa.Float(), nullable=False),
     sa.Column('confidence', sa.Integer(), nullable=True),
+    sa.Column('imported_current', sa.Float(), nullable=True),
+    sa.Column('imported_confidence', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('updated_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['objective_id'], ['objective.id'], ),

@@ -1,0 +1,171 @@
+"""What the org and goals importers share (SPEC 2.1, 2.6): cells, CSV records, problems.
+
+Bad input never raises: every problem becomes an `ImportProblem` with the file line it came
+from, and the good rows go on. Whether a manager, owner or parent exists in the database is
+for `storage.importing` to decide.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar, overload
+
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    line: int  # 1-based file line; a CSV row spanning lines reports its first
+    reason: str
+
+
+def find_cycles(parents: Mapping[K, K | None]) -> list[list[K]]:
+    """Loops in a child -> parent map; each as [a, b] for a -> b -> a."""
+    done: set[K] = set()
+    cycles: list[list[K]] = []
+    for start in parents:
+        path: dict[K, int] = {}  # node -> its place on this walk
+        node: K | None = start
+        while node is not None and node in parents and node not in done and node not in path:
+            path[node] = len(path)
+            node = parents[node]
+        if node is not None and node in path:
+            cycles.append(list(path)[path[node] :])
+        done.update(path)
+    return cycles
+
+
+def loop_text(cycle: list[K], first: K) -> str:
+    """'b → a → b' for the cycle [a, b] told from b."""
+    i = cycle.index(first)
+    return " → ".join(str(node) for node in [*cycle[i:], *cycle[:i], first])
+
+
+# -- single values: text -> value, or ValueError with a message for people -----------------
+
+_EMAIL = re.compile(r"[^@\s<>,;]+@(?:[^@\s<>,;.]+\.)+[^@\s<>,;.]{2,}")
+_YES, _NO = {"yes", "y", "true", "1", "done"}, {"no", "n", "false", "0", "not done"}
+
+
+def rule(convert: Callable[[str], T], ok: Callable[[T], object], why: str) -> Callable[[str], T]:
+    """`convert`, then reject what fails `ok`, saying `why` ("{raw}" stands for the cell)."""
+
+    def check(raw: str) -> T:
+        value = convert(raw)
+        if not ok(value):
+            raise ValueError(why.format(raw=raw[:40]))
+        return value
+
+    return check
+
+
+def number(raw: str) -> float:
+    try:
+        value = float(raw.removesuffix("%"))  # "40%" is 40, whatever the metric
+    except ValueError:
+        raise ValueError(f"“{raw[:40]}” is not a number") from None
+    if not math.isfinite(value) or abs(value) > 1e15:
+        raise ValueError(f"“{raw[:40]}” is not a usable number (too large, infinite or NaN)")
+    return value
+
+
+def whole(raw: str) -> int:
+    if not (value := number(raw)).is_integer():
+        raise ValueError(f"“{raw[:40]}” is not a whole number")
+    return int(value)
+
+
+def text(limit: int) -> Callable[[str], str]:
+    def check(raw: str) -> str:
+        # Names and titles are one line: newlines, control characters and runs of spaces
+        # become one space (PostgreSQL refuses NUL in text, too).
+        cleaned = " ".join("".join(c if c.isprintable() else " " for c in raw).split())
+        if len(cleaned) > limit:
+            raise ValueError(f"over {limit} characters")
+        return cleaned
+
+    return check
+
+
+def yes_no(raw: str) -> bool:
+    if raw.lower() not in _YES | _NO:
+        raise ValueError(f"“{raw[:40]}” is not yes or no")
+    return raw.lower() in _YES
+
+
+def email(raw: str) -> str:
+    if len(raw) > 320 or not raw.isprintable() or not _EMAIL.fullmatch(raw):
+        raise ValueError(f"“{raw[:40]}” is not an email address")
+    return raw.lower()
+
+
+class Cells:
+    """One row's non-empty values, converted one at a time; each failure is kept as a reason."""
+
+    def __init__(self, values: Mapping[str, str], labels: Mapping[str, str]) -> None:
+        self.values, self.labels, self.reasons = values, labels, list[str]()
+
+    @overload
+    def get(self, name: str, convert: Callable[[str], T]) -> T | None: ...
+    @overload
+    def get(self, name: str, convert: Callable[[str], T], default: T) -> T: ...
+    def get(self, name: str, convert: Callable[[str], T], default: T | None = None) -> T | None:
+        raw = self.values.get(name, "")
+        if not raw:
+            return default
+        try:
+            return convert(raw)
+        except ValueError as exc:
+            self.reasons.append(f"{self.labels.get(name, name)}: {exc}")
+            return default
+
+    def require(self, name: str, convert: Callable[[str], T]) -> T | None:
+        if not self.values.get(name):
+            self.reasons.append(f"{self.labels.get(name, name)} is missing")
+        return self.get(name, convert)
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+
+def csv_records(
+    text: str, required: tuple[str, ...]
+) -> tuple[list[tuple[int, dict[str, str]]], list[ImportProblem]]:
+    """(line, {column: stripped cell}) per non-blank row; column names lower-cased."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    records: list[tuple[int, dict[str, str]]] = []
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+        if missing := [name for name in required if name not in header]:
+            return [], [ImportProblem(1, f"the header has no {', '.join(missing)} column")]
+        line = reader.line_num + 1
+        for cells in reader:
+            record = {
+                name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)
+            }
+            if any(record.values()):
+                records.append((line, record))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        return records, [ImportProblem(reader.line_num or 1, f"not valid CSV: {exc}")]
+    return records, []
+
+
+def ambiguous_lines(keyed: Iterable[tuple[int, str]], what: str) -> dict[int, str]:
+    """Each line whose key appears on another line too, with the reason to skip it."""
+    lines_of: dict[str, list[int]] = {}
+    for line, key in keyed:
+        lines_of.setdefault(key, []).append(line)
+    reasons: dict[int, str] = {}
+    for key, lines in lines_of.items():
+        for line in lines if len(lines) > 1 else ():
+            others = [str(other) for other in lines if other != line]
+            where = f"line{'s' if len(others) > 1 else ''} {', '.join(others)}"
+            reasons[line] = f"ambiguous: {what}{key} also on {where}"
+    return reasons
