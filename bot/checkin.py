@@ -189,8 +189,9 @@ class CheckinFlow:
         self, run: CheckinRun, prompt: PendingPrompt, text: str, first_error: Invalid
     ) -> list[Message]:
         """One line for several key results: 'signups 400, nps 35'."""
+        key_results = await self._run_key_results(run)
         by_key = {
-            question["key"]: (question, await self._kr(question))
+            question["key"]: (question, key_results.get(question["kr_id"]))
             for question in run.questions
             if question["kind"] == q.KR_VALUE
         }
@@ -266,10 +267,13 @@ class CheckinFlow:
 
     async def summary(self, run: CheckinRun) -> Message:
         answers = await self.store.answers(run)
-        kr_ids = [question["kr_id"] for question in run.questions if "kr_id" in question]
-        key_results = await self.store.key_results(run.tenant_id, kr_ids)
+        key_results = await self._run_key_results(run)
         changes = await self.store.changes_in_run(run)
         return summary_card(run, answers, key_results, changes)
+
+    async def _run_key_results(self, run: CheckinRun) -> dict[int, KeyResult]:
+        kr_ids = [question["kr_id"] for question in run.questions if "kr_id" in question]
+        return await self.store.key_results(run.tenant_id, kr_ids)
 
     async def _kr(self, question: Mapping[str, Any]) -> KeyResult | None:
         if "kr_id" not in question:
@@ -302,18 +306,22 @@ class CheckinFlow:
 
     async def form(self, run: CheckinRun) -> Form:
         answers = await self.store.answers(run)
-        fields = []
-        for question in run.questions:
-            kr = await self._kr(question)
-            fields.append(_form_field(question, kr, answers.get(question["key"])))
+        key_results = await self._run_key_results(run)
+        fields = [
+            _form_field(
+                question, key_results.get(question.get("kr_id", 0)), answers.get(question["key"])
+            )
+            for question in run.questions
+        ]
         return Form(form_id=f"f_{run.id}", title="Weekly check-in", fields=tuple(fields))
 
     async def submit_form(self, run: CheckinRun, values: Mapping[str, str]) -> dict[str, str]:
         """Validate every field first; store all or nothing. Returns field -> error."""
         plan: list[tuple[Mapping[str, Any], Outcome, KeyResult | None]] = []
         errors: dict[str, str] = {}
+        key_results = await self._run_key_results(run)
         for question in run.questions:
-            kr = await self._kr(question)
+            kr = key_results.get(question.get("kr_id", 0))
             text = (values.get(question["key"]) or "").strip()
             outcome = interpret(question, text, kr, None) if text else _blank(question, kr)
             if isinstance(outcome, Invalid):

@@ -181,36 +181,29 @@ class Store:
         when: datetime,
     ) -> None:
         """Set a new value and/or confidence, keeping a history row for each real change."""
-        if value is not None and value != kr.current:
+        for field, new, old in (
+            ("value", value, kr.current),
+            ("confidence", confidence, kr.confidence),
+        ):
+            if new is None or new == old:
+                continue
             self.session.add(
                 KeyResultChange(
                     tenant_id=kr.tenant_id,
                     key_result_id=_id(kr.id),
-                    field="value",
-                    old_value=kr.current,
-                    new_value=value,
+                    field=field,
+                    old_value=old,
+                    new_value=new,
                     author_id=author_id,
                     checkin_run_id=run_id,
                     source=source,
                     changed_at=when,
                 )
             )
-            kr.current = value
-        if confidence is not None and confidence != kr.confidence:
-            self.session.add(
-                KeyResultChange(
-                    tenant_id=kr.tenant_id,
-                    key_result_id=_id(kr.id),
-                    field="confidence",
-                    old_value=kr.confidence,
-                    new_value=confidence,
-                    author_id=author_id,
-                    checkin_run_id=run_id,
-                    source=source,
-                    changed_at=when,
-                )
-            )
-            kr.confidence = confidence
+            if field == "value":
+                kr.current = new
+            else:
+                kr.confidence = int(new)
         kr.updated_at = when
         self.session.add(kr)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from bot.goal_import import KeyResultRow, parse_goals
 from bot.import_rows import ImportProblem
 from storage.db import Database
 from storage.importing import import_goals, import_org
-from storage.migrate import upgrade
 from storage.models import KeyResult, KeyResultChange, Objective, Person, utcnow
 from storage.repository import Store
 
@@ -29,12 +27,9 @@ KR_HEADER = (
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite:///{tmp_path}/t.db")
-    await upgrade(database.engine)
-    await import_org(database, TENANT, (DATA / "org.csv").read_text())
-    yield database
-    await database.dispose()
+async def database(sqlite_db: Database) -> Database:
+    await import_org(sqlite_db, TENANT, (DATA / "org.csv").read_text())
+    return sqlite_db
 
 
 Stored = tuple[

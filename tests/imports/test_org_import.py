@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from bot.import_rows import ImportProblem
 from bot.org_import import parse_org_csv
 from storage.db import Database
 from storage.importing import ImportReport, import_org
-from storage.migrate import upgrade
 from storage.models import Person, Tenant
 
 TENANT = "slack:T1"
@@ -24,11 +22,8 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite:///{tmp_path}/t.db")
-    await upgrade(database.engine)
-    yield database
-    await database.dispose()
+def database(sqlite_db: Database) -> Database:
+    return sqlite_db
 
 
 async def people(database: Database, tenant: str = TENANT) -> dict[str, Person]:
