@@ -23,36 +23,24 @@ from bot.cadence import (
     period_at,
 )
 from bot.goals import progress
-from bot.messages import Form, FormField, Message, Text
-from bot.parsing import (
-    Invalid,
-    NoChange,
-    Parsed,
-    Skipped,
-    Value,
-    parse_confidence,
-    parse_kr_value,
-    parse_mood,
-    parse_multi_update,
-)
+from bot.interpret import Outcome, Said, blank, interpret
+from bot.messages import Form, Message, Question, Text
+from bot.parsing import Invalid, Skipped, Value, parse_multi_update
 from bot.views import summary_card
-from storage.models import Answer, CheckinRun, KeyResult, PendingPrompt, Person
+from storage.models import CheckinRun, KeyResult, PendingPrompt, Person
 from storage.repository import Store
 
-NONE_WORDS = {"none", "no", "nope", "nothing", "n/a", "na", "-", "no blockers", "nothing new"}
-KEEP_WORDS = {"same", "keep", "no change", "unchanged", "as before"}
-SKIP_WORDS = {"skip", "pass", "next"}
 DEFAULT_CADENCE = {"days": "fri", "time": "15:00", "every_weeks": 1, "timezone": "UTC"}
 
 
 @dataclass(frozen=True)
-class Said:
-    """A free-text answer; None means the person said there's nothing."""
+class ClosedPrompt:
+    """A prompt answered in this unit of work; its message on screen can now be retired."""
 
-    text: str | None
-
-
-Outcome = Parsed | Said
+    prompt_id: str
+    message_ref: dict[str, Any] | None
+    question: Question
+    answer: str
 
 
 def person_cadence(person: Person, settings: Mapping[str, Any]) -> Cadence:
@@ -81,6 +69,7 @@ class CheckinFlow:
         self.settings = settings
         self.now = now
         self.cadence = person_cadence(person, settings)
+        self.closed: list[ClosedPrompt] = []
 
     # -- starting ----------------------------------------------------------------------------
 
@@ -133,6 +122,23 @@ class CheckinFlow:
             f"{count} quick questions. Reply to each one; skip skips it."
         )
 
+    async def status_line(self) -> str:
+        """Where this period's check-in stands, in one sentence."""
+        await self._close_expired()
+        period = period_at(self.cadence, self.now)
+        upcoming = friendly_day(next_period(self.cadence, period).label)
+        run = await self.store.run_for_period(self.person, period.start)
+        week = friendly_day(period.label)
+        if run is None or run.status in ("pending", "skipped"):
+            return (
+                f"Your check-in for the week of {week} hasn't started. The next opens {upcoming}."
+            )
+        if run.status == "submitted":
+            return f"Your check-in for the week of {week} is done ✓. The next opens {upcoming}."
+        answers = await self.store.answers(run)
+        done = sum(1 for answer in answers.values() if answer.round == run.round)
+        return f"Your check-in for the week of {week}: {done} of {len(run.questions)} answered."
+
     async def _close_expired(self) -> None:
         for run in await self.store.open_runs(self.person):
             if run.period_end <= self.now:
@@ -180,10 +186,26 @@ class CheckinFlow:
         if isinstance(outcome, Invalid):
             return [Text(outcome.reason)]
         # Compare-and-set: a double click or a redelivered reply records once.
-        if not await self.store.claim_prompt(prompt, self.now):
+        if not await self._claim(run, prompt, text):
             return []
         await self._record(run, question, outcome, kr)
         return await self.ask_next(run)
+
+    async def _claim(self, run: CheckinRun, prompt: PendingPrompt, said: str) -> bool:
+        """Take the prompt for this answer; remember it so its buttons can be retired."""
+        question = _find(run, prompt.question_key)
+        if question is None or not await self.store.claim_prompt(prompt, self.now):
+            return False
+        shown = q.render_question(
+            question,
+            prompt.id,
+            [entry["key"] for entry in run.questions].index(prompt.question_key) + 1,
+            len(run.questions),
+            await self._kr(question),
+            None,
+        )
+        self.closed.append(ClosedPrompt(prompt.id, prompt.message_ref, shown, said))
+        return True
 
     async def _answer_several(
         self, run: CheckinRun, prompt: PendingPrompt, text: str, first_error: Invalid
@@ -210,7 +232,7 @@ class CheckinFlow:
             return [
                 Text("I couldn't use all of that, so nothing is saved yet.\n" + "\n".join(problems))
             ]
-        if prompt.question_key in parsed and not await self.store.claim_prompt(prompt, self.now):
+        if prompt.question_key in parsed and not await self._claim(run, prompt, text):
             return []
         for key, result in parsed.items():
             question, kr = by_key[key]
@@ -308,7 +330,7 @@ class CheckinFlow:
         answers = await self.store.answers(run)
         key_results = await self._run_key_results(run)
         fields = [
-            _form_field(
+            q.form_field(
                 question, key_results.get(question.get("kr_id", 0)), answers.get(question["key"])
             )
             for question in run.questions
@@ -323,7 +345,7 @@ class CheckinFlow:
         for question in run.questions:
             kr = key_results.get(question.get("kr_id", 0))
             text = (values.get(question["key"]) or "").strip()
-            outcome = interpret(question, text, kr, None) if text else _blank(question, kr)
+            outcome = interpret(question, text, kr, None) if text else blank(question, kr)
             if isinstance(outcome, Invalid):
                 errors[question["key"]] = outcome.reason
             else:
@@ -334,81 +356,11 @@ class CheckinFlow:
         run.status = "open"
         waiting = await self.store.waiting_prompt(run)
         if waiting is not None:
-            await self.store.claim_prompt(waiting, self.now)
+            await self._claim(run, waiting, "(in the form)")
         for planned_question, outcome, planned_kr in plan:
             await self._record(run, planned_question, outcome, planned_kr)
         await self._submit(run)
         return {}
-
-
-def interpret(
-    question: Mapping[str, Any], text: str, kr: KeyResult | None, previous: Answer | None
-) -> Outcome:
-    """What a typed reply means for this question. Pure: nothing is stored here."""
-    kind = question["kind"]
-    words = " ".join(text.lower().split()).strip(" .!")
-    if previous is not None and words in KEEP_WORDS:
-        return _keep(kind, previous)
-    if kind == q.KR_VALUE and kr is not None:
-        return parse_kr_value(text, q.metric_spec(kr))
-    if kind == q.KR_CONFIDENCE and kr is not None:
-        outcome = parse_confidence(text)
-        if isinstance(outcome, NoChange) and kr.confidence is None:
-            return Invalid("There's no earlier confidence to keep: pick a number from 1 to 10.")
-        return outcome
-    if kind == q.MOOD:
-        return parse_mood(text)
-    if words in SKIP_WORDS:
-        return Skipped()
-    if words in NONE_WORDS:
-        return Said(None)
-    if not text.strip():
-        return Invalid("Type an answer, or none if there's nothing to say.")
-    return Said(text.strip())
-
-
-def _keep(kind: str, previous: Answer) -> Outcome:
-    """'same' in an edit round: the answer given last time stands."""
-    if previous.skipped:
-        return Skipped()
-    if kind in (q.KR_VALUE, q.KR_CONFIDENCE):
-        return NoChange()
-    if kind == q.MOOD:
-        return Value(previous.number) if previous.number is not None else Skipped()
-    return Said(previous.text)
-
-
-def _blank(question: Mapping[str, Any], kr: KeyResult | None) -> Outcome:
-    """An empty form field: no change for key results, nothing to say for the rest."""
-    if question["kind"] == q.KR_VALUE:
-        return NoChange()
-    if question["kind"] == q.KR_CONFIDENCE:
-        return NoChange() if kr is not None and kr.confidence is not None else Skipped()
-    if question["kind"] == q.MOOD:
-        return Skipped()
-    return Said(None)
-
-
-def _form_field(
-    question: Mapping[str, Any], kr: KeyResult | None, answer: Answer | None
-) -> FormField:
-    kind = question["kind"]
-    if kind == q.KR_VALUE and kr is not None:
-        return FormField(
-            question["key"],
-            f"{kr.title} (now {kr.current if kr.current is not None else '—'})",
-            "number",
-            initial="",
-        )
-    if kind == q.KR_CONFIDENCE and kr is not None:
-        initial = str(kr.confidence) if kr.confidence is not None else ""
-        return FormField(
-            question["key"], f"{kr.title}: confidence 1–10", "choice", q.CONFIDENCE_CHOICES, initial
-        )
-    if kind == q.MOOD:
-        return FormField(question["key"], question["text"], "choice", q.MOOD_CHOICES)
-    initial = answer.text or "" if answer is not None else ""
-    return FormField(question["key"], question["text"], "text", initial=initial)
 
 
 def _reached(kr: KeyResult) -> bool:

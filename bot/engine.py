@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.cadence import friendly_day
-from bot.checkin import CheckinFlow
+from bot.checkin import CheckinFlow, ClosedPrompt
 from bot.commands import Command, command_in_text, parse_command
 from bot.events import (
     Actor,
@@ -18,9 +18,9 @@ from bot.events import (
     TextReceived,
     UserReachable,
 )
-from bot.messages import Form, Message, Question, Text
-from bot.ports import Clock, Outbox, Recipient, SystemClock
-from bot.views import goals_card, help_card
+from bot.messages import Answered, Card, Form, Message, Question, Text
+from bot.ports import Clock, Directory, Outbox, Profile, Recipient, SystemClock, Undeliverable
+from bot.views import goals_card, help_card, home_card
 from storage.db import Database
 from storage.models import CheckinRun, Person, Tenant
 from storage.repository import Store
@@ -37,6 +37,11 @@ class Handled:
     replies: list[Message] = field(default_factory=list)
     form_errors: dict[str, str] = field(default_factory=dict)
     duplicate: bool = False
+    closed: list[ClosedPrompt] = field(default_factory=list)
+
+
+class _Stranger(Exception):
+    """No person matches the actor yet; rolls the unit of work back so it can be retried."""
 
 
 @dataclass
@@ -48,37 +53,82 @@ class _Context:
 
 
 class Engine:
-    def __init__(self, database: Database, outbox: Outbox, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        outbox: Outbox,
+        clock: Clock | None = None,
+        directory: Directory | None = None,
+    ) -> None:
         self.database = database
         self.outbox = outbox
         self.clock = clock or SystemClock()
+        self.directory = directory
 
     async def handle(self, event: InboundEvent) -> Handled:
         actor = event.actor
         try:
-            async with self.database.session() as session:
-                store = Store(session)
-                tenant = await store.ensure_tenant(actor.tenant_id, actor.platform, actor.tenant)
-                if not await store.first_time_seen(tenant.id, actor.platform, event.event_id):
-                    return Handled(duplicate=True)
-                person = await self._person(store, actor)
-                if person is None:
-                    handled = Handled([Text(_stranger(actor))])
-                else:
-                    flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
-                    handled = await self._dispatch(_Context(store, tenant, person, flow), event)
+            try:
+                handled = await self._handle(event, profile=None)
+            except _Stranger:
+                # First contact: ask the platform who this is (outside any transaction).
+                profile = await self._profile(actor)
+                handled = await self._handle(event, profile=profile)
+        except _Stranger:
+            handled = Handled([Text(_stranger(actor))])
         except Exception:
             # The unit of work rolled back (the event is not marked seen, so a retry can succeed).
             log.exception("failed to handle %s from %s", type(event).__name__, actor.platform)
             handled = Handled([Text(SORRY)])
         await self._deliver(actor, handled.replies)
+        await self._retire(actor, handled.closed)
         return handled
+
+    async def _handle(self, event: InboundEvent, profile: Profile | None) -> Handled:
+        actor = event.actor
+        async with self.database.session() as session:
+            store = Store(session)
+            tenant = await store.ensure_tenant(actor.tenant_id, actor.platform, actor.tenant)
+            if not await store.first_time_seen(tenant.id, actor.platform, event.event_id):
+                return Handled(duplicate=True)
+            person = await self._person(store, actor, profile)
+            if person is None:
+                raise _Stranger
+            flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
+            handled = await self._dispatch(_Context(store, tenant, person, flow), event)
+            handled.closed = flow.closed
+            return handled
+
+    async def _profile(self, actor: Actor) -> Profile | None:
+        if actor.email:
+            return Profile(email=actor.email, name=actor.name)
+        if self.directory is None:
+            return None
+        try:
+            return await self.directory.profile(actor.platform, actor.tenant, actor.user)
+        except Exception:
+            log.warning("could not look up a %s user's profile", actor.platform, exc_info=True)
+            return None
+
+    async def home(self, actor: Actor) -> Card | None:
+        """What the person's home shows: their goals and where this period's check-in stands."""
+        async with self.database.session() as session:
+            store = Store(session)
+            person = await self._person(store, actor, None)
+            tenant = await store.tenant(actor.tenant_id)
+            if person is None or tenant is None:
+                return None
+            flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
+            status = await flow.status_line()
+            objectives = await store.objectives(tenant.id)
+            key_results = await store.all_key_results(tenant.id)
+        return home_card(status, goals_card(objectives, key_results, person.id))
 
     async def checkin_form(self, actor: Actor) -> Form | None:
         """The current check-in as one form, starting the run if need be."""
         async with self.database.session() as session:
             store = Store(session)
-            person = await self._person(store, actor)
+            person = await self._person(store, actor, None)
             tenant = await store.tenant(actor.tenant_id)
             if person is None or tenant is None:
                 return None
@@ -115,7 +165,7 @@ class Engine:
             note = f"{command.name} doesn't know “{command.args[:40]}”."
             return [help_card(note)]
         if not command.available:
-            return [help_card(f"{command.words} is not available yet.")]
+            return [help_card(f"{command.words} is coming soon.")]
         if command.words == "checkin now":
             return await ctx.flow.start()
         if command.words == "checkin edit":
@@ -186,23 +236,58 @@ class Engine:
 
     # -- identities and delivery ---------------------------------------------------------------
 
-    async def _person(self, store: Store, actor: Actor) -> Person | None:
+    async def _person(self, store: Store, actor: Actor, profile: Profile | None) -> Person | None:
+        """The person behind a platform identity; on first contact, matched by email."""
         identity = await store.identity(actor.tenant_id, actor.platform, actor.user)
         if identity is not None:
             return await store.person(actor.tenant_id, identity.person_id)
-        if not actor.email:
+        email = actor.email or (profile.email if profile else None)
+        if not email:
             return None
-        person = await store.person_by_email(actor.tenant_id, actor.email)
-        if person is not None:
-            await store.link_identity(person, actor.platform, actor.user)
+        person = await store.person_by_email(actor.tenant_id, email)
+        if person is None:
+            return None
+        await store.link_identity(person, actor.platform, actor.user)
+        if profile is not None and profile.timezone and not person.timezone:
+            person.timezone = profile.timezone
+            store.session.add(person)
         return person
 
     async def _deliver(self, actor: Actor, messages: list[Message]) -> None:
         to = Recipient(actor.platform, actor.tenant, actor.user)
         for message in messages:
-            ref = await self.outbox.send(to, message)
+            try:
+                ref = await self.outbox.send(to, message)
+            except Undeliverable:
+                await self._mark_unreachable(actor)
+                return
+            except Exception:
+                log.exception("could not send a reply on %s", actor.platform)
+                return
             if ref and isinstance(message, Question):
                 await self._remember_message(actor.tenant_id, message.prompt_id, ref)
+
+    async def _retire(self, actor: Actor, closed: list[ClosedPrompt]) -> None:
+        """Answered questions lose their buttons, so a second click can't look like it counts."""
+        update = getattr(self.outbox, "update", None)
+        if update is None:
+            return
+        to = Recipient(actor.platform, actor.tenant, actor.user)
+        for prompt in closed:
+            if prompt.message_ref:
+                try:
+                    await update(to, prompt.message_ref, Answered(prompt.question, prompt.answer))
+                except Exception:
+                    log.warning("could not retire an answered question on %s", actor.platform)
+
+    async def _mark_unreachable(self, actor: Actor) -> None:
+        async with self.database.session() as session:
+            store = Store(session)
+            identity = await store.identity(actor.tenant_id, actor.platform, actor.user)
+            if identity is not None:
+                identity.reachable = False
+                session.add(identity)
+        log.warning("a %s user is unreachable; marked so", actor.platform)
 
     async def _remember_message(self, tenant_id: str, prompt_id: str, ref: dict[str, Any]) -> None:
         async with self.database.session() as session:

@@ -102,4 +102,15 @@ class Form:
         return f"{self.title}: open this check-in in a client that shows forms, or reply here."
 
 
-Message = Text | Question | Card | Form
+@dataclass(frozen=True)
+class Answered:
+    """A question as it looks once answered: its buttons go, the answer shows."""
+
+    question: Question
+    answer: str
+
+    def fallback_text(self) -> str:
+        return f"{self.question.text}\n✓ You answered: {self.answer}"
+
+
+Message = Text | Question | Card | Form | Answered

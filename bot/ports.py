@@ -18,9 +18,31 @@ class Recipient:
 
 
 class Outbox(Protocol):
-    """Sends a neutral message to one person; returns the platform's handle on it, if any."""
+    """Sends a neutral message to one person; returns the platform's handle on it, if any.
+
+    An outbox that can change a sent message also has
+    `async def update(self, to: Recipient, ref: dict[str, Any], message: Message) -> None`;
+    the engine asks for it with hasattr, never by platform.
+    """
 
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None: ...
+
+
+class Undeliverable(Exception):
+    """The platform says this person can't be reached (left, blocked the bot, uninstalled)."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    email: str | None
+    name: str | None = None
+    timezone: str | None = None
+
+
+class Directory(Protocol):
+    """Looks a platform user up, for people the engine meets for the first time."""
+
+    async def profile(self, platform: str, tenant: str, user: str) -> Profile | None: ...
 
 
 class Clock(Protocol):

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.goals import format_value
-from bot.messages import Choice, Question
+from bot.messages import Choice, FormField, Question
 from bot.parsing import MetricSpec
 from storage.models import Answer, KeyResult
 
@@ -146,3 +146,25 @@ def _join(*parts: str | None) -> str | None:
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def form_field(
+    question: Mapping[str, Any], kr: KeyResult | None, answer: Answer | None
+) -> FormField:
+    kind = question["kind"]
+    if kind == KR_VALUE and kr is not None:
+        return FormField(
+            question["key"],
+            f"{kr.title} (now {kr.current if kr.current is not None else '—'})",
+            "number",
+            initial="",
+        )
+    if kind == KR_CONFIDENCE and kr is not None:
+        initial = str(kr.confidence) if kr.confidence is not None else ""
+        return FormField(
+            question["key"], f"{kr.title}: confidence 1–10", "choice", CONFIDENCE_CHOICES, initial
+        )
+    if kind == MOOD:
+        return FormField(question["key"], question["text"], "choice", MOOD_CHOICES)
+    initial = answer.text or "" if answer is not None else ""
+    return FormField(question["key"], question["text"], "text", initial=initial)

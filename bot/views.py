@@ -118,6 +118,15 @@ def _kr_status(kr: KeyResult) -> str:
     return f"{reached} · {share}% · {status_from_confidence(kr.confidence)}"
 
 
+def home_card(status: str, goals: Card) -> Card:
+    """My home: this period's check-in, then my goals."""
+    return Card(
+        "Your check-ins and goals",
+        (Section("This period", text=status), *goals.sections),
+        footer=goals.footer,
+    )
+
+
 HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("checkin now", "start this period's check-in (or the next one early)"),
     ("checkin edit", "go over this period's answers again"),

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from sqlmodel import col, select
 
 from bot.engine import Engine
 from bot.events import Actor, ChoiceSelected, CommandInvoked, FormSubmitted, TextReceived
-from bot.messages import Card, Form, Question
+from bot.messages import Answered, Card, Form, Message, Question
+from bot.ports import Profile, Recipient, Undeliverable
 from storage.db import Database
-from storage.models import Answer, CheckinRun, KeyResult, KeyResultChange, PendingPrompt
+from storage.models import (
+    Answer,
+    CheckinRun,
+    KeyResult,
+    KeyResultChange,
+    PendingPrompt,
+    PlatformIdentity,
+)
 from tests.conftest import FakeClock, RecordingOutbox
 from tests.engine.conftest import Org
 
@@ -307,7 +316,7 @@ async def test_help_lists_the_commands_and_unknown_words_get_help(
     await engine.handle(CommandInvoked(org.alan, "checkin", "dance", eid()))
     assert "checkin doesn't know “dance”" in outbox.texts()[-1]
     await engine.handle(CommandInvoked(org.alan, "pulse", "send", eid()))
-    assert "pulse send is not available yet" in outbox.texts()[-1]
+    assert "pulse send is coming soon" in outbox.texts()[-1]
     await say(engine, org.alan, "what is this")
     assert "No check-in is waiting for you" in outbox.texts()[-1]
 
@@ -347,3 +356,82 @@ async def test_goals_shows_the_alignment_tree_with_progress(
     assert "Grow (2026-Q4)" in text
     assert "Weekly signups: 120 signups of 500 signups · 5%" in text
     assert "NPS: 28 of 40 · 40% · at risk" in text
+
+
+class UpdatingOutbox(RecordingOutbox):
+    """An outbox whose platform can edit sent messages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.updates: list[tuple[dict[str, str], object]] = []
+
+    async def update(self, to: object, ref: dict[str, str], message: object) -> None:
+        self.updates.append((ref, message))
+
+
+async def test_an_answered_question_loses_its_buttons(
+    sqlite_db: Database, org: Org, clock: FakeClock
+) -> None:
+    outbox = UpdatingOutbox()
+    engine = Engine(sqlite_db, outbox, clock)
+    await say(engine, org.alan, "checkin now")
+    first = last_question(outbox)
+    await say(engine, org.alan, "400")
+    ((ref, message),) = outbox.updates
+    assert isinstance(message, Answered)
+    assert message.question.prompt_id == first.prompt_id and message.answer == "400"
+    sent_at = next(index for index, (_, m) in enumerate(outbox.sent) if m is first)
+    assert ref == {"ts": str(sent_at + 1)}  # the handle the outbox returned when it was sent
+
+
+class Directory:
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def profile(self, platform: str, tenant: str, user: str) -> Profile | None:
+        self.asked.append(user)
+        if user == "U_ALAN":
+            return Profile(email="ALAN@example.com", name="Alan", timezone="Asia/Kolkata")
+        return None
+
+
+async def test_a_first_contact_is_matched_by_the_email_the_platform_knows(
+    sqlite_db: Database, org: Org, clock: FakeClock, outbox: RecordingOutbox
+) -> None:
+    directory = Directory()
+    engine = Engine(sqlite_db, outbox, clock, directory)
+    slack_alan = Actor("console", "local", "U_ALAN")
+    await say(engine, slack_alan, "checkin now")
+    await say(engine, slack_alan, "400")
+    assert directory.asked == ["U_ALAN"]  # asked once; the identity is linked afterwards
+    assert (await key_results(sqlite_db))["signups"].current == 400
+    await say(engine, Actor("console", "local", "U_NOBODY"), "hi")
+    assert "I don't know U_NOBODY yet" in outbox.texts()[-1]
+
+
+async def test_a_person_the_platform_cannot_reach_is_marked_unreachable(
+    sqlite_db: Database, org: Org, clock: FakeClock
+) -> None:
+    class Blocked(RecordingOutbox):
+        async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None:
+            raise Undeliverable("account_inactive")
+
+    engine = Engine(sqlite_db, Blocked(), clock)
+    await say(engine, org.alan, "checkin now")
+    async with sqlite_db.session() as session:
+        identity = (await session.exec(select(PlatformIdentity))).one()
+    assert identity.reachable is False
+
+
+async def test_home_shows_this_periods_checkin_and_my_goals(
+    engine: Engine, org: Org, outbox: RecordingOutbox
+) -> None:
+    card = await engine.home(org.alan)
+    assert card is not None
+    text = card.fallback_text()
+    assert "week of Fri 20 Nov hasn't started" in text and "Weekly signups" in text
+    await say(engine, org.alan, "checkin now")
+    await say(engine, org.alan, "400")
+    card = await engine.home(org.alan)
+    assert card is not None and "1 of 9 answered" in card.fallback_text()
+    assert await engine.home(org.stranger) is None
