@@ -18,6 +18,7 @@ from app.bootstrap import build_engine, open_database
 from app.config import Settings, load_settings
 from app.demo import DEMO_TENANT, DEMO_USER, seed_demo
 from app.export import export_org
+from app.server import serve
 from storage.db import Database, DatabaseUrlError
 from storage.importing import import_goals, import_org
 
@@ -57,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     db_verbs.add_parser("upgrade", help="apply schema migrations")
 
     commands.add_parser("demo", help="seed the demo org (done automatically on first run)")
+
+    server = commands.add_parser("serve", help="serve Slack and Teams over HTTP")
+    server.add_argument("--host", default="0.0.0.0", help="address to listen on (%(default)s)")
+    server.add_argument("--port", type=int, help="port (default: $PORT or 3978)")
+    server.add_argument(
+        "--no-scheduler", action="store_true", help="don't run the scheduler in this process"
+    )
     return parser
 
 
@@ -80,12 +88,13 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     url = args.database or settings.database_url
     command = args.command or "start"
     if command == "start" and settings.any_platform:
-        raise UsageError(
-            "Slack/Teams credentials are set, but this build has only the console chat. "
-            "Unset SLACK_* and MICROSOFT_* to chat in the terminal."
-        )
+        command = "serve"
+        args.host, args.port = "0.0.0.0", None
     database = await open_database(url)
     try:
+        if command == "serve":
+            port = args.port or int(os.environ.get("PORT") or 3978)
+            return await serve(settings, database, args.host, port)
         if command == "start":
             return await _start(database)
         if command == "chat":

@@ -24,10 +24,15 @@ class Settings:
     microsoft_app_password: str = field(default="", repr=False)
     microsoft_app_tenant_id: str = ""
     microsoft_app_type: str = "MultiTenant"
+    secret_key: str = field(default="", repr=False)
 
     @property
     def slack_configured(self) -> bool:
-        return bool(self.slack_bot_token or self.slack_client_id or self.slack_app_token)
+        return bool(
+            self.slack_bot_token
+            or (self.slack_client_id and self.slack_client_secret)
+            or self.slack_app_token
+        )
 
     @property
     def teams_configured(self) -> bool:
@@ -62,4 +67,5 @@ def load_settings(
         microsoft_app_password=get("MICROSOFT_APP_PASSWORD"),
         microsoft_app_tenant_id=get("MICROSOFT_APP_TENANT_ID"),
         microsoft_app_type=get("MICROSOFT_APP_TYPE", "MultiTenant"),
+        secret_key=get("CHECKIN_SECRET_KEY"),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,7 +66,9 @@ class Engine:
         self.clock = clock or SystemClock()
         self.directory = directory
 
-    async def handle(self, event: InboundEvent) -> Handled:
+    async def handle(self, event: InboundEvent, *, deliver: bool = True) -> Handled:
+        """Handle one event in one unit of work; then send the replies, unless the caller
+        wants to answer the platform first (deliver=False, then call `deliver`)."""
         actor = event.actor
         try:
             try:
@@ -80,9 +83,15 @@ class Engine:
             # The unit of work rolled back (the event is not marked seen, so a retry can succeed).
             log.exception("failed to handle %s from %s", type(event).__name__, actor.platform)
             handled = Handled([Text(SORRY)])
-        await self._deliver(actor, handled.replies)
-        await self._retire(actor, handled.closed)
+        if deliver:
+            await self.deliver(actor, handled.replies, handled.closed)
         return handled
+
+    async def deliver(
+        self, actor: Actor, messages: list[Message], closed: Sequence[ClosedPrompt] = ()
+    ) -> None:
+        await self._deliver(actor, messages)
+        await self._retire(actor, closed)
 
     async def _handle(self, event: InboundEvent, profile: Profile | None) -> Handled:
         actor = event.actor
@@ -267,7 +276,7 @@ class Engine:
             if ref and isinstance(message, Question):
                 await self._remember_message(actor.tenant_id, message.prompt_id, ref)
 
-    async def _retire(self, actor: Actor, closed: list[ClosedPrompt]) -> None:
+    async def _retire(self, actor: Actor, closed: Sequence[ClosedPrompt]) -> None:
         """Answered questions lose their buttons, so a second click can't look like it counts."""
         update = getattr(self.outbox, "update", None)
         if update is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.messages import Card, Form, Message, Question, Text
+from bot.messages import Answered, Card, Form, Message, Question, Text
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 
@@ -19,6 +19,8 @@ def render(message: Message) -> str:
         return _question(message)
     if isinstance(message, Card):
         return _card(message)
+    if isinstance(message, Answered):
+        return clean(message.fallback_text())
     if isinstance(message, Form):
         return clean(message.fallback_text())
     if isinstance(message, Text):

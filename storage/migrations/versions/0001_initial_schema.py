@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 07:54:43.715089
+Create Date: 2026-11-26 08:09:33.718369
 """
 
 from alembic import op
@@ -58,6 +58,38 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], ),
     sa.PrimaryKeyConstraint('tenant_id', 'platform', 'event_id')
     )
+    op.create_table('slackinstallation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tenant_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('app_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('enterprise_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('is_enterprise_install', sa.Boolean(), nullable=False),
+    sa.Column('bot_user_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('bot_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('bot_scopes', sa.Text(), nullable=False),
+    sa.Column('bot_token_enc', sa.Text(), nullable=False),
+    sa.Column('bot_refresh_token_enc', sa.Text(), nullable=True),
+    sa.Column('bot_token_expires_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('installer_user_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('installed_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('tenant_id', 'app_id')
+    )
+    with op.batch_alter_table('slackinstallation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_slackinstallation_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('slackoauthstate',
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('tenant_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('expires_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], ),
+    sa.PrimaryKeyConstraint('state')
+    )
+    with op.batch_alter_table('slackoauthstate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_slackoauthstate_expires_at'), ['expires_at'], unique=False)
+
     op.create_table('checkinrun',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -244,6 +276,14 @@ def downgrade() -> None:
         batch_op.drop_index('ix_checkinrun_person_status')
 
     op.drop_table('checkinrun')
+    with op.batch_alter_table('slackoauthstate', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_slackoauthstate_expires_at'))
+
+    op.drop_table('slackoauthstate')
+    with op.batch_alter_table('slackinstallation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_slackinstallation_tenant_id'))
+
+    op.drop_table('slackinstallation')
     op.drop_table('processedevent')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_person_tenant_id'))

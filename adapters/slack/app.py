@@ -1,0 +1,142 @@
+"""The Slack adapter wired together: bolt app, tokens (one workspace or OAuth), HTTP routes,
+Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.inbound import register
+from adapters.slack.installations import (
+    DatabaseInstallationStore,
+    DatabaseOAuthStateStore,
+    TokenCipher,
+    bot_token,
+    token_rotation_client,
+)
+from adapters.slack.outbound import SlackApi, SlackDirectory, SlackOutbox
+from bot.engine import Engine
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+BOT_SCOPES = ["chat:write", "im:write", "im:history", "commands", "users:read", "users:read.email"]
+EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    api_url: str = "https://slack.com/api/"
+    bot_token: str = ""
+    signing_secret: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    app_token: str = ""
+    secret_key: str = ""
+
+    @property
+    def oauth(self) -> bool:
+        return bool(self.client_id and self.client_secret)
+
+
+class SlackAdapter:
+    """Build it, hand its outbox and directory to the engine, then `attach` the engine."""
+
+    def __init__(self, config: SlackConfig, database: Database) -> None:
+        self.config = config
+        self.installations = (
+            DatabaseInstallationStore(database, TokenCipher.from_secret(config.secret_key or None))
+            if config.oauth
+            else None
+        )
+        self.api = SlackApi(config.api_url, self._token_for)
+        self.outbox = SlackOutbox(self.api)
+        self.directory = SlackDirectory(self.api)
+        self.bolt: AsyncApp | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._database = database
+
+    async def _token_for(self, team: str) -> str | None:
+        if self.installations is None:
+            return self.config.bot_token or None
+        return await bot_token(
+            self.installations,
+            team,
+            client_id=self.config.client_id,
+            client_secret=self.config.client_secret,
+            rotator_client=token_rotation_client(self.api.api_url),
+        )
+
+    def attach(self, engine: Engine) -> AsyncApp:
+        config = self.config
+        client = AsyncWebClient(base_url=self.api.api_url, retry_handlers=[])
+        if self.installations is not None:
+            bolt = AsyncApp(
+                signing_secret=config.signing_secret,
+                client=client,
+                oauth_settings=AsyncOAuthSettings(
+                    client_id=config.client_id,
+                    client_secret=config.client_secret,
+                    scopes=BOT_SCOPES,
+                    installation_store=self.installations,
+                    state_store=DatabaseOAuthStateStore(self._database),
+                    install_path=INSTALL_PATH,
+                    redirect_uri_path=REDIRECT_PATH,
+                    token_rotation_expiration_minutes=120,
+                ),
+            )
+        else:
+            client.token = config.bot_token
+            bolt = AsyncApp(
+                token=config.bot_token, signing_secret=config.signing_secret, client=client
+            )
+        register(bolt, engine, self.outbox)
+        self.bolt = bolt
+        return bolt
+
+    def routes(self) -> list[web.RouteDef]:
+        if not self.config.signing_secret:
+            log.warning("SLACK_SIGNING_SECRET is not set: %s is not served", EVENTS_PATH)
+            return []
+        routes = [web.post(EVENTS_PATH, self._events)]
+        if self.installations is not None:
+            routes += [web.get(INSTALL_PATH, self._install), web.get(REDIRECT_PATH, self._redirect)]
+        return routes
+
+    async def _events(self, request: web.Request) -> web.Response:
+        assert self.bolt is not None
+        return await to_aiohttp_response(
+            await self.bolt.async_dispatch(await to_bolt_request(request))
+        )
+
+    async def _install(self, request: web.Request) -> web.Response:
+        assert self.bolt is not None and self.bolt.oauth_flow is not None
+        response = await self.bolt.oauth_flow.handle_installation(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def _redirect(self, request: web.Request) -> web.Response:
+        assert self.bolt is not None and self.bolt.oauth_flow is not None
+        response = await self.bolt.oauth_flow.handle_callback(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def start_socket_mode(self) -> None:
+        if not self.config.app_token:
+            return
+        assert self.bolt is not None
+        self._socket = AsyncSocketModeHandler(self.bolt, self.config.app_token)
+        await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        log.info("Slack Socket Mode connected")
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None

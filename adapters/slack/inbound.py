@@ -1,0 +1,135 @@
+"""Slack payloads in, neutral events out. Every listener acks first and works after the ack,
+except a modal submission, whose field errors have to travel in the ack itself."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from adapters.slack.outbound import SlackOutbox
+from adapters.slack.render import (
+    ACTION_OPEN_FORM,
+    ACTION_START_CHECKIN,
+    CHOICE_ACTION,
+    FORM_CALLBACK_ID,
+    form_values,
+    parse_choice_value,
+)
+from bot.engine import Engine
+from bot.events import Actor, ChoiceSelected, CommandInvoked, FormSubmitted, TextReceived
+from bot.messages import Text
+
+log = logging.getLogger(__name__)
+
+COMMANDS = re.compile(r"^/(checkin|goals|feedback|pulse|digest)$")
+
+
+def actor_from(body: dict[str, Any]) -> Actor | None:
+    """Who acted, from any payload shape: events, slash commands and interactivity differ."""
+    event = body.get("event") or {}
+    team = (
+        body.get("team_id")
+        or (body.get("team") or {}).get("id")
+        or event.get("team")
+        or (body.get("user") or {}).get("team_id")
+    )
+    user = body.get("user_id") or event.get("user") or (body.get("user") or {}).get("id")
+    if not team or not user or not isinstance(team, str) or not isinstance(user, str):
+        return None
+    return Actor(platform="slack", tenant=team, user=user)
+
+
+def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
+    @app.command(COMMANDS)
+    async def on_command(ack: AsyncAck, body: dict[str, Any]) -> None:
+        if body.get("channel_name") == "directmessage":
+            await ack()
+        else:
+            await ack(text="I've answered you in our direct messages.")
+        actor = actor_from(body)
+        if actor is None:
+            return
+        name = str(body.get("command", "")).lstrip("/")
+        event_id = f"cmd:{body.get('trigger_id') or body.get('command_ts', '')}"
+        await engine.handle(CommandInvoked(actor, name, str(body.get("text") or ""), event_id))
+
+    @app.event("message")
+    async def on_message(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
+        await ack()
+        # Only people's own DMs: no edits, joins or bot messages (our own included).
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        actor = actor_from(body)
+        if actor is None or not isinstance(event.get("text"), str):
+            return
+        # Slack retries unacked or slow deliveries: the engine dedupes on event_id.
+        event_id = str(body.get("event_id") or f"msg:{event.get('ts')}")
+        await engine.handle(TextReceived(actor, event["text"], event_id))
+
+    @app.event("app_home_opened")
+    async def on_home(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
+        await ack()
+        actor = actor_from(body)
+        if actor is None or event.get("tab", "home") != "home":
+            return
+        card = await engine.home(actor)
+        if card is not None:
+            await outbox.publish_home(actor.tenant, actor.user, card)
+
+    @app.action(CHOICE_ACTION)
+    async def on_choice(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        actor = actor_from(body)
+        parsed = parse_choice_value(str(action.get("value") or ""))
+        if actor is None or parsed is None:
+            return
+        prompt_id, value = parsed
+        event_id = f"act:{body.get('trigger_id') or action.get('action_ts')}"
+        await engine.handle(ChoiceSelected(actor, prompt_id, value, event_id))
+
+    @app.action(ACTION_START_CHECKIN)
+    async def on_start(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        actor = actor_from(body)
+        if actor is not None:
+            event_id = f"act:{body.get('trigger_id') or action.get('action_ts')}"
+            await engine.handle(CommandInvoked(actor, "checkin", "now", event_id))
+
+    @app.action(ACTION_OPEN_FORM)
+    async def on_open_form(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        actor = actor_from(body)
+        if actor is None:
+            return
+        form = await engine.checkin_form(actor)
+        if form is None:
+            await engine.deliver(actor, [Text("There's no check-in to fill in right now.")])
+        elif not await outbox.open_form(actor.tenant, str(body.get("trigger_id", "")), form):
+            # The 3-second trigger ran out: the conversation still works.
+            await engine.deliver(
+                actor,
+                [Text("That form button timed out. Click it again, or just reply here.")],
+            )
+
+    @app.view(FORM_CALLBACK_ID)
+    async def on_form(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        actor = actor_from(body)
+        if actor is None:
+            await ack()
+            return
+        values = form_values((view.get("state") or {}).get("values") or {})
+        event = FormSubmitted(
+            actor,
+            str(view.get("private_metadata") or ""),
+            values,
+            f"view:{body.get('trigger_id') or view.get('hash')}",
+        )
+        handled = await engine.handle(event, deliver=False)
+        if handled.form_errors:
+            await ack(response_action="errors", errors=handled.form_errors)
+            return
+        await ack()
+        await engine.deliver(actor, handled.replies, handled.closed)

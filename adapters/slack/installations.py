@@ -1,0 +1,390 @@
+"""Slack installations and OAuth states in our database, with bot tokens encrypted at rest.
+
+Bolt reads tokens through `DatabaseInstallationStore` and checks OAuth callbacks against
+`DatabaseOAuthStateStore`; scheduled sends, which have no inbound request, call `bot_token`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from time import time
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
+from slack_sdk.oauth.installation_store import Bot, Installation
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import delete, update
+from sqlmodel import col, select
+
+from storage.db import Database
+from storage.models import SlackInstallation, SlackOAuthState, Tenant, utcnow
+from storage.repository import insert_if_absent
+
+logger = logging.getLogger(__name__)
+
+SECRET_ENV = "CHECKIN_SECRET_KEY"
+ROTATE_MINUTES_BEFORE_EXPIRY = 120
+STATE_LIFETIME = timedelta(minutes=10)
+
+_PLAIN = "plain:"
+_FERNET = "fernet:"
+# PBKDF2, not HKDF: CHECKIN_SECRET_KEY may be a passphrase rather than 32 random bytes, and HKDF
+# does no key stretching, so a leaked database would let weak passphrases be guessed quickly.
+# The salt is fixed (and public) so every replica and every restart derives the same key from
+# the same secret with nothing else to store; one secret per deployment means a per-row salt
+# would buy nothing against precomputation that an app-specific salt does not.
+_KDF_SALT = b"checkin-bot/slack-tokens/v1"
+_KDF_ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256; paid once per process
+
+
+class TokenDecryptionError(RuntimeError):
+    """A stored token cannot be read with the configured key."""
+
+
+class TokenRotationNotConfigured(RuntimeError):
+    """A rotating token is about to expire, but no client id/secret was given to refresh it."""
+
+
+@lru_cache(maxsize=4)
+def _fernet_key(secret: str) -> bytes:
+    kdf = PBKDF2HMAC(
+        algorithm=hashes.SHA256(), length=32, salt=_KDF_SALT, iterations=_KDF_ITERATIONS
+    )
+    return base64.urlsafe_b64encode(kdf.derive(secret.encode("utf-8")))
+
+
+class TokenCipher:
+    """Turns tokens into what the database holds ("fernet:…" or "plain:…") and back."""
+
+    def __init__(self, fernet: Fernet | None) -> None:
+        self._fernet = fernet
+        self._warned = False
+
+    @classmethod
+    def from_secret(cls, secret: str | None) -> TokenCipher:
+        return cls(Fernet(_fernet_key(secret)) if secret else None)
+
+    def encrypt(self, token: str) -> str:
+        if self._fernet is None:
+            if not self._warned:
+                logger.warning("set %s to encrypt Slack tokens at rest", SECRET_ENV)
+                self._warned = True
+            return _PLAIN + token
+        return _FERNET + self._fernet.encrypt(token.encode("utf-8")).decode("ascii")
+
+    def decrypt(self, stored: str) -> str:
+        # Rows saved before a key was set stay readable; the next save encrypts them.
+        if stored.startswith(_PLAIN):
+            return stored.removeprefix(_PLAIN)
+        if not stored.startswith(_FERNET):
+            raise TokenDecryptionError("a stored Slack token has an unknown format")
+        if self._fernet is None:
+            raise TokenDecryptionError(
+                f"Slack tokens in the database are encrypted: set {SECRET_ENV} to their key"
+            )
+        try:
+            plain = self._fernet.decrypt(stored.removeprefix(_FERNET).encode("ascii"))
+        except InvalidToken:
+            raise TokenDecryptionError(
+                f"cannot decrypt a stored Slack token: {SECRET_ENV} is not the key it was "
+                "saved with"
+            ) from None
+        return plain.decode("utf-8")
+
+
+def slack_tenant_id(
+    enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False
+) -> str | None:
+    """Our tenant for a workspace, or for a whole Enterprise Grid org when installed org-wide."""
+    if is_enterprise_install or team_id is None:
+        return f"slack:{enterprise_id}" if enterprise_id else None
+    return f"slack:{team_id}"
+
+
+def _timestamp(when: datetime | None) -> int | None:
+    return None if when is None else int(when.timestamp())
+
+
+class DatabaseInstallationStore(AsyncInstallationStore):
+    """The latest bot installation per tenant and app. User tokens are dropped, never stored."""
+
+    def __init__(
+        self, database: Database, cipher: TokenCipher, *, log: logging.Logger | None = None
+    ) -> None:
+        self._database = database
+        self._cipher = cipher
+        self._logger = log or logger
+        self._rotation_locks: dict[str, asyncio.Lock] = {}
+
+    @property
+    def logger(self) -> logging.Logger:
+        return self._logger
+
+    def rotation_lock(self, tenant_id: str) -> asyncio.Lock:
+        """Concurrent sends in one process refresh a tenant's token once, not once each."""
+        return self._rotation_locks.setdefault(tenant_id, asyncio.Lock())
+
+    # -- saving ---------------------------------------------------------------------------
+
+    async def async_save(self, installation: Installation) -> None:
+        if installation.user_token is not None:
+            self._logger.info("dropped a Slack user token: this app asks for no user scopes")
+        if installation.bot_token is None:
+            raise ValueError("a Slack installation without a bot token cannot be used")
+        await self._save(installation.to_bot(), installer_user_id=installation.user_id)
+
+    async def async_save_bot(self, bot: Bot) -> None:
+        # Bolt calls this after rotating a token; the installer stays whoever it was.
+        await self._save(bot, installer_user_id=None)
+
+    async def _save(self, bot: Bot, *, installer_user_id: str | None) -> None:
+        tenant_id = slack_tenant_id(bot.enterprise_id, bot.team_id, bot.is_enterprise_install)
+        if tenant_id is None:
+            raise ValueError("a Slack installation needs a team id or an enterprise id")
+        expires_at = bot.bot_token_expires_at
+        values: dict[str, Any] = {
+            "team_id": bot.team_id,
+            "enterprise_id": bot.enterprise_id,
+            "is_enterprise_install": bot.is_enterprise_install,
+            "bot_user_id": bot.bot_user_id,
+            "bot_id": bot.bot_id,
+            "bot_scopes": ",".join(bot.bot_scopes),
+            "bot_token_enc": self._cipher.encrypt(bot.bot_token),
+            "bot_refresh_token_enc": (
+                self._cipher.encrypt(bot.bot_refresh_token) if bot.bot_refresh_token else None
+            ),
+            "bot_token_expires_at": (
+                None if expires_at is None else datetime.fromtimestamp(expires_at, UTC)
+            ),
+            "installed_at": datetime.fromtimestamp(bot.installed_at, UTC),
+        }
+        if installer_user_id is not None:
+            values["installer_user_id"] = installer_user_id
+        name = bot.enterprise_name if bot.is_enterprise_install else bot.team_name
+        app_id = bot.app_id or ""
+        async with self._database.session() as session:
+            await insert_if_absent(
+                session,
+                Tenant(
+                    id=tenant_id,
+                    platform="slack",
+                    external_id=tenant_id.removeprefix("slack:"),
+                    name=(name or "")[:200],
+                ),
+            )
+            row = SlackInstallation(tenant_id=tenant_id, app_id=app_id, **values)
+            # Insert-or-update keyed on (tenant, app), so two saves racing can't duplicate a row.
+            if not await insert_if_absent(session, row):
+                await session.exec(
+                    update(SlackInstallation)
+                    .where(
+                        col(SlackInstallation.tenant_id) == tenant_id,
+                        col(SlackInstallation.app_id) == app_id,
+                    )
+                    .values(**values)
+                )
+        self._logger.info("saved the Slack installation of %s", tenant_id)
+
+    # -- finding --------------------------------------------------------------------------
+
+    async def async_find_bot(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        is_enterprise_install: bool | None = False,
+    ) -> Bot | None:
+        installation = await self.async_find_installation(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            is_enterprise_install=is_enterprise_install,
+        )
+        return None if installation is None else installation.to_bot()
+
+    async def async_find_installation(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool | None = False,
+    ) -> Installation | None:
+        tenant_id = slack_tenant_id(enterprise_id, team_id, is_enterprise_install)
+        if tenant_id is None:
+            return None
+        async with self._database.session() as session:
+            statement = (
+                select(SlackInstallation)
+                .where(SlackInstallation.tenant_id == tenant_id)
+                .order_by(col(SlackInstallation.installed_at).desc())
+            )
+            row = (await session.exec(statement)).first()
+            tenant = await session.get(Tenant, tenant_id)
+        # Bolt asks per user for user tokens; only the installer has an "installation" here.
+        if row is None or (user_id is not None and user_id != row.installer_user_id):
+            return None
+        return self._installation(row, tenant.name if tenant else None)
+
+    def _installation(self, row: SlackInstallation, tenant_name: str | None) -> Installation:
+        org_wide = row.is_enterprise_install
+        refresh = row.bot_refresh_token_enc
+        return Installation(
+            app_id=row.app_id or None,
+            enterprise_id=row.enterprise_id,
+            enterprise_name=tenant_name if org_wide else None,
+            team_id=row.team_id,
+            team_name=None if org_wide else tenant_name,
+            bot_token=self._cipher.decrypt(row.bot_token_enc),
+            bot_id=row.bot_id,
+            bot_user_id=row.bot_user_id,
+            bot_scopes=row.bot_scopes,
+            bot_refresh_token=self._cipher.decrypt(refresh) if refresh else None,
+            bot_token_expires_at=_timestamp(row.bot_token_expires_at),
+            user_id=row.installer_user_id or "",
+            is_enterprise_install=org_wide,
+            token_type="bot",
+            installed_at=row.installed_at.timestamp(),
+        )
+
+    # -- uninstalling ---------------------------------------------------------------------
+
+    async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        await self._delete(slack_tenant_id(enterprise_id, team_id))
+
+    async def async_delete_installation(
+        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> None:
+        # A user revoking their own token leaves the bot alone: we hold no user tokens.
+        if user_id is None:
+            await self._delete(slack_tenant_id(enterprise_id, team_id))
+
+    async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        await self._delete(slack_tenant_id(enterprise_id, team_id))
+
+    async def _delete(self, tenant_id: str | None) -> None:
+        if tenant_id is None:
+            return
+        async with self._database.session() as session:
+            await session.exec(
+                delete(SlackInstallation).where(col(SlackInstallation.tenant_id) == tenant_id)
+            )
+        # The tenant's people and goals stay: reinstalling picks them up again.
+        self._logger.info("deleted the Slack installation of %s", tenant_id)
+
+
+class DatabaseOAuthStateStore(AsyncOAuthStateStore):
+    """OAuth `state` values in the database, so any replica can take the callback."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        lifetime: timedelta = STATE_LIFETIME,
+        now: Callable[[], datetime] = utcnow,
+        log: logging.Logger | None = None,
+    ) -> None:
+        self._database = database
+        self._lifetime = lifetime
+        self._now = now
+        self._logger = log or logger
+
+    @property
+    def logger(self) -> logging.Logger:
+        return self._logger
+
+    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
+        state = secrets.token_urlsafe(32)
+        now = self._now()
+        async with self._database.session() as session:
+            # Abandoned installs leave states behind: sweep the expired ones on the way.
+            await session.exec(
+                delete(SlackOAuthState).where(col(SlackOAuthState.expires_at) <= now)
+            )
+            session.add(SlackOAuthState(state=state, expires_at=now + self._lifetime))
+        return state
+
+    async def async_consume(self, state: str) -> bool:
+        """True once per unexpired state: the DELETE is the claim, so only one replica wins."""
+        async with self._database.session() as session:
+            result = await session.exec(
+                delete(SlackOAuthState).where(
+                    col(SlackOAuthState.state) == state,
+                    col(SlackOAuthState.expires_at) > self._now(),
+                )
+            )
+        return bool(result.rowcount == 1)
+
+
+_rotation_http_logger = logging.getLogger(__name__ + ".rotation_http")
+
+
+def token_rotation_client(base_url: str = AsyncWebClient.BASE_URL) -> AsyncWebClient:
+    """A Web API client for oauth.v2.access that cannot leak tokens into debug logs.
+
+    slack_sdk logs request and response bodies at DEBUG unless its logger's own level is above
+    DEBUG, and for a token refresh those bodies are the refresh token and the new bot token.
+    """
+    _rotation_http_logger.setLevel(logging.INFO)
+    return AsyncWebClient(base_url=base_url, logger=_rotation_http_logger)
+
+
+def _expiring(bot: Bot) -> bool:
+    expires_at = bot.bot_token_expires_at
+    return (
+        bot.bot_refresh_token is not None
+        and expires_at is not None
+        and expires_at <= time() + ROTATE_MINUTES_BEFORE_EXPIRY * 60
+    )
+
+
+async def bot_token(
+    store: DatabaseInstallationStore,
+    team_id: str,
+    *,
+    client_id: str | None,
+    client_secret: str | None,
+    rotator_client: AsyncWebClient | None = None,
+) -> str | None:
+    """The workspace's bot token for a send with no inbound request, refreshed if about to expire.
+
+    Bolt rotates tokens only while authorizing a request; a scheduled DM has none, so it is done
+    here, the same way (within two hours of expiry), and the new token is saved for everyone.
+    """
+    bot = await store.async_find_bot(enterprise_id=None, team_id=team_id)
+    if bot is None or bot.team_id != team_id:
+        return None
+    if not _expiring(bot):
+        return bot.bot_token
+    if not (client_id and client_secret):
+        raise TokenRotationNotConfigured(
+            f"the Slack token of slack:{team_id} rotates: set the app's client id and secret"
+        )
+    async with store.rotation_lock(f"slack:{team_id}"):
+        # Another send may have refreshed it while this one waited for the lock.
+        bot = await store.async_find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None or bot.team_id != team_id:
+            return None
+        rotator = AsyncTokenRotator(
+            client_id=client_id,
+            client_secret=client_secret,
+            client=rotator_client or token_rotation_client(),
+        )
+        rotated = await rotator.perform_bot_token_rotation(
+            bot=bot, minutes_before_expiration=ROTATE_MINUTES_BEFORE_EXPIRY
+        )
+        if rotated is None:
+            return bot.bot_token
+        await store.async_save_bot(rotated)
+        logger.info("rotated the Slack bot token of slack:%s", team_id)
+        return rotated.bot_token

@@ -1,0 +1,84 @@
+"""Cards as Block Kit: a header, each section with its fields, the footer as context."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from adapters.slack.render_text import (
+    FIELD_TEXT,
+    HEADER_TEXT,
+    SECTION_FIELDS,
+    SECTION_TEXT,
+    Block,
+    context,
+    escape,
+    mrkdwn,
+    plain,
+    section,
+    split_text,
+    truncate,
+)
+from bot.messages import Card, Field, Section
+
+# A long section is cut rather than crowding every later one out of the card.
+SECTION_BLOCKS = 5
+
+
+def card_blocks(card: Card, max_blocks: int) -> list[Block]:
+    """At most `max_blocks` blocks: sections that don't fit are folded into a last one that
+    names them."""
+    header = {"type": "header", "text": plain(card.title, HEADER_TEXT)}
+    head = [header] if card.title.strip() else []
+    foot = [context(escape(card.footer))] if card.footer.strip() else []
+    room = max_blocks - len(head) - len(foot)
+    body: list[Block] = []
+    for index, card_section in enumerate(card.sections):
+        blocks = section_blocks(card_section)
+        # While sections remain, keep one block free to say they were left out.
+        reserve = 1 if index < len(card.sections) - 1 else 0
+        if len(body) + len(blocks) + reserve > room:
+            body.append(_left_out(card.sections[index:]))
+            break
+        body.extend(blocks)
+    return (head + body + foot) or [section("")]
+
+
+def section_blocks(card_section: Section) -> list[Block]:
+    """Up to ten fields sit side by side as Slack fields; more become lines of text."""
+    title = _bold(card_section.title)
+    head = "\n".join(part for part in (title, escape(card_section.text)) if part.strip())
+    fields = card_section.fields
+    if 0 < len(fields) <= SECTION_FIELDS:
+        blocks = [_text_block(part) for part in _parts(head)] if head.strip() else []
+        if not blocks:
+            blocks = [{"type": "section"}]
+        blocks[-1]["fields"] = [mrkdwn(_field_text(field, "\n")) for field in fields]
+        return blocks
+    body = "\n".join([head, *(_field_text(field, ": ") for field in fields)]).strip("\n")
+    return [_text_block(part) for part in _parts(body)] if body.strip() else []
+
+
+def _field_text(field: Field, separator: str) -> str:
+    label = _bold(field.label)
+    value = escape(field.value)
+    text = separator.join(part for part in (label, value) if part.strip())
+    return truncate(text, FIELD_TEXT)
+
+
+def _left_out(sections: Sequence[Section]) -> Block:
+    count = len(sections)
+    titles = " · ".join(escape(s.title.strip()) for s in sections if s.title.strip())
+    noun = "section" if count == 1 else "sections"
+    return section(f"*{count} more {noun} didn't fit here*" + (f": {titles}" if titles else ""))
+
+
+def _bold(text: str) -> str:
+    return f"*{escape(text.strip())}*" if text.strip() else ""
+
+
+def _parts(text: str) -> list[str]:
+    return split_text(text, SECTION_TEXT, SECTION_BLOCKS)
+
+
+def _text_block(text: str) -> Block:
+    return {"type": "section", "text": mrkdwn(text)}

@@ -1,0 +1,143 @@
+"""A Form as a Slack modal, and the submitted modal's state back to plain answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from adapters.slack.render_text import (
+    BLOCK_ID,
+    VIEW_BLOCKS,
+    Block,
+    context,
+    plain,
+    section,
+    truncate,
+)
+from bot.messages import Choice, Form, FormField
+
+FORM_CALLBACK_ID = "checkin_form"
+INPUT_ACTION_ID = "value"
+NUMBER_PLACEHOLDER = "e.g. 400, 40% or done"
+
+MODAL_TEXT = 24
+PRIVATE_METADATA = 3000
+INPUT_LABEL = 2000
+INPUT_LENGTH = 3000
+PLACEHOLDER = 150
+OPTION_TEXT = 75
+OPTION_VALUE = 150
+SELECT_OPTIONS = 100
+
+
+def render_modal(form: Form) -> dict[str, Any]:
+    """A views.open "modal". Each field is an input block whose block_id is the field key."""
+    # A cut form id would submit the answers to some other form, so refuse it outright.
+    if len(form.form_id) > PRIVATE_METADATA:
+        raise ValueError(f"form_id is {len(form.form_id)} chars; Slack keeps {PRIVATE_METADATA}")
+    fields = _unique_keys(form.fields)
+    blocks = [_input(field) for field in fields]
+    left_out = len(form.fields) - len(fields)
+    if left_out or len(blocks) > VIEW_BLOCKS:
+        shown = min(len(blocks), VIEW_BLOCKS - 1)
+        left_out += len(blocks) - shown
+        blocks = [*blocks[:shown], context(_left_out_note(left_out))]
+    modal: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": FORM_CALLBACK_ID,
+        "title": plain(form.title.strip() or "Check-in", MODAL_TEXT),
+        "submit": plain(form.submit_label.strip() or "Submit", MODAL_TEXT),
+        "close": plain("Cancel", MODAL_TEXT),
+        "blocks": blocks or [section("Nothing to fill in.")],
+    }
+    if form.form_id:  # Slack takes no empty private_metadata
+        modal["private_metadata"] = form.form_id
+    return modal
+
+
+def form_values(state_values: Mapping[str, Any]) -> dict[str, str]:
+    """view["state"]["values"] as field key -> text ("" when left empty). Never raises: the
+    payload comes from outside, and blocks it doesn't know are skipped."""
+    values: dict[str, str] = {}
+    if not isinstance(state_values, Mapping):
+        return values
+    for block_id, actions in state_values.items():
+        if not isinstance(block_id, str) or not isinstance(actions, Mapping):
+            continue
+        action = actions.get(INPUT_ACTION_ID)
+        if not isinstance(action, Mapping):
+            continue
+        kind = action.get("type")
+        if kind == "plain_text_input":
+            value = action.get("value")
+        elif kind == "static_select":
+            selected = action.get("selected_option")
+            value = selected.get("value") if isinstance(selected, Mapping) else None
+        else:
+            continue
+        values[block_id] = value if isinstance(value, str) else ""
+    return values
+
+
+def _unique_keys(fields: Iterable[FormField]) -> list[FormField]:
+    """Fields whose key can be a block_id: Slack rejects empty, long or repeated ones."""
+    seen: set[str] = set()
+    kept = []
+    for field in fields:
+        if field.key and len(field.key) <= BLOCK_ID and field.key not in seen:
+            seen.add(field.key)
+            kept.append(field)
+    return kept
+
+
+def _input(field: FormField) -> Block:
+    return {
+        "type": "input",
+        "block_id": field.key,
+        "optional": field.optional,
+        "label": plain(field.label.strip() or field.key, INPUT_LABEL),
+        "element": _element(field),
+    }
+
+
+def _element(field: FormField) -> Block:
+    options = _options(field.choices) if field.kind == "choice" else []
+    if options:
+        select: Block = {"type": "static_select", "action_id": INPUT_ACTION_ID, "options": options}
+        initial = next((o for o in options if o["value"] == field.initial), None)
+        if initial is not None:
+            select["initial_option"] = dict(initial)
+        return select
+    # Numbers are typed as text so "40%", "done" or "same" get through to the parser.
+    element: Block = {
+        "type": "plain_text_input",
+        "action_id": INPUT_ACTION_ID,
+        "multiline": field.kind not in ("number", "choice"),
+        "max_length": INPUT_LENGTH,
+    }
+    if field.kind == "number":
+        element["placeholder"] = plain(NUMBER_PLACEHOLDER, PLACEHOLDER)
+    if field.initial:
+        element["initial_value"] = truncate(field.initial, INPUT_LENGTH)
+    return element
+
+
+def _options(choices: Iterable[Choice]) -> list[Block]:
+    """Choices a select can carry: a value Slack would cut can't be told apart when it comes
+    back, so such a choice is left out (the field falls back to typing when none remain)."""
+    options: list[Block] = []
+    seen: set[str] = set()
+    for choice in choices:
+        if choice.value and len(choice.value) <= OPTION_VALUE and choice.value not in seen:
+            seen.add(choice.value)
+            label = choice.label if choice.label.strip() else choice.value
+            options.append({"text": plain(label, OPTION_TEXT), "value": choice.value})
+    return options[:SELECT_OPTIONS]
+
+
+def _left_out_note(count: int) -> str:
+    questions = "question" if count == 1 else "questions"
+    return (
+        f"*{count} more {questions} didn't fit in this form.* Submitting leaves them "
+        "unanswered; to answer every question, cancel and reply in the chat instead."
+    )

@@ -1,0 +1,89 @@
+"""`checkin-bot serve`: one aiohttp server for Slack (and later Teams), plus health checks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiohttp import web
+from sqlalchemy import text
+
+from adapters.slack.app import SlackAdapter, SlackConfig
+from app.config import Settings
+from app.routing import PlatformDirectory, PlatformOutbox
+from bot.engine import Engine
+from bot.ports import Clock, Directory, Outbox
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1024 * 1024  # Slack and Bot Framework payloads are far smaller
+
+
+def slack_config(settings: Settings) -> SlackConfig:
+    return SlackConfig(
+        api_url=settings.slack_api_url,
+        bot_token=settings.slack_bot_token,
+        signing_secret=settings.slack_signing_secret,
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        app_token=settings.slack_app_token,
+        secret_key=settings.secret_key,
+    )
+
+
+def build_web_app(
+    settings: Settings, database: Database, clock: Clock | None = None
+) -> web.Application:
+    outboxes: dict[str, Outbox] = {}
+    directories: dict[str, Directory] = {}
+    slack = SlackAdapter(slack_config(settings), database) if settings.slack_configured else None
+    if slack is not None:
+        outboxes["slack"] = slack.outbox
+        directories["slack"] = slack.directory
+    engine = Engine(database, PlatformOutbox(outboxes), clock, PlatformDirectory(directories))
+    app = web.Application(client_max_size=MAX_BODY)
+    app["engine"] = engine
+
+    async def healthz(_: web.Request) -> web.Response:
+        try:
+            async with database.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            log.warning("health check: the database does not answer", exc_info=True)
+            return web.json_response({"status": "error", "database": "unreachable"}, status=503)
+        return web.json_response({"status": "ok", "database": "ok"})
+
+    app.router.add_get("/healthz", healthz)
+    if slack is not None:
+        slack.attach(engine)
+        app.add_routes(slack.routes())
+
+        async def socket_mode(_: web.Application) -> None:
+            await slack.start_socket_mode()
+
+        async def close_slack(_: web.Application) -> None:
+            await slack.close()
+
+        app.on_startup.append(socket_mode)
+        app.on_cleanup.append(close_slack)
+    return app
+
+
+async def serve(settings: Settings, database: Database, host: str, port: int) -> int:
+    app = build_web_app(settings, database)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    print(f"checkin-bot is listening on http://{host}:{port}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+    return 0

@@ -1,0 +1,453 @@
+"""Slack installations, OAuth states and token rotation over a real SQLite file and a fake Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from slack_sdk.oauth.installation_store import Installation
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from adapters.slack.installations import (
+    DatabaseInstallationStore,
+    DatabaseOAuthStateStore,
+    TokenCipher,
+    TokenDecryptionError,
+    TokenRotationNotConfigured,
+    bot_token,
+    token_rotation_client,
+)
+from storage.db import Database
+from storage.models import Tenant
+from tests.conftest import FakeClock
+
+SECRET = "correct horse battery staple"
+
+
+async def fresh_database(path: Path) -> Database:
+    database = Database(f"sqlite:///{path}")
+    # Built from the models, not storage.migrate.upgrade: the lead regenerates the Alembic
+    # migrations for the Slack tables, so until then they exist only in SQLModel.metadata.
+    async with database.engine.begin() as connection:
+        await connection.run_sync(SQLModel.metadata.create_all)
+    return database
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await fresh_database(tmp_path / "slack.db")
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def store(database: Database) -> DatabaseInstallationStore:
+    return DatabaseInstallationStore(database, TokenCipher.from_secret(SECRET))
+
+
+def installation(
+    team_id: str = "T1",
+    *,
+    token: str = "xoxb-team-one-token",
+    refresh_token: str | None = None,
+    expires_in: int | None = None,
+    user_token: str | None = None,
+) -> Installation:
+    return Installation(
+        app_id="A1",
+        team_id=team_id,
+        team_name=f"Team {team_id}",
+        bot_token=token,
+        bot_id=f"B{team_id}",
+        bot_user_id=f"U{team_id}BOT",
+        bot_scopes=["chat:write", "im:write"],
+        bot_refresh_token=refresh_token,
+        bot_token_expires_in=expires_in,
+        user_id=f"U{team_id}ADMIN",
+        user_token=user_token,
+        user_scopes=["identify"] if user_token else "",
+    )
+
+
+async def stored_columns(database: Database, tenant_id: str) -> list[dict[str, Any]]:
+    async with database.engine.connect() as connection:
+        result = await connection.execute(
+            text("SELECT * FROM slackinstallation WHERE tenant_id = :tenant"), {"tenant": tenant_id}
+        )
+        return [dict(row) for row in result.mappings()]
+
+
+# -- installations ------------------------------------------------------------------------
+
+
+async def test_saved_installation_is_found_again_with_its_bot_fields(
+    store: DatabaseInstallationStore, database: Database
+) -> None:
+    await store.async_save(installation("T1"))
+
+    found = await store.async_find_installation(enterprise_id=None, team_id="T1")
+    bot = await store.async_find_bot(enterprise_id=None, team_id="T1")
+
+    assert found is not None and bot is not None
+    assert (found.bot_token, found.bot_id, found.bot_user_id) == (
+        "xoxb-team-one-token",
+        "BT1",
+        "UT1BOT",
+    )
+    assert (found.app_id, found.team_id, found.team_name, found.user_id) == (
+        "A1",
+        "T1",
+        "Team T1",
+        "UT1ADMIN",
+    )
+    assert list(found.bot_scopes or []) == ["chat:write", "im:write"]
+    assert (bot.bot_token, bot.team_id, bot.is_enterprise_install) == (
+        "xoxb-team-one-token",
+        "T1",
+        False,
+    )
+    async with database.session() as session:
+        tenant = await session.get(Tenant, "slack:T1")
+    assert tenant is not None
+    assert (tenant.platform, tenant.external_id, tenant.name) == ("slack", "T1", "Team T1")
+
+
+async def test_token_columns_hold_ciphertext_that_decrypts_back_when_a_secret_is_set(
+    store: DatabaseInstallationStore, database: Database
+) -> None:
+    await store.async_save(installation(refresh_token="xoxe-1-refresh", expires_in=43200))
+
+    [row] = await stored_columns(database, "slack:T1")
+
+    for column, token in (
+        ("bot_token_enc", "xoxb-team-one-token"),
+        ("bot_refresh_token_enc", "xoxe-1-refresh"),
+    ):
+        assert row[column].startswith("fernet:")
+        assert token not in row[column]
+        assert TokenCipher.from_secret(SECRET).decrypt(row[column]) == token
+
+
+async def test_reading_tokens_with_another_secret_is_an_error_naming_the_env_var(
+    store: DatabaseInstallationStore, database: Database
+) -> None:
+    await store.async_save(installation())
+
+    for cipher in (TokenCipher.from_secret("another secret"), TokenCipher.from_secret(None)):
+        other = DatabaseInstallationStore(database, cipher)
+        with pytest.raises(TokenDecryptionError, match="CHECKIN_SECRET_KEY"):
+            await other.async_find_bot(enterprise_id=None, team_id="T1")
+
+
+async def test_without_a_secret_tokens_are_stored_plain_and_one_warning_says_so(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = DatabaseInstallationStore(database, TokenCipher.from_secret(None))
+
+    with caplog.at_level(logging.WARNING):
+        await store.async_save(installation("T1"))
+        await store.async_save(installation("T2", token="xoxb-team-two-token"))
+
+    [row] = await stored_columns(database, "slack:T1")
+    assert row["bot_token_enc"] == "plain:xoxb-team-one-token"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == ["set CHECKIN_SECRET_KEY to encrypt Slack tokens at rest"]
+    found = await store.async_find_bot(enterprise_id=None, team_id="T2")
+    assert found is not None and found.bot_token == "xoxb-team-two-token"
+
+
+async def test_each_workspace_finds_only_its_own_bot(store: DatabaseInstallationStore) -> None:
+    await store.async_save(installation("T1", token="xoxb-one"))
+    await store.async_save(installation("T2", token="xoxb-two"))
+
+    one = await store.async_find_bot(enterprise_id=None, team_id="T1")
+    two = await store.async_find_installation(enterprise_id=None, team_id="T2")
+
+    assert one is not None and one.bot_token == "xoxb-one"
+    assert two is not None and two.bot_token == "xoxb-two"
+    assert await store.async_find_bot(enterprise_id=None, team_id="T3") is None
+    assert await store.async_find_installation(enterprise_id=None, team_id="T3") is None
+    assert await store.async_find_bot(enterprise_id=None, team_id=None) is None
+
+
+async def test_reinstalling_replaces_the_token_in_the_same_row(
+    store: DatabaseInstallationStore, database: Database
+) -> None:
+    await store.async_save(installation(token="xoxb-first"))
+    await store.async_save(installation(token="xoxb-second"))
+
+    bot = await store.async_find_bot(enterprise_id=None, team_id="T1")
+
+    assert bot is not None and bot.bot_token == "xoxb-second"
+    assert len(await stored_columns(database, "slack:T1")) == 1
+
+
+async def test_a_user_token_in_an_installation_is_dropped(
+    store: DatabaseInstallationStore, database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        await store.async_save(installation(user_token="xoxp-user-token"))
+
+    found = await store.async_find_installation(enterprise_id=None, team_id="T1")
+
+    assert found is not None and found.user_token is None
+    [row] = await stored_columns(database, "slack:T1")
+    assert not any("xoxp" in str(value) for value in row.values())
+    assert "xoxp-user-token" not in caplog.text
+
+
+async def test_only_the_installer_has_an_installation_when_bolt_asks_per_user(
+    store: DatabaseInstallationStore,
+) -> None:
+    await store.async_save(installation())
+
+    mine = await store.async_find_installation(enterprise_id=None, team_id="T1", user_id="UT1ADMIN")
+    theirs = await store.async_find_installation(enterprise_id=None, team_id="T1", user_id="U9")
+
+    assert mine is not None and theirs is None
+
+
+async def test_an_org_wide_install_is_one_tenant_for_the_whole_enterprise(
+    store: DatabaseInstallationStore, database: Database
+) -> None:
+    org = Installation(
+        app_id="A1",
+        enterprise_id="E1",
+        enterprise_name="Grid Corp",
+        bot_token="xoxb-org-token",
+        bot_id="BE1",
+        bot_user_id="UE1BOT",
+        user_id="UE1ADMIN",
+        is_enterprise_install=True,
+    )
+    await store.async_save(org)
+
+    bot = await store.async_find_bot(enterprise_id="E1", team_id="T7", is_enterprise_install=True)
+
+    assert bot is not None and bot.bot_token == "xoxb-org-token"
+    assert await store.async_find_bot(enterprise_id="E1", team_id="T7") is None
+    async with database.session() as session:
+        tenant = await session.get(Tenant, "slack:E1")
+    assert tenant is not None and tenant.name == "Grid Corp"
+
+
+async def test_uninstalling_deletes_only_that_workspaces_installation(
+    store: DatabaseInstallationStore, database: Database
+) -> None:
+    await store.async_save(installation("T1", token="xoxb-one"))
+    await store.async_save(installation("T2", token="xoxb-two"))
+
+    await store.async_delete_all(enterprise_id=None, team_id="T1")
+
+    assert await store.async_find_bot(enterprise_id=None, team_id="T1") is None
+    assert await stored_columns(database, "slack:T1") == []
+    two = await store.async_find_bot(enterprise_id=None, team_id="T2")
+    assert two is not None and two.bot_token == "xoxb-two"
+    async with database.session() as session:
+        assert await session.get(Tenant, "slack:T1") is not None  # people and goals stay
+
+
+async def test_revoked_bot_token_deletes_the_bot_but_a_revoked_user_token_does_not(
+    store: DatabaseInstallationStore,
+) -> None:
+    await store.async_save(installation("T1"))
+
+    await store.async_delete_installation(enterprise_id=None, team_id="T1", user_id="UT1ADMIN")
+    assert await store.async_find_bot(enterprise_id=None, team_id="T1") is not None
+
+    await store.async_delete_bot(enterprise_id=None, team_id="T1")
+    assert await store.async_find_bot(enterprise_id=None, team_id="T1") is None
+
+
+# -- OAuth state --------------------------------------------------------------------------
+
+
+async def test_an_oauth_state_is_accepted_once_by_any_replica(tmp_path: Path) -> None:
+    first = await fresh_database(tmp_path / "shared.db")
+    second = Database(f"sqlite:///{tmp_path / 'shared.db'}")
+    try:
+        state = await DatabaseOAuthStateStore(first).async_issue()
+        other_replica = DatabaseOAuthStateStore(second)
+
+        assert await other_replica.async_consume(state) is True
+        assert await other_replica.async_consume(state) is False
+        assert await DatabaseOAuthStateStore(first).async_consume(state) is False
+        assert await other_replica.async_consume("never-issued") is False
+    finally:
+        await first.dispose()
+        await second.dispose()
+
+
+async def test_an_oauth_state_expires_after_ten_minutes(
+    database: Database, clock: FakeClock
+) -> None:
+    states = DatabaseOAuthStateStore(database, now=clock.now)
+    early, late = await states.async_issue(), await states.async_issue()
+
+    clock.advance(minutes=9)
+    assert await states.async_consume(early) is True
+    clock.advance(minutes=2)
+    assert await states.async_consume(late) is False
+
+
+async def test_concurrent_consumes_of_one_state_let_exactly_one_through(
+    database: Database,
+) -> None:
+    states = DatabaseOAuthStateStore(database)
+    state = await states.async_issue()
+
+    results = await asyncio.gather(*(states.async_consume(state) for _ in range(5)))
+
+    assert sorted(results) == [False, False, False, False, True]
+
+
+# -- token rotation for scheduled sends -----------------------------------------------------
+
+
+@dataclass
+class FakeSlackOAuth:
+    """oauth.v2.access with grant_type=refresh_token, as Slack answers it."""
+
+    refresh_token: str = "xoxe-1-refresh"
+    calls: list[dict[str, str]] = field(default_factory=list)
+
+    async def access(self, request: web.Request) -> web.Response:
+        form = {key: str(value) for key, value in (await request.post()).items()}
+        self.calls.append(form)
+        if form.get("grant_type") != "refresh_token" or form.get("refresh_token") != (
+            self.refresh_token
+        ):
+            return web.json_response({"ok": False, "error": "invalid_refresh_token"})
+        n = len(self.calls)
+        self.refresh_token = f"xoxe-1-refresh-{n}"
+        return web.json_response(
+            {
+                "ok": True,
+                "token_type": "bot",
+                "access_token": f"xoxe.xoxb-rotated-{n}",
+                "refresh_token": self.refresh_token,
+                "expires_in": 43200,
+                "scope": "chat:write,im:write",
+                "bot_user_id": "UT1BOT",
+                "app_id": "A1",
+                "team": {"id": "T1", "name": "Team T1"},
+            }
+        )
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[tuple[FakeSlackOAuth, str]]:
+    fake = FakeSlackOAuth()
+    app = web.Application()
+    app.router.add_post("/api/oauth.v2.access", fake.access)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    yield fake, f"http://{host}:{port}/api/"
+    await runner.cleanup()
+
+
+async def test_a_token_about_to_expire_is_rotated_saved_and_never_logged(
+    store: DatabaseInstallationStore,
+    database: Database,
+    fake_slack: tuple[FakeSlackOAuth, str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake, base_url = fake_slack
+    await store.async_save(
+        installation(token="xoxe.xoxb-old", refresh_token="xoxe-1-refresh", expires_in=600)
+    )
+
+    with caplog.at_level(logging.DEBUG):
+        token = await bot_token(
+            store,
+            "T1",
+            client_id="111.222",
+            client_secret="app-client-secret",
+            rotator_client=token_rotation_client(base_url),
+        )
+
+    assert token == "xoxe.xoxb-rotated-1"
+    assert [call["grant_type"] for call in fake.calls] == ["refresh_token"]
+    saved = await store.async_find_installation(enterprise_id=None, team_id="T1")
+    assert saved is not None
+    assert (saved.bot_token, saved.bot_refresh_token) == ("xoxe.xoxb-rotated-1", "xoxe-1-refresh-1")
+    assert saved.user_id == "UT1ADMIN"  # a rotation keeps the installer
+    [row] = await stored_columns(database, "slack:T1")
+    assert "rotated" not in row["bot_token_enc"]
+    assert "rotated the Slack bot token of slack:T1" in caplog.text
+    for secret in (
+        "xoxe.xoxb-old",
+        "xoxe-1-refresh",
+        "xoxe.xoxb-rotated-1",
+        "xoxe-1-refresh-1",
+        "app-client-secret",
+    ):
+        assert secret not in caplog.text
+
+
+async def test_a_fresh_token_is_returned_without_rotating(
+    store: DatabaseInstallationStore, fake_slack: tuple[FakeSlackOAuth, str]
+) -> None:
+    fake, base_url = fake_slack
+    await store.async_save(
+        installation(token="xoxe.xoxb-fresh", refresh_token="xoxe-1-refresh", expires_in=43200)
+    )
+
+    token = await bot_token(
+        store,
+        "T1",
+        client_id="111.222",
+        client_secret="app-client-secret",
+        rotator_client=token_rotation_client(base_url),
+    )
+
+    assert token == "xoxe.xoxb-fresh"
+    assert fake.calls == []
+
+
+async def test_concurrent_sends_rotate_an_expiring_token_once(
+    store: DatabaseInstallationStore, fake_slack: tuple[FakeSlackOAuth, str]
+) -> None:
+    fake, base_url = fake_slack
+    await store.async_save(
+        installation(token="xoxe.xoxb-old", refresh_token="xoxe-1-refresh", expires_in=60)
+    )
+    client = token_rotation_client(base_url)
+
+    tokens = await asyncio.gather(
+        *(
+            bot_token(store, "T1", client_id="1.2", client_secret="s", rotator_client=client)
+            for _ in range(5)
+        )
+    )
+
+    assert set(tokens) == {"xoxe.xoxb-rotated-1"}
+    assert len(fake.calls) == 1
+
+
+async def test_bot_token_never_yields_another_workspaces_token(
+    store: DatabaseInstallationStore,
+) -> None:
+    await store.async_save(installation("T1", token="xoxb-one"))
+
+    assert await bot_token(store, "T1", client_id=None, client_secret=None) == "xoxb-one"
+    assert await bot_token(store, "T2", client_id=None, client_secret=None) is None
+
+
+async def test_an_expiring_token_without_client_credentials_is_a_clear_error(
+    store: DatabaseInstallationStore,
+) -> None:
+    await store.async_save(installation(refresh_token="xoxe-1-refresh", expires_in=60))
+
+    with pytest.raises(TokenRotationNotConfigured, match="client id and secret"):
+        await bot_token(store, "T1", client_id=None, client_secret=None)
