@@ -8,7 +8,7 @@ pick up the conversation at the next unanswered question.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -171,7 +171,7 @@ class CheckinFlow:
             kr,
             answers.get(question["key"]) if run.round > 1 else None,
         )
-        return [Text(intro), message] if intro else [message]
+        return [replace(message, intro=intro)]
 
     async def answer(self, run: CheckinRun, prompt: PendingPrompt, text: str) -> list[Message]:
         question = _find(run, prompt.question_key)

@@ -108,6 +108,12 @@ class Engine:
             handled.closed = flow.closed
             return handled
 
+    async def _first_contact(self, actor: Actor) -> Profile | None:
+        """The platform's profile of an actor we have no identity for yet; None otherwise."""
+        async with self.database.session() as session:
+            known = await Store(session).identity(actor.tenant_id, actor.platform, actor.user)
+        return None if known is not None else await self._profile(actor)
+
     async def _profile(self, actor: Actor) -> Profile | None:
         if actor.email:
             return Profile(email=actor.email, name=actor.name)
@@ -121,9 +127,10 @@ class Engine:
 
     async def home(self, actor: Actor) -> Card | None:
         """What the person's home shows: their goals and where this period's check-in stands."""
+        profile = await self._first_contact(actor)
         async with self.database.session() as session:
             store = Store(session)
-            person = await self._person(store, actor, None)
+            person = await self._person(store, actor, profile)
             tenant = await store.tenant(actor.tenant_id)
             if person is None or tenant is None:
                 return None
@@ -135,9 +142,10 @@ class Engine:
 
     async def checkin_form(self, actor: Actor) -> Form | None:
         """The current check-in as one form, starting the run if need be."""
+        profile = await self._first_contact(actor)
         async with self.database.session() as session:
             store = Store(session)
-            person = await self._person(store, actor, None)
+            person = await self._person(store, actor, profile)
             tenant = await store.tenant(actor.tenant_id)
             if person is None or tenant is None:
                 return None

@@ -32,9 +32,10 @@ class Question:
     hint: str | None = None  # e.g. "Type a number like 400, 40% or done"
     position: int = 0  # 1-based place in its check-in, 0 when not part of one
     total: int = 0
+    intro: str | None = None  # a line before the question, e.g. when a check-in starts
 
     def fallback_text(self) -> str:
-        lines = []
+        lines = [self.intro] if self.intro else []
         counter = f"({self.position}/{self.total}) " if self.total else ""
         lines.append(f"{counter}{self.text}")
         if self.choices:

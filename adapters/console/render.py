@@ -30,7 +30,8 @@ def render(message: Message) -> str:
 
 def _question(question: Question) -> str:
     counter = f"[{question.position}/{question.total}] " if question.total else ""
-    lines = [counter + clean(question.text)]
+    lines = [clean(question.intro)] if question.intro else []
+    lines.append(counter + clean(question.text))
     if question.choices:
         lines.append("   " + "  ".join(f"[{clean(c.label)}]" for c in question.choices))
     if question.hint:

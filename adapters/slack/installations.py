@@ -24,12 +24,10 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import delete, update
-from sqlmodel import col, select
 
+from storage import slack_installs
 from storage.db import Database
-from storage.models import SlackInstallation, SlackOAuthState, Tenant, utcnow
-from storage.repository import insert_if_absent
+from storage.models import SlackInstallation, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -153,47 +151,32 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         if tenant_id is None:
             raise ValueError("a Slack installation needs a team id or an enterprise id")
         expires_at = bot.bot_token_expires_at
-        values: dict[str, Any] = {
-            "team_id": bot.team_id,
-            "enterprise_id": bot.enterprise_id,
-            "is_enterprise_install": bot.is_enterprise_install,
-            "bot_user_id": bot.bot_user_id,
-            "bot_id": bot.bot_id,
-            "bot_scopes": ",".join(bot.bot_scopes),
-            "bot_token_enc": self._cipher.encrypt(bot.bot_token),
-            "bot_refresh_token_enc": (
+        row = SlackInstallation(
+            tenant_id=tenant_id,
+            app_id=bot.app_id or "",
+            team_id=bot.team_id,
+            enterprise_id=bot.enterprise_id,
+            is_enterprise_install=bot.is_enterprise_install,
+            bot_user_id=bot.bot_user_id,
+            bot_id=bot.bot_id,
+            bot_scopes=",".join(bot.bot_scopes),
+            bot_token_enc=self._cipher.encrypt(bot.bot_token),
+            bot_refresh_token_enc=(
                 self._cipher.encrypt(bot.bot_refresh_token) if bot.bot_refresh_token else None
             ),
-            "bot_token_expires_at": (
+            bot_token_expires_at=(
                 None if expires_at is None else datetime.fromtimestamp(expires_at, UTC)
             ),
-            "installed_at": datetime.fromtimestamp(bot.installed_at, UTC),
-        }
-        if installer_user_id is not None:
-            values["installer_user_id"] = installer_user_id
+            # None keeps the stored installer.
+            installer_user_id=installer_user_id,
+            installed_at=datetime.fromtimestamp(bot.installed_at, UTC),
+        )
         name = bot.enterprise_name if bot.is_enterprise_install else bot.team_name
-        app_id = bot.app_id or ""
         async with self._database.session() as session:
-            await insert_if_absent(
-                session,
-                Tenant(
-                    id=tenant_id,
-                    platform="slack",
-                    external_id=tenant_id.removeprefix("slack:"),
-                    name=(name or "")[:200],
-                ),
+            await slack_installs.ensure_slack_tenant(
+                session, tenant_id, external_id=tenant_id.removeprefix("slack:"), name=name or ""
             )
-            row = SlackInstallation(tenant_id=tenant_id, app_id=app_id, **values)
-            # Insert-or-update keyed on (tenant, app), so two saves racing can't duplicate a row.
-            if not await insert_if_absent(session, row):
-                await session.exec(
-                    update(SlackInstallation)
-                    .where(
-                        col(SlackInstallation.tenant_id) == tenant_id,
-                        col(SlackInstallation.app_id) == app_id,
-                    )
-                    .values(**values)
-                )
+            await slack_installs.save_installation(session, row)
         self._logger.info("saved the Slack installation of %s", tenant_id)
 
     # -- finding --------------------------------------------------------------------------
@@ -224,17 +207,12 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         if tenant_id is None:
             return None
         async with self._database.session() as session:
-            statement = (
-                select(SlackInstallation)
-                .where(SlackInstallation.tenant_id == tenant_id)
-                .order_by(col(SlackInstallation.installed_at).desc())
-            )
-            row = (await session.exec(statement)).first()
-            tenant = await session.get(Tenant, tenant_id)
+            row = await slack_installs.find_installation(session, tenant_id)
+            name = await slack_installs.tenant_name(session, tenant_id)
         # Bolt asks per user for user tokens; only the installer has an "installation" here.
         if row is None or (user_id is not None and user_id != row.installer_user_id):
             return None
-        return self._installation(row, tenant.name if tenant else None)
+        return self._installation(row, name)
 
     def _installation(self, row: SlackInstallation, tenant_name: str | None) -> Installation:
         org_wide = row.is_enterprise_install
@@ -276,9 +254,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         if tenant_id is None:
             return
         async with self._database.session() as session:
-            await session.exec(
-                delete(SlackInstallation).where(col(SlackInstallation.tenant_id) == tenant_id)
-            )
+            await slack_installs.delete_installations(session, tenant_id)
         # The tenant's people and goals stay: reinstalling picks them up again.
         self._logger.info("deleted the Slack installation of %s", tenant_id)
 
@@ -307,23 +283,13 @@ class DatabaseOAuthStateStore(AsyncOAuthStateStore):
         state = secrets.token_urlsafe(32)
         now = self._now()
         async with self._database.session() as session:
-            # Abandoned installs leave states behind: sweep the expired ones on the way.
-            await session.exec(
-                delete(SlackOAuthState).where(col(SlackOAuthState.expires_at) <= now)
-            )
-            session.add(SlackOAuthState(state=state, expires_at=now + self._lifetime))
+            await slack_installs.issue_oauth_state(session, state, now + self._lifetime, now)
         return state
 
     async def async_consume(self, state: str) -> bool:
         """True once per unexpired state: the DELETE is the claim, so only one replica wins."""
         async with self._database.session() as session:
-            result = await session.exec(
-                delete(SlackOAuthState).where(
-                    col(SlackOAuthState.state) == state,
-                    col(SlackOAuthState.expires_at) > self._now(),
-                )
-            )
-        return bool(result.rowcount == 1)
+            return await slack_installs.consume_oauth_state(session, state, self._now())
 
 
 _rotation_http_logger = logging.getLogger(__name__ + ".rotation_http")

@@ -135,7 +135,8 @@ def _counter(question: Question, template: str) -> str:
 
 
 def _question_blocks(question: Question) -> list[Block]:
-    blocks = [section(_counter(question, "*[{}/{}]* ") + escape(question.text))]
+    blocks = [section(escape(question.intro))] if question.intro else []
+    blocks.append(section(_counter(question, "*[{}/{}]* ") + escape(question.text)))
     if question.hint and question.hint.strip():
         blocks.append(context(escape(question.hint)))
     return blocks

@@ -212,7 +212,7 @@ async def test_checkin_now_after_submitting_starts_the_next_period_early(
     async with sqlite_db.session() as session:
         labels = [r.period_label for r in (await session.exec(select(CheckinRun))).all()]
     assert labels == ["2026-11-20", "2026-11-27"]
-    assert "week of Fri 27 Nov" in outbox.texts()[-2]
+    assert "week of Fri 27 Nov" in outbox.texts()[-1]
 
 
 async def test_late_answers_count_until_the_next_period_opens(

@@ -1,0 +1,693 @@
+"""A mock Slack Web API and Socket Mode endpoint on 127.0.0.1, an ephemeral port.
+
+Point `AsyncWebClient(base_url=api.url)` (or SLACK_API_URL) at it. It reads form, query and JSON
+bodies the way Slack does (JSON only for the methods that accept it), checks bot tokens against
+`add_team`, answers with Slack's shapes and error codes, and can fail or rate-limit on demand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import itertools
+import json
+import time
+import uuid
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Self
+from zoneinfo import ZoneInfo
+
+from aiohttp import WSMsgType, web
+
+from tests.slack.payloads import APP_ID, BOT_ID, BOT_USER
+
+DEFAULT_SCOPES = "chat:write,im:write,im:history,commands,users:read,users:read.email"
+# Slack parses a JSON body only for methods documented to accept one; others see no arguments.
+JSON_METHOD_PREFIXES = ("chat.", "views.", "conversations.")
+# These authenticate with client credentials or an app-level token, not a workspace bot token.
+NO_BOT_TOKEN = {"oauth.v2.access", "apps.connections.open", "tooling.tokens.rotate"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    token: str | None
+    at: float  # time.monotonic() when it arrived
+    team: str | None = None
+    status: int = 200
+    response: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.response.get("ok") is True
+
+
+@dataclass
+class _Team:
+    id: str
+    bot_user: str
+    bot_id: str = BOT_ID
+
+
+@dataclass
+class _Failure:
+    status: int
+    retry_after: float | None
+    error: str | None
+
+
+class SlackError(Exception):
+    def __init__(self, error: str, *messages: str) -> None:
+        super().__init__(error)
+        self.error = error
+        self.messages = list(messages)
+
+
+class MockSlackApi:
+    def __init__(self, *, client_id: str = "111.222", client_secret: str = "client-secret") -> None:
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.url = ""
+        self.socket_url = ""
+        self.calls: list[Call] = []
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.views: dict[str, dict[str, Any]] = {}
+        self.socket_acks: list[dict[str, Any]] = []
+        self.socket_errors: list[str] = []
+        self.socket_connections = 0
+        self._teams: dict[str, _Team] = {}
+        self._tokens: dict[str, str] = {}
+        self._revoked: dict[str, str] = {}
+        self._users: dict[str, dict[str, Any]] = {}
+        self._oauth: dict[str, dict[str, Any]] = {}
+        self._refresh: dict[str, str] = {}
+        self._used_config_refresh: set[str] = set()
+        self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
+        self._limits: dict[str, float] = {}
+        self._next_allowed: dict[tuple[str | None, str], float] = {}
+        self._serial = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._socket: web.WebSocketResponse | None = None
+        self._sockets: set[web.WebSocketResponse] = set()
+        self._connected = asyncio.Condition()
+        self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._handlers: dict[str, Callable[[dict[str, Any], _Team], dict[str, Any]]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._post_message,
+            "chat.update": self._update_message,
+            "chat.postEphemeral": self._post_ephemeral,
+            "conversations.open": self._open_conversation,
+            "views.open": self._open_view,
+            "views.publish": self._publish_view,
+            "views.update": self._update_view,
+            "users.info": self._user_info,
+            "users.lookupByEmail": self._lookup_by_email,
+        }
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_get("/socket", self._socket_endpoint)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}/api/"
+        self.socket_url = f"ws://127.0.0.1:{port}/socket"
+
+    async def stop(self) -> None:
+        for ack in self._acks.values():
+            ack.cancel()
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    # -- set-up ------------------------------------------------------------------------------
+
+    def called(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def add_team(self, team: str, token: str, *, bot_user: str = BOT_USER) -> None:
+        self._teams[team] = _Team(team, bot_user)
+        self._tokens[token] = team
+
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        team: str = "T1",
+        email: str,
+        name: str = "",
+        tz: str = "Europe/London",
+    ) -> None:
+        now = datetime.now(ZoneInfo(tz))
+        offset = now.utcoffset()
+        real_name = name or user_id
+        self._users[user_id] = {
+            "id": user_id,
+            "team_id": team,
+            "name": real_name.lower().replace(" ", "."),
+            "deleted": False,
+            "real_name": real_name,
+            "tz": tz,
+            "tz_label": now.tzname(),
+            "tz_offset": int(offset.total_seconds()) if offset else 0,
+            "is_bot": False,
+            "is_app_user": False,
+            "updated": int(time.time()),
+            "profile": {
+                "real_name": real_name,
+                "display_name": real_name.split(" ")[0],
+                "email": email,
+                "team": team,
+            },
+        }
+
+    def revoke(self, token: str, error: str = "token_revoked") -> None:
+        """Later calls with this token answer `error` (token_revoked, token_expired, ...)."""
+        self._revoked[token] = error
+
+    def set_oauth(
+        self,
+        code: str,
+        team: str,
+        token: str,
+        *,
+        bot_user: str = BOT_USER,
+        user: str = "U1",
+        scope: str = DEFAULT_SCOPES,
+        team_name: str = "",
+        refresh_token: str | None = None,
+        expires_in: int | None = None,
+    ) -> None:
+        """oauth.v2.access with this code installs the app in `team` with bot token `token`."""
+        self.add_team(team, token, bot_user=bot_user)
+        answer: dict[str, Any] = {
+            "access_token": token,
+            "token_type": "bot",
+            "scope": scope,
+            "bot_user_id": bot_user,
+            "app_id": APP_ID,
+            "team": {"id": team, "name": team_name or f"Team {team}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": user},
+        }
+        if refresh_token is not None:
+            answer |= {"refresh_token": refresh_token, "expires_in": expires_in or 43200}
+            self._refresh[refresh_token] = team
+        self._oauth[code] = answer
+
+    def fail(
+        self,
+        method: str,
+        times: int,
+        *,
+        status: int = 429,
+        retry_after: float | None = 1,
+        error: str | None = None,
+    ) -> None:
+        for _ in range(times):
+            self._failures[method].append(_Failure(status, retry_after, error))
+
+    def limit(self, method: str, per_second: float) -> None:
+        """Like Slack, per workspace: calls faster than this get a 429 with Retry-After."""
+        self._limits[method] = 1.0 / per_second
+
+    # -- Web API -----------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        params, token = await self._read(request, method)
+        call = Call(method, params, token, time.monotonic())
+        self.calls.append(call)
+        headers: dict[str, str] = {}
+        try:
+            call.team = self._authenticate(method, token)
+            self._injected_failure(method, headers)
+            self._rate_limit(method, call.team, headers)
+            handler = self._handlers.get(method) or self._special(method)
+            team = self._teams.get(call.team or "") or _Team(call.team or "T1", BOT_USER)
+            body = {"ok": True} | handler(params, team)
+        except _HttpFailure as failure:
+            call.status = failure.status
+            if failure.status >= 500:
+                html = _SERVER_ERROR.format(status=failure.status)
+                return web.Response(
+                    status=failure.status, text=html, content_type="text/html", headers=headers
+                )
+            error = "ratelimited" if failure.status == 429 else f"http_{failure.status}"
+            call.response = {"ok": False, "error": error}
+            return web.json_response(call.response, status=failure.status, headers=headers)
+        except SlackError as refusal:
+            body = {"ok": False, "error": refusal.error}
+            if refusal.messages:
+                body["response_metadata"] = {"messages": refusal.messages}
+        call.response = body
+        return web.json_response(body, headers=headers)
+
+    async def _read(self, request: web.Request, method: str) -> tuple[dict[str, Any], str | None]:
+        params: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            body = await request.json()
+            if method.startswith(JSON_METHOD_PREFIXES) and isinstance(body, dict):
+                params |= body
+        elif request.can_read_body:
+            form = await request.post()
+            params |= {key: value for key, value in form.items() if isinstance(value, str)}
+        token = params.pop("token", None)
+        authorization = request.headers.get("Authorization", "")
+        if authorization.startswith("Bearer "):
+            token = authorization.removeprefix("Bearer ").strip()
+        elif authorization.startswith("Basic "):
+            try:
+                pair = base64.b64decode(authorization.removeprefix("Basic ")).decode()
+            except (binascii.Error, UnicodeDecodeError):
+                pair = ":"
+            params["client_id"], _, params["client_secret"] = pair.partition(":")
+        return params, token
+
+    def _authenticate(self, method: str, token: str | None) -> str | None:
+        if method == "apps.connections.open":
+            # It wants the app-level token, never a bot token.
+            if not token:
+                raise SlackError("not_authed")
+            if not token.startswith("xapp-"):
+                raise SlackError("not_allowed_token_type")
+        if method in NO_BOT_TOKEN:
+            return None
+        if not token:
+            raise SlackError("not_authed")
+        if token in self._revoked:
+            raise SlackError(self._revoked[token])
+        if not self._teams:
+            return "T1"
+        if token not in self._tokens:
+            raise SlackError("invalid_auth")
+        return self._tokens[token]
+
+    def _injected_failure(self, method: str, headers: dict[str, str]) -> None:
+        if not self._failures[method]:
+            return
+        failure = self._failures[method].popleft()
+        if failure.error is not None:
+            raise SlackError(failure.error)
+        if failure.retry_after is not None:
+            headers["Retry-After"] = _seconds(failure.retry_after)
+        raise _HttpFailure(failure.status)
+
+    def _rate_limit(self, method: str, team: str | None, headers: dict[str, str]) -> None:
+        if method not in self._limits:
+            return
+        now, next_allowed = time.monotonic(), self._next_allowed.get((team, method), 0.0)
+        if now < next_allowed:
+            headers["Retry-After"] = _seconds(next_allowed - now)
+            raise _HttpFailure(429)
+        self._next_allowed[(team, method)] = now + self._limits[method]
+
+    def _special(self, method: str) -> Callable[[dict[str, Any], _Team], dict[str, Any]]:
+        specials = {
+            "apps.connections.open": self._connections_open,
+            "oauth.v2.access": self._oauth_access,
+            "tooling.tokens.rotate": self._rotate_config_token,
+        }
+        if method not in specials:
+            raise SlackError("unknown_method")
+        return specials[method]
+
+    def _next_ts(self) -> str:
+        n = next(self._serial)
+        return f"{1700000000 + n // 10000}.{(n % 10000) * 100:06d}"
+
+    # -- methods -----------------------------------------------------------------------------
+
+    def _auth_test(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        return {
+            "url": f"https://{team.id.lower()}.slack.com/",
+            "team": f"Team {team.id}",
+            "user": "checkin",
+            "team_id": team.id,
+            "user_id": team.bot_user,
+            "bot_id": team.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _post_message(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        channel = _channel(params, allow_user=True)
+        blocks = _blocks(params, limit=50)
+        text = str(params.get("text") or "")
+        if not text and not blocks:
+            raise SlackError("no_text")
+        if len(text) > 40000:
+            raise SlackError("msg_too_long")
+        ts = self._next_ts()
+        message = {
+            "type": "message",
+            "text": text,
+            "user": team.bot_user,
+            "bot_id": team.bot_id,
+            "app_id": APP_ID,
+            "team": team.id,
+            "ts": ts,
+            "blocks": blocks,
+        }
+        self.messages[(channel, ts)] = message
+        return {"channel": channel, "ts": ts, "message": message}
+
+    def _update_message(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        channel = _channel(params, allow_user=False)
+        ts = str(params.get("ts") or "")
+        message = self.messages.get((channel, ts))
+        if message is None:
+            raise SlackError("message_not_found")
+        if "text" in params:
+            message["text"] = str(params["text"])
+        if "blocks" in params:
+            message["blocks"] = _blocks(params, limit=50)
+        return {"channel": channel, "ts": ts, "text": message["text"], "message": message}
+
+    def _post_ephemeral(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        _channel(params, allow_user=False)
+        if not params.get("user"):
+            raise SlackError("user_not_in_channel")
+        if not params.get("text") and not _blocks(params, limit=50):
+            raise SlackError("no_text")
+        return {"message_ts": self._next_ts()}
+
+    def _open_conversation(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        users = params.get("users") or ""
+        ids = users if isinstance(users, list) else [u for u in str(users).split(",") if u]
+        if not ids:
+            raise SlackError("users_list_not_supplied")
+        if len(ids) == 1:
+            return {"channel": {"id": f"D{ids[0]}"}}
+        return {"channel": {"id": "G" + "".join(sorted(ids))}}
+
+    def _open_view(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        trigger_id = params.get("trigger_id")
+        if not trigger_id:
+            raise SlackError("invalid_arguments", "[ERROR] missing required field: trigger_id")
+        if trigger_id == "expired":
+            raise SlackError("expired_trigger_id")
+        return {"view": self._store_view(_view(params, "modal"), team)}
+
+    def _publish_view(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        if not params.get("user_id"):
+            raise SlackError("invalid_arguments", "[ERROR] missing required field: user_id")
+        return {"view": self._store_view(_view(params, "home"), team)}
+
+    def _update_view(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        view_id = params.get("view_id")
+        stored = self.views.get(str(view_id))
+        if stored is None:
+            raise SlackError("not_found")
+        if params.get("hash") and params["hash"] != stored["hash"]:
+            raise SlackError("hash_conflict")
+        view = _view(params, stored["type"])
+        return {"view": self._store_view(view, team, view_id=stored["id"])}
+
+    def _store_view(
+        self, view: dict[str, Any], team: _Team, *, view_id: str | None = None
+    ) -> dict[str, Any]:
+        view_id = view_id or f"V{next(self._serial):08d}"
+        stored = {
+            "id": view_id,
+            "team_id": team.id,
+            "type": view.get("type"),
+            "blocks": view.get("blocks", []),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "external_id": view.get("external_id", ""),
+            "title": view.get("title"),
+            "submit": view.get("submit"),
+            "close": view.get("close"),
+            "state": {"values": {}},
+            "hash": uuid.uuid4().hex[:16],
+            "root_view_id": view_id,
+            "previous_view_id": None,
+            "app_id": APP_ID,
+            "app_installed_team_id": team.id,
+            "bot_id": team.bot_id,
+        }
+        self.views[view_id] = stored
+        return stored
+
+    def _user_info(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        if not params.get("user"):
+            raise SlackError("invalid_arguments", "[ERROR] missing required field: user")
+        user = self._users.get(str(params["user"]))
+        if user is None or user["team_id"] != team.id:
+            raise SlackError("user_not_found")
+        return {"user": user}
+
+    def _lookup_by_email(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        email = str(params.get("email") or "").lower()
+        for user in self._users.values():
+            if user["team_id"] == team.id and user["profile"]["email"].lower() == email:
+                return {"user": user}
+        raise SlackError("users_not_found")
+
+    def _connections_open(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        return {"url": self.socket_url}
+
+    def _oauth_access(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        if params.get("client_id") != self.client_id:
+            raise SlackError("invalid_client_id")
+        if params.get("client_secret") != self.client_secret:
+            raise SlackError("bad_client_secret")
+        if params.get("grant_type") == "refresh_token":
+            return self._rotate_bot_token(str(params.get("refresh_token") or ""))
+        answer = self._oauth.pop(str(params.get("code") or ""), None)
+        if answer is None:
+            raise SlackError("invalid_code")
+        return answer
+
+    def _rotate_bot_token(self, refresh_token: str) -> dict[str, Any]:
+        team_id = self._refresh.pop(refresh_token, None)
+        if team_id is None:
+            raise SlackError("invalid_refresh_token")
+        n = next(self._serial)
+        token, new_refresh = f"xoxe.xoxb-1-{team_id}-{n}", f"xoxe-1-{team_id}-{n}"
+        self._tokens[token] = team_id
+        self._refresh[new_refresh] = team_id
+        return {
+            "app_id": APP_ID,
+            "scope": DEFAULT_SCOPES,
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": self._teams[team_id].bot_user,
+            "refresh_token": new_refresh,
+            "expires_in": 43200,
+            "team": {"id": team_id, "name": f"Team {team_id}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    def _rotate_config_token(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        refresh_token = str(params.get("refresh_token") or "")
+        if not refresh_token.startswith("xoxe-") or refresh_token in self._used_config_refresh:
+            raise SlackError("invalid_refresh_token")
+        self._used_config_refresh.add(refresh_token)
+        n, now = next(self._serial), int(time.time())
+        return {
+            "token": f"xoxe.xoxp-1-config-{n}",
+            "refresh_token": f"xoxe-1-config-{n}",
+            "team_id": "T1",
+            "user_id": "U1",
+            "iat": now,
+            "exp": now + 43200,
+        }
+
+    # -- Socket Mode -------------------------------------------------------------------------
+
+    # The timeouts are part of the helper's contract: a test never waits unbounded.
+    async def socket_connected(
+        self,
+        timeout: float = 10,  # noqa: ASYNC109
+        *,
+        connections: int = 1,
+    ) -> None:
+        """Wait until a client is connected, the `connections`-th since start at least."""
+
+        def ready() -> bool:
+            return self._socket is not None and self.socket_connections >= connections
+
+        async with self._connected:
+            await asyncio.wait_for(self._connected.wait_for(ready), timeout)
+        assert not self.socket_errors, self.socket_errors
+
+    async def socket_send(
+        self,
+        envelope_type: str,
+        payload: dict[str, Any],
+        *,
+        timeout: float = 5,  # noqa: ASYNC109
+    ) -> dict[str, Any] | None:
+        """Push an envelope as Slack does; the client's ack, or None when none came in time."""
+        if self._socket is None or self._socket.closed:
+            raise RuntimeError("no Socket Mode client is connected")
+        envelope_id = str(uuid.uuid4())
+        envelope: dict[str, Any] = {
+            "envelope_id": envelope_id,
+            "type": envelope_type,
+            "payload": payload,
+            "accepts_response_payload": _accepts_response_payload(envelope_type, payload),
+        }
+        if envelope_type == "events_api":
+            envelope |= {"retry_attempt": 0, "retry_reason": ""}
+        ack = asyncio.get_running_loop().create_future()
+        self._acks[envelope_id] = ack
+        await self._socket.send_str(json.dumps(envelope))
+        try:
+            return await asyncio.wait_for(ack, timeout)
+        except TimeoutError:
+            return None
+        finally:
+            self._acks.pop(envelope_id, None)
+
+    async def socket_disconnect(self, reason: str = "refresh_requested") -> None:
+        """Ask the client to reconnect, as Slack does every few hours."""
+        if self._socket is not None:
+            await self._socket.send_json({"type": "disconnect", "reason": reason})
+
+    async def _socket_endpoint(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(timeout=1.0)
+        await ws.prepare(request)
+        self._sockets.add(ws)
+        self._socket = ws
+        self.socket_connections += 1
+        await ws.send_json(
+            {
+                "type": "hello",
+                "num_connections": len(self._sockets),
+                "debug_info": {
+                    "host": "applink-mock",
+                    "build_number": 1,
+                    "approximate_connection_time": 18060,
+                },
+                "connection_info": {"app_id": APP_ID},
+            }
+        )
+        async with self._connected:
+            self._connected.notify_all()
+        try:
+            # Pings are answered by aiohttp (autoping); only text frames reach this loop.
+            async for message in ws:
+                if message.type == WSMsgType.TEXT:
+                    self._on_socket_text(message.data)
+                else:
+                    self.socket_errors.append(f"unexpected frame {message.type!r}")
+        finally:
+            self._sockets.discard(ws)
+            if self._socket is ws:
+                self._socket = None
+        return ws
+
+    def _on_socket_text(self, text: str) -> None:
+        try:
+            message = json.loads(text)
+        except ValueError:
+            self.socket_errors.append(f"not JSON: {text[:80]!r}")
+            return
+        envelope_id = message.get("envelope_id") if isinstance(message, dict) else None
+        if not envelope_id:
+            self.socket_errors.append(f"not an ack: {text[:80]!r}")
+            return
+        self.socket_acks.append(message)
+        ack = self._acks.get(envelope_id)
+        if ack is None:
+            self.socket_errors.append(f"ack for an unknown envelope {envelope_id}")
+        elif not ack.done():
+            ack.set_result(message)
+
+
+class _HttpFailure(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+_SERVER_ERROR = "<html><body><h1>{status}: the server is having a moment</h1></body></html>"
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{max(value, 0.001):.3f}"
+
+
+def _channel(params: dict[str, Any], *, allow_user: bool) -> str:
+    channel = str(params.get("channel") or "")
+    if allow_user and channel.startswith("U"):
+        return f"D{channel}"
+    if not channel or channel[0] not in "CDG":
+        raise SlackError("channel_not_found")
+    return channel
+
+
+def _decoded(value: Any) -> Any:
+    # Form bodies carry blocks and views as JSON strings; JSON bodies carry them as objects.
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise SlackError("invalid_arguments", "[ERROR] not valid JSON") from None
+    return value
+
+
+def _blocks(params: dict[str, Any], *, limit: int) -> list[Any]:
+    blocks = _decoded(params.get("blocks") or [])
+    if not isinstance(blocks, list) or len(blocks) > limit:
+        raise SlackError("invalid_blocks", f"[ERROR] no more than {limit} items allowed")
+    for block in blocks:
+        if not isinstance(block, dict) or "type" not in block:
+            raise SlackError("invalid_blocks", "[ERROR] a block needs a type")
+        text = (block.get("text") or {}).get("text") or ""
+        if block["type"] == "section" and len(text) > 3000:
+            raise SlackError("invalid_blocks", "[ERROR] must be less than 3001 characters")
+    return blocks
+
+
+def _view(params: dict[str, Any], kind: str) -> dict[str, Any]:
+    view = _decoded(params.get("view"))
+    if not isinstance(view, dict):
+        raise SlackError("invalid_arguments", "[ERROR] missing required field: view")
+    problems = []
+    if view.get("type") != kind:
+        problems.append(f"[ERROR] must be '{kind}' [json-pointer:/view/type]")
+    for part in ("title", "submit", "close"):
+        if len(((view.get(part) or {}).get("text")) or "") > 24:
+            problems.append(f"[ERROR] must be less than 25 characters [json-pointer:/view/{part}]")
+    if len(view.get("blocks") or []) > 100:
+        problems.append("[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]")
+    if len(view.get("private_metadata") or "") > 3000:
+        problems.append(
+            "[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]"
+        )
+    if problems:
+        raise SlackError("invalid_arguments", *problems)
+    return view
+
+
+def _accepts_response_payload(envelope_type: str, payload: dict[str, Any]) -> bool:
+    # As Slack: a command's or a view submission's ack may carry a response, an event's may not.
+    if envelope_type == "slash_commands":
+        return True
+    return envelope_type == "interactive" and payload.get("type") in (
+        "view_submission",
+        "block_suggestion",
+    )

@@ -1,0 +1,252 @@
+"""The mock Slack API answers like Slack, its Socket Mode speaks slack_sdk's protocol, and the
+payload builders pass bolt's signature check and reach the right listeners."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from tests.slack import payloads
+from tests.slack.mock_api import MockSlackApi
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[MockSlackApi]:
+    async with MockSlackApi() as mock:
+        yield mock
+
+
+def client_for(api: MockSlackApi, token: str = "xoxb-any") -> AsyncWebClient:
+    return AsyncWebClient(token=token, base_url=api.url, retry_handlers=[])
+
+
+async def error_of(call: Any) -> str:
+    with pytest.raises(SlackApiError) as raised:
+        await asyncio.wait_for(call, 5)
+    return str(raised.value.response["error"])
+
+
+async def test_users_info_gives_the_added_users_email_and_time_zone(api: MockSlackApi) -> None:
+    api.add_user("U1", email="ada@example.com", name="Ada Lovelace", tz="America/New_York")
+    client = client_for(api)
+    user = (await client.users_info(user="U1"))["user"]
+    assert user["profile"]["email"] == "ada@example.com"
+    assert user["real_name"] == "Ada Lovelace"
+    assert user["tz"] == "America/New_York"
+    assert user["tz_offset"] in (-5 * 3600, -4 * 3600)
+    assert user["team_id"] == "T1"
+    assert await error_of(client.users_info(user="U404")) == "user_not_found"
+
+
+async def test_lookup_by_email_finds_people_in_the_callers_workspace_only(
+    api: MockSlackApi,
+) -> None:
+    api.add_team("T1", "xoxb-t1")
+    api.add_team("T2", "xoxb-t2")
+    api.add_user("U1", team="T1", email="Ada@Example.com")
+    found = await client_for(api, "xoxb-t1").users_lookupByEmail(email="ada@example.com")
+    assert found["user"]["id"] == "U1"
+    other = client_for(api, "xoxb-t2").users_lookupByEmail(email="ada@example.com")
+    assert await error_of(other) == "users_not_found"
+
+
+async def test_views_open_refuses_an_expired_trigger(api: MockSlackApi) -> None:
+    client = client_for(api)
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "Weekly check-in"}}
+    assert await error_of(client.views_open(trigger_id="expired", view=view)) == (
+        "expired_trigger_id"
+    )
+    opened = await client.views_open(trigger_id="123.456.abc", view=view)
+    assert opened["view"]["id"] in api.views
+    too_long = view | {"title": {"type": "plain_text", "text": "A title longer than 24 chars"}}
+    assert await error_of(client.views_open(trigger_id="1.2.3", view=too_long)) == (
+        "invalid_arguments"
+    )
+
+
+async def test_tokens_decide_the_workspace_and_unknown_ones_are_invalid_auth(
+    api: MockSlackApi,
+) -> None:
+    assert (await client_for(api, "xoxb-whatever").auth_test())["team_id"] == "T1"
+    api.add_team("T1", "xoxb-t1")
+    api.add_team("T2", "xoxb-t2", bot_user="UBOT2")
+    second = await client_for(api, "xoxb-t2").auth_test()
+    assert (second["team_id"], second["user_id"]) == ("T2", "UBOT2")
+    assert await error_of(client_for(api, "xoxb-stolen").auth_test()) == "invalid_auth"
+    api.revoke("xoxb-t1")
+    assert await error_of(client_for(api, "xoxb-t1").auth_test()) == "token_revoked"
+
+
+async def test_limit_answers_429_with_retry_after_above_the_rate(api: MockSlackApi) -> None:
+    api.limit("chat.postMessage", per_second=2)
+    client = client_for(api)
+    await client.chat_postMessage(channel="U1", text="first")
+    with pytest.raises(SlackApiError) as raised:
+        await client.chat_postMessage(channel="U1", text="too soon")
+    assert raised.value.response.status_code == 429
+    assert 0 < float(raised.value.response.headers["Retry-After"]) <= 0.5
+    await asyncio.sleep(0.5)
+    await client.chat_postMessage(channel="U1", text="later")
+    assert [call.ok for call in api.called("chat.postMessage")] == [True, False, True]
+
+
+async def test_posting_to_a_user_lands_in_their_dm_and_can_be_updated(api: MockSlackApi) -> None:
+    client = client_for(api)
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "How did it go?"}}]
+    first = await client.chat_postMessage(channel="U1", text="Check-in", blocks=blocks)
+    second = await client.chat_postMessage(channel="U1", text="Again")
+    assert first["channel"] == "DU1"
+    assert first["ts"] == "1700000000.000100"
+    assert float(second["ts"]) > float(first["ts"])
+    assert first["message"]["blocks"] == blocks
+    await client.chat_update(channel="DU1", ts=first["ts"], text="Answered")
+    assert api.messages[("DU1", first["ts"])]["text"] == "Answered"
+    update_by_user_id = client.chat_update(channel="U1", ts=first["ts"], text="x")
+    assert await error_of(update_by_user_id) == "channel_not_found"
+    opened = await client.conversations_open(users="U1")
+    assert opened["channel"]["id"] == "DU1"
+
+
+async def test_a_json_body_is_ignored_by_methods_that_take_only_forms(api: MockSlackApi) -> None:
+    api.add_user("U1", email="ada@example.com")
+    client = client_for(api)
+    as_json = client.api_call("users.info", json={"user": "U1"})
+    assert await error_of(as_json) == "invalid_arguments"
+    as_form = await client.api_call("users.info", data={"user": "U1"})
+    assert as_form["user"]["id"] == "U1"
+
+
+@pytest.mark.filterwarnings("ignore:BasicAuth is deprecated:DeprecationWarning")
+async def test_oauth_install_and_bot_token_rotation(api: MockSlackApi) -> None:
+    api.set_oauth("code-1", "T9", "xoxe.xoxb-1-first", refresh_token="xoxe-1-first")
+    client = AsyncWebClient(base_url=api.url)
+    credentials = {"client_id": api.client_id, "client_secret": api.client_secret}
+    installed = await client.oauth_v2_access(code="code-1", **credentials)
+    assert (installed["team"]["id"], installed["access_token"]) == ("T9", "xoxe.xoxb-1-first")
+    assert installed["bot_user_id"] == "UBOT"
+    assert installed["expires_in"] == 43200
+    assert await error_of(client.oauth_v2_access(code="code-1", **credentials)) == "invalid_code"
+
+    rotated = await client.oauth_v2_access(
+        grant_type="refresh_token", refresh_token="xoxe-1-first", **credentials
+    )
+    assert rotated["token_type"] == "bot"
+    assert (await client_for(api, rotated["access_token"]).auth_test())["team_id"] == "T9"
+    reused = client.oauth_v2_access(
+        grant_type="refresh_token", refresh_token="xoxe-1-first", **credentials
+    )
+    assert await error_of(reused) == "invalid_refresh_token"
+    wrong_secret = client.oauth_v2_access(code="x", client_id=api.client_id, client_secret="no")
+    assert await error_of(wrong_secret) == "bad_client_secret"
+
+
+async def test_unknown_methods_are_refused(api: MockSlackApi) -> None:
+    assert await error_of(client_for(api).api_call("chat.scheduleTelepathy")) == "unknown_method"
+
+
+async def test_socket_mode_round_trip_with_slack_sdks_client(api: MockSlackApi) -> None:
+    received: list[SocketModeRequest] = []
+
+    async def listener(client: AsyncBaseSocketModeClient, request: SocketModeRequest) -> None:
+        received.append(request)
+        ack = SocketModeResponse(envelope_id=request.envelope_id, payload={"text": "on it"})
+        await client.send_socket_mode_response(ack)
+
+    client = SocketModeClient(app_token="xapp-test", web_client=AsyncWebClient(base_url=api.url))
+    client.socket_mode_request_listeners.append(listener)
+    try:
+        await asyncio.wait_for(client.connect(), 5)
+        await api.socket_connected(timeout=5)
+        command = {"command": "/checkin", "text": "", "user_id": "U1", "team_id": "T1"}
+        ack = await api.socket_send("slash_commands", command, timeout=5)
+        assert ack is not None
+        assert ack["payload"] == {"text": "on it"}
+        assert [(r.type, r.payload["command"]) for r in received] == [
+            ("slash_commands", "/checkin")
+        ]
+        assert ack["envelope_id"] == received[0].envelope_id
+
+        await api.socket_disconnect()
+        await api.socket_connected(timeout=5, connections=2)
+        assert await api.socket_send("events_api", {"type": "event_callback"}, timeout=5)
+    finally:
+        await client.close()
+    [opened, *_] = api.called("apps.connections.open")
+    assert opened.token == "xapp-test"
+    assert not api.socket_errors
+
+
+async def test_payloads_pass_bolts_signature_check_and_reach_listeners(api: MockSlackApi) -> None:
+    secret = "signing-secret"
+    app = AsyncApp(signing_secret=secret, client=client_for(api, "xoxb-any"))
+    seen: list[str] = []
+    all_seen = asyncio.Event()
+
+    def note(what: str) -> None:
+        seen.append(what)
+        if len(seen) == 5:
+            all_seen.set()
+
+    @app.command("/checkin")
+    async def command(ack: Any, command: dict[str, Any]) -> None:
+        await ack()
+        note(f"command {command['text']}")
+
+    @app.message()
+    async def message(message: dict[str, Any]) -> None:
+        note(f"message {message['text']}")
+
+    @app.event("app_home_opened")
+    async def home(event: dict[str, Any]) -> None:
+        note(f"home {event['user']}")
+
+    @app.action("answer")
+    async def action(ack: Any, action: dict[str, Any]) -> None:
+        await ack()
+        note(f"action {action['value']}")
+
+    @app.view("checkin")
+    async def submitted(ack: Any, view: dict[str, Any]) -> None:
+        await ack()
+        note(f"view {view['state']['values']['kr1']['progress']['value']}")
+
+    values = {"kr1": {"progress": {"type": "plain_text_input", "value": "40%"}}}
+    requests = [
+        (payloads.slash_command("/checkin", "now", user="U1"), payloads.FORM),
+        (payloads.message_event("done", user="U1"), payloads.JSON),
+        (payloads.message_event("our own echo", user="UBOT", bot=True), payloads.JSON),
+        (payloads.app_home_opened("U1"), payloads.JSON),
+        (payloads.block_action("answer", "yes", user="U1"), payloads.FORM),
+        (payloads.view_submission("checkin", "{}", values, user="U1"), payloads.FORM),
+    ]
+    async with asyncio.timeout(5):
+        for body, content_type in requests:
+            headers = payloads.signed_headers(secret, body, content_type=content_type)
+            response = await app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+            assert response.status == 200, response.body
+        challenge = payloads.url_verification("abc")
+        headers = payloads.signed_headers(secret, challenge, content_type=payloads.JSON)
+        response = await app.async_dispatch(AsyncBoltRequest(body=challenge, headers=headers))
+        assert response.body == '{"challenge": "abc"}'
+        stale = payloads.signed_headers(secret, challenge, timestamp=1, content_type=payloads.JSON)
+        rejected = await app.async_dispatch(AsyncBoltRequest(body=challenge, headers=stale))
+        assert rejected.status == 401
+        await all_seen.wait()  # listeners run on after their ack
+    assert sorted(seen) == [
+        "action yes",
+        "command now",
+        "home U1",
+        "message done",
+        "view 40%",
+    ]
