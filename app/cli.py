@@ -14,11 +14,13 @@ from pathlib import Path
 
 from adapters.console.chat import chat
 from adapters.console.outbound import ConsoleOutbox
+from adapters.slack.app import SlackAdapter
+from adapters.slack.linking import link_by_email
 from app.bootstrap import build_engine, open_database
 from app.config import Settings, load_settings
 from app.demo import DEMO_TENANT, DEMO_USER, seed_demo
 from app.export import export_org
-from app.server import serve
+from app.server import serve, slack_config
 from storage.db import Database, DatabaseUrlError
 from storage.importing import import_goals, import_org
 
@@ -100,7 +102,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         if command == "chat":
             return await _chat(database, args.email, args.org)
         if command in ("org", "goals"):
-            return await _import(database, command, args.file, args.org)
+            return await _import(database, command, args.file, args.org, settings)
         if command == "export":
             return await _export(database, args.org, args.out)
         if command == "demo":
@@ -129,7 +131,7 @@ async def _chat(database: Database, email: str, org: str) -> int:
     return await chat(engine, email, sys.stdin, sys.stdout)
 
 
-async def _import(database: Database, noun: str, file: str, org: str) -> int:
+async def _import(database: Database, noun: str, file: str, org: str, settings: Settings) -> int:
     path = Path(file)
     try:
         text = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
@@ -143,6 +145,10 @@ async def _import(database: Database, noun: str, file: str, org: str) -> int:
         report = await import_goals(database, org, text, path.name)
     for line in report.lines():
         print(line)
+    if noun == "org" and org.startswith("slack:") and settings.slack_configured:
+        adapter = SlackAdapter(slack_config(settings), database)
+        for line in (await link_by_email(database, org, adapter.directory)).lines():
+            print(line)
     return 1 if report.problems else 0
 
 

@@ -19,6 +19,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024  # Slack and Bot Framework payloads are far smaller
+ENGINE = web.AppKey("engine", Engine)
 
 
 def slack_config(settings: Settings) -> SlackConfig:
@@ -44,7 +45,7 @@ def build_web_app(
         directories["slack"] = slack.directory
     engine = Engine(database, PlatformOutbox(outboxes), clock, PlatformDirectory(directories))
     app = web.Application(client_max_size=MAX_BODY)
-    app["engine"] = engine
+    app[ENGINE] = engine
 
     async def healthz(_: web.Request) -> web.Response:
         try:

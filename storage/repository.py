@@ -109,6 +109,22 @@ class Store:
         assert identity is not None
         return identity
 
+    async def people_without_identity(self, tenant_id: str, platform: str) -> Sequence[Person]:
+        """Active people not yet linked to an account on `platform`."""
+        linked = select(PlatformIdentity.person_id).where(
+            PlatformIdentity.tenant_id == tenant_id, PlatformIdentity.platform == platform
+        )
+        statement = (
+            select(Person)
+            .where(
+                Person.tenant_id == tenant_id,
+                col(Person.active).is_(True),
+                col(Person.id).not_in(linked),
+            )
+            .order_by(col(Person.id))
+        )
+        return (await self.session.exec(statement)).all()
+
     async def identities_of(self, person: Person) -> Sequence[PlatformIdentity]:
         statement = select(PlatformIdentity).where(
             PlatformIdentity.tenant_id == person.tenant_id,
