@@ -42,6 +42,11 @@ def actor_from(body: dict[str, Any]) -> Actor | None:
     return Actor(platform="slack", tenant=team, user=user)
 
 
+def from_slack_text(text: str) -> str:
+    """Slack escapes &, < and > in message and command text; the engine keeps what was typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
     @app.command(COMMANDS)
     async def on_command(ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -54,7 +59,8 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
             return
         name = str(body.get("command", "")).lstrip("/")
         event_id = f"cmd:{body.get('trigger_id') or body.get('command_ts', '')}"
-        await engine.handle(CommandInvoked(actor, name, str(body.get("text") or ""), event_id))
+        text = from_slack_text(str(body.get("text") or ""))
+        await engine.handle(CommandInvoked(actor, name, text, event_id))
 
     @app.event("message")
     async def on_message(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -67,7 +73,7 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
             return
         # Slack retries unacked or slow deliveries: the engine dedupes on event_id.
         event_id = str(body.get("event_id") or f"msg:{event.get('ts')}")
-        await engine.handle(TextReceived(actor, event["text"], event_id))
+        await engine.handle(TextReceived(actor, from_slack_text(event["text"]), event_id))
 
     @app.event("app_home_opened")
     async def on_home(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:

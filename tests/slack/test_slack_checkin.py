@@ -211,3 +211,23 @@ async def test_a_429_storm_still_delivers_every_message_once(slack: Slack) -> No
 async def test_healthz_reports_the_database(slack: Slack) -> None:
     response = await slack.client.get("/healthz")
     assert response.status == 200 and (await response.json())["database"] == "ok"
+
+
+async def test_what_people_type_is_stored_as_typed_and_shown_escaped(slack: Slack) -> None:
+    await slack.form(slash_command("/checkin", "now", user="U_ALAN"))
+    await slack.next_post(0)
+    for n, reply in enumerate(("skip", "skip", "skip", "skip")):
+        await slack.event(message_event(reply, user="U_ALAN"))
+        await slack.next_post(n + 1)
+    # Slack sends "a < b & c" escaped; a broadcast mention arrives in its <!...> form.
+    await slack.event(message_event("latency &lt; 200ms &amp; <!channel> help", user="U_ALAN"))
+    await slack.next_post(5)
+    stored = {a.question_key: a.text for a in await answers(slack)}
+    assert stored["blockers"] == "latency < 200ms & <!channel> help"
+    for reply in ("ok", "3"):
+        seen = len(slack.posts("U_ALAN"))
+        await slack.event(message_event(reply, user="U_ALAN"))
+        await slack.next_post(seen)
+    summary = text_of(slack.posts("U_ALAN")[-1])
+    assert "latency &lt; 200ms &amp; &lt;!channel&gt; help" in summary
+    assert "<!channel>" not in summary
