@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,34 +128,39 @@ class Engine:
 
     async def home(self, actor: Actor) -> Card | None:
         """What the person's home shows: their goals and where this period's check-in stands."""
-        profile = await self._first_contact(actor)
-        async with self.database.session() as session:
-            store = Store(session)
-            person = await self._person(store, actor, profile)
-            tenant = await store.tenant(actor.tenant_id)
-            if person is None or tenant is None:
+        async with self._context(actor) as ctx:
+            if ctx is None:
                 return None
-            flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
-            status = await flow.status_line()
-            objectives = await store.objectives(tenant.id)
-            key_results = await store.all_key_results(tenant.id)
-        return home_card(status, goals_card(objectives, key_results, person.id))
+            status = await ctx.flow.status_line()
+            objectives = await ctx.store.objectives(ctx.tenant.id)
+            key_results = await ctx.store.all_key_results(ctx.tenant.id)
+            return home_card(status, goals_card(objectives, key_results, ctx.person.id))
 
     async def checkin_form(self, actor: Actor) -> Form | None:
         """The current check-in as one form, starting the run if need be."""
+        async with self._context(actor) as ctx:
+            if ctx is None:
+                return None
+            run = await ctx.flow.active_run()
+            if run is None:
+                await ctx.flow.start()
+                run = await ctx.flow.active_run()
+            return await ctx.flow.form(run) if run is not None else None
+
+    @asynccontextmanager
+    async def _context(self, actor: Actor) -> AsyncIterator[_Context | None]:
+        """A unit of work for a request that is not an event (home, form); None for strangers."""
         profile = await self._first_contact(actor)
         async with self.database.session() as session:
             store = Store(session)
             person = await self._person(store, actor, profile)
             tenant = await store.tenant(actor.tenant_id)
             if person is None or tenant is None:
-                return None
-            flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
-            run = await flow.active_run()
-            if run is None:
-                await flow.start()
-                run = await flow.active_run()
-            return await flow.form(run) if run is not None else None
+                yield None
+                return
+            yield _Context(
+                store, tenant, person, CheckinFlow(store, person, tenant.settings, self.clock.now())
+            )
 
     # -- routing -----------------------------------------------------------------------------
 
