@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.cadence import friendly_day
@@ -109,6 +109,12 @@ class Engine:
             handled.closed = flow.closed
             return handled
 
+    async def knows(self, actor: Actor) -> bool:
+        """Whether this platform identity is linked to a person already."""
+        async with self.database.session() as session:
+            identity = await Store(session).identity(actor.tenant_id, actor.platform, actor.user)
+        return identity is not None
+
     async def _first_contact(self, actor: Actor) -> Profile | None:
         """The platform's profile of an actor we have no identity for yet; None otherwise."""
         async with self.database.session() as session:
@@ -117,7 +123,7 @@ class Engine:
 
     async def _profile(self, actor: Actor) -> Profile | None:
         if actor.email:
-            return Profile(email=actor.email, name=actor.name)
+            return Profile(email=actor.email, name=actor.name, timezone=actor.timezone)
         if self.directory is None:
             return None
         try:
@@ -176,7 +182,14 @@ class Engine:
                 return Handled(await self._command(ctx, command))
             return Handled(await self._text(ctx, event.text))
         if isinstance(event, ChoiceSelected):
-            return Handled(await self._choice(ctx, event.prompt_id, event.value))
+            replies = await self._choice(ctx, event.prompt_id, event.value)
+            ctx.flow.closed = [
+                replace(closed, message_ref=closed.message_ref or event.message_ref)
+                if closed.prompt_id == event.prompt_id
+                else closed
+                for closed in ctx.flow.closed
+            ]
+            return Handled(replies)
         if isinstance(event, FormSubmitted):
             return await self._form(ctx, event.form_id, event.values)
         if isinstance(event, UserReachable):
@@ -236,6 +249,7 @@ class Engine:
 
     async def _greet(self, ctx: _Context, event: UserReachable) -> list[Message]:
         identity = await ctx.store.identity(ctx.tenant.id, event.actor.platform, event.actor.user)
+        greeted_before = identity is not None and identity.conversation is not None
         if identity is not None and event.conversation:
             identity.conversation = event.conversation
             identity.reachable = True
@@ -243,6 +257,8 @@ class Engine:
         if event.timezone and not ctx.person.timezone:
             ctx.person.timezone = event.timezone
             ctx.store.session.add(ctx.person)
+        if event.greet_once and greeted_before:
+            return []
         run = await ctx.flow.active_run()
         if run is not None and await ctx.store.waiting_prompt(run) is not None:
             return await ctx.flow.ask_next(run, intro="Welcome back! Picking up where we left off.")

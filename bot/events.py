@@ -15,6 +15,7 @@ class Actor:
     user: str  # user id on that platform
     email: str | None = None
     name: str | None = None
+    timezone: str | None = None  # IANA name, when the platform tells
 
     @property
     def tenant_id(self) -> str:
@@ -46,6 +47,9 @@ class ChoiceSelected:
     prompt_id: str
     value: str
     event_id: str
+    # The platform's handle on the message clicked, so it can be retired even if the engine
+    # has not recorded that handle yet (a very quick click).
+    message_ref: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class UserReachable:
     event_id: str
     conversation: dict[str, Any] = field(default_factory=dict)
     timezone: str | None = None
+    greet_once: bool = False  # platforms that announce installs greet only the first time
 
 
 InboundEvent = TextReceived | CommandInvoked | ChoiceSelected | FormSubmitted | UserReachable

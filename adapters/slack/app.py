@@ -95,10 +95,8 @@ class SlackAdapter:
                 ),
             )
         else:
-            client.token = config.bot_token
-            bolt = AsyncApp(
-                token=config.bot_token, signing_secret=config.signing_secret, client=client
-            )
+            client.token = config.bot_token  # bolt takes the single workspace's token from here
+            bolt = AsyncApp(signing_secret=config.signing_secret, client=client)
         register(bolt, engine, self.outbox)
         self.bolt = bolt
         return bolt

@@ -94,7 +94,13 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
             return
         prompt_id, value = parsed
         event_id = f"act:{body.get('trigger_id') or action.get('action_ts')}"
-        await engine.handle(ChoiceSelected(actor, prompt_id, value, event_id))
+        container = body.get("container") or {}
+        clicked = (
+            {"channel": container["channel_id"], "ts": container["message_ts"]}
+            if container.get("channel_id") and container.get("message_ts")
+            else None
+        )
+        await engine.handle(ChoiceSelected(actor, prompt_id, value, event_id, clicked))
 
     @app.action(ACTION_START_CHECKIN)
     async def on_start(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
