@@ -16,6 +16,7 @@ from adapters.console.chat import chat
 from adapters.console.outbound import ConsoleOutbox
 from adapters.slack.app import SlackAdapter
 from adapters.slack.linking import link_by_email
+from adapters.teams.package import PackageError, build_package
 from app.bootstrap import build_engine, open_database
 from app.config import Settings, load_settings
 from app.demo import DEMO_TENANT, DEMO_USER, seed_demo
@@ -61,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("demo", help="seed the demo org (done automatically on first run)")
 
+    package = commands.add_parser("teams-package", help="build the Teams app package (zip)")
+    package.add_argument("--app-id", required=True, help="the bot's Microsoft app id (a GUID)")
+    package.add_argument("--out", required=True, help="the zip file to write")
+    package.add_argument(
+        "--host", default="checkin-bot.example.com", help="your public host name (%(default)s)"
+    )
+
     server = commands.add_parser("serve", help="serve Slack and Teams over HTTP")
     server.add_argument("--host", default="0.0.0.0", help="address to listen on (%(default)s)")
     server.add_argument("--port", type=int, help="port (default: $PORT or 3978)")
@@ -89,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     url = args.database or settings.database_url
     command = args.command or "start"
+    if command == "teams-package":
+        return await _teams_package(args.app_id, args.host, args.out)
     if command == "start" and settings.any_platform:
         command = "serve"
         args.host, args.port = "0.0.0.0", None
@@ -150,6 +160,19 @@ async def _import(database: Database, noun: str, file: str, org: str, settings: 
         for line in (await link_by_email(database, org, adapter.directory)).lines():
             print(line)
     return 1 if report.problems else 0
+
+
+async def _teams_package(app_id: str, host: str, out: str) -> int:
+    try:
+        package = build_package(app_id, host)
+    except PackageError as error:
+        raise UsageError(str(error)) from None
+    try:
+        await asyncio.to_thread(Path(out).write_bytes, package)
+    except OSError as error:
+        raise UsageError(f"can't write {out}: {error.strerror or error}") from None
+    print(f"wrote {out}: upload it in Teams (Apps > Manage your apps > Upload an app)")
+    return 0
 
 
 async def _export(database: Database, org: str, out: str | None) -> int:

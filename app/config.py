@@ -25,6 +25,8 @@ class Settings:
     microsoft_app_tenant_id: str = ""
     microsoft_app_type: str = "MultiTenant"
     secret_key: str = field(default="", repr=False)
+    # Any MICROSOFT_* variable set, even empty: serve Teams (an empty app id means no auth).
+    teams_requested: bool = False
 
     @property
     def slack_configured(self) -> bool:
@@ -36,7 +38,7 @@ class Settings:
 
     @property
     def teams_configured(self) -> bool:
-        return bool(self.microsoft_app_id)
+        return bool(self.microsoft_app_id) or self.teams_requested
 
     @property
     def any_platform(self) -> bool:
@@ -68,4 +70,5 @@ def load_settings(
         microsoft_app_tenant_id=get("MICROSOFT_APP_TENANT_ID"),
         microsoft_app_type=get("MICROSOFT_APP_TYPE", "MultiTenant"),
         secret_key=get("CHECKIN_SECRET_KEY"),
+        teams_requested=any(name.startswith("MICROSOFT_APP_") for name in values),
     )

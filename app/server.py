@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import AsyncIterator
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import text
 
 from adapters.slack.app import SlackAdapter, SlackConfig
+from adapters.teams.app import TeamsAdapter, TeamsConfig
 from app.config import Settings
 from app.routing import PlatformDirectory, PlatformOutbox
 from bot.engine import Engine
@@ -34,8 +37,21 @@ def slack_config(settings: Settings) -> SlackConfig:
     )
 
 
+def teams_config(settings: Settings) -> TeamsConfig:
+    return TeamsConfig(
+        app_id=settings.microsoft_app_id,
+        app_password=settings.microsoft_app_password,
+        app_tenant_id=settings.microsoft_app_tenant_id,
+        app_type=settings.microsoft_app_type,
+    )
+
+
 def build_web_app(
-    settings: Settings, database: Database, clock: Clock | None = None
+    settings: Settings,
+    database: Database,
+    clock: Clock | None = None,
+    *,
+    teams_credentials: Any = None,
 ) -> web.Application:
     outboxes: dict[str, Outbox] = {}
     directories: dict[str, Directory] = {}
@@ -43,6 +59,13 @@ def build_web_app(
     if slack is not None:
         outboxes["slack"] = slack.outbox
         directories["slack"] = slack.directory
+    teams = (
+        TeamsAdapter(teams_config(settings), database, teams_credentials)
+        if settings.teams_configured
+        else None
+    )
+    if teams is not None:
+        outboxes["teams"] = teams.outbox
     engine = Engine(database, PlatformOutbox(outboxes), clock, PlatformDirectory(directories))
     app = web.Application(client_max_size=MAX_BODY)
     app[ENGINE] = engine
@@ -69,6 +92,17 @@ def build_web_app(
 
         app.on_startup.append(socket_mode)
         app.on_cleanup.append(close_slack)
+    if teams is not None:
+        teams.attach(engine)
+        app.add_routes(teams.routes())
+
+        async def teams_keys(app: web.Application) -> AsyncIterator[None]:
+            await teams.warm_up()
+            refresher = asyncio.create_task(teams.keep_keys_fresh())
+            yield
+            refresher.cancel()
+
+        app.cleanup_ctx.append(teams_keys)
     return app
 
 

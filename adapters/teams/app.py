@@ -1,0 +1,164 @@
+"""The Teams adapter wired together: botbuilder's CloudAdapter on our aiohttp app.
+
+Everything botbuilder-specific lives in adapters/teams/, so that moving to the Microsoft 365
+Agents SDK later touches only this folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import Activity
+
+from adapters.teams.inbound import CheckinTeamsBot
+from adapters.teams.outbound import ReferenceBook, TeamsOutbox
+from bot.engine import Engine
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+MESSAGES_PATH = "/api/messages"
+# Where botbuilder learns Microsoft's signing keys; overridable (tests use their own server).
+OVERRIDES = (
+    "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL",
+    "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER",
+    "TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL",
+    "TO_CHANNEL_FROM_BOT_LOGIN_URL",
+    "TO_CHANNEL_FROM_BOT_OAUTH_SCOPE",
+    "CHANNEL_SERVICE",
+)
+KEY_REFRESH_SECONDS = 12 * 3600
+DEFAULT_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+
+
+@dataclass(frozen=True)
+class TeamsConfig:
+    app_id: str = ""
+    app_password: str = ""
+    app_tenant_id: str = ""
+    app_type: str = "MultiTenant"
+
+
+class _BotbuilderSettings:
+    """The configuration object botbuilder reads attributes from."""
+
+    def __init__(self, config: TeamsConfig) -> None:
+        self.APP_ID = config.app_id
+        self.APP_PASSWORD = config.app_password
+        self.APP_TENANTID = config.app_tenant_id
+        self.APP_TYPE = config.app_type
+        for name in OVERRIDES:
+            if os.environ.get(name):
+                setattr(self, name, os.environ[name])
+
+
+class TeamsAdapter:
+    """Build it, hand its outbox to the engine, then `attach` the engine."""
+
+    def __init__(
+        self, config: TeamsConfig, database: Database, credentials_factory: Any = None
+    ) -> None:
+        self.config = config
+        self.database = database
+        settings = _BotbuilderSettings(config)
+        self.authentication = ConfigurationBotFrameworkAuthentication(
+            settings, credentials_factory=credentials_factory
+        )
+        self.cloud = CloudAdapter(self.authentication)
+        self.cloud.on_turn_error = self._on_error
+        self.references = ReferenceBook(database)
+        self.outbox = TeamsOutbox(self.cloud, config.app_id, self.references)
+        self.bot: CheckinTeamsBot | None = None
+        if not config.app_id:
+            log.warning(
+                "MICROSOFT_APP_ID is empty: Teams requests to %s are NOT authenticated. "
+                "Anyone who can reach this server can act as any Teams user. "
+                "Set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD in production.",
+                MESSAGES_PATH,
+            )
+
+    def attach(self, engine: Engine) -> None:
+        self.bot = CheckinTeamsBot(engine, self.outbox, self.references, self.database)
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.post(MESSAGES_PATH, self._messages)]
+
+    async def _messages(self, request: web.Request) -> web.StreamResponse:
+        assert self.bot is not None
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return web.json_response({"error": "expected an application/json activity"}, status=415)
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.json_response({"error": "the body is not JSON"}, status=400)
+        if not isinstance(body, dict) or not body.get("type"):
+            return web.json_response({"error": "the body is not an activity"}, status=400)
+        try:
+            response = await self.cloud.process(request, self.bot)
+        except web.HTTPException:
+            raise
+        except Exception as error:
+            if _is_auth_failure(error):
+                # botbuilder raises plain errors for expired or badly signed tokens.
+                log.warning("rejected a Teams request that failed authentication")
+                return web.json_response({"error": "unauthorized"}, status=401)
+            log.exception("a Teams request failed")
+            return web.json_response({"error": "internal error"}, status=500)
+        return response if response is not None else web.Response(status=201)
+
+    async def warm_up(self) -> None:
+        """Fetch the signing keys before serving: botbuilder fetches them with a blocking call
+        inside the event loop, which would stall every request while it runs."""
+        if not self.config.app_id:
+            return
+        url = os.environ.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL") or DEFAULT_METADATA_URL
+        try:
+            await asyncio.to_thread(_prefetch_keys, url)
+        except Exception:
+            log.warning("could not fetch the Bot Framework signing keys yet", exc_info=True)
+
+    async def keep_keys_fresh(self) -> None:
+        """botbuilder refetches keys older than a day, blocking; refresh them well before."""
+        while True:
+            await self.warm_up()
+            await asyncio.sleep(KEY_REFRESH_SECONDS)
+
+    async def _on_error(self, context: Any, error: Exception) -> None:
+        log.error("a Teams turn failed: %s", type(error).__name__, exc_info=error)
+        try:
+            await context.send_activity(
+                Activity(type="message", text="Sorry, something went wrong. Please try again.")
+            )
+        except Exception:
+            log.warning("could not tell the Teams user about the failure")
+
+
+def _is_auth_failure(error: Exception) -> bool:
+    """botbuilder's token checks raise PermissionError, or jwt errors, or a bare Exception
+    whose message names the token; nothing else counts as an authentication failure."""
+    if isinstance(error, PermissionError):
+        return True
+    module = type(error).__module__
+    if module.startswith("jwt"):
+        return True
+    text = str(error).lower()
+    return type(error) is Exception and any(
+        word in text for word in ("token", "unauthorized", "signature", "issuer", "audience")
+    )
+
+
+def _prefetch_keys(url: str) -> None:
+    from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
+
+    metadata = JwtTokenExtractor.get_open_id_metadata(url)
+    # _refresh is a coroutine that blocks on `requests`: run it here, off the server's loop.
+    asyncio.run(metadata._refresh())

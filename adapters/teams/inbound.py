@@ -1,0 +1,176 @@
+"""Teams activities in, neutral events out: messages, card submits (Action.Submit and
+Action.Execute), installs. botbuilder stays inside adapters/teams/."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
+
+from adapters.teams.outbound import ReferenceBook, TeamsOutbox
+from adapters.teams.render import (
+    ChoiceSubmit,
+    FormSubmit,
+    OpenForm,
+    StartCheckin,
+    parse_submit,
+    render_card,
+)
+from bot.engine import Engine, Handled
+from bot.events import (
+    Actor,
+    ChoiceSelected,
+    CommandInvoked,
+    FormSubmitted,
+    InboundEvent,
+    TextReceived,
+    UserReachable,
+)
+from bot.messages import Answered, Text
+from storage.db import Database
+from storage.repository import Store
+
+log = logging.getLogger(__name__)
+
+
+def actor_from(context: TurnContext) -> Actor | None:
+    activity = context.activity
+    sender = activity.from_property
+    channel_data = activity.channel_data or {}
+    tenant = (activity.conversation.tenant_id if activity.conversation else None) or (
+        (channel_data.get("tenant") or {}).get("id") if isinstance(channel_data, dict) else None
+    )
+    if not tenant or sender is None or not sender.id:
+        return None
+    return Actor(platform="teams", tenant=tenant, user=sender.id, name=sender.name,
+                 timezone=_timezone(activity))  # fmt: skip
+
+
+def _timezone(activity: Any) -> str | None:
+    if getattr(activity, "local_timezone", None):
+        return str(activity.local_timezone)
+    for entity in activity.entities or []:
+        properties = getattr(entity, "additional_properties", None) or {}
+        if getattr(entity, "type", None) == "clientInfo" and properties.get("timezone"):
+            return str(properties["timezone"])
+    return None
+
+
+class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
+    def __init__(
+        self, engine: Engine, outbox: TeamsOutbox, references: ReferenceBook, database: Database
+    ) -> None:
+        self.engine = engine
+        self.outbox = outbox
+        self.references = references
+        self.database = database
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        actor = actor_from(turn_context)
+        if actor is not None:
+            reference = TurnContext.get_conversation_reference(turn_context.activity)
+            await self.references.remember(actor.tenant, actor.user, reference.serialize())
+            await self._remember_service_url(actor, turn_context.activity.service_url)
+        await super().on_turn(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        actor = await self._actor(turn_context)
+        if actor is None:
+            return
+        activity = turn_context.activity
+        if activity.value is not None:
+            await self._submit(turn_context, actor, activity.value)
+            return
+        text = TurnContext.remove_recipient_mention(activity) or activity.text or ""
+        await self.engine.handle(TextReceived(actor, text.strip(), _event_id(turn_context)))
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        if turn_context.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        actor = await self._actor(turn_context)
+        handled = None
+        if actor is not None:
+            handled = await self._submit(turn_context, actor, turn_context.activity.value)
+        # Teams replaces the clicked card with the one we answer: the question, now answered.
+        closed = handled.closed[0] if handled is not None and handled.closed else None
+        card = render_card(Answered(closed.question, closed.answer) if closed else Text("Got it."))
+        body = AdaptiveCardInvokeResponse(
+            status_code=200, type="application/vnd.microsoft.card.adaptive", value=card
+        )
+        return InvokeResponse(status=200, body=body)
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        added = turn_context.activity.members_added or []
+        if any(member.id == turn_context.activity.recipient.id for member in added):
+            await self._installed(turn_context)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._installed(turn_context)
+
+    async def _installed(self, turn_context: TurnContext) -> None:
+        actor = await self._actor(turn_context)
+        if actor is None:
+            return
+        reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
+        await self.engine.handle(
+            UserReachable(actor, _event_id(turn_context), reference, actor.timezone, True)
+        )
+
+    async def _submit(self, turn_context: TurnContext, actor: Actor, value: Any) -> Handled | None:
+        submit = parse_submit(value)
+        event_id = _event_id(turn_context)
+        event: InboundEvent
+        if isinstance(submit, ChoiceSubmit):
+            card_id = turn_context.activity.reply_to_id
+            clicked = {"activity_id": card_id} if card_id else None
+            event = ChoiceSelected(actor, submit.prompt_id, submit.value, event_id, clicked)
+        elif isinstance(submit, FormSubmit):
+            event = FormSubmitted(actor, submit.form_id, submit.values, event_id)
+        elif isinstance(submit, StartCheckin):
+            event = CommandInvoked(actor, "checkin", "now", event_id)
+        elif isinstance(submit, OpenForm):
+            form = await self.engine.checkin_form(actor)
+            message = form or Text("There's no check-in to fill in right now.")
+            await self.engine.deliver(actor, [message])
+            return None
+        else:
+            await self.engine.deliver(actor, [Text("I couldn't read that card. Try again?")])
+            return None
+        handled = await self.engine.handle(event)
+        if handled.form_errors:
+            lines = "\n".join(f"- {reason}" for reason in handled.form_errors.values())
+            await self.engine.deliver(actor, [Text(f"Some answers need another look:\n{lines}")])
+        return handled
+
+    async def _actor(self, turn_context: TurnContext) -> Actor | None:
+        """The actor, with the email that matches the org import on first contact."""
+        actor = actor_from(turn_context)
+        if actor is None or await self.engine.knows(actor):
+            return actor
+        try:
+            member: ChannelAccount = await TeamsInfo.get_member(turn_context, actor.user)
+        except Exception:
+            log.warning("Teams would not tell us who a new user is", exc_info=True)
+            return actor
+        email = getattr(member, "email", None) or getattr(member, "user_principal_name", None)
+        return replace(actor, email=email, name=getattr(member, "name", None) or actor.name)
+
+    async def _remember_service_url(self, actor: Actor, service_url: str | None) -> None:
+        """Kept per tenant, for opening a conversation with someone who has none yet."""
+        if not service_url:
+            return
+        async with self.database.session() as session:
+            store = Store(session)
+            tenant = await store.ensure_tenant(actor.tenant_id, "teams", actor.tenant)
+            if tenant.settings.get("teams_service_url") != service_url:
+                tenant.settings = {**tenant.settings, "teams_service_url": service_url}
+                session.add(tenant)
+
+
+def _event_id(turn_context: TurnContext) -> str:
+    activity = turn_context.activity
+    return f"{activity.type}:{activity.id or activity.timestamp}"

@@ -1,0 +1,294 @@
+"""Sending within Bot Framework's limits for Teams, losing nothing.
+
+Teams throttles a bot per conversation (7 per 1 s, 8 per 2 s, 60 per 30 s, 1800 per hour) and
+an app per tenant (50 per second). `TeamsPacer` remembers recent send times per conversation
+and per tenant, and lets a send go once every sliding window has room. Senders queue first
+come, first served: only the head of a queue sleeps, and it wakes the next when it leaves.
+`send_with_retries` waits on the pacer, sends, and retries throttling (pausing the conversation
+for Retry-After), 5xx and connection failures; refusals such as a blocked bot raise at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import math
+import random
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import aiohttp
+import requests
+from msrest.exceptions import ClientRequestError, HttpOperationError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Window:
+    limit: int
+    seconds: float
+
+    def __post_init__(self) -> None:
+        if self.limit < 1 or not self.seconds > 0:
+            raise ValueError(f"a window needs limit >= 1 and seconds > 0, not {self}")
+
+
+CONVERSATION_WINDOWS = (Window(7, 1), Window(8, 2), Window(60, 30), Window(1800, 3600))
+TENANT_WINDOWS = (Window(50, 1),)
+
+_EPSILON = 1e-9  # float noise from clock arithmetic, not a real wait
+_MAX_SLEEPS = 1000  # a head re-sleeps only when a pause extends; this bounds a pathological loop
+_SWEEP_EVERY = 60.0  # seconds of clock between drops of idle conversations
+
+
+class _Lane:
+    """Recent send times and the queue of senders for one conversation, or one tenant."""
+
+    def __init__(self, windows: tuple[Window, ...]) -> None:
+        self.windows = windows
+        self.horizon = max((window.seconds for window in windows), default=0.0)
+        # The newest `limit` sends are all any window needs to look at.
+        self.sent: deque[float] = deque(maxlen=max((window.limit for window in windows), default=0))
+        self.paused_until = -math.inf
+        self.queue: deque[asyncio.Future[None]] = deque()
+
+    def delay(self, now: float) -> float:
+        """Seconds until one more send fits in every window (0 when it fits now)."""
+        wait = self.paused_until - now
+        for window in self.windows:
+            if len(self.sent) >= window.limit:
+                wait = max(wait, self.sent[-window.limit] + window.seconds - now)
+        return wait if wait > _EPSILON else 0.0
+
+    def idle(self, now: float) -> bool:
+        """Nobody waits and no window remembers a send: a fresh lane would behave the same."""
+        recent = bool(self.sent) and now - self.sent[-1] < self.horizon
+        return not self.queue and now >= self.paused_until and not recent
+
+
+class TeamsPacer:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        conversation_windows: Iterable[Window] = CONVERSATION_WINDOWS,
+        tenant_windows: Iterable[Window] = TENANT_WINDOWS,
+    ) -> None:
+        self.clock = clock
+        self.sleep = sleep
+        self.conversation_windows = tuple(conversation_windows)
+        self.tenant_windows = tuple(tenant_windows)
+        self._lanes: dict[tuple[str, ...], _Lane] = {}
+        self._swept_at = clock()
+
+    async def wait(self, tenant: str, conversation: str) -> None:
+        """Return when one more send to `conversation` fits its and its tenant's limits."""
+        lane = self._lane(("conversation", tenant, conversation), self.conversation_windows)
+        async with _turn(lane):
+            for _ in range(_MAX_SLEEPS):
+                await self._until_clear(lane)
+                # Fetched only now: a lane nobody queues on may have been swept meanwhile.
+                tenant_lane = self._lane(("tenant", tenant), self.tenant_windows)
+                async with _turn(tenant_lane):
+                    await self._until_clear(tenant_lane)
+                    now = self.clock()
+                    # A 429 may have paused the conversation while we queued for the tenant;
+                    # then give the tenant's turn to other conversations and wait again.
+                    if lane.delay(now) == 0.0:
+                        lane.sent.append(now)
+                        tenant_lane.sent.append(now)
+                        return
+            log.warning("teams pacer gave up waiting: tenant=%s", tenant)
+
+    def pause(self, tenant: str, conversation: str, seconds: float) -> None:
+        """Hold every send to `conversation` for `seconds` (Teams answered 429, Retry-After)."""
+        lane = self._lane(("conversation", tenant, conversation), self.conversation_windows)
+        lane.paused_until = max(lane.paused_until, self.clock() + max(seconds, 0.0))
+
+    def _lane(self, key: tuple[str, ...], windows: tuple[Window, ...]) -> _Lane:
+        now = self.clock()
+        if now - self._swept_at >= _SWEEP_EVERY:
+            self._swept_at = now
+            self._lanes = {k: lane for k, lane in self._lanes.items() if not lane.idle(now)}
+        lane = self._lanes.get(key)
+        if lane is None:
+            lane = self._lanes[key] = _Lane(windows)
+        return lane
+
+    async def _until_clear(self, lane: _Lane) -> None:
+        for _ in range(_MAX_SLEEPS):
+            delay = lane.delay(self.clock())
+            if delay <= 0.0:
+                return
+            await self.sleep(delay)
+
+
+@asynccontextmanager
+async def _turn(lane: _Lane) -> AsyncIterator[None]:
+    """Wait until first in the lane's queue; on leaving, wake the next in line."""
+    turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    lane.queue.append(turn)
+    if lane.queue[0] is turn:
+        turn.set_result(None)
+    try:
+        await turn
+        yield
+    finally:
+        was_head = lane.queue[0] is turn
+        lane.queue.remove(turn)
+        # A cancelled successor passes the turn on from its own `finally`.
+        if was_head and lane.queue and not lane.queue[0].done():
+            lane.queue[0].set_result(None)
+
+
+class TeamsSendError(Exception):
+    def __init__(self, status: int | None, code: str | None, *, retryable: bool) -> None:
+        super().__init__(f"Teams send failed: status={status} code={code} retryable={retryable}")
+        self.status = status
+        self.code = code
+        self.retryable = retryable
+
+
+FIRST_BACKOFF = 0.5
+MAX_BACKOFF = 30.0
+# What the requests transport under botbuilder's ConnectorClient raises when the network fails.
+_TRANSIENT_TRANSPORT = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.RetryError,
+)
+
+
+async def send_with_retries(
+    pacer: TeamsPacer,
+    tenant: str,
+    conversation: str,
+    send: Callable[[], Awaitable[T]],
+    *,
+    max_attempts: int = 8,
+    max_wait: float = 120.0,
+) -> T:
+    """Pace and send; retry throttling and transient failures; raise refusals at once.
+
+    Logs carry tenant, conversation, status and Teams' error code, never tokens or text.
+    """
+    status: int | None = None
+    code: str | None = None
+    for attempt in range(1, max_attempts + 1):
+        await pacer.wait(tenant, conversation)
+        try:
+            return await send()
+        except HttpOperationError as error:
+            status, headers, code = _http_failure(error)
+            if status == 429:
+                wait = _retry_after(headers, max_wait)
+                log.warning(
+                    "teams throttled: tenant=%s conversation=%s attempt=%d retry_after=%.2f",
+                    tenant,
+                    conversation,
+                    attempt,
+                    wait,
+                )
+                pacer.pause(tenant, conversation, wait)
+                continue
+            if status is None or (status < 500 and status != 408):
+                log.info(
+                    "teams refused: tenant=%s conversation=%s status=%s code=%s",
+                    tenant,
+                    conversation,
+                    status,
+                    code,
+                )
+                raise TeamsSendError(status, code, retryable=False) from error
+        except (ClientRequestError, aiohttp.ClientError, ConnectionError, TimeoutError) as error:
+            if not _is_connection_failure(error):
+                raise
+            status, code = None, type(_inner(error)).__name__
+        log.warning(
+            "teams send failed: tenant=%s conversation=%s status=%s code=%s attempt=%d",
+            tenant,
+            conversation,
+            status,
+            code,
+            attempt,
+        )
+        if attempt < max_attempts:
+            await pacer.sleep(_backoff(attempt, max_wait))
+    raise TeamsSendError(status, code, retryable=True)
+
+
+def let_pacer_retry(connector_client: Any) -> None:
+    """Turn off the transport's own retries on a botbuilder `ConnectorClient`.
+
+    msrest mounts urllib3 retries (3, with backoff and Retry-After sleeps in a worker thread)
+    for GET/PUT on 5xx and 429 and for every failed connect. They hide 429s from the pacer and
+    add seconds; with them off, every failure reaches `send_with_retries` with its status.
+    """
+    policy = connector_client.config.retry_policy
+    policy.retries = 0
+    policy.policy.raise_on_status = False
+
+
+def _http_failure(error: HttpOperationError) -> tuple[int | None, Mapping[str, str], str | None]:
+    """Status, headers and Teams' error code of a ConnectorClient error response."""
+    response = getattr(error, "response", None)
+    # requests (the default transport) says status_code; aiohttp says status.
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    headers = getattr(response, "headers", None) or {}
+    code = getattr(getattr(getattr(error, "error", None), "error", None), "code", None)
+    return (
+        int(status) if isinstance(status, int) else None,
+        headers,
+        code if isinstance(code, str) else None,
+    )
+
+
+def _inner(error: BaseException) -> BaseException:
+    inner = getattr(error, "inner_exception", None)
+    return inner if isinstance(inner, BaseException) else error
+
+
+def _is_connection_failure(error: BaseException) -> bool:
+    if isinstance(error, ClientRequestError):
+        return isinstance(_inner(error), _TRANSIENT_TRANSPORT)
+    if isinstance(error, aiohttp.ClientResponseError):
+        return error.status >= 500
+    return isinstance(error, aiohttp.ClientError | ConnectionError | TimeoutError)
+
+
+def _retry_after(headers: Mapping[str, str], max_wait: float) -> float:
+    value = headers.get("Retry-After") or headers.get("retry-after") or ""
+    seconds: float | None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = _seconds_until(value)  # Retry-After may also be an HTTP date
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        seconds = 1.0
+    return min(seconds, max_wait)
+
+
+def _seconds_until(http_date: str) -> float | None:
+    try:
+        when = email.utils.parsedate_to_datetime(http_date)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def _backoff(attempt: int, max_wait: float) -> float:
+    ceiling = min(FIRST_BACKOFF * 2 ** (attempt - 1), MAX_BACKOFF, max_wait)
+    return random.uniform(ceiling / 2, ceiling)

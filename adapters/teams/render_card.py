@@ -1,0 +1,86 @@
+"""A Card as an Adaptive Card: a large title, each section's title, text and facts, a subtle
+footer. Sections that would take the card past Teams' size limit are left out, and counted."""
+
+from __future__ import annotations
+
+from adapters.teams.render_text import (
+    LINE,
+    TITLE,
+    Element,
+    Room,
+    adaptive_card,
+    note,
+    plural,
+    text_block,
+    user_text,
+)
+from bot.messages import Card, Field, Section
+
+
+def titled_card(card: Card) -> Element:
+    room = Room()
+    head = [_title(card.title)] if card.title.strip() else []
+    foot = [text_block(user_text(card.footer, LINE), isSubtle=True)] if card.footer.strip() else []
+    fields = sum(len(section.fields) for section in card.sections)
+    room.spend(*head, *foot, _left_out_note(len(card.sections), fields))
+    body: list[Element] = []
+    for index, section in enumerate(card.sections):
+        elements = section_elements(section)
+        if room.take(*elements):
+            body.extend(elements)
+            continue
+        shown, fields_left = _partial_section(section, room)
+        body.extend(shown)
+        sections_left = len(card.sections) - index - (1 if shown else 0)
+        body.append(_left_out_note(sections_left, fields_left if shown else 0))
+        break
+    return adaptive_card(head + body + foot or [text_block("")])
+
+
+def section_elements(section: Section) -> list[Element]:
+    elements = []
+    if section.title.strip():
+        elements.append(
+            text_block(user_text(section.title, LINE), weight="Bolder", spacing="Medium")
+        )
+    if section.text.strip():
+        elements.append(text_block(user_text(section.text)))
+    if section.fields:
+        elements.append(_fact_set([_fact(field) for field in section.fields]))
+    return elements
+
+
+def _partial_section(section: Section, room: Room) -> tuple[list[Element], int]:
+    """As much of a section as fits: its title and text, then its first facts."""
+    head = section_elements(Section(section.title, text=section.text))
+    if not room.take(*head):
+        return [], len(section.fields)
+    room.spend(_fact_set([]))
+    facts = []
+    for field in section.fields:
+        fact = _fact(field)
+        if not room.take(fact):
+            break
+        facts.append(fact)
+    shown = [*head, _fact_set(facts)] if facts else head
+    return shown, len(section.fields) - len(facts)
+
+
+def _title(title: str) -> Element:
+    return text_block(user_text(title, TITLE), size="Large", weight="Bolder")
+
+
+def _fact_set(facts: list[Element]) -> Element:
+    return {"type": "FactSet", "facts": facts}
+
+
+def _fact(field: Field) -> Element:
+    # Facts are markdown too, so labels and values are escaped like TextBlocks.
+    return {"title": user_text(field.label, LINE), "value": user_text(field.value)}
+
+
+def _left_out_note(sections: int, fields: int) -> Element:
+    parts = [plural(fields, "more field")] if fields else []
+    if sections:
+        parts.append(plural(sections, "more section"))
+    return note(" and ".join(parts) + " didn't fit in this message.")

@@ -1,0 +1,89 @@
+"""A running Teams adapter: real botbuilder over HTTP, a mock Bot Connector as serviceUrl."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from app.config import Settings
+from app.server import build_web_app
+from storage.db import Database
+from tests.conftest import FakeClock
+from tests.slack.conftest import seed
+from tests.teams.connector import MockConnector
+
+TENANT = "tenant-1"
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out waiting for the bot")
+        await asyncio.sleep(0.01)
+
+
+@dataclass
+class Teams:
+    connector: MockConnector
+    client: TestClient[Any, Any]
+    database: Database
+
+    async def post(self, activity: dict[str, Any], token: str | None = None) -> tuple[int, str]:
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        response = await self.client.post(
+            "/api/messages", data=json.dumps(activity), headers=headers
+        )
+        return response.status, await response.text()
+
+    def texts(self) -> list[str]:
+        return [json.dumps(sent.activity, ensure_ascii=False) for sent in self.connector.sent]
+
+    async def next_message(self, seen: int) -> str:
+        await until(lambda: len(self.connector.sent) > seen)
+        return self.texts()[-1]
+
+
+def card_actions(sent_json: str) -> list[dict[str, Any]]:
+    """Every Action.Submit `data` in a sent card, body action sets included."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("Action.Submit", "Action.Execute") and "data" in node:
+                found.append({"title": node.get("title"), **node["data"]})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(sent_json))
+    return found
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[MockConnector]:
+    async with MockConnector() as mock:
+        mock.add_member("29:alan", email="alan@example.com", name="Alan Turing", tenant=TENANT)
+        mock.add_member("29:grace", email="grace@example.com", name="Grace Hopper", tenant=TENANT)
+        yield mock
+
+
+@pytest.fixture
+async def teams(
+    connector: MockConnector, sqlite_db: Database, clock: FakeClock
+) -> AsyncIterator[Teams]:
+    await seed(sqlite_db, f"teams:{TENANT}")
+    settings = Settings(teams_requested=True)
+    app = build_web_app(settings, sqlite_db, clock)
+    async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
+        yield Teams(connector, client, sqlite_db)

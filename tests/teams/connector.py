@@ -1,0 +1,250 @@
+"""A mock Bot Connector (the serviceUrl a Teams bot talks to) on 127.0.0.1, an ephemeral port.
+
+Give `connector.url` to botbuilder as the activity's serviceUrl, or to
+`ConnectorClient(credentials, base_url=connector.url)`. It answers the v3 conversation routes the
+way Teams does (ResourceResponse ids, TeamsChannelAccount members, `a:1…` personal chats,
+`{"error": {"code", "message"}}` bodies), records every write with its Authorization header, and
+fails, rate-limits or blocks on demand.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Self
+
+from aiohttp import web
+
+from tests.teams.activities import (
+    BOT_ID,
+    TENANT,
+    aad_object_id,
+    display_name,
+    personal_conversation_id,
+)
+
+BLOCKED_MESSAGE = "The bot is blocked or was removed from this conversation."
+
+
+@dataclass
+class Sent:
+    conversation_id: str
+    activity: dict[str, Any]
+    authorization: str | None
+    reply_to: str | None = None
+
+
+@dataclass
+class _Failure:
+    status: int
+    retry_after: float | None
+    conversation: str | None
+
+
+class MockConnector:
+    def __init__(self) -> None:
+        self.url = ""
+        self.sent: list[Sent] = []
+        self.updates: list[Sent] = []
+        self.created: list[dict[str, Any]] = []
+        self.rejected: list[tuple[str, int]] = []  # (conversation id, status) of refused writes
+        self._members: dict[str, dict[str, Any]] = {}
+        self._failures: deque[_Failure] = deque()
+        self._blocked: dict[str, str] = {}
+        self._activities: dict[str, set[str]] = {}
+        self._ids = itertools.count(1_700_000_100_001)
+        self._runner: web.AppRunner | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        conversation = "/v3/conversations/{conversation_id}"
+        app.router.add_post("/v3/conversations", self._create_conversation)
+        app.router.add_post(f"{conversation}/activities", self._send)
+        app.router.add_post(f"{conversation}/activities/{{reply_to}}", self._send)
+        app.router.add_put(f"{conversation}/activities/{{activity_id}}", self._update)
+        app.router.add_get(f"{conversation}/members", self._members_list)
+        app.router.add_get(f"{conversation}/pagedmembers", self._paged_members)
+        app.router.add_get(f"{conversation}/members/{{member_id}}", self._member)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}/"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    # -- set-up ------------------------------------------------------------------------------
+
+    def add_member(
+        self,
+        user_id: str,
+        *,
+        email: str,
+        name: str = "",
+        tenant: str = TENANT,
+        aad_object_id: str | None = None,
+        upn: str | None = None,
+    ) -> None:
+        full_name = name or display_name(user_id)
+        given, _, surname = full_name.partition(" ")
+        self._members[user_id] = {
+            "id": user_id,
+            "name": full_name,
+            "givenName": given,
+            "surname": surname or None,
+            "email": email,
+            "userPrincipalName": upn or email,
+            "aadObjectId": aad_object_id or _default_aad_object_id(user_id),
+            "tenantId": tenant,
+            "userRole": "user",
+        }
+
+    def fail(
+        self,
+        times: int,
+        *,
+        status: int = 429,
+        retry_after: float | None = 1,
+        conversation: str | None = None,
+    ) -> None:
+        """The next `times` writes (to `conversation` only, if given) answer `status`."""
+        for _ in range(times):
+            self._failures.append(_Failure(status, retry_after, conversation))
+
+    def block(self, conversation_id: str, *, code: str = "ConversationBlockedByUser") -> None:
+        """Writes there answer 403, as when the user blocked or uninstalled the bot."""
+        self._blocked[conversation_id] = code
+
+    def messages_to(self, conversation_id: str) -> list[dict[str, Any]]:
+        return [sent.activity for sent in self.sent if sent.conversation_id == conversation_id]
+
+    # -- routes ------------------------------------------------------------------------------
+
+    async def _create_conversation(self, request: web.Request) -> web.Response:
+        body = await _json_body(request)
+        if body is None:
+            return _error(400, "BadSyntax", "The request body is not JSON.")
+        self.created.append(body)
+        members = body.get("members") or []
+        bot = (body.get("bot") or {}).get("id") or BOT_ID
+        tenant = body.get("tenantId") or ((body.get("channelData") or {}).get("tenant") or {}).get(
+            "id"
+        )
+        if body.get("isGroup") or len(members) != 1 or not members[0].get("id"):
+            return _error(400, "BadArgument", "A personal chat needs exactly one member.")
+        if not tenant:
+            return _error(400, "BadArgument", "The tenant id is missing.")
+        conversation_id = personal_conversation_id(members[0]["id"], bot_id=bot)
+        answer: dict[str, Any] = {"id": conversation_id}
+        activity = body.get("activity")
+        if isinstance(activity, dict) and activity.get("type"):
+            refused = self._refusal(conversation_id)
+            if refused is not None:
+                return refused
+            answer["activityId"] = self._record(conversation_id, activity, request, None)
+        return web.json_response(answer, status=201)
+
+    async def _send(self, request: web.Request) -> web.Response:
+        conversation_id = request.match_info["conversation_id"]
+        reply_to = request.match_info.get("reply_to")
+        activity = await _json_body(request)
+        if activity is None or not activity.get("type"):
+            return _error(400, "BadSyntax", "An activity with a type is required.")
+        refused = self._refusal(conversation_id)
+        if refused is not None:
+            return refused
+        activity_id = self._record(conversation_id, activity, request, reply_to)
+        return web.json_response({"id": activity_id}, status=201)
+
+    async def _update(self, request: web.Request) -> web.Response:
+        conversation_id = request.match_info["conversation_id"]
+        activity_id = request.match_info["activity_id"]
+        activity = await _json_body(request)
+        if activity is None or not activity.get("type"):
+            return _error(400, "BadSyntax", "An activity with a type is required.")
+        refused = self._refusal(conversation_id)
+        if refused is not None:
+            return refused
+        if activity_id not in self._activities.get(conversation_id, set()):
+            return _error(404, "ActivityNotFoundInConversation", "Unknown activity.")
+        self.updates.append(
+            Sent(conversation_id, activity, request.headers.get("Authorization"), activity_id)
+        )
+        return web.json_response({"id": activity_id})
+
+    async def _members_list(self, request: web.Request) -> web.Response:
+        return web.json_response(list(self._members.values()))
+
+    async def _paged_members(self, request: web.Request) -> web.Response:
+        return web.json_response({"members": list(self._members.values())})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member = self._members.get(request.match_info["member_id"])
+        if member is None:
+            return _error(404, "MemberNotFoundInConversation", "The member was not found.")
+        return web.json_response(member)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _refusal(self, conversation_id: str) -> web.Response | None:
+        code = self._blocked.get(conversation_id)
+        if code is not None:
+            self.rejected.append((conversation_id, 403))
+            return _error(403, code, BLOCKED_MESSAGE)
+        for failure in self._failures:
+            if failure.conversation in (None, conversation_id):
+                self._failures.remove(failure)
+                self.rejected.append((conversation_id, failure.status))
+                headers = {}
+                if failure.retry_after is not None:
+                    headers["Retry-After"] = f"{failure.retry_after:g}"
+                code = "TooManyRequests" if failure.status == 429 else "ServiceError"
+                return _error(failure.status, code, f"Failed with {failure.status}.", headers)
+        return None
+
+    def _record(
+        self,
+        conversation_id: str,
+        activity: dict[str, Any],
+        request: web.Request,
+        reply_to: str | None,
+    ) -> str:
+        activity_id = str(next(self._ids))
+        self._activities.setdefault(conversation_id, set()).add(activity_id)
+        authorization = request.headers.get("Authorization")
+        self.sent.append(Sent(conversation_id, activity, authorization, reply_to))
+        return activity_id
+
+
+def _default_aad_object_id(user_id: str) -> str:
+    return aad_object_id(user_id)
+
+
+async def _json_body(request: web.Request) -> dict[str, Any] | None:
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.json_response(
+        {"error": {"code": code, "message": message}}, status=status, headers=headers
+    )

@@ -1,0 +1,86 @@
+"""The check-in in Teams, end to end: activities in, Bot Connector calls out."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from storage.models import KeyResult, PlatformIdentity
+from tests.teams.activities import card_execute, card_submit, conversation_update, message
+from tests.teams.conftest import Teams, card_actions, until
+
+
+async def key_results(teams: Teams) -> dict[str, KeyResult]:
+    async with teams.database.session() as session:
+        return {kr.key: kr for kr in (await session.exec(select(KeyResult))).all()}
+
+
+async def say(teams: Teams, text: str) -> str:
+    seen = len(teams.connector.sent)
+    status, _ = await teams.post(message(text, service_url=teams.connector.url))
+    assert status in (200, 201)
+    return await teams.next_message(seen)
+
+
+async def test_install_greets_once_and_stores_the_reference(teams: Teams) -> None:
+    update = conversation_update(service_url=teams.connector.url)
+    assert (await teams.post(update))[0] in (200, 201)
+    greeting = await teams.next_message(0)
+    assert "Hi Alan" in greeting
+    await teams.post(conversation_update(service_url=teams.connector.url))
+    await teams.post(message("help", service_url=teams.connector.url))
+    await until(lambda: len(teams.connector.sent) == 2)
+    assert "Hi Alan" not in teams.texts()[1]  # the second install event did not greet again
+    async with teams.database.session() as session:
+        identity = (await session.exec(select(PlatformIdentity))).one()
+    assert identity.conversation and identity.conversation["serviceUrl"] == teams.connector.url
+
+
+async def test_a_checkin_by_text_replies_updates_the_key_results(teams: Teams) -> None:
+    first = await say(teams, "checkin now")
+    assert "Weekly signups" in first
+    for reply in ("signups 400, nps 35", "7", "8", "none", "shipped it"):
+        await say(teams, reply)
+    summary = await say(teams, "4")
+    assert "Check-in saved" in summary
+    krs = await key_results(teams)
+    assert (krs["signups"].current, krs["nps"].current, krs["nps"].confidence) == (400, 35, 8)
+
+
+async def test_a_checkin_through_the_card_form_updates_the_key_results(teams: Teams) -> None:
+    first = await say(teams, "checkin now")
+    open_form = next(a for a in card_actions(first) if a.get("checkin") == "open_form")
+    seen = len(teams.connector.sent)
+    await teams.post(
+        card_submit(
+            {k: v for k, v in open_form.items() if k != "title"}, service_url=teams.connector.url
+        )
+    )
+    form = await teams.next_message(seen)
+    submit = next(a for a in card_actions(form) if a.get("checkin") == "form")
+    values = {
+        "checkin": "form",
+        "form_id": submit["form_id"],
+        "kr:1:value": "450",
+        "kr:1:confidence": "7",
+        "mood": "4",
+    }
+    seen = len(teams.connector.sent)
+    await teams.post(card_submit(values, service_url=teams.connector.url))
+    assert "Check-in saved" in await teams.next_message(seen)
+    krs = await key_results(teams)
+    assert (krs["signups"].current, krs["signups"].confidence) == (450, 7)
+
+
+async def test_a_card_button_answers_and_the_card_is_updated(teams: Teams) -> None:
+    first = await say(teams, "checkin now")
+    no_change = next(a for a in card_actions(first) if a.get("value") == "same")
+    seen = len(teams.connector.sent)
+    status, _ = await teams.post(
+        card_execute(
+            {k: v for k, v in no_change.items() if k != "title"}, service_url=teams.connector.url
+        )
+    )
+    assert status == 200
+    await teams.next_message(seen)
+    await until(lambda: bool(teams.connector.updates))
+    assert "You answered" in str(teams.connector.updates[0].activity)
