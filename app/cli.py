@@ -21,7 +21,7 @@ from app.bootstrap import build_engine, open_database
 from app.config import Settings, load_settings
 from app.demo import DEMO_TENANT, DEMO_USER, seed_demo
 from app.export import export_org
-from app.server import serve, slack_config
+from app.server import ENGINE, build_web_app, serve, slack_config
 from storage.db import Database, DatabaseUrlError
 from storage.importing import import_goals, import_org
 
@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_verbs.add_parser("upgrade", help="apply schema migrations")
 
     commands.add_parser("demo", help="seed the demo org (done automatically on first run)")
+
+    prompt = commands.add_parser("prompt", help="send someone their check-in now, in their DM")
+    prompt.add_argument("email")
+    prompt.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
 
     package = commands.add_parser("teams-package", help="build the Teams app package (zip)")
     package.add_argument("--app-id", required=True, help="the bot's Microsoft app id (a GUID)")
@@ -113,6 +117,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             return await _chat(database, args.email, args.org)
         if command in ("org", "goals"):
             return await _import(database, command, args.file, args.org, settings)
+        if command == "prompt":
+            engine = build_web_app(settings, database)[ENGINE]
+            print(await engine.prompt(args.org, args.email))
+            return 0
         if command == "export":
             return await _export(database, args.org, args.out)
         if command == "demo":

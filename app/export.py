@@ -25,9 +25,19 @@ async def export_org(database: Database, tenant_id: str, now: datetime) -> dict[
         key_results = await store.all_key_results(tenant_id)
         changes = await store.changes(tenant_id)
         runs = await store.runs(tenant_id)
+        identities = await store.identities(tenant_id)
         answers = await store.all_answers(tenant_id)
 
     email = {p.id: p.email for p in people}
+    accounts: dict[int, list[dict[str, Any]]] = {}
+    for identity in identities:
+        accounts.setdefault(identity.person_id, []).append(
+            {
+                "platform": identity.platform,
+                "user": identity.external_user_id,
+                "reachable": identity.reachable,
+            }
+        )
     objective_key = {o.id: o.key for o in objectives}
     run_label = {r.id: r.period_label for r in runs}
     totals = rollup(objectives, key_results)
@@ -89,6 +99,7 @@ async def export_org(database: Database, tenant_id: str, now: datetime) -> dict[
                 "cadence_weeks": p.cadence_weeks,
                 "admin": p.is_admin,
                 "active": p.active,
+                "accounts": accounts.get(p.id or 0, []),
             }
             for p in people
         ],

@@ -109,6 +109,32 @@ class Engine:
             handled.closed = flow.closed
             return handled
 
+    async def prompt(self, tenant_id: str, email: str) -> str:
+        """Start someone's check-in proactively, in their DM on the org's platform.
+
+        Returns what happened, in words for an admin: sent, or why not.
+        """
+        async with self.database.session() as session:
+            store = Store(session)
+            tenant = await store.tenant(tenant_id)
+            person = await store.person_by_email(tenant_id, email) if tenant else None
+            if tenant is None or person is None:
+                return f"no one with the email {email} in {tenant_id}"
+            identities = [i for i in await store.identities_of(person) if i.reachable]
+            if not identities:
+                return f"{email} has no reachable chat account yet (they need to open the app)"
+            identity = identities[0]
+            flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
+            messages = await flow.start()
+        actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
+        if await self._deliver(actor, messages):
+            return f"sent {email} their check-in on {actor.platform}"
+        async with self.database.session() as session:
+            now = await Store(session).identity(actor.tenant_id, actor.platform, actor.user)
+        if now is not None and not now.reachable:
+            return f"{email} can't be reached on {actor.platform}; marked unreachable"
+        return f"{actor.platform} did not take the message for {email}; try again later"
+
     async def knows(self, actor: Actor) -> bool:
         """Whether this platform identity is linked to a person already."""
         async with self.database.session() as session:
@@ -292,19 +318,21 @@ class Engine:
             store.session.add(person)
         return person
 
-    async def _deliver(self, actor: Actor, messages: list[Message]) -> None:
+    async def _deliver(self, actor: Actor, messages: list[Message]) -> bool:
+        """Send in order; stop at the first failure. True when everything went out."""
         to = Recipient(actor.platform, actor.tenant, actor.user)
         for message in messages:
             try:
                 ref = await self.outbox.send(to, message)
             except Undeliverable:
                 await self._mark_unreachable(actor)
-                return
+                return False
             except Exception:
-                log.exception("could not send a reply on %s", actor.platform)
-                return
+                log.exception("could not send a message on %s", actor.platform)
+                return False
             if ref and isinstance(message, Question):
                 await self._remember_message(actor.tenant_id, message.prompt_id, ref)
+        return True
 
     async def _retire(self, actor: Actor, closed: Sequence[ClosedPrompt]) -> None:
         """Answered questions lose their buttons, so a second click can't look like it counts."""

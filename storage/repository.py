@@ -125,6 +125,14 @@ class Store:
         )
         return (await self.session.exec(statement)).all()
 
+    async def identities(self, tenant_id: str) -> Sequence[PlatformIdentity]:
+        statement = (
+            select(PlatformIdentity)
+            .where(PlatformIdentity.tenant_id == tenant_id)
+            .order_by(col(PlatformIdentity.id))
+        )
+        return (await self.session.exec(statement)).all()
+
     async def identities_of(self, person: Person) -> Sequence[PlatformIdentity]:
         statement = select(PlatformIdentity).where(
             PlatformIdentity.tenant_id == person.tenant_id,

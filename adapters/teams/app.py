@@ -20,7 +20,7 @@ from botbuilder.integration.aiohttp import (
 from botbuilder.schema import Activity
 
 from adapters.teams.inbound import CheckinTeamsBot
-from adapters.teams.outbound import ReferenceBook, TeamsOutbox
+from adapters.teams.outbound import CarriedError, ReferenceBook, TeamsOutbox
 from bot.engine import Engine
 from storage.db import Database
 
@@ -133,6 +133,8 @@ class TeamsAdapter:
             await asyncio.sleep(KEY_REFRESH_SECONDS)
 
     async def _on_error(self, context: Any, error: Exception) -> None:
+        if isinstance(error, CarriedError):
+            raise error.error  # a proactive send: its caller retries or reports it
         log.error("a Teams turn failed: %s", type(error).__name__, exc_info=error)
         try:
             await context.send_activity(

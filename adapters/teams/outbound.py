@@ -5,6 +5,7 @@ silently: a person Teams won't let us reach is reported as Undeliverable."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -119,7 +120,7 @@ class TeamsOutbox:
         reference: ConversationReference,
     ) -> None:
         async def attempt() -> None:
-            await self.adapter.continue_conversation(reference, logic, self.app_id)
+            await self.adapter.continue_conversation(reference, _raising(logic), self.app_id)
 
         try:
             await send_with_retries(self.pacer, to.tenant, conversation, attempt)
@@ -151,7 +152,11 @@ class TeamsOutbox:
 
         async def attempt() -> None:
             await self.adapter.create_conversation(
-                self.app_id, deliver, parameters, channel_id="msteams", service_url=service_url
+                self.app_id,
+                _raising(deliver),
+                parameters,
+                channel_id="msteams",
+                service_url=service_url,
             )
 
         try:
@@ -161,3 +166,24 @@ class TeamsOutbox:
                 raise Undeliverable(error.code or str(error.status)) from error
             raise
         return sent
+
+
+def _raising(logic: Callable[[TurnContext], Awaitable[None]]) -> Callable[[TurnContext], Any]:
+    """botbuilder hands errors inside a proactive turn to on_turn_error and returns normally;
+    the retry loop needs to see them, so they are carried out of the turn."""
+
+    async def guarded(context: TurnContext) -> None:
+        try:
+            await logic(context)
+        except Exception as error:
+            raise CarriedError(error) from error
+
+    return guarded
+
+
+class CarriedError(Exception):
+    """An error from inside a proactive turn, for on_turn_error to raise again."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(type(error).__name__)
+        self.error = error

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 from sqlmodel import select
 
+from app.config import Settings
+from app.export import export_org
+from app.server import ENGINE, build_web_app
+from storage.db import Database
 from storage.models import KeyResult, PlatformIdentity
-from tests.teams.activities import card_execute, card_submit, conversation_update, message
-from tests.teams.conftest import Teams, card_actions, until
+from tests.conftest import FakeClock
+from tests.teams.activities import (
+    card_execute,
+    card_submit,
+    conversation_update,
+    message,
+    personal_conversation_id,
+)
+from tests.teams.conftest import TENANT, Teams, card_actions, until
 
 
 async def key_results(teams: Teams) -> dict[str, KeyResult]:
@@ -84,3 +98,38 @@ async def test_a_card_button_answers_and_the_card_is_updated(teams: Teams) -> No
     await teams.next_message(seen)
     await until(lambda: bool(teams.connector.updates))
     assert "You answered" in str(teams.connector.updates[0].activity)
+
+
+async def test_a_proactive_prompt_after_a_restart_uses_the_stored_reference(
+    teams: Teams, sqlite_db: Database, clock: FakeClock
+) -> None:
+    await teams.post(conversation_update(service_url=teams.connector.url))
+    await teams.next_message(0)
+    # A new server process: nothing in memory, only the database.
+    restarted = build_web_app(Settings(teams_requested=True), sqlite_db, clock)[ENGINE]
+    result = await restarted.prompt(f"teams:{TENANT}", "alan@example.com")
+    assert result.startswith("sent alan@example.com")
+    sent = teams.connector.sent[-1]
+    assert "Weekly signups" in json.dumps(sent.activity)
+    assert sent.conversation_id == personal_conversation_id("29:alan")
+
+
+async def test_a_429_from_the_connector_is_retried_and_arrives_once(teams: Teams) -> None:
+    teams.connector.fail(3, status=429, retry_after=0.05)
+    first = await say(teams, "checkin now")
+    assert "Weekly signups" in first
+    assert len(teams.connector.sent) == 1
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_unreachable_and_the_admin_sees_it(
+    teams: Teams,
+) -> None:
+    await teams.post(conversation_update(service_url=teams.connector.url))
+    await teams.next_message(0)
+    teams.connector.block(personal_conversation_id("29:alan"))
+    engine = teams.client.server.app[ENGINE]
+    result = await engine.prompt(f"teams:{TENANT}", "alan@example.com")
+    assert "marked unreachable" in result
+    exported = await export_org(teams.database, f"teams:{TENANT}", datetime.now(UTC))
+    alan = next(p for p in exported["people"] if p["email"] == "alan@example.com")
+    assert alan["accounts"] == [{"platform": "teams", "user": "29:alan", "reachable": False}]
