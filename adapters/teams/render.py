@@ -68,9 +68,15 @@ def render_activity(message: Message) -> dict[str, Any]:
         room = ACTIVITY_BUDGET - json_size(activity) + json_size("")
         activity["text"] = clip(message.text if message.text.strip() else BLANK, (TEXT_CHARS, room))
         return activity
-    activity = _plain_activity(clip(message.fallback_text(), (FALLBACK_CHARS, FALLBACK_BYTES)))
-    activity["attachments"] = [{"contentType": CARD_CONTENT_TYPE, "content": render_card(message)}]
-    return activity
+    card = render_card(message)
+    fallback = clip(message.fallback_text().strip() or BLANK, (FALLBACK_CHARS, FALLBACK_BYTES))
+    # The fallback goes in `summary` (notifications), not `text`: Teams has been seen to post
+    # text and card as two messages, and the card's own id is what an update needs.
+    return {
+        "type": "message",
+        "summary": fallback,
+        "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": card}],
+    }
 
 
 def render_card(message: Message) -> dict[str, Any]:
