@@ -45,6 +45,9 @@ class Window:
 CONVERSATION_WINDOWS = (Window(7, 1), Window(8, 2), Window(60, 30), Window(1800, 3600))
 TENANT_WINDOWS = (Window(50, 1),)
 
+# Teams counts arrivals, we count departures: network jitter can squeeze two sends that left a
+# full window apart into one window at Teams. A little slack per window avoids those 429s.
+DEFAULT_MARGIN = 0.1
 _EPSILON = 1e-9  # float noise from clock arithmetic, not a real wait
 _MAX_SLEEPS = 1000  # a head re-sleeps only when a pause extends; this bounds a pathological loop
 _SWEEP_EVERY = 60.0  # seconds of clock between drops of idle conversations
@@ -53,8 +56,9 @@ _SWEEP_EVERY = 60.0  # seconds of clock between drops of idle conversations
 class _Lane:
     """Recent send times and the queue of senders for one conversation, or one tenant."""
 
-    def __init__(self, windows: tuple[Window, ...]) -> None:
+    def __init__(self, windows: tuple[Window, ...], margin: float) -> None:
         self.windows = windows
+        self.margin = margin
         self.horizon = max((window.seconds for window in windows), default=0.0)
         # The newest `limit` sends are all any window needs to look at.
         self.sent: deque[float] = deque(maxlen=max((window.limit for window in windows), default=0))
@@ -66,12 +70,13 @@ class _Lane:
         wait = self.paused_until - now
         for window in self.windows:
             if len(self.sent) >= window.limit:
-                wait = max(wait, self.sent[-window.limit] + window.seconds - now)
+                oldest = self.sent[-window.limit]
+                wait = max(wait, oldest + window.seconds + self.margin - now)
         return wait if wait > _EPSILON else 0.0
 
     def idle(self, now: float) -> bool:
         """Nobody waits and no window remembers a send: a fresh lane would behave the same."""
-        recent = bool(self.sent) and now - self.sent[-1] < self.horizon
+        recent = bool(self.sent) and now - self.sent[-1] < self.horizon + self.margin
         return not self.queue and now >= self.paused_until and not recent
 
 
@@ -83,11 +88,13 @@ class TeamsPacer:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         conversation_windows: Iterable[Window] = CONVERSATION_WINDOWS,
         tenant_windows: Iterable[Window] = TENANT_WINDOWS,
+        margin: float = DEFAULT_MARGIN,
     ) -> None:
         self.clock = clock
         self.sleep = sleep
         self.conversation_windows = tuple(conversation_windows)
         self.tenant_windows = tuple(tenant_windows)
+        self.margin = max(margin, 0.0)
         self._lanes: dict[tuple[str, ...], _Lane] = {}
         self._swept_at = clock()
 
@@ -115,6 +122,10 @@ class TeamsPacer:
         lane = self._lane(("conversation", tenant, conversation), self.conversation_windows)
         lane.paused_until = max(lane.paused_until, self.clock() + max(seconds, 0.0))
 
+    def tracked(self) -> int:
+        """How many conversations and tenants the pacer remembers right now."""
+        return len(self._lanes)
+
     def _lane(self, key: tuple[str, ...], windows: tuple[Window, ...]) -> _Lane:
         now = self.clock()
         if now - self._swept_at >= _SWEEP_EVERY:
@@ -122,7 +133,7 @@ class TeamsPacer:
             self._lanes = {k: lane for k, lane in self._lanes.items() if not lane.idle(now)}
         lane = self._lanes.get(key)
         if lane is None:
-            lane = self._lanes[key] = _Lane(windows)
+            lane = self._lanes[key] = _Lane(windows, self.margin)
         return lane
 
     async def _until_clear(self, lane: _Lane) -> None:

@@ -50,6 +50,7 @@ class AuthServer:
     def __init__(self, *, endorsements: tuple[str, ...] = ("msteams", "emulator")) -> None:
         self.endorsements = list(endorsements)
         self.kid = uuid.uuid4().hex
+        self.base_url = ""
         self.metadata_url = ""
         self.requests: list[str] = []  # paths fetched, to show what botbuilder asked for
         self._key = _new_key()

@@ -17,13 +17,8 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from tests.teams.activities import (
-    BOT_ID,
-    TENANT,
-    aad_object_id,
-    display_name,
-    personal_conversation_id,
-)
+from tests.teams.activities import BOT_ID, TENANT, display_name, personal_conversation_id
+from tests.teams.activities import aad_object_id as default_aad_object_id
 
 BLOCKED_MESSAGE = "The bot is blocked or was removed from this conversation."
 
@@ -34,6 +29,7 @@ class Sent:
     activity: dict[str, Any]
     authorization: str | None
     reply_to: str | None = None
+    activity_id: str | None = None  # the id this mock gave it (or, for updates, was given)
 
 
 @dataclass
@@ -108,7 +104,7 @@ class MockConnector:
             "surname": surname or None,
             "email": email,
             "userPrincipalName": upn or email,
-            "aadObjectId": aad_object_id or _default_aad_object_id(user_id),
+            "aadObjectId": aad_object_id or default_aad_object_id(user_id),
             "tenantId": tenant,
             "userRole": "user",
         }
@@ -121,7 +117,12 @@ class MockConnector:
         retry_after: float | None = 1,
         conversation: str | None = None,
     ) -> None:
-        """The next `times` writes (to `conversation` only, if given) answer `status`."""
+        """The next `times` writes (to `conversation` only, if given) answer `status`.
+
+        Writes are activity POSTs and PUTs (and create_conversation with an activity). A
+        fractional Retry-After (for fast tests) is fine for POSTs; on a PUT, urllib3 inside the
+        default ConnectorClient rejects it (InvalidHeader) unless `let_pacer_retry(client)`.
+        """
         for _ in range(times):
             self._failures.append(_Failure(status, retry_after, conversation))
 
@@ -141,9 +142,7 @@ class MockConnector:
         self.created.append(body)
         members = body.get("members") or []
         bot = (body.get("bot") or {}).get("id") or BOT_ID
-        tenant = body.get("tenantId") or ((body.get("channelData") or {}).get("tenant") or {}).get(
-            "id"
-        )
+        tenant = _tenant_of(body)
         if body.get("isGroup") or len(members) != 1 or not members[0].get("id"):
             return _error(400, "BadArgument", "A personal chat needs exactly one member.")
         if not tenant:
@@ -182,7 +181,7 @@ class MockConnector:
         if activity_id not in self._activities.get(conversation_id, set()):
             return _error(404, "ActivityNotFoundInConversation", "Unknown activity.")
         self.updates.append(
-            Sent(conversation_id, activity, request.headers.get("Authorization"), activity_id)
+            Sent(conversation_id, activity, request.headers.get("Authorization"), None, activity_id)
         )
         return web.json_response({"id": activity_id})
 
@@ -226,12 +225,17 @@ class MockConnector:
         activity_id = str(next(self._ids))
         self._activities.setdefault(conversation_id, set()).add(activity_id)
         authorization = request.headers.get("Authorization")
-        self.sent.append(Sent(conversation_id, activity, authorization, reply_to))
+        self.sent.append(Sent(conversation_id, activity, authorization, reply_to, activity_id))
         return activity_id
 
 
-def _default_aad_object_id(user_id: str) -> str:
-    return aad_object_id(user_id)
+def _tenant_of(body: dict[str, Any]) -> str | None:
+    # botbuilder-python writes "tenantID"; the .NET service reads JSON keys case-insensitively.
+    for key, value in body.items():
+        if key.lower() == "tenantid" and value:
+            return str(value)
+    tenant = ((body.get("channelData") or {}).get("tenant") or {}).get("id")
+    return str(tenant) if tenant else None
 
 
 async def _json_body(request: web.Request) -> dict[str, Any] | None:
