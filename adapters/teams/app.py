@@ -102,6 +102,9 @@ class TeamsAdapter:
             return web.json_response({"error": "the body is not JSON"}, status=400)
         if not isinstance(body, dict) or not body.get("type"):
             return web.json_response({"error": "the body is not an activity"}, status=400)
+        if self.config.app_id and not request.headers.get("Authorization"):
+            log.warning("rejected a Teams request without a token")
+            return web.json_response({"error": "unauthorized"}, status=401)
         try:
             response = await self.cloud.process(request, self.bot)
         except web.HTTPException:
