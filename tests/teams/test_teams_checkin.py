@@ -11,12 +11,13 @@ from app.config import Settings
 from app.export import export_org
 from app.server import ENGINE, build_web_app
 from storage.db import Database
-from storage.models import KeyResult, PlatformIdentity
+from storage.models import KeyResult, Person, PlatformIdentity
 from tests.conftest import FakeClock
 from tests.teams.activities import (
     card_execute,
     card_submit,
     conversation_update,
+    installation_update,
     message,
     personal_conversation_id,
 )
@@ -133,3 +134,31 @@ async def test_a_person_who_blocked_the_bot_is_marked_unreachable_and_the_admin_
     exported = await export_org(teams.database, f"teams:{TENANT}", datetime.now(UTC))
     alan = next(p for p in exported["people"] if p["email"] == "alan@example.com")
     assert alan["accounts"] == [{"platform": "teams", "user": "29:alan", "reachable": False}]
+
+
+async def test_an_app_install_greets_and_takes_the_time_zone_from_teams(teams: Teams) -> None:
+    async with teams.database.session() as session:
+        alan = (await session.exec(select(Person).where(Person.email == "alan@example.com"))).one()
+        alan.timezone = None
+        session.add(alan)
+    install = installation_update(service_url=teams.connector.url, local_timezone="Asia/Kolkata")
+    assert (await teams.post(install))[0] in (200, 201)
+    assert "Hi Alan" in await teams.next_message(0)
+    async with teams.database.session() as session:
+        alan = (await session.exec(select(Person).where(Person.email == "alan@example.com"))).one()
+    assert alan.timezone == "Asia/Kolkata"
+
+
+async def test_without_a_stored_reference_a_new_conversation_is_opened(teams: Teams) -> None:
+    await teams.post(conversation_update(service_url=teams.connector.url))
+    await teams.next_message(0)
+    async with teams.database.session() as session:
+        identity = (await session.exec(select(PlatformIdentity))).one()
+        identity.conversation = None
+        session.add(identity)
+    # A new server: only the tenant (with its service URL) and the user id are known.
+    engine = build_web_app(Settings(teams_requested=True), teams.database)[ENGINE]
+    result = await engine.prompt(f"teams:{TENANT}", "alan@example.com")
+    assert result.startswith("sent"), result
+    assert len(teams.connector.created) == 1
+    assert "Weekly signups" in json.dumps(teams.connector.sent[-1].activity)
