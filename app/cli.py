@@ -110,7 +110,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if command == "serve":
             port = args.port or int(os.environ.get("PORT") or 3978)
-            return await serve(settings, database, args.host, port)
+            scheduling = not getattr(args, "no_scheduler", False)
+            return await serve(settings, database, args.host, port, scheduler=scheduling)
         if command == "start":
             return await _start(database)
         if command == "chat":

@@ -15,6 +15,7 @@ from adapters.slack.app import SlackAdapter, SlackConfig
 from adapters.teams.app import TeamsAdapter, TeamsConfig
 from app.config import Settings
 from app.routing import PlatformDirectory, PlatformOutbox
+from app.scheduling import build_scheduler
 from bot.engine import Engine
 from bot.ports import Clock, Directory, Outbox
 from storage.db import Database
@@ -106,8 +107,19 @@ def build_web_app(
     return app
 
 
-async def serve(settings: Settings, database: Database, host: str, port: int) -> int:
+async def serve(
+    settings: Settings, database: Database, host: str, port: int, *, scheduler: bool = True
+) -> int:
     app = build_web_app(settings, database)
+    if scheduler:
+        ticking = build_scheduler(app[ENGINE])
+
+        async def run_scheduler(_: web.Application) -> AsyncIterator[None]:
+            ticking.start()
+            yield
+            ticking.stop()
+
+        app.cleanup_ctx.append(run_scheduler)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)

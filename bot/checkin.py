@@ -96,6 +96,29 @@ class CheckinFlow:
             self.store.session.add(run)
         return await self.ask_next(run, intro=await self._intro(run))
 
+    async def prompt_for(self, period: Period) -> tuple[CheckinRun, list[Message]] | None:
+        """The scheduled prompt for `period`; None when there's nothing to send (the person
+        started early and finished, skipped it, or was prompted already)."""
+        await self._close_expired()
+        run = await self.store.run_for_period(self.person, period.start)
+        if run is not None and (
+            run.prompted_at is not None or run.status in ("submitted", "skipped", "missed")
+        ):
+            return None
+        if run is None:
+            run = await self._open(period)
+        run.status = "open"
+        self.store.session.add(run)
+        intro = f"Hi! It's check-in time. {await self._intro(run)}"
+        return run, await self.ask_next(run, intro=intro)
+
+    async def skip(self, period: Period) -> CheckinRun:
+        """Mark `period` skipped, creating its run if need be."""
+        run = await self.store.run_for_period(self.person, period.start) or await self._open(period)
+        run.status = "skipped"
+        self.store.session.add(run)
+        return run
+
     async def _open(self, period: Period) -> CheckinRun:
         key_results = await self.store.key_results_owned_by(self.person)
         assert self.person.id is not None

@@ -135,6 +135,10 @@ class Engine:
             return f"{email} can't be reached on {actor.platform}; marked unreachable"
         return f"{actor.platform} did not take the message for {email}; try again later"
 
+    async def send(self, actor: Actor, messages: list[Message]) -> bool:
+        """Send proactively (the scheduler); True when the platform took every message."""
+        return await self._deliver(actor, messages)
+
     async def knows(self, actor: Actor) -> bool:
         """Whether this platform identity is linked to a person already."""
         async with self.database.session() as session:

@@ -47,6 +47,8 @@ class Person(SQLModel, table=True):
     cadence_weeks: int | None = Field(default=None)  # 1, 2 or 4; None = default
     is_admin: bool = False
     active: bool = True
+    paused_until: str | None = Field(default=None, max_length=10)  # local ISO date, inclusive
+    reminders: bool = True
     created_at: datetime = _when(default_factory=utcnow)
 
 
@@ -140,6 +142,8 @@ class CheckinRun(SQLModel, table=True):
     round: int = 1  # bumped by "checkin edit": every question is asked again
     opened_at: datetime | None = _when(default=None)
     submitted_at: datetime | None = _when(default=None)
+    prompted_at: datetime | None = _when(default=None)  # the platform accepted the prompt
+    reminded_at: datetime | None = _when(default=None)
 
 
 class PendingPrompt(SQLModel, table=True):
@@ -215,3 +219,25 @@ class SlackOAuthState(SQLModel, table=True):
     # Nullable, unlike every other tenant_id: the workspace is only known once Slack calls back.
     tenant_id: str | None = Field(default=None, foreign_key="tenant.id", max_length=200)
     expires_at: datetime = _when(index=True)
+
+
+class ScheduledJob(SQLModel, table=True):
+    """Work due at an instant: a check-in prompt, a reminder, later digests and pulses.
+
+    One row per (kind, subject). Replicas claim due rows atomically with a lease, so each
+    runs once, and a claim left by a crashed process is taken over when its lease runs out.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("kind", "subject_id"),
+        Index("ix_scheduledjob_due", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
+    kind: str = Field(max_length=40)  # checkin_prompt | checkin_reminder | ...
+    subject_id: int  # the person (or subscription, survey ...) the job is about
+    due_at: datetime = _when()
+    lease_until: datetime | None = _when(default=None)
+    claimed_by: str | None = Field(default=None, max_length=100)
+    attempts: int = 0

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 08:09:33.718369
+Create Date: 2026-11-26 08:56:25.766040
 """
 
 from alembic import op
@@ -41,6 +41,8 @@ def upgrade() -> None:
     sa.Column('cadence_weeks', sa.Integer(), nullable=True),
     sa.Column('is_admin', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('paused_until', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
+    sa.Column('reminders', sa.Boolean(), nullable=False),
     sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['manager_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], ),
@@ -58,6 +60,23 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], ),
     sa.PrimaryKeyConstraint('tenant_id', 'platform', 'event_id')
     )
+    op.create_table('scheduledjob',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tenant_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('due_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('lease_until', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('kind', 'subject_id')
+    )
+    with op.batch_alter_table('scheduledjob', schema=None) as batch_op:
+        batch_op.create_index('ix_scheduledjob_due', ['due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_scheduledjob_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('slackinstallation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -102,6 +121,8 @@ def upgrade() -> None:
     sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('opened_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('submitted_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('prompted_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reminded_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -284,6 +305,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_slackinstallation_tenant_id'))
 
     op.drop_table('slackinstallation')
+    with op.batch_alter_table('scheduledjob', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scheduledjob_tenant_id'))
+        batch_op.drop_index('ix_scheduledjob_due')
+
+    op.drop_table('scheduledjob')
     op.drop_table('processedevent')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_person_tenant_id'))

@@ -1,0 +1,41 @@
+"""The scheduler wired to the engine: which handler runs which kind of job."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime
+
+from bot.engine import Engine
+from bot.scheduled import PROMPT, REMINDER, ScheduledCheckins
+from scheduler.runner import Due, Scheduler
+
+log = logging.getLogger(__name__)
+
+
+def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Scheduler:
+    checkins = ScheduledCheckins(engine)
+
+    async def prompt(due: Due, now: datetime) -> datetime | None:
+        return await checkins.prompt(due.tenant_id, due.subject_id, due.due_at, now)
+
+    async def remind(due: Due, now: datetime) -> datetime | None:
+        await checkins.remind(due.tenant_id, due.subject_id, due.due_at, now)
+        return None
+
+    seconds = tick_seconds or float(os.environ.get("CHECKIN_TICK_SECONDS") or 10)
+    scheduler = Scheduler(
+        engine.database,
+        {PROMPT: prompt, REMINDER: remind},
+        clock=engine.clock.now,
+        tick_seconds=seconds,
+    )
+
+    async def plan() -> int:
+        added = await checkins.ensure_jobs(engine.clock.now())
+        if added:
+            log.info("scheduled the first check-in of %d people", added)
+        return added
+
+    scheduler.maintenance.append(plan)
+    return scheduler

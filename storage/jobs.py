@@ -1,0 +1,100 @@
+"""Scheduled jobs: upsert, claim what is due (atomically, with a lease), finish or retry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Person, ScheduledJob
+from storage.repository import insert_if_absent
+
+
+async def upsert_job(
+    session: AsyncSession, tenant_id: str, kind: str, subject_id: int, due_at: datetime
+) -> None:
+    """Schedule (or move) the one job of this kind for this subject."""
+    job = ScheduledJob(tenant_id=tenant_id, kind=kind, subject_id=subject_id, due_at=due_at)
+    if not await insert_if_absent(session, job):
+        await session.exec(
+            update(ScheduledJob)
+            .where(col(ScheduledJob.kind) == kind, col(ScheduledJob.subject_id) == subject_id)
+            .values(due_at=due_at, lease_until=None, claimed_by=None, attempts=0)
+        )
+
+
+async def claim_due(
+    session: AsyncSession, now: datetime, *, owner: str, limit: int, lease: timedelta
+) -> list[ScheduledJob]:
+    """Take up to `limit` due jobs for `owner` until now + lease.
+
+    On PostgreSQL, FOR UPDATE SKIP LOCKED lets replicas claim disjoint batches at once. A job
+    whose lease ran out (its claimer died) is due again.
+    """
+    free = or_(col(ScheduledJob.lease_until).is_(None), col(ScheduledJob.lease_until) < now)
+    statement = (
+        select(ScheduledJob)
+        .where(col(ScheduledJob.due_at) <= now, free)
+        .order_by(col(ScheduledJob.due_at))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True)
+    jobs = list((await session.exec(statement)).all())
+    if not jobs:
+        return []
+    await session.exec(
+        update(ScheduledJob)
+        .where(col(ScheduledJob.id).in_([job.id for job in jobs]))
+        .values(lease_until=now + lease, claimed_by=owner)
+        .execution_options(synchronize_session=False)
+    )
+    for job in jobs:
+        job.lease_until, job.claimed_by = now + lease, owner
+    return jobs
+
+
+async def finish(
+    session: AsyncSession, job: ScheduledJob, next_due: datetime | None, *, owner: str
+) -> None:
+    """Done: move the job to its next time, or remove it. Only the claimer may."""
+    mine = (col(ScheduledJob.id) == job.id, col(ScheduledJob.claimed_by) == owner)
+    if next_due is None:
+        await session.exec(delete(ScheduledJob).where(*mine))
+        return
+    await session.exec(
+        update(ScheduledJob)
+        .where(*mine)
+        .values(due_at=next_due, lease_until=None, claimed_by=None, attempts=0)
+    )
+
+
+async def retry_later(
+    session: AsyncSession, job: ScheduledJob, at: datetime, *, owner: str
+) -> None:
+    await session.exec(
+        update(ScheduledJob)
+        .where(col(ScheduledJob.id) == job.id, col(ScheduledJob.claimed_by) == owner)
+        .values(due_at=at, lease_until=None, claimed_by=None, attempts=job.attempts + 1)
+    )
+
+
+async def people_without_job(session: AsyncSession, kind: str, limit: int) -> Sequence[Person]:
+    scheduled = select(ScheduledJob.subject_id).where(ScheduledJob.kind == kind)
+    statement = (
+        select(Person)
+        .where(col(Person.active).is_(True), col(Person.id).not_in(scheduled))
+        .order_by(col(Person.id))
+        .limit(limit)
+    )
+    return (await session.exec(statement)).all()
+
+
+async def job_for(session: AsyncSession, kind: str, subject_id: int) -> ScheduledJob | None:
+    statement = select(ScheduledJob).where(
+        ScheduledJob.kind == kind, ScheduledJob.subject_id == subject_id
+    )
+    return (await session.exec(statement)).first()
