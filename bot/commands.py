@@ -8,7 +8,17 @@ COMMANDS = ("checkin", "goals", "feedback", "pulse", "digest", "help")
 
 # Subcommands each command knows; the first is what the bare command means.
 SUBCOMMANDS: dict[str, tuple[str, ...]] = {
-    "checkin": ("now", "edit", "skip", "pause", "resume", "schedule", "team", "help"),
+    "checkin": (
+        "now",
+        "edit",
+        "skip",
+        "pause",
+        "resume",
+        "schedule",
+        "reminders",
+        "team",
+        "help",
+    ),
     "goals": ("mine", "team", "add", "update", "help"),
     "feedback": ("help", "request", "give", "inbox"),
     "pulse": ("help", "send", "results"),
@@ -21,6 +31,11 @@ AVAILABLE = {
     ("checkin", "now"),
     ("checkin", "edit"),
     ("checkin", "help"),
+    ("checkin", "skip"),
+    ("checkin", "pause"),
+    ("checkin", "resume"),
+    ("checkin", "schedule"),
+    ("checkin", "reminders"),
     ("goals", "mine"),
     ("goals", "help"),
     ("help", ""),

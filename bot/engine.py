@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot import schedule_commands
 from bot.cadence import friendly_day
 from bot.checkin import CheckinFlow, ClosedPrompt
 from bot.commands import Command, command_in_text, parse_command
@@ -28,6 +29,14 @@ from storage.models import CheckinRun, Person, Tenant
 from storage.repository import Store
 
 log = logging.getLogger(__name__)
+
+SCHEDULING: dict[str, Callable[[CheckinFlow, str], Awaitable[list[Message]]]] = {
+    "schedule": schedule_commands.schedule,
+    "pause": schedule_commands.pause,
+    "resume": lambda flow, _: schedule_commands.resume(flow),
+    "skip": lambda flow, _: schedule_commands.skip(flow),
+    "reminders": schedule_commands.reminders,
+}
 
 SORRY = "Sorry, something went wrong on my side and nothing was saved. Please try again."
 
@@ -236,6 +245,8 @@ class Engine:
             return await ctx.flow.start()
         if command.words == "checkin edit":
             return await ctx.flow.edit()
+        if command.name == "checkin" and command.sub in SCHEDULING:
+            return await SCHEDULING[command.sub](ctx.flow, command.args)
         if command.words == "goals mine":
             objectives = await ctx.store.objectives(ctx.tenant.id)
             key_results = await ctx.store.all_key_results(ctx.tenant.id)

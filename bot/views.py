@@ -130,6 +130,11 @@ def home_card(status: str, goals: Card) -> Card:
 HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("checkin now", "start this period's check-in (or the next one early)"),
     ("checkin edit", "go over this period's answers again"),
+    ("checkin skip", "skip this period's check-in"),
+    ("checkin pause 2026-12-31", "no check-ins until that day"),
+    ("checkin resume", "check-ins again"),
+    ("checkin schedule mon,thu 09:30", "your days and time (add: every 2 weeks)"),
+    ("checkin reminders off", "no reminder nudges (on to undo)"),
     ("goals", "your goals and how they're going"),
     ("help", "this list"),
 )

@@ -1,0 +1,82 @@
+"""People set their own schedule: schedule, pause, resume, skip, reminders."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from bot.events import Actor, TextReceived
+from storage.models import CheckinRun, Person, ScheduledJob
+from tests.scheduler.conftest import World
+
+_ids = itertools.count()
+
+
+async def say(world: World, text: str) -> str:
+    actor = Actor("slack", "T1", "U1")
+    await world.engine.handle(TextReceived(actor, text, f"cmd{next(_ids)}"))
+    return world.outbox.texts()[-1]
+
+
+async def prompt_job(world: World) -> ScheduledJob:
+    async with world.database.session() as session:
+        return (
+            await session.exec(select(ScheduledJob).where(ScheduledJob.kind == "checkin_prompt"))
+        ).one()
+
+
+async def test_schedule_sets_days_time_and_repeat_and_moves_the_next_prompt(world: World) -> None:
+    await world.add_person("ada@x.com", "Asia/Kolkata")
+    reply = await say(world, "checkin schedule tue,thu 16:30 every 2 weeks")
+    assert "Tue, Thu at 16:30 (Asia/Kolkata), every 2 weeks" in reply
+    async with world.database.session() as session:
+        ada = (await session.exec(select(Person))).one()
+    assert (ada.checkin_days, ada.checkin_time, ada.cadence_weeks) == ("tue,thu", "16:30", 2)
+    job = await prompt_job(world)
+    local = job.due_at.astimezone(ZoneInfo("Asia/Kolkata"))
+    assert local.strftime("%a %H:%M") in ("Tue 16:30", "Thu 16:30")
+
+
+async def test_bad_schedules_are_explained(world: World) -> None:
+    await world.add_person("ada@x.com", "UTC")
+    for text, expected in [
+        ("checkin schedule 09:30", "I need the days and a time"),
+        ("checkin schedule funday 09:30", "not a day of the week"),
+        ("checkin schedule mon 25:00", "not a time of day"),
+        ("checkin schedule mon 09:30 every 3 weeks", "every 1, 2 or 4 weeks"),
+        ("checkin schedule mon 09:30 sometimes", "I didn't understand"),
+    ]:
+        assert expected in await say(world, text), text
+
+
+async def test_pause_then_resume(world: World) -> None:
+    await world.add_person("ada@x.com", "UTC")
+    assert "through Fri 30 Jan" in await say(world, "checkin pause 2026-01-30")
+    assert "Pause until which day" in await say(world, "checkin pause soon")
+    assert "has passed already" in await say(world, "checkin pause 2025-01-01")
+    reply = await say(world, "checkin resume")
+    assert "Welcome back" in reply and "Mon 5 Jan at 09:00" in reply
+    async with world.database.session() as session:
+        assert (await session.exec(select(Person))).one().paused_until is None
+
+
+async def test_skip_skips_this_period_or_the_next_once_done(world: World) -> None:
+    await world.add_person("ada@x.com", "UTC")
+    world.clock.current = datetime(2026, 1, 6, 12, tzinfo=UTC)  # inside the 5 Jan period
+    assert "week of Mon 5 Jan" in await say(world, "checkin skip")
+    async with world.database.session() as session:
+        run = (await session.exec(select(CheckinRun))).one()
+        run.status = "submitted"
+        session.add(run)
+    assert "week of Mon 12 Jan" in await say(world, "checkin skip")
+
+
+async def test_reminders_can_be_turned_off_and_on(world: World) -> None:
+    await world.add_person("ada@x.com", "UTC")
+    assert "Reminders are off" in await say(world, "checkin reminders off")
+    async with world.database.session() as session:
+        assert (await session.exec(select(Person))).one().reminders is False
+    assert "Reminders are on" in await say(world, "checkin reminders on")
