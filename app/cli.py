@@ -22,8 +22,10 @@ from app.config import Settings, load_settings
 from app.demo import DEMO_TENANT, DEMO_USER, seed_demo
 from app.export import export_org
 from app.server import ENGINE, build_web_app, serve, slack_config
+from bot.holiday_import import parse_holidays
 from storage.db import Database, DatabaseUrlError
 from storage.importing import import_goals, import_org
+from storage.repository import Store
 
 log = logging.getLogger("checkin-bot")
 
@@ -45,7 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     chat_parser.add_argument("--as", dest="email", default=DEMO_USER, help="your email")
     chat_parser.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
 
-    for noun, verb_help in (("org", "people, managers and teams"), ("goals", "objectives and KRs")):
+    for noun, verb_help in (
+        ("org", "people, managers and teams"),
+        ("goals", "objectives and KRs"),
+        ("holidays", "org holidays (no check-ins on those days)"),
+    ):
         noun_parser = commands.add_parser(noun, help=f"import {verb_help}")
         verbs = noun_parser.add_subparsers(dest="verb", metavar="VERB", required=True)
         importer = verbs.add_parser("import", help=f"import {verb_help} from a file")
@@ -116,7 +122,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             return await _start(database)
         if command == "chat":
             return await _chat(database, args.email, args.org)
-        if command in ("org", "goals"):
+        if command in ("org", "goals", "holidays"):
             return await _import(database, command, args.file, args.org, settings)
         if command == "prompt":
             engine = build_web_app(settings, database)[ENGINE]
@@ -158,6 +164,14 @@ async def _import(database: Database, noun: str, file: str, org: str, settings: 
         raise UsageError(f"can't read {file}: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise UsageError(f"{file} is not UTF-8 text") from None
+    if noun == "holidays":
+        days, problems = parse_holidays(text)
+        async with database.session() as session:
+            await Store(session).set_holidays(org, org.partition(":")[0], days)
+        for problem in problems:
+            print(f"line {problem.line}: {problem.reason}")
+        print(f"{org} has {len(days)} holidays; no check-ins open on those days")
+        return 1 if problems else 0
     if noun == "org":
         report = await import_org(database, org, text)
     else:

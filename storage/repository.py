@@ -68,6 +68,11 @@ class Store:
         assert tenant is not None
         return tenant
 
+    async def set_holidays(self, tenant_id: str, platform: str, days: list[str]) -> None:
+        tenant = await self.ensure_tenant(tenant_id, platform, tenant_id.partition(":")[2])
+        tenant.settings = {**tenant.settings, "holidays": days}
+        self.session.add(tenant)
+
     async def person(self, tenant_id: str, person_id: int) -> Person | None:
         person = await self.session.get(Person, person_id)
         return person if person is not None and person.tenant_id == tenant_id else None

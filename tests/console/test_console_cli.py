@@ -151,3 +151,10 @@ def test_the_terminal_never_sees_control_characters_from_user_text() -> None:
         shown = render(message)
         assert "\x1b" not in shown and "\r" not in shown and "\x07" not in shown
         assert "fake prompt" in shown
+
+
+def test_holidays_import_reports_bad_lines_and_keeps_the_good_ones(tmp_path: Path) -> None:
+    (tmp_path / "holidays.csv").write_text("date,name\n2026-12-25,Christmas\nsoon,Party\n")
+    result = cli(tmp_path, "holidays", "import", "holidays.csv")
+    assert result.returncode == 1
+    assert "line 3:" in result.stdout and "has 1 holidays" in result.stdout

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from bot.events import Actor, TextReceived
+from bot.holiday_import import parse_holidays
 from storage.models import CheckinRun, Person, ScheduledJob
 from tests.scheduler.conftest import World
 
@@ -80,3 +81,11 @@ async def test_reminders_can_be_turned_off_and_on(world: World) -> None:
     async with world.database.session() as session:
         assert (await session.exec(select(Person))).one().reminders is False
     assert "Reminders are on" in await say(world, "checkin reminders on")
+
+
+def test_holidays_are_read_with_their_line_numbers() -> None:
+    days, problems = parse_holidays(
+        "date,name\n2026-12-25,Christmas\n2026-13-01,Bad\n\n2026-01-01\n"
+    )
+    assert days == ["2026-01-01", "2026-12-25"]
+    assert [(p.line, "not a date" in p.reason) for p in problems] == [(3, True)]
