@@ -1,0 +1,76 @@
+"""A running `checkin-bot serve` prompts someone scheduled two minutes ahead, at that minute."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.cadence import WEEKDAYS
+from tests.postgres import free_port
+from tests.slack.conftest import GOALS_YAML, SECRET, TOKEN
+from tests.slack.conftest import api as api  # the mock Slack fixture
+from tests.slack.mock_api import MockSlackApi
+from tests.slack.test_serve_process import ROOT, run_cli
+
+ZONE = "Asia/Kathmandu"  # +05:45: a prompt at the right minute can't be a lucky UTC hour
+
+
+async def test_a_person_scheduled_two_minutes_ahead_is_prompted_at_that_minute(
+    api: MockSlackApi, tmp_path: Path
+) -> None:
+    local_now = datetime.now(UTC).astimezone(ZoneInfo(ZONE))
+    target = (local_now + timedelta(minutes=2)).replace(second=0, microsecond=0)
+    day, at = WEEKDAYS[target.weekday()], target.strftime("%H:%M")
+    (tmp_path / "org.csv").write_text(
+        "email,name,manager_email,team,timezone,checkin_days,checkin_time\n"
+        f"alan@example.com,Alan Turing,,Engineering,{ZONE},{day},{at}\n"
+    )
+    (tmp_path / "goals.yaml").write_text(
+        GOALS_YAML.replace("grace@example.com", "alan@example.com")
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
+    env |= {
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api.url,
+        "CHECKIN_TICK_SECONDS": "1",
+    }
+    for kind, name in (("org", "org.csv"), ("goals", "goals.yaml")):
+        code, output = await run_cli(env, kind, "import", str(tmp_path / name), "--org", "slack:T1")
+        assert code == 0, output
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "app",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(free_port()),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        deadline = target + timedelta(seconds=60)
+        arrived = None
+        while datetime.now(UTC) < deadline and arrived is None:
+            if any(
+                c.ok and c.params.get("channel") == "U_ALAN" for c in api.called("chat.postMessage")
+            ):
+                arrived = datetime.now(UTC)
+            await asyncio.sleep(0.2)
+        assert arrived is not None, "no prompt arrived"
+        assert target <= arrived < target + timedelta(seconds=20)
+        await asyncio.sleep(3)  # a few more ticks: still just the one prompt
+        prompts = [c for c in api.called("chat.postMessage") if c.ok]
+        assert len(prompts) == 1 and "check-in time" in str(prompts[0].params)
+    finally:
+        server.terminate()
+        await asyncio.wait_for(server.wait(), 30)
