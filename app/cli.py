@@ -22,9 +22,13 @@ from app.config import Settings, load_settings
 from app.demo import DEMO_TENANT, DEMO_USER, seed_demo
 from app.export import export_org
 from app.server import ENGINE, build_web_app, serve, slack_config
+from bot.cadence import CadenceError
 from bot.holiday_import import parse_holidays
+from bot.org_defaults import updated_defaults
+from bot.scheduled import PROMPT
 from storage.db import Database, DatabaseUrlError
 from storage.importing import import_goals, import_org
+from storage.jobs import drop_jobs
 from storage.repository import Store
 
 log = logging.getLogger("checkin-bot")
@@ -57,6 +61,17 @@ def build_parser() -> argparse.ArgumentParser:
         importer = verbs.add_parser("import", help=f"import {verb_help} from a file")
         importer.add_argument("file", help="CSV" + (" or YAML" if noun == "goals" else ""))
         importer.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
+
+    defaults = commands.add_parser(
+        "defaults", help="the org's (or a team's) check-in cadence and reminder delay"
+    )
+    defaults.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
+    defaults.add_argument("--team", help="set this team's defaults instead of the org's")
+    defaults.add_argument("--days", help="e.g. fri or mon,thu")
+    defaults.add_argument("--time", help="local time, HH:MM")
+    defaults.add_argument("--every", type=int, help="weeks between check-ins: 1, 2 or 4")
+    defaults.add_argument("--timezone", help="for people with no zone of their own")
+    defaults.add_argument("--reminder-hours", type=float, help="delay of the one reminder")
 
     export = commands.add_parser("export", help="write the org's data as JSON")
     export.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
@@ -124,6 +139,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             return await _chat(database, args.email, args.org)
         if command in ("org", "goals", "holidays"):
             return await _import(database, command, args.file, args.org, settings)
+        if command == "defaults":
+            return await _defaults(database, args)
         if command == "prompt":
             engine = build_web_app(settings, database)[ENGINE]
             print(await engine.prompt(args.org, args.email))
@@ -183,6 +200,32 @@ async def _import(database: Database, noun: str, file: str, org: str, settings: 
         for line in (await link_by_email(database, org, adapter.directory)).lines():
             print(line)
     return 1 if report.problems else 0
+
+
+async def _defaults(database: Database, args: argparse.Namespace) -> int:
+    async with database.session() as session:
+        store = Store(session)
+        tenant = await store.tenant(args.org)
+        if tenant is None:
+            raise UsageError(f"no org called {args.org!r} in this database")
+        try:
+            tenant.settings = updated_defaults(
+                tenant.settings,
+                team=args.team,
+                days=args.days,
+                at=args.time,
+                every_weeks=args.every,
+                timezone=args.timezone,
+                reminder_hours=args.reminder_hours,
+            )
+        except CadenceError as error:
+            raise UsageError(str(error)) from None
+        session.add(tenant)
+        # Everyone's next prompt is planned again from the new defaults on the next tick.
+        await drop_jobs(session, args.org, PROMPT)
+    scope = f"team {args.team}" if args.team else args.org
+    print(f"check-in defaults for {scope} saved; the scheduler re-plans the next prompts")
+    return 0
 
 
 async def _teams_package(app_id: str, host: str, out: str) -> int:

@@ -53,6 +53,8 @@ async def claim_due(
         .execution_options(synchronize_session=False)
     )
     for job in jobs:
+        # Detached first: changed in the session, each would be written again, row by row.
+        session.expunge(job)
         job.lease_until, job.claimed_by = now + lease, owner
     return jobs
 
@@ -91,6 +93,15 @@ async def people_without_job(session: AsyncSession, kind: str, limit: int) -> Se
         .limit(limit)
     )
     return (await session.exec(statement)).all()
+
+
+async def drop_jobs(session: AsyncSession, tenant_id: str, kind: str) -> None:
+    """Forget a tenant's jobs of a kind, e.g. after its defaults changed; they are re-planned."""
+    await session.exec(
+        delete(ScheduledJob).where(
+            col(ScheduledJob.tenant_id) == tenant_id, col(ScheduledJob.kind) == kind
+        )
+    )
 
 
 async def job_for(session: AsyncSession, kind: str, subject_id: int) -> ScheduledJob | None:

@@ -6,10 +6,14 @@ import itertools
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlmodel import select
 
+from bot.cadence import CadenceError
+from bot.checkin import person_cadence
 from bot.events import Actor, TextReceived
 from bot.holiday_import import parse_holidays
+from bot.org_defaults import updated_defaults
 from storage.models import CheckinRun, Person, ScheduledJob
 from tests.scheduler.conftest import World
 
@@ -89,3 +93,48 @@ def test_holidays_are_read_with_their_line_numbers() -> None:
     )
     assert days == ["2026-01-01", "2026-12-25"]
     assert [(p.line, "not a date" in p.reason) for p in problems] == [(3, True)]
+
+
+def test_org_and_team_defaults_are_checked_and_the_individual_setting_still_wins() -> None:
+    settings = updated_defaults(
+        {},
+        team=None,
+        days="Mon Thu",
+        at="9:30",
+        every_weeks=2,
+        timezone="Europe/Berlin",
+        reminder_hours=3,
+    )
+    settings = updated_defaults(
+        settings,
+        team="Sales",
+        days="fri",
+        at=None,
+        every_weeks=None,
+        timezone=None,
+        reminder_hours=None,
+    )
+    assert settings["cadence"] == {
+        "days": "mon,thu",
+        "time": "09:30",
+        "every_weeks": 2,
+        "timezone": "Europe/Berlin",
+    }
+    assert (
+        settings["team_cadence"] == {"Sales": {"days": "fri"}} and settings["reminder_hours"] == 3
+    )
+    seller = Person(tenant_id="t", email="s@x", team="Sales")
+    cadence = person_cadence(seller, settings)
+    assert (cadence.days, cadence.at.hour, cadence.every_weeks) == ((4,), 9, 2)
+    seller.checkin_days = "tue"
+    assert person_cadence(seller, settings).days == (1,)
+    with pytest.raises(CadenceError):
+        updated_defaults(
+            {},
+            team=None,
+            days="funday",
+            at=None,
+            every_weeks=None,
+            timezone=None,
+            reminder_hours=None,
+        )
