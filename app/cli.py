@@ -117,6 +117,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, DatabaseUrlError) as error:
         print(f"checkin-bot: {error}", file=sys.stderr)
         return 2
+    except Exception as error:
+        if os.environ.get("CHECKIN_DEBUG"):
+            raise
+        print(
+            f"checkin-bot: {type(error).__name__}: {str(error).splitlines()[0][:300]}\n"
+            "Nothing more was done. Run again with CHECKIN_DEBUG=1 for the details.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
