@@ -1,10 +1,12 @@
-"""Shared fixtures: databases (SQLite and a real PostgreSQL), a fake clock, a recording outbox."""
+"""Shared fixtures: databases (SQLite and a real PostgreSQL), a fake clock, a recording outbox;
+and `until`, to wait for work the bot does in the background."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,6 +29,15 @@ class FakeClock:
 
     def advance(self, **kwargs: float) -> None:
         self.current += timedelta(**kwargs)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    """Waits for work the bot does after it answers; fails loudly instead of hanging."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out waiting for the bot")
+        await asyncio.sleep(0.01)
 
 
 class RecordingOutbox:

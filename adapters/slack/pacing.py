@@ -12,17 +12,16 @@ import asyncio
 import json
 import logging
 import math
-import random
 import time
-from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.pacing import TurnQueue, backoff, retry_after, sleep_until_clear
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +49,6 @@ SLACK_RATES: Mapping[str, Rate] = {
 }
 PER_CHANNEL_POST = Rate(60, 1)
 
-_MAX_SLEEPS = 1000  # a head re-sleeps only when a pause extends; this bounds a pathological loop
-
 
 class _Bucket:
     """A token bucket with a FIFO queue of waiters and an optional pause."""
@@ -62,7 +59,7 @@ class _Bucket:
         self.tokens = self.capacity
         self.updated = now
         self.paused_until = -math.inf
-        self.queue: deque[asyncio.Future[None]] = deque()
+        self.queue = TurnQueue()
 
     def _refill(self, now: float) -> None:
         if now > self.updated:
@@ -113,17 +110,17 @@ class Pacer:
         method_key = ("method", workspace, method)
         if method != "chat.postMessage" or not channel:
             method_bucket = self._bucket(method_key, self.rate(method))
-            async with self._turn(method_bucket):
-                await self._until_ready(method_bucket)
+            async with method_bucket.queue.turn():
+                await sleep_until_clear(method_bucket.delay, self.clock, self.sleep)
                 method_bucket.take(self.clock())
             return
         # One sender per channel at a time, so a busy channel never holds the workspace's tokens.
         channel_bucket = self._bucket(("channel", workspace, channel), self.per_channel)
-        async with self._turn(channel_bucket):
-            await self._until_ready(channel_bucket)
+        async with channel_bucket.queue.turn():
+            await sleep_until_clear(channel_bucket.delay, self.clock, self.sleep)
             method_bucket = self._bucket(method_key, self.rate(method))
-            async with self._turn(method_bucket):
-                await self._until_ready(method_bucket)
+            async with method_bucket.queue.turn():
+                await sleep_until_clear(method_bucket.delay, self.clock, self.sleep)
                 now = self.clock()
                 method_bucket.take(now)
                 channel_bucket.take(now)
@@ -145,29 +142,6 @@ class Pacer:
         now = self.clock()
         for key in [key for key, bucket in self._buckets.items() if bucket.idle(now)]:
             del self._buckets[key]
-
-    @asynccontextmanager
-    async def _turn(self, bucket: _Bucket) -> AsyncIterator[None]:
-        """Wait until first in the bucket's queue; on leaving, wake the next in line."""
-        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        bucket.queue.append(turn)
-        if len(bucket.queue) == 1:
-            turn.set_result(None)
-        try:
-            await turn
-            yield
-        finally:
-            was_head = bucket.queue[0] is turn
-            bucket.queue.remove(turn)
-            if was_head and bucket.queue and not bucket.queue[0].done():
-                bucket.queue[0].set_result(None)
-
-    async def _until_ready(self, bucket: _Bucket) -> None:
-        for _ in range(_MAX_SLEEPS):
-            delay = bucket.delay(self.clock())
-            if delay <= 0:
-                return
-            await self.sleep(delay)
 
 
 class SlackSendError(Exception):
@@ -235,7 +209,7 @@ async def call_slack(
             attempt,
         )
         if attempt < max_attempts:
-            await pacer.sleep(_backoff(attempt, max_wait))
+            await pacer.sleep(backoff(attempt, max_wait, first=FIRST_BACKOFF, most=MAX_BACKOFF))
     raise SlackSendError(method, error, retryable=True)
 
 
@@ -263,15 +237,5 @@ def _unpack(response: Any) -> tuple[int, Mapping[str, str], dict[str, Any]]:
 
 
 def _retry_after(headers: Mapping[str, str], max_wait: float) -> float:
-    try:
-        seconds = float(headers.get("Retry-After", headers.get("retry-after", "")))
-    except (TypeError, ValueError):
-        seconds = 1.0
-    if not math.isfinite(seconds) or seconds < 0:
-        seconds = 1.0
-    return min(seconds, max_wait)
-
-
-def _backoff(attempt: int, max_wait: float) -> float:
-    ceiling = min(FIRST_BACKOFF * 2 ** (attempt - 1), MAX_BACKOFF, max_wait)
-    return random.uniform(ceiling / 2, ceiling)
+    # Slack sends seconds; anything else (an HTTP date too) counts as unreadable: 1 s.
+    return retry_after(headers, max_wait, http_date=False)

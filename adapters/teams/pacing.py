@@ -11,21 +11,19 @@ for Retry-After), 5xx and connection failures; refusals such as a blocked bot ra
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import math
-import random
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import aiohttp
 import requests
 from msrest.exceptions import ClientRequestError, HttpOperationError
+
+from adapters.pacing import MAX_SLEEPS, TurnQueue, backoff, retry_after, sleep_until_clear
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +47,6 @@ TENANT_WINDOWS = (Window(50, 1),)
 # full window apart into one window at Teams. A little slack per window avoids those 429s.
 DEFAULT_MARGIN = 0.1
 _EPSILON = 1e-9  # float noise from clock arithmetic, not a real wait
-_MAX_SLEEPS = 1000  # a head re-sleeps only when a pause extends; this bounds a pathological loop
 _SWEEP_EVERY = 60.0  # seconds of clock between drops of idle conversations
 
 
@@ -63,7 +60,7 @@ class _Lane:
         # The newest `limit` sends are all any window needs to look at.
         self.sent: deque[float] = deque(maxlen=max((window.limit for window in windows), default=0))
         self.paused_until = -math.inf
-        self.queue: deque[asyncio.Future[None]] = deque()
+        self.queue = TurnQueue()
 
     def delay(self, now: float) -> float:
         """Seconds until one more send fits in every window (0 when it fits now)."""
@@ -101,13 +98,13 @@ class TeamsPacer:
     async def wait(self, tenant: str, conversation: str) -> None:
         """Return when one more send to `conversation` fits its and its tenant's limits."""
         lane = self._lane(("conversation", tenant, conversation), self.conversation_windows)
-        async with _turn(lane):
-            for _ in range(_MAX_SLEEPS):
-                await self._until_clear(lane)
+        async with lane.queue.turn():
+            for _ in range(MAX_SLEEPS):
+                await sleep_until_clear(lane.delay, self.clock, self.sleep)
                 # Fetched only now: a lane nobody queues on may have been swept meanwhile.
                 tenant_lane = self._lane(("tenant", tenant), self.tenant_windows)
-                async with _turn(tenant_lane):
-                    await self._until_clear(tenant_lane)
+                async with tenant_lane.queue.turn():
+                    await sleep_until_clear(tenant_lane.delay, self.clock, self.sleep)
                     now = self.clock()
                     # A 429 may have paused the conversation while we queued for the tenant;
                     # then give the tenant's turn to other conversations and wait again.
@@ -135,31 +132,6 @@ class TeamsPacer:
         if lane is None:
             lane = self._lanes[key] = _Lane(windows, self.margin)
         return lane
-
-    async def _until_clear(self, lane: _Lane) -> None:
-        for _ in range(_MAX_SLEEPS):
-            delay = lane.delay(self.clock())
-            if delay <= 0.0:
-                return
-            await self.sleep(delay)
-
-
-@asynccontextmanager
-async def _turn(lane: _Lane) -> AsyncIterator[None]:
-    """Wait until first in the lane's queue; on leaving, wake the next in line."""
-    turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    lane.queue.append(turn)
-    if lane.queue[0] is turn:
-        turn.set_result(None)
-    try:
-        await turn
-        yield
-    finally:
-        was_head = lane.queue[0] is turn
-        lane.queue.remove(turn)
-        # A cancelled successor passes the turn on from its own `finally`.
-        if was_head and lane.queue and not lane.queue[0].done():
-            lane.queue[0].set_result(None)
 
 
 class TeamsSendError(Exception):
@@ -235,7 +207,7 @@ async def send_with_retries(
             attempt,
         )
         if attempt < max_attempts:
-            await pacer.sleep(_backoff(attempt, max_wait))
+            await pacer.sleep(backoff(attempt, max_wait, first=FIRST_BACKOFF, most=MAX_BACKOFF))
     raise TeamsSendError(status, code, retryable=True)
 
 
@@ -279,27 +251,4 @@ def _is_connection_failure(error: BaseException) -> bool:
 
 
 def _retry_after(headers: Mapping[str, str], max_wait: float) -> float:
-    value = headers.get("Retry-After") or headers.get("retry-after") or ""
-    seconds: float | None
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = _seconds_until(value)  # Retry-After may also be an HTTP date
-    if seconds is None or not math.isfinite(seconds) or seconds < 0:
-        seconds = 1.0
-    return min(seconds, max_wait)
-
-
-def _seconds_until(http_date: str) -> float | None:
-    try:
-        when = email.utils.parsedate_to_datetime(http_date)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
-
-
-def _backoff(attempt: int, max_wait: float) -> float:
-    ceiling = min(FIRST_BACKOFF * 2 ** (attempt - 1), MAX_BACKOFF, max_wait)
-    return random.uniform(ceiling / 2, ceiling)
+    return retry_after(headers, max_wait, http_date=True)  # seconds, or an HTTP date

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.cadence import WEEKDAYS
-from tests.postgres import free_port
+from tests.serve_process import cli_env, run_cli, running_server
 from tests.slack.conftest import GOALS_YAML, SECRET, TOKEN
 from tests.slack.conftest import api as api  # the mock Slack fixture
 from tests.slack.mock_api import MockSlackApi
-from tests.slack.test_serve_process import ROOT, run_cli
 
 ZONE = "Asia/Kathmandu"  # +05:45: a prompt at the right minute can't be a lucky UTC hour
 
@@ -32,32 +29,17 @@ async def test_a_person_scheduled_two_minutes_ahead_is_prompted_at_that_minute(
     (tmp_path / "goals.yaml").write_text(
         GOALS_YAML.replace("grace@example.com", "alan@example.com")
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
-    env |= {
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": api.url,
-        "CHECKIN_TICK_SECONDS": "1",
-    }
+    env = cli_env(
+        tmp_path,
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=api.url,
+        CHECKIN_TICK_SECONDS="1",
+    )
     for kind, name in (("org", "org.csv"), ("goals", "goals.yaml")):
         code, output = await run_cli(env, kind, "import", str(tmp_path / name), "--org", "slack:T1")
         assert code == 0, output
-    server = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "app",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(free_port()),
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    try:
+    async with running_server(env):
         deadline = target + timedelta(seconds=60)
         arrived = None
         while datetime.now(UTC) < deadline and arrived is None:
@@ -71,6 +53,3 @@ async def test_a_person_scheduled_two_minutes_ahead_is_prompted_at_that_minute(
         await asyncio.sleep(3)  # a few more ticks: still just the one prompt
         prompts = [c for c in api.called("chat.postMessage") if c.ok]
         assert len(prompts) == 1 and "check-in time" in str(prompts[0].params)
-    finally:
-        server.terminate()
-        await asyncio.wait_for(server.wait(), 30)

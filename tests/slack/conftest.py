@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -16,7 +15,7 @@ from app.config import Settings
 from app.server import build_web_app
 from storage.db import Database
 from storage.importing import import_goals, import_org
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, until
 from tests.slack.mock_api import Call, MockSlackApi
 from tests.slack.payloads import FORM, JSON, signed_headers
 
@@ -37,15 +36,6 @@ objectives:
       - {id: nps, title: NPS, owner: alan@example.com, start: 20, target: 40, current: 28,
          confidence: 6}
 """
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:  # noqa: ASYNC109
-    """Waits for work that runs after the ack; fails loudly instead of hanging."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("timed out waiting for the bot")
-        await asyncio.sleep(0.01)
 
 
 @dataclass

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
 import logging
 import socket
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
 import pytest
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -17,57 +14,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import pacing
 from adapters.slack.pacing import Pacer, Rate, SlackSendError, call_slack
+from tests.simulated_time import VirtualTime
 from tests.slack.mock_api import MockSlackApi
-
-
-class VirtualTime:
-    """A clock and a sleep for the pacer; `run` jumps time to the next sleeper's wake-up."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps = 0
-        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
-        self._order = itertools.count()
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, delay: float) -> None:
-        self.sleeps += 1
-        wake: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self.now + max(delay, 0.0), next(self._order), wake))
-        await wake
-
-    async def run(self, *jobs: Awaitable[Any], max_steps: int = 5000) -> None:
-        tasks = [asyncio.ensure_future(job) for job in jobs]
-        try:
-            for _ in range(max_steps):
-                await self._settle(tasks)
-                if all(task.done() for task in tasks):
-                    for task in tasks:
-                        task.result()
-                    return
-                assert self._sleepers, "stuck: tasks are waiting but nobody sleeps"
-                self.now = max(self.now, self._sleepers[0][0])
-                while self._sleepers and self._sleepers[0][0] <= self.now:
-                    wake = heapq.heappop(self._sleepers)[2]
-                    if not wake.done():
-                        wake.set_result(None)
-            raise AssertionError(f"not done after {max_steps} steps of simulated time")
-        finally:
-            for task in tasks:
-                task.cancel()
-
-    async def _settle(self, tasks: list[asyncio.Task[Any]]) -> None:
-        """Let every task run until all of them sleep or are done."""
-        quiet, last = 0, None
-        for _ in range(10_000):
-            state = (len(self._sleepers), sum(task.done() for task in tasks))
-            quiet = quiet + 1 if state == last else 0
-            if quiet >= 10:
-                return
-            last = state
-            await asyncio.sleep(0)
 
 
 def paced(vt: VirtualTime, rates: dict[str, Rate]) -> tuple[Pacer, list[tuple[str, float]]]:

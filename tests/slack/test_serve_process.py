@@ -2,49 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from tests.postgres import free_port
-from tests.slack.conftest import GOALS_YAML, ORG_CSV, SECRET, TOKEN, until
+from tests.conftest import until
+from tests.serve_process import cli_env, run_cli, running_server
+from tests.slack.conftest import GOALS_YAML, ORG_CSV, SECRET, TOKEN
 from tests.slack.mock_api import MockSlackApi
 from tests.slack.payloads import FORM, JSON, message_event, signed_headers, slash_command
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-async def run_cli(env: dict[str, str], *args: str) -> tuple[int, str]:
-    """Runs the CLI without blocking the loop the mock Slack answers on."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "app",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), 120)
-    return process.returncode or 0, output.decode()
 
 
 @pytest.fixture
 async def served(api: MockSlackApi, tmp_path: Path) -> AsyncIterator[tuple[str, dict[str, str]]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
-    env |= {
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": api.url,
-    }
+    env = cli_env(
+        tmp_path, SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=api.url
+    )
     (tmp_path / "org.csv").write_text(ORG_CSV + "ghost@example.com,Ghost,,,,,\n")
     (tmp_path / "goals.yaml").write_text(GOALS_YAML)
     code, output = await run_cli(
@@ -56,37 +32,8 @@ async def served(api: MockSlackApi, tmp_path: Path) -> AsyncIterator[tuple[str, 
         env, "goals", "import", str(tmp_path / "goals.yaml"), "--org", "slack:T1"
     )
     assert code == 0, output
-    port = free_port()
-    server = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "app",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        async with aiohttp.ClientSession() as session:
-            for _ in range(200):
-                try:
-                    async with session.get(f"{base}/healthz") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    pass
-                await asyncio.sleep(0.05)
-            else:
-                raise AssertionError("checkin-bot serve did not come up")
+    async with running_server(env) as base:
         yield base, env
-    finally:
-        server.terminate()
-        await asyncio.wait_for(server.wait(), 30)
 
 
 async def test_a_running_server_takes_a_user_from_checkin_now_to_a_finished_checkin(

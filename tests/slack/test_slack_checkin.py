@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from adapters.slack.render import ACTION_OPEN_FORM, FORM_CALLBACK_ID
 from storage.models import Answer, KeyResult, Person, PlatformIdentity
-from tests.slack.conftest import Slack, buttons, text_of, until
+from tests.conftest import until
+from tests.slack.conftest import Slack, buttons, text_of
 from tests.slack.payloads import (
     FORM,
     app_home_opened,

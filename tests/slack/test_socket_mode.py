@@ -20,8 +20,8 @@ from app.config import Settings
 from app.server import build_web_app
 from storage.db import Database
 from storage.models import Answer, KeyResult, PendingPrompt
-from tests.conftest import FakeClock
-from tests.slack.conftest import TOKEN, Slack, buttons, form_body, seed, text_of, until
+from tests.conftest import FakeClock, until
+from tests.slack.conftest import TOKEN, Slack, buttons, form_body, seed, text_of
 from tests.slack.mock_api import MockSlackApi
 from tests.slack.payloads import block_action, message_event, slash_command
 

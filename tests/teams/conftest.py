@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,19 +13,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from app.config import Settings
 from app.server import build_web_app
 from storage.db import Database
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, until
 from tests.slack.conftest import seed
 from tests.teams.connector import MockConnector
 
 TENANT = "tenant-1"
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:  # noqa: ASYNC109
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("timed out waiting for the bot")
-        await asyncio.sleep(0.01)
 
 
 @dataclass

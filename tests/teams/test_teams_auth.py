@@ -14,11 +14,11 @@ from app.config import Settings
 from app.server import build_web_app
 from storage.db import Database
 from storage.models import PlatformIdentity, ProcessedEvent
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, until
 from tests.slack.conftest import seed
 from tests.teams.activities import message
 from tests.teams.auth_server import AuthServer
-from tests.teams.conftest import TENANT, until
+from tests.teams.conftest import TENANT
 from tests.teams.connector import MockConnector
 
 APP_ID = "6f1b6a3c-2d4e-4f5a-8b9c-0d1e2f3a4b5c"

@@ -12,7 +12,7 @@ from app.export import export_org
 from app.server import ENGINE, build_web_app
 from storage.db import Database
 from storage.models import KeyResult, Person, PlatformIdentity
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, until
 from tests.teams.activities import (
     card_execute,
     card_submit,
@@ -21,7 +21,7 @@ from tests.teams.activities import (
     message,
     personal_conversation_id,
 )
-from tests.teams.conftest import TENANT, Teams, card_actions, until
+from tests.teams.conftest import TENANT, Teams, card_actions
 
 
 async def key_results(teams: Teams) -> dict[str, KeyResult]:

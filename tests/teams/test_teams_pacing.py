@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
 import logging
 import socket
 import time
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -26,66 +24,16 @@ from adapters.teams.pacing import (
     let_pacer_retry,
     send_with_retries,
 )
+from tests.simulated_time import VirtualTime
 from tests.teams.connector import MockConnector
 
 SECRET_TOKEN = "eyJ-secret-bot-token"
 PRIVATE_TEXT = "my private answer: 40% of signups"
 
 
-class VirtualTime:
-    """A clock and a sleep for the pacer; `run` jumps to the next sleeper's wake-up time."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps = 0
-        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
-        self._order = itertools.count()
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, delay: float) -> None:
-        self.sleeps += 1
-        wake: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self.now + max(delay, 0.0), next(self._order), wake))
-        await wake
-
-    async def run(self, *jobs: Awaitable[Any], max_steps: int = 20_000) -> None:
-        tasks = [asyncio.ensure_future(job) for job in jobs]
-        try:
-            for _ in range(max_steps):
-                await self._settle(tasks)
-                if all(task.done() for task in tasks):
-                    for task in tasks:
-                        task.result()
-                    return
-                assert self._sleepers, "stuck: tasks wait but nobody sleeps"
-                self.now = max(self.now, self._sleepers[0][0])
-                while self._sleepers and self._sleepers[0][0] <= self.now:
-                    wake = heapq.heappop(self._sleepers)[2]
-                    if not wake.done():
-                        wake.set_result(None)
-            raise AssertionError(f"not done after {max_steps} steps of simulated time")
-        finally:
-            for task in tasks:
-                task.cancel()
-
-    async def _settle(self, tasks: list[asyncio.Future[Any]]) -> None:
-        """Run the loop until every task sleeps, waits its turn, or is done."""
-        quiet = 0
-        last = (-1, -1)
-        for _ in range(10_000):
-            await asyncio.sleep(0)
-            state = (len(self._sleepers), sum(task.done() for task in tasks))
-            quiet = quiet + 1 if state == last else 0
-            last = state
-            if quiet >= 10:
-                return
-
-
 @pytest.fixture
 def vt() -> VirtualTime:
-    return VirtualTime()
+    return VirtualTime(max_steps=20_000)
 
 
 def pacer_on(vt: VirtualTime, **kwargs: Any) -> TeamsPacer:

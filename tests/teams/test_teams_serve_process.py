@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from tests.postgres import free_port
+from tests.conftest import until
+from tests.serve_process import cli_env, run_cli, running_server
 from tests.slack.conftest import GOALS_YAML, ORG_CSV
-from tests.slack.test_serve_process import ROOT, run_cli
 from tests.teams.activities import conversation_update, message, personal_conversation_id
-from tests.teams.conftest import TENANT, until
+from tests.teams.conftest import TENANT
 from tests.teams.connector import MockConnector
 
 
@@ -30,57 +27,25 @@ async def connector() -> AsyncIterator[MockConnector]:
 async def test_install_checkin_and_a_later_proactive_prompt_through_a_running_server(
     connector: MockConnector, tmp_path: Path
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
-    env |= {
-        "PYTHONPATH": str(ROOT),
-        "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
-        "MICROSOFT_APP_ID": "",
-    }
+    env = cli_env(tmp_path, MICROSOFT_APP_ID="")
     org = f"teams:{TENANT}"
     (tmp_path / "org.csv").write_text(ORG_CSV)
     (tmp_path / "goals.yaml").write_text(GOALS_YAML)
     for kind, name in (("org", "org.csv"), ("goals", "goals.yaml")):
         code, output = await run_cli(env, kind, "import", str(tmp_path / name), "--org", org)
         assert code == 0, output
-    port = free_port()
-    server = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "app",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        async with aiohttp.ClientSession() as session:
-            for _ in range(200):
-                try:
-                    async with session.get(f"{base}/healthz") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    pass
-                await asyncio.sleep(0.05)
+    async with running_server(env) as base, aiohttp.ClientSession() as session:
 
-            async def post(activity: dict[str, object]) -> None:
-                seen = len(connector.sent)
-                async with session.post(f"{base}/api/messages", json=activity) as response:
-                    assert response.status in (200, 201), await response.text()
-                await until(lambda: len(connector.sent) > seen)
+        async def post(activity: dict[str, object]) -> None:
+            seen = len(connector.sent)
+            async with session.post(f"{base}/api/messages", json=activity) as response:
+                assert response.status in (200, 201), await response.text()
+            await until(lambda: len(connector.sent) > seen)
 
-            await post(conversation_update(service_url=connector.url))
-            for text in ("checkin now", "signups 400, nps 35", "7", "8", "none", "ok", "4"):
-                await post(message(text, service_url=connector.url))
+        await post(conversation_update(service_url=connector.url))
+        for text in ("checkin now", "signups 400, nps 35", "7", "8", "none", "ok", "4"):
+            await post(message(text, service_url=connector.url))
         assert "Check-in saved" in json.dumps(connector.sent[-1].activity)
-    finally:
-        server.terminate()
-        await asyncio.wait_for(server.wait(), 30)
 
     # Later, from another process: the stored reference still reaches Alan.
     before = len(connector.sent)
