@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from bot.cadence import Period, friendly_day, next_period, period_at
 from bot.checkin import CheckinFlow, person_cadence
 from bot.events import Actor
-from storage.jobs import people_without_job, upsert_job
+from storage.jobs import add_job, people_without_job, upsert_job
 from storage.models import Person
 from storage.repository import Store
 
@@ -132,6 +132,6 @@ class ScheduledCheckins:
                     tenant = await store.tenant(person.tenant_id)
                     settings[person.tenant_id] = tenant.settings if tenant else {}
                 due = next_opening(person, settings[person.tenant_id], now)
-                await upsert_job(session, person.tenant_id, PROMPT, person.id or 0, due)
-                added += 1
+                if await add_job(session, person.tenant_id, PROMPT, person.id or 0, due):
+                    added += 1
         return added

@@ -26,6 +26,18 @@ async def upsert_job(
         )
 
 
+async def add_job(
+    session: AsyncSession, tenant_id: str, kind: str, subject_id: int, due_at: datetime
+) -> bool:
+    """Schedule the job unless the subject has one of this kind; True when this call added it.
+
+    Never moves an existing job: another replica planning at the same moment may have added it
+    already, and may be running it under its lease.
+    """
+    job = ScheduledJob(tenant_id=tenant_id, kind=kind, subject_id=subject_id, due_at=due_at)
+    return await insert_if_absent(session, job)
+
+
 async def claim_due(
     session: AsyncSession, now: datetime, *, owner: str, limit: int, lease: timedelta
 ) -> list[ScheduledJob]:

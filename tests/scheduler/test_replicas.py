@@ -1,0 +1,486 @@
+"""Real `checkin-bot serve` replicas on one real PostgreSQL, against the mock Slack Web API.
+
+A wave of check-ins all due at the same instant goes out exactly once between two replicas, and
+a replica killed mid-wave leaves nobody skipped once its lease runs out.
+
+The people are spread over ten workspaces, each installed with its own bot token (OAuth mode),
+because Slack's pacing is per workspace: one workspace paced at Slack's 300 DMs a minute would
+take about seven minutes for 2,000 people. The mock itself enforces no rate limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from sqlalchemy import func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.scheduling import build_scheduler
+from bot import scheduled
+from bot.engine import Engine
+from bot.messages import Message
+from bot.ports import Recipient
+from bot.scheduled import PROMPT
+from storage.db import Database
+from storage.models import (
+    CheckinRun,
+    Person,
+    PlatformIdentity,
+    ScheduledJob,
+    SlackInstallation,
+    Tenant,
+)
+from storage.repository import Store
+from tests.conftest import FakeClock, RecordingOutbox
+from tests.postgres import free_port
+from tests.slack.conftest import SECRET
+from tests.slack.mock_api import MockSlackApi
+from tests.slack.payloads import APP_ID, BOT_ID, BOT_USER
+
+pytestmark = pytest.mark.postgres
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKSPACES = tuple(f"T{n}" for n in range(1, 11))
+CLIENT_ID, CLIENT_SECRET = "111.222", "client-secret"  # the mock's defaults
+WAVE_SECONDS = 90.0  # generous: two replicas finish 2,000 in well under a minute
+IN_FLIGHT = 32  # the scheduler's default handlers at once per platform
+
+
+def token_of(team: str) -> str:
+    return f"xoxb-{team}-bot"
+
+
+@dataclass
+class Wave:
+    users: dict[str, str] = field(default_factory=dict)  # Slack user id -> workspace
+    person_of: dict[int, str] = field(default_factory=dict)  # person id -> Slack user id
+
+
+async def seed(database: Database, api: MockSlackApi, people: int) -> Wave:
+    """Ten installed workspaces and `people` people, interleaved across them, all with a
+    prompt job parked a day ahead; `start_wave` brings them all due at once."""
+    now = datetime.now(UTC)
+    wave = Wave()
+    async with database.session() as session:
+        for team in WORKSPACES:
+            api.add_team(team, token_of(team))
+            session.add(Tenant(id=f"slack:{team}", platform="slack", external_id=team))
+        await session.flush()
+        for team in WORKSPACES:
+            session.add(
+                SlackInstallation(
+                    tenant_id=f"slack:{team}",
+                    app_id=APP_ID,
+                    team_id=team,
+                    bot_user_id=BOT_USER,
+                    bot_id=BOT_ID,
+                    bot_scopes="chat:write,im:write",
+                    bot_token_enc="plain:" + token_of(team),  # no CHECKIN_SECRET_KEY here
+                )
+            )
+        await session.flush()
+        # Interleaved, so every claimed batch spans every workspace.
+        rows = []
+        for n in range(people):
+            team = WORKSPACES[n % len(WORKSPACES)]
+            rows.append(
+                Person(
+                    tenant_id=f"slack:{team}",
+                    email=f"p{n}@{team.lower()}.example.com",
+                    name=f"Person {n}",
+                    timezone="UTC",
+                    checkin_days="daily",
+                    checkin_time="09:00",
+                    reminders=False,
+                )
+            )
+        session.add_all(rows)
+        await session.flush()
+        for person in rows:
+            assert person.id is not None
+            team = person.tenant_id.removeprefix("slack:")
+            user = f"U{team}X{person.id:05d}"
+            wave.users[user] = team
+            wave.person_of[person.id] = user
+            session.add(
+                PlatformIdentity(
+                    tenant_id=person.tenant_id,
+                    person_id=person.id,
+                    platform="slack",
+                    external_user_id=user,
+                )
+            )
+            session.add(
+                ScheduledJob(
+                    tenant_id=person.tenant_id,
+                    kind=PROMPT,
+                    subject_id=person.id,
+                    due_at=now + timedelta(days=1),
+                )
+            )
+    return wave
+
+
+async def start_wave(database: Database) -> None:
+    """Everyone due now: the replicas' next ticks find the whole wave."""
+    async with database.session() as session:
+        await session.exec(
+            update(ScheduledJob)
+            .where(col(ScheduledJob.kind) == PROMPT)
+            .values(due_at=datetime.now(UTC))
+        )
+
+
+async def still_due(database: Database, besides: str | None = None) -> int:
+    """Prompt jobs not yet done (a done one has moved on to tomorrow's opening)."""
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    statement = select(func.count()).where(
+        col(ScheduledJob.kind) == PROMPT, col(ScheduledJob.due_at) < soon
+    )
+    if besides is not None:
+        claimed_by = col(ScheduledJob.claimed_by)
+        statement = statement.where(claimed_by.is_(None) | (claimed_by != besides))
+    async with database.session() as session:
+        return int((await session.exec(statement)).one())
+
+
+def prompts(api: MockSlackApi) -> Counter[str]:
+    """Check-in prompts Slack accepted, per user."""
+    return Counter(
+        str(call.params.get("channel"))
+        for call in api.called("chat.postMessage")
+        if call.ok and "check-in time" in str(call.params)
+    )
+
+
+async def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out after {seconds:.0f} s waiting for {what}")
+        await asyncio.sleep(0.1)
+
+
+class ClaimWatch:
+    """Samples who holds which prompt job while a wave runs; a job is held for seconds."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.owners: dict[int, set[str]] = defaultdict(set)
+        self._task: asyncio.Task[None] | None = None
+
+    async def _watch(self) -> None:
+        statement = select(ScheduledJob.subject_id, ScheduledJob.claimed_by).where(
+            col(ScheduledJob.kind) == PROMPT, col(ScheduledJob.claimed_by).is_not(None)
+        )
+        while True:
+            async with self.database.session() as session:
+                for subject, owner in (await session.exec(statement)).all():
+                    self.owners[subject].add(str(owner))
+            await asyncio.sleep(0.05)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._watch())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+
+    def jobs_by_owner(self) -> Counter[str]:
+        return Counter(owner for owners in self.owners.values() for owner in owners)
+
+
+def replica_env(api: MockSlackApi, database: Database) -> dict[str, str]:
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "MICROSOFT_", "CHECKIN_", "DATABASE_", "PORT"))
+    }
+    return keep | {
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": database.url,
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api.url,
+        "CHECKIN_TICK_SECONDS": "1",
+    }
+
+
+@dataclass
+class Replica:
+    process: asyncio.subprocess.Process
+    log: Path
+
+    @property
+    def owner(self) -> str:
+        """How this replica's scheduler signs its claims."""
+        return f"{socket.gethostname()}:{self.process.pid}"
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:]
+
+    async def stop(self) -> None:
+        if self.process.returncode is not None:
+            return
+        self.process.terminate()
+        try:
+            await asyncio.wait_for(self.process.wait(), 20)
+        except TimeoutError:
+            self.process.kill()
+            await asyncio.wait_for(self.process.wait(), 10)
+
+
+@asynccontextmanager
+async def replicas(env: dict[str, str], logs: Path, count: int) -> AsyncIterator[list[Replica]]:
+    """`count` serve processes, each up and answering /healthz; all ended on the way out."""
+    started: list[Replica] = []
+    try:
+        for _ in range(count):
+            started.append(await start_replica(env, logs / f"replica{len(started)}.log"))
+        yield started
+    finally:
+        for replica in started:
+            await replica.stop()
+
+
+async def start_replica(env: dict[str, str], log: Path) -> Replica:
+    port = free_port()
+    with log.open("ab") as out:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "app",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            env=env,
+            stdout=out,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+    replica = Replica(process, log)
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(600):  # 30 s: two interpreters importing at once on a busy machine
+                if process.returncode is not None:
+                    raise AssertionError(f"serve exited early:\n{replica.tail()}")
+                with suppress(aiohttp.ClientError):
+                    async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                        if response.status == 200:
+                            return replica
+                await asyncio.sleep(0.05)
+        raise AssertionError(f"serve did not come up:\n{replica.tail()}")
+    except BaseException:
+        await replica.stop()
+        raise
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[MockSlackApi]:
+    async with MockSlackApi(client_id=CLIENT_ID, client_secret=CLIENT_SECRET) as mock:
+        yield mock
+
+
+async def test_two_replicas_share_a_wave_of_2000_and_prompt_everyone_exactly_once(
+    api: MockSlackApi, postgres_db: Database, tmp_path: Path
+) -> None:
+    wave = await seed(postgres_db, api, 2000)
+    watch = ClaimWatch(postgres_db)
+    async with replicas(replica_env(api, postgres_db), tmp_path, 2) as (first, second):
+        watch.start()
+        try:
+            await start_wave(postgres_db)
+            started = asyncio.get_running_loop().time()
+            try:
+                await wait_for(lambda: len(prompts(api)) >= 2000, WAVE_SECONDS, "2,000 prompts")
+            except AssertionError as error:
+                raise AssertionError(f"{error}\n{first.tail()}\n{second.tail()}") from None
+            took = asyncio.get_running_loop().time() - started
+            await asyncio.sleep(3)  # three more ticks each: still nothing more to send
+            assert await still_due(postgres_db) == 0
+        finally:
+            await watch.stop()
+
+    sent = prompts(api)
+    assert set(sent) == set(wave.users), "a prompt went to someone outside the wave"
+    twice = {user: n for user, n in sent.items() if n > 1}
+    assert not twice, f"{len(twice)} people were prompted more than once: {list(twice)[:5]}"
+    # Each DM went to its own workspace, with that workspace's token.
+    for call in api.called("chat.postMessage"):
+        user = str(call.params.get("channel"))
+        assert (call.team, call.token) == (wave.users[user], token_of(wave.users[user]))
+    assert not [c for c in api.calls if not c.ok], "Slack refused or failed some calls"
+    # Both replicas took part, and no job was ever held by both.
+    held = watch.jobs_by_owner()
+    assert set(held) == {first.owner, second.owner}, held
+    assert min(held.values()) >= 100, held
+    assert not [job for job, owners in watch.owners.items() if len(owners) > 1]
+    async with postgres_db.session() as session:
+        runs = (await session.exec(select(CheckinRun))).all()
+    assert len(runs) == len(wave.users) and all(r.prompted_at is not None for r in runs)
+    print(f"\n2,000 prompts by two replicas in {took:.1f} s; jobs held per replica: {held}")
+
+
+async def test_a_replica_killed_mid_wave_is_taken_over_without_skipping_anyone(
+    api: MockSlackApi, postgres_db: Database, tmp_path: Path
+) -> None:
+    wave = await seed(postgres_db, api, 1000)
+    env = replica_env(api, postgres_db)
+    people = len(wave.users)
+    async with replicas(env, tmp_path, 1) as (doomed,):
+        await start_wave(postgres_db)
+        # Mid-batch: a replica claims 256 at a time.
+        await wait_for(lambda: len(prompts(api)) >= people * 2 // 5, WAVE_SECONDS, "40 %")
+        doomed.process.send_signal(signal.SIGKILL)
+        await asyncio.wait_for(doomed.process.wait(), 10)
+    await asyncio.sleep(0.5)  # requests already on the wire reach the mock
+    before_kill = prompts(api)
+    async with postgres_db.session() as session:
+        leased = {
+            job.subject_id
+            for job in (
+                await session.exec(
+                    select(ScheduledJob).where(ScheduledJob.claimed_by == doomed.owner)
+                )
+            ).all()
+        }
+        unmarked = {
+            run.person_id
+            for run in (await session.exec(select(CheckinRun))).all()
+            if run.prompted_at is None
+        }
+    # Accepted by Slack but not yet marked as prompted when the process died: the only people a
+    # takeover cannot tell apart from those never sent to.
+    in_doubt = {wave.person_of[p] for p in leased & unmarked} & set(before_kill)
+    assert 0 < len(before_kill) < people and leased, "the kill did not land mid-wave"
+
+    async with replicas(env, tmp_path, 1) as (successor,):
+        # The successor sends everyone else, and leaves the dead replica's leases alone...
+        deadline = asyncio.get_running_loop().time() + WAVE_SECONDS
+        while await still_due(postgres_db, besides=doomed.owner) > 0:
+            assert asyncio.get_running_loop().time() < deadline, successor.tail()
+            await asyncio.sleep(0.2)
+        after_successor = prompts(api)
+        touched = [
+            user
+            for user in (wave.person_of[p] for p in leased)
+            if after_successor[user] != before_kill[user]
+        ]
+        assert not touched, f"the successor took over live leases: {touched[:5]}"
+        # ...until their lease runs out (ten minutes, here fast-forwarded in the database).
+        async with postgres_db.session() as session:
+            await session.exec(
+                update(ScheduledJob)
+                .where(col(ScheduledJob.claimed_by) == doomed.owner)
+                .values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
+            )
+        while await still_due(postgres_db) > 0:
+            assert asyncio.get_running_loop().time() < deadline, successor.tail()
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(2)
+
+    sent = prompts(api)
+    skipped = set(wave.users) - set(sent)
+    twice = {user for user, n in sent.items() if n > 1}
+    print(
+        f"\nkilled after {len(before_kill)} of {people}; {len(leased)} jobs leased by the dead "
+        f"replica, {len(in_doubt)} of them sent but not yet marked; prompted twice: {len(twice)}"
+    )
+    assert not skipped, f"{len(skipped)} people never got their prompt"
+    # Nobody else is prompted twice. Those in doubt may be: Slack has no idempotency key, so a
+    # takeover can only send again. At most the replica's in-flight handlers can be in doubt.
+    assert twice <= in_doubt, f"prompted twice without being in doubt: {sorted(twice - in_doubt)}"
+    assert len(in_doubt) <= IN_FLIGHT
+
+
+class GatedOutbox(RecordingOutbox):
+    """Holds every send until opened, so a claim can be caught mid-send."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sending = asyncio.Event()
+        self.open = asyncio.Event()
+
+    async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None:
+        self.sending.set()
+        await asyncio.wait_for(self.open.wait(), 30)
+        return await super().send(to, message)
+
+
+async def test_a_replica_planning_late_does_not_wipe_another_replicas_claim(
+    postgres_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """B reads "no job yet" for a new person; A plans the job, claims it and is sending when B
+    writes its plan. B must leave A's claim alone, or B claims the job too and prompts again."""
+    second = Database(postgres_db.url)
+    clock = FakeClock(datetime(2026, 3, 2, 8, 59, 59, tzinfo=UTC))
+    outbox = GatedOutbox()
+    a = build_scheduler(Engine(postgres_db, outbox, clock), 1)
+    b = build_scheduler(Engine(second, outbox, clock), 1)
+    a.owner, b.owner = "replica-a", "replica-b"
+    async with postgres_db.session() as session:
+        await Store(session).ensure_tenant("slack:T1", "slack", "T1")
+        person = Person(
+            tenant_id="slack:T1",
+            email="ada@x.com",
+            timezone="UTC",
+            checkin_days="daily",
+            checkin_time="09:00",
+            reminders=False,
+        )
+        session.add(person)
+        await session.flush()
+        assert person.id is not None
+        session.add(
+            PlatformIdentity(
+                tenant_id="slack:T1", person_id=person.id, platform="slack", external_user_id="U1"
+            )
+        )
+
+    read, go = asyncio.Event(), asyncio.Event()
+    unplanned = scheduled.people_without_job
+
+    async def slow_first_read(session: AsyncSession, kind: str, limit: int) -> Sequence[Person]:
+        people = await unplanned(session, kind, limit)
+        if not read.is_set():
+            read.set()
+            await asyncio.wait_for(go.wait(), 30)
+        return people
+
+    monkeypatch.setattr(scheduled, "people_without_job", slow_first_read)
+    try:
+        late = asyncio.create_task(b.tick())  # B reads that nobody is planned, and stalls
+        await asyncio.wait_for(read.wait(), 10)
+        await a.tick()  # A plans 09:00 and commits
+        clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        sending = asyncio.create_task(a.tick())  # A claims it and is sending
+        await asyncio.wait_for(outbox.sending.wait(), 10)
+        go.set()
+        await asyncio.sleep(0.5)  # B writes its plan, then claims whatever it may
+        outbox.open.set()
+        await asyncio.wait_for(asyncio.gather(late, sending), 30)
+        await b.tick()
+        await a.tick()
+    finally:
+        go.set()
+        outbox.open.set()
+        await second.dispose()
+    assert len(outbox.sent) == 1, [to.user for to, _ in outbox.sent]
