@@ -3,6 +3,7 @@ when each person's next prompt is (in their zone, around pauses, skips and holid
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 PROMPT = "checkin_prompt"
 REMINDER = "checkin_reminder"
 DEFAULT_REMINDER_HOURS = 4
+MARK_ATTEMPTS = 4  # about 2 s in all: outlasts a busy SQLite writer or a dropped connection
 
 
 def next_opening(person: Person, settings: Mapping[str, Any], after: datetime) -> datetime:
@@ -75,25 +77,47 @@ class ScheduledCheckins:
             run, messages = prepared
             run_id, external = run.id, tenant.external_id
             actor = Actor(identity.platform, external, identity.external_user_id)
-            reminders, settings = person.reminders, tenant.settings
-        sent = await self.engine.send(actor, messages)
-        async with self.database.session() as session:
-            store = Store(session)
-            if not sent:
+            reminder = None
+            if person.reminders:
+                hours = float(tenant.settings.get("reminder_hours", DEFAULT_REMINDER_HOURS))
+                reminder = now + timedelta(hours=hours)
+        try:
+            sent = await self.engine.send(actor, messages)
+        except Exception:
+            # Only bookkeeping after the platform answered raises here (saving the message's
+            # reference, or marking the person unreachable). A retry would send it again.
+            log.warning("a prompt went out but its message was not recorded", exc_info=True)
+            sent = True
+        if not sent:
+            async with self.database.session() as session:
+                store = Store(session)
                 now_identity = await store.identity(actor.tenant_id, actor.platform, actor.user)
-                if now_identity is not None and not now_identity.reachable:
-                    return following  # marked unreachable; the admin sees it in the export
-                raise RuntimeError("the platform did not take the prompt")  # retried later
-            found = await store.run(tenant_id, run_id or 0)
-            if found is not None:
-                found.prompted_at = now
-                session.add(found)
-            if reminders:
-                hours = float(settings.get("reminder_hours", DEFAULT_REMINDER_HOURS))
-                await upsert_job(
-                    session, tenant_id, REMINDER, person_id, now + timedelta(hours=hours)
-                )
+            if now_identity is not None and not now_identity.reachable:
+                return following  # marked unreachable; the admin sees it in the export
+            raise RuntimeError("the platform did not take the prompt")  # retried later
+        await self._mark_prompted(tenant_id, person_id, run_id or 0, now, reminder)
         return following
+
+    async def _mark_prompted(
+        self, tenant_id: str, person_id: int, run_id: int, now: datetime, reminder: datetime | None
+    ) -> None:
+        """Record the sent prompt and plan its reminder. Tried a few times: were the job to
+        fail now, its retry would find the run unmarked and prompt the person again."""
+        for attempt in range(MARK_ATTEMPTS):
+            try:
+                async with self.database.session() as session:
+                    run = await Store(session).run(tenant_id, run_id)
+                    if run is not None:
+                        run.prompted_at = now
+                        session.add(run)
+                    if reminder is not None:
+                        await upsert_job(session, tenant_id, REMINDER, person_id, reminder)
+                return
+            except Exception:
+                if attempt + 1 == MARK_ATTEMPTS:
+                    raise
+                log.warning("could not record a sent prompt yet; trying again", exc_info=True)
+                await asyncio.sleep(0.25 * 2**attempt)
 
     async def remind(self, tenant_id: str, person_id: int, due_at: datetime, now: datetime) -> None:
         """One nudge, if the check-in is still open and unanswered; then the job is done."""

@@ -1,11 +1,17 @@
-"""Real `checkin-bot serve` replicas on one real PostgreSQL, against the mock Slack Web API.
+"""Exactly once across replicas: real `checkin-bot serve` processes on one real PostgreSQL,
+against the mock Slack Web API; and, in process, the races and failures around a claim.
 
-A wave of check-ins all due at the same instant goes out exactly once between two replicas, and
-a replica killed mid-wave leaves nobody skipped once its lease runs out.
+- Two replicas share a wave of 2,000 check-ins due at the same instant: each goes out once.
+- A replica SIGKILLed mid-wave: its successor sends everyone else at once, and the dead
+  replica's claims when their lease runs out. Nobody is skipped; the only people prompted twice
+  are those Slack had already taken a prompt for when the process died (Slack has no
+  idempotency key, so nothing can tell those apart from prompts never sent).
+- A replica planning a new person late does not wipe another replica's claim on them.
+- A database error just after Slack took a prompt does not end in a retry that sends it again.
 
-The people are spread over ten workspaces, each installed with its own bot token (OAuth mode),
-because Slack's pacing is per workspace: one workspace paced at Slack's 300 DMs a minute would
-take about seven minutes for 2,000 people. The mock itself enforces no rate limit.
+The wave is spread over ten workspaces, each installed with its own bot token (OAuth mode):
+each replica paces itself to Slack's 300 DMs a minute per workspace, so one workspace would
+take about seven minutes for 2,000 people. The mock enforces no rate limit of its own.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from bot import scheduled
 from bot.engine import Engine
 from bot.messages import Message
 from bot.ports import Recipient
-from bot.scheduled import PROMPT
+from bot.scheduled import PROMPT, REMINDER
 from storage.db import Database
 from storage.models import (
     CheckinRun,
@@ -411,6 +417,27 @@ async def test_a_replica_killed_mid_wave_is_taken_over_without_skipping_anyone(
     assert len(in_doubt) <= IN_FLIGHT
 
 
+async def add_daily_person(database: Database) -> None:
+    """Ada, Slack user U1, due every day at 09:00 UTC."""
+    async with database.session() as session:
+        await Store(session).ensure_tenant("slack:T1", "slack", "T1")
+        person = Person(
+            tenant_id="slack:T1",
+            email="ada@x.com",
+            timezone="UTC",
+            checkin_days="daily",
+            checkin_time="09:00",
+        )
+        session.add(person)
+        await session.flush()
+        assert person.id is not None
+        session.add(
+            PlatformIdentity(
+                tenant_id="slack:T1", person_id=person.id, platform="slack", external_user_id="U1"
+            )
+        )
+
+
 class GatedOutbox(RecordingOutbox):
     """Holds every send until opened, so a claim can be caught mid-send."""
 
@@ -436,24 +463,7 @@ async def test_a_replica_planning_late_does_not_wipe_another_replicas_claim(
     a = build_scheduler(Engine(postgres_db, outbox, clock), 1)
     b = build_scheduler(Engine(second, outbox, clock), 1)
     a.owner, b.owner = "replica-a", "replica-b"
-    async with postgres_db.session() as session:
-        await Store(session).ensure_tenant("slack:T1", "slack", "T1")
-        person = Person(
-            tenant_id="slack:T1",
-            email="ada@x.com",
-            timezone="UTC",
-            checkin_days="daily",
-            checkin_time="09:00",
-            reminders=False,
-        )
-        session.add(person)
-        await session.flush()
-        assert person.id is not None
-        session.add(
-            PlatformIdentity(
-                tenant_id="slack:T1", person_id=person.id, platform="slack", external_user_id="U1"
-            )
-        )
+    await add_daily_person(postgres_db)
 
     read, go = asyncio.Event(), asyncio.Event()
     unplanned = scheduled.people_without_job
@@ -484,3 +494,42 @@ async def test_a_replica_planning_late_does_not_wipe_another_replicas_claim(
         outbox.open.set()
         await second.dispose()
     assert len(outbox.sent) == 1, [to.user for to, _ in outbox.sent]
+
+
+@pytest.mark.parametrize("failing", ["set_message_ref", "run"])
+async def test_a_database_error_after_slack_took_the_prompt_does_not_send_it_again(
+    postgres_db: Database, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """The connection drops just after the platform took the prompt: while saving the message's
+    reference (`set_message_ref`) or marking the run prompted (`run`). The job must not fail
+    into a retry, which would find the run unmarked and send the prompt again."""
+    clock = FakeClock(datetime(2026, 3, 2, 8, 59, tzinfo=UTC))
+    outbox = RecordingOutbox()
+    scheduler = build_scheduler(Engine(postgres_db, outbox, clock), 1)
+    await add_daily_person(postgres_db)
+    await scheduler.tick()  # plans 09:00
+    healthy = getattr(Store, failing)
+    failed: list[str] = []
+
+    async def fails_once_after_the_send(self: Store, *args: Any, **kwargs: Any) -> Any:
+        if outbox.sent and not failed:
+            failed.append(failing)
+            raise ConnectionResetError("the database connection dropped")
+        return await healthy(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, failing, fails_once_after_the_send)
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    await scheduler.tick()
+    clock.advance(minutes=5)  # past the backoff of any retry
+    await scheduler.run_until_idle()
+
+    assert failed == [failing]
+    assert [to.user for to, _ in outbox.sent] == ["U1"]
+    async with postgres_db.session() as session:
+        (run,) = (await session.exec(select(CheckinRun))).all()
+        jobs = {job.kind: job.due_at for job in (await session.exec(select(ScheduledJob))).all()}
+    assert run.prompted_at == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert jobs == {
+        PROMPT: datetime(2026, 3, 3, 9, 0, tzinfo=UTC),
+        REMINDER: datetime(2026, 3, 2, 13, 0, tzinfo=UTC),
+    }
