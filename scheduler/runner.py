@@ -109,11 +109,28 @@ class Scheduler:
             except Exception:
                 log.exception("a %s job failed (attempt %d)", job.kind, job.attempts + 1)
                 backoff = timedelta(seconds=min(3600, 30 * 2**job.attempts))
-                async with self.database.session() as session:
-                    await retry_later(session, job, self.clock() + backoff, owner=self.owner)
+                await self._record(job, retry_at=self.clock() + backoff)
                 return
+            await self._record(job, next_due=next_due)
+
+    async def _record(
+        self,
+        job: ScheduledJob,
+        *,
+        next_due: datetime | None = None,
+        retry_at: datetime | None = None,
+    ) -> None:
+        """How the job ended: its next due time, or its retry. Should that write fail, the job
+        stays leased and runs again when the lease runs out (handlers know work already done),
+        so one failure here must not end the whole tick."""
+        try:
             async with self.database.session() as session:
-                await finish(session, job, next_due, owner=self.owner)
+                if retry_at is not None:
+                    await retry_later(session, job, retry_at, owner=self.owner)
+                else:
+                    await finish(session, job, next_due, owner=self.owner)
+        except Exception:
+            log.exception("could not record the end of a %s job; it runs again later", job.kind)
 
     def start(self) -> None:
         """Tick every few seconds in this process's event loop."""

@@ -7,7 +7,8 @@ against the mock Slack Web API; and, in process, the races and failures around a
   are those Slack had already taken a prompt for when the process died (Slack has no
   idempotency key, so nothing can tell those apart from prompts never sent).
 - A replica planning a new person late does not wipe another replica's claim on them.
-- A database error just after Slack took a prompt does not end in a retry that sends it again.
+- A database error just after Slack took a prompt does not end in a retry that sends it again,
+  nor, when recording the job's end, in a tick that stops halfway through its batch.
 
 The wave is spread over ten workspaces, each installed with its own bot token (OAuth mode):
 each replica paces itself to Slack's 300 DMs a minute per workspace, so one workspace would
@@ -36,12 +37,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.scheduling import build_scheduler
-from bot import scheduled
 from bot.engine import Engine
 from bot.messages import Message
 from bot.ports import Recipient
 from bot.scheduled import PROMPT, REMINDER
 from storage.db import Database
+from storage.jobs import finish, people_without_job
 from storage.models import (
     CheckinRun,
     Person,
@@ -417,13 +418,13 @@ async def test_a_replica_killed_mid_wave_is_taken_over_without_skipping_anyone(
     assert len(in_doubt) <= IN_FLIGHT
 
 
-async def add_daily_person(database: Database) -> None:
-    """Ada, Slack user U1, due every day at 09:00 UTC."""
+async def add_daily_person(database: Database, user: str = "U1") -> None:
+    """Slack user `user`, due every day at 09:00 UTC."""
     async with database.session() as session:
         await Store(session).ensure_tenant("slack:T1", "slack", "T1")
         person = Person(
             tenant_id="slack:T1",
-            email="ada@x.com",
+            email=f"{user.lower()}@x.com",
             timezone="UTC",
             checkin_days="daily",
             checkin_time="09:00",
@@ -433,7 +434,7 @@ async def add_daily_person(database: Database) -> None:
         assert person.id is not None
         session.add(
             PlatformIdentity(
-                tenant_id="slack:T1", person_id=person.id, platform="slack", external_user_id="U1"
+                tenant_id="slack:T1", person_id=person.id, platform="slack", external_user_id=user
             )
         )
 
@@ -466,16 +467,15 @@ async def test_a_replica_planning_late_does_not_wipe_another_replicas_claim(
     await add_daily_person(postgres_db)
 
     read, go = asyncio.Event(), asyncio.Event()
-    unplanned = scheduled.people_without_job
 
     async def slow_first_read(session: AsyncSession, kind: str, limit: int) -> Sequence[Person]:
-        people = await unplanned(session, kind, limit)
+        people = await people_without_job(session, kind, limit)
         if not read.is_set():
             read.set()
             await asyncio.wait_for(go.wait(), 30)
         return people
 
-    monkeypatch.setattr(scheduled, "people_without_job", slow_first_read)
+    monkeypatch.setattr("bot.scheduled.people_without_job", slow_first_read)
     try:
         late = asyncio.create_task(b.tick())  # B reads that nobody is planned, and stalls
         await asyncio.wait_for(read.wait(), 10)
@@ -533,3 +533,42 @@ async def test_a_database_error_after_slack_took_the_prompt_does_not_send_it_aga
         PROMPT: datetime(2026, 3, 3, 9, 0, tzinfo=UTC),
         REMINDER: datetime(2026, 3, 2, 13, 0, tzinfo=UTC),
     }
+
+
+async def test_a_job_whose_end_is_not_recorded_runs_again_after_its_lease_and_sends_nothing(
+    postgres_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recording one job's next due time fails: the rest of the batch still finishes, and the
+    job, left leased, is taken up when the lease runs out and finds its prompt already sent."""
+    clock = FakeClock(datetime(2026, 3, 2, 8, 59, tzinfo=UTC))
+    outbox = RecordingOutbox()
+    scheduler = build_scheduler(Engine(postgres_db, outbox, clock), 1)
+    for user in ("U1", "U2", "U3"):
+        await add_daily_person(postgres_db, user)
+    await scheduler.tick()  # plans 09:00 for all three
+    failed: list[int] = []
+
+    async def fails_once(session: AsyncSession, job: ScheduledJob, *args: Any, **kw: Any) -> None:
+        if not failed:
+            failed.append(job.subject_id)
+            raise ConnectionResetError("the database connection dropped")
+        await finish(session, job, *args, **kw)
+
+    monkeypatch.setattr("scheduler.runner.finish", fails_once)
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert await scheduler.tick() == 3
+    assert sorted(to.user for to, _ in outbox.sent) == ["U1", "U2", "U3"]
+    clock.advance(minutes=5)  # still leased: nothing runs
+    assert await scheduler.run_until_idle() == 0
+    clock.advance(minutes=10)  # the ten-minute lease has run out
+    assert await scheduler.run_until_idle() == 1
+    assert len(outbox.sent) == 3
+    async with postgres_db.session() as session:
+        job = (
+            await session.exec(
+                select(ScheduledJob).where(
+                    ScheduledJob.kind == PROMPT, ScheduledJob.subject_id == failed[0]
+                )
+            )
+        ).one()
+    assert (job.due_at, job.claimed_by) == (datetime(2026, 3, 3, 9, 0, tzinfo=UTC), None)
