@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from bot.messages import Message
@@ -20,6 +21,16 @@ class PlatformOutbox:
         update = getattr(self._for(to), "update", None)
         if update is not None:
             await update(to, ref, message)
+
+    async def find_sent(
+        self, to: Recipient, prompt_id: str, since: datetime
+    ) -> dict[str, Any] | None:
+        """A platform without a history bots may read (Teams) answers None: not found."""
+        finder = getattr(self._for(to), "find_sent", None)
+        if finder is None:
+            return None
+        found: dict[str, Any] | None = await finder(to, prompt_id, since)
+        return found
 
     def _for(self, to: Recipient) -> Outbox:
         outbox = self.outboxes.get(to.platform)

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from bot.engine import Engine
 from bot.scheduled import PROMPT, REMINDER, ScheduledCheckins
-from scheduler.runner import Due, Scheduler
+from scheduler.due import Due
+from scheduler.runner import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
     scheduler = Scheduler(
         engine.database,
         {PROMPT: prompt, REMINDER: remind},
+        batch_handlers={PROMPT: checkins.prompt_many},
         clock=engine.clock.now,
         tick_seconds=seconds,
     )

@@ -43,6 +43,22 @@ class ClosedPrompt:
     answer: str
 
 
+SCHEDULED_HELLO = "Hi! It's check-in time."
+
+
+def opening(run: CheckinRun) -> str:
+    """The line before a fresh check-in's first question."""
+    return (
+        f"Your check-in for the week of {friendly_day(run.period_label)}: "
+        f"{len(run.questions)} quick questions. Reply to each one; skip skips it."
+    )
+
+
+def scheduled_intro(run: CheckinRun) -> str:
+    """The line before the first question when the scheduler starts the check-in."""
+    return f"{SCHEDULED_HELLO} {opening(run)}"
+
+
 def person_cadence(person: Person, settings: Mapping[str, Any]) -> Cadence:
     """The person's own setting wins over their team's default, which wins over the org's."""
     org = {**DEFAULT_CADENCE, **settings.get("cadence", {})}
@@ -109,7 +125,11 @@ class CheckinFlow:
             run = await self._open(period)
         run.status = "open"
         self.store.session.add(run)
-        intro = f"Hi! It's check-in time. {await self._intro(run)}"
+        answers = await self.store.answers(run)
+        if any(answer.round == run.round for answer in answers.values()):
+            intro = f"{SCHEDULED_HELLO} Picking up your check-in where you left off."
+        else:
+            intro = scheduled_intro(run)
         return run, await self.ask_next(run, intro=intro)
 
     async def skip(self, period: Period) -> CheckinRun:
@@ -139,11 +159,7 @@ class CheckinFlow:
         answers = await self.store.answers(run)
         if any(answer.round == run.round for answer in answers.values()):
             return "Picking up your check-in where you left off."
-        count = len(run.questions)
-        return (
-            f"Your check-in for the week of {friendly_day(run.period_label)}: "
-            f"{count} quick questions. Reply to each one; skip skips it."
-        )
+        return opening(run)
 
     async def status_line(self) -> str:
         """Where this period's check-in stands, in one sentence."""

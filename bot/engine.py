@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from bot import schedule_commands
@@ -39,6 +40,15 @@ SCHEDULING: dict[str, Callable[[CheckinFlow, str], Awaitable[list[Message]]]] = 
 }
 
 SORRY = "Sorry, something went wrong on my side and nothing was saved. Please try again."
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What became of one message: taken by the platform (with its handle on it), or not."""
+
+    ok: bool
+    ref: dict[str, Any] | None = None
+    unreachable: bool = False
 
 
 @dataclass
@@ -335,19 +345,41 @@ class Engine:
 
     async def _deliver(self, actor: Actor, messages: list[Message]) -> bool:
         """Send in order; stop at the first failure. True when everything went out."""
-        to = Recipient(actor.platform, actor.tenant, actor.user)
         for message in messages:
-            try:
-                ref = await self.outbox.send(to, message)
-            except Undeliverable:
-                await self._mark_unreachable(actor)
+            sent = await self.post(actor, message)
+            if not sent.ok:
                 return False
-            except Exception:
-                log.exception("could not send a message on %s", actor.platform)
-                return False
-            if ref and isinstance(message, Question):
-                await self._remember_message(actor.tenant_id, message.prompt_id, ref)
+            if sent.ref and isinstance(message, Question):
+                await self._remember_message(actor.tenant_id, message.prompt_id, sent.ref)
         return True
+
+    async def post(self, actor: Actor, message: Message) -> Sent:
+        """Send one message, recording nothing but an unreachable person."""
+        to = Recipient(actor.platform, actor.tenant, actor.user)
+        try:
+            return Sent(True, await self.outbox.send(to, message))
+        except Undeliverable:
+            await self._mark_unreachable(actor)
+            return Sent(False, unreachable=True)
+        except Exception:
+            log.exception("could not send a message on %s", actor.platform)
+            return Sent(False)
+
+    async def find_sent(
+        self, actor: Actor, message: Message, since: datetime
+    ) -> dict[str, Any] | None:
+        """The platform's handle on `message`, a question, if it reached `actor` at or after
+        `since`; None when it did not, or the platform can't tell us (its history is closed to
+        bots). Raises when the platform could not be asked."""
+        finder = getattr(self.outbox, "find_sent", None)
+        if finder is None or not isinstance(message, Question):
+            return None
+        to = Recipient(actor.platform, actor.tenant, actor.user)
+        try:
+            found: dict[str, Any] | None = await finder(to, message.prompt_id, since)
+        except Undeliverable:
+            return None  # sending will find that out again, and mark them unreachable
+        return found
 
     async def _retire(self, actor: Actor, closed: Sequence[ClosedPrompt]) -> None:
         """Answered questions lose their buttons, so a second click can't look like it counts."""

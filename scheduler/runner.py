@@ -11,31 +11,18 @@ import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from scheduler.due import BatchHandler, Due, Handler
 from storage.db import Database
-from storage.jobs import claim_due, finish, retry_later
+from storage.jobs import JobEnd, claim_due, finish, finish_many, retry_later
 from storage.models import ScheduledJob
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Due:
-    """What a handler is told: which job, for whom, due when."""
-
-    kind: str
-    tenant_id: str
-    subject_id: int
-    due_at: datetime
-    attempts: int
-
-
-# A handler does the job and answers when it is next due (None: never again).
-Handler = Callable[[Due, datetime], Awaitable[datetime | None]]
 Clock = Callable[[], datetime]
 
 
@@ -49,6 +36,7 @@ class Scheduler:
         database: Database,
         handlers: Mapping[str, Handler],
         *,
+        batch_handlers: Mapping[str, BatchHandler] | None = None,
         clock: Clock = _utcnow,
         owner: str | None = None,
         concurrency: int = 32,
@@ -58,6 +46,7 @@ class Scheduler:
     ) -> None:
         self.database = database
         self.handlers = dict(handlers)
+        self.batch_handlers = dict(batch_handlers or {})
         self.clock = clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.batch = batch
@@ -81,8 +70,15 @@ class Scheduler:
             jobs = await claim_due(
                 session, now, owner=self.owner, limit=self.batch, lease=self.lease
             )
-        if jobs:
-            await asyncio.gather(*(self._run(job) for job in jobs))
+        waves: dict[str, list[ScheduledJob]] = {}
+        for job in jobs:
+            if job.kind in self.batch_handlers:
+                waves.setdefault(job.kind, []).append(job)
+        singles = [job for job in jobs if job.kind not in self.batch_handlers]
+        await asyncio.gather(
+            *(self._run_batch(kind, wave) for kind, wave in waves.items()),
+            *(self._run(job) for job in singles),
+        )
         return len(jobs)
 
     async def run_until_idle(self, max_rounds: int = 1000) -> int:
@@ -100,7 +96,7 @@ class Scheduler:
         platform = job.tenant_id.split(":", 1)[0]
         slots = self._slots.setdefault(platform, asyncio.Semaphore(self._concurrency))
         async with slots:
-            due = Due(job.kind, job.tenant_id, job.subject_id, job.due_at, job.attempts)
+            due = _due(job)
             handler = self.handlers.get(job.kind)
             try:
                 if handler is None:
@@ -112,6 +108,33 @@ class Scheduler:
                 await self._record(job, retry_at=self.clock() + backoff)
                 return
             await self._record(job, next_due=next_due)
+
+    async def _run_batch(self, kind: str, jobs: list[ScheduledJob]) -> None:
+        try:
+            outcomes = await self.batch_handlers[kind]([_due(job) for job in jobs], self.clock())
+        except Exception as error:
+            log.exception("a batch of %d %s jobs failed", len(jobs), kind)
+            outcomes = {}
+            failure: Exception = error
+        else:
+            failure = LookupError("the batch handler gave no outcome for this job")
+        ends: list[JobEnd] = []
+        for job in jobs:
+            outcome = outcomes.get(job.id or 0, failure)
+            if isinstance(outcome, Exception):
+                if outcome is not failure:
+                    log.error("a %s job failed (attempt %d): %s", kind, job.attempts + 1, outcome)
+                backoff = timedelta(seconds=min(3600, 30 * 2**job.attempts))
+                ends.append(JobEnd(job, None, retry_at=self.clock() + backoff))
+            else:
+                ends.append(JobEnd(job, outcome))
+        try:
+            async with self.database.session() as session:
+                await finish_many(session, ends, owner=self.owner)
+        except Exception:
+            log.exception(
+                "could not record the end of %d %s jobs; they run again later", len(ends), kind
+            )
 
     async def _record(
         self,
@@ -150,3 +173,7 @@ class Scheduler:
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None
+
+
+def _due(job: ScheduledJob) -> Due:
+    return Due(job.kind, job.tenant_id, job.subject_id, job.due_at, job.attempts, job.id or 0)

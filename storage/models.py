@@ -142,6 +142,9 @@ class CheckinRun(SQLModel, table=True):
     round: int = 1  # bumped by "checkin edit": every question is asked again
     opened_at: datetime | None = _when(default=None)
     submitted_at: datetime | None = _when(default=None)
+    # The scheduler is about to send the prompt: set and committed before the send, so a
+    # replica taking over after a crash knows to ask the platform whether it arrived.
+    sending_at: datetime | None = _when(default=None)
     prompted_at: datetime | None = _when(default=None)  # the platform accepted the prompt
     reminded_at: datetime | None = _when(default=None)
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.pacing import Pacer, SlackSendError, call_slack
 from adapters.slack.render import render_answered, render_home, render_message, render_modal
-from bot.messages import Answered, Card, Form, Message
+from bot.messages import Answered, Card, Form, Message, Question
 from bot.ports import Profile, Recipient, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,15 @@ UNREACHABLE = {
     "is_archived",
     "messages_tab_disabled",
 }
+
+# Slack message metadata on every question we post, so find_sent can tell it in the history.
+# Slack ignores (with a warning) an event type with other than letters, digits, _ and -.
+QUESTION_EVENT = "checkin_question"
+HISTORY_PAGE = 200
+HISTORY_PAGES = 10
+# Our clock and Slack's may disagree a little; reading a few seconds more history costs nothing.
+CLOCK_SKEW = timedelta(seconds=5)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class SlackApi:
@@ -66,13 +76,44 @@ class SlackOutbox:
 
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None:
         payload = render_message(message)
-        try:
-            data = await self.api.call(to.tenant, "chat.postMessage", channel=to.user, **payload)
-        except SlackSendError as error:
-            if error.error in UNREACHABLE:
-                raise Undeliverable(error.error) from error
-            raise
+        if isinstance(message, Question):
+            payload["metadata"] = question_metadata(message)
+        data = await self._call_for(to, "chat.postMessage", channel=to.user, **payload)
         return {"channel": data.get("channel"), "ts": data.get("ts")}
+
+    async def find_sent(
+        self, to: Recipient, prompt_id: str, since: datetime
+    ) -> dict[str, Any] | None:
+        """The ref ({"channel", "ts"}, the same shape send() returns) of a question with this
+        prompt_id that this bot posted in `to`'s DM at or after `since`; None when Slack's
+        history shows it did not arrive. Raises (SlackSendError etc.) when it can't tell."""
+        opened = await self._call_for(to, "conversations.open", users=to.user)
+        channel = (opened.get("channel") or {}).get("id")
+        if not channel:
+            raise SlackSendError("conversations.open", "no_channel_id", retryable=True)
+        oldest = slack_ts(since - CLOCK_SKEW)
+        cursor = None
+        for _ in range(HISTORY_PAGES):
+            page = await self._call_for(
+                to,
+                "conversations.history",
+                channel=channel,
+                oldest=oldest,
+                inclusive=True,
+                include_all_metadata=True,
+                limit=HISTORY_PAGE,
+                cursor=cursor,
+            )
+            for posted in page.get("messages") or []:
+                if _asks(posted, prompt_id):
+                    return {"channel": channel, "ts": posted.get("ts")}
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                if page.get("has_more"):
+                    raise SlackSendError("conversations.history", "no_next_cursor", retryable=True)
+                return None
+        # Not having read it all, we can't say the question never arrived.
+        raise SlackSendError("conversations.history", "history_too_long", retryable=False)
 
     async def update(self, to: Recipient, ref: dict[str, Any], message: Message) -> None:
         if not ref.get("channel") or not ref.get("ts"):
@@ -100,6 +141,38 @@ class SlackOutbox:
     async def publish_home(self, workspace: str, user: str, card: Card) -> None:
         view = render_home(card, start_button=True)
         await self.api.call(workspace, "views.publish", user_id=user, view=view)
+
+    async def _call_for(self, to: Recipient, method: str, **params: Any) -> dict[str, Any]:
+        try:
+            return await self.api.call(to.tenant, method, **params)
+        except SlackSendError as error:
+            if error.error in UNREACHABLE:
+                raise Undeliverable(error.error) from error
+            raise
+
+
+def question_metadata(question: Question) -> dict[str, Any]:
+    """Invisible to the person; names the prompt the question asks."""
+    return {"event_type": QUESTION_EVENT, "event_payload": {"prompt_id": question.prompt_id}}
+
+
+def slack_ts(when: datetime) -> str:
+    """A Slack timestamp ("seconds.micros") for an instant; a naive datetime counts as UTC."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    micros = (when - _EPOCH) // timedelta(microseconds=1)
+    return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+
+def _asks(message: Any, prompt_id: str) -> bool:
+    """A question this bot posted for this prompt: a bot's message carrying our metadata."""
+    if not isinstance(message, dict) or not message.get("bot_id"):
+        return False
+    metadata = message.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != QUESTION_EVENT:
+        return False
+    payload = metadata.get("event_payload")
+    return isinstance(payload, dict) and payload.get("prompt_id") == prompt_id
 
 
 class SlackDirectory:

@@ -39,6 +39,7 @@ SLACK_RATES: Mapping[str, Rate] = {
     "chat.update": Rate(50, 3),
     "chat.postEphemeral": Rate(100, 5),
     "conversations.open": Rate(50, 3),
+    "conversations.history": Rate(50, 3),
     "views.open": Rate(100, 10),
     "views.publish": Rate(100, 5),
     "views.update": Rate(100, 5),

@@ -3,6 +3,8 @@
 Point `AsyncWebClient(base_url=api.url)` (or SLACK_API_URL) at it. It reads form, query and JSON
 bodies the way Slack does (JSON only for the methods that accept it), checks bot tokens against
 `add_team`, answers with Slack's shapes and error codes, and can fail or rate-limit on demand.
+Messages it stores keep their metadata and read back through conversations.history; their
+timestamps follow a clock of its own, which `advance` moves on.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import base64
 import binascii
 import itertools
 import json
+import re
 import time
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
@@ -30,6 +33,10 @@ DEFAULT_SCOPES = "chat:write,im:write,im:history,commands,users:read,users:read.
 JSON_METHOD_PREFIXES = ("chat.", "views.", "conversations.")
 # These authenticate with client credentials or an app-level token, not a workspace bot token.
 NO_BOT_TOKEN = {"oauth.v2.access", "apps.connections.open", "tooling.tokens.rotate"}
+# Message timestamps start here (2023-11-14T22:13:20Z), 100 µs apart unless `advance`d.
+EPOCH = 1_700_000_000
+# Slack ignores metadata whose event_type holds anything else, with a warning.
+EVENT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass
@@ -88,9 +95,16 @@ class MockSlackApi:
         self._refresh: dict[str, str] = {}
         self._used_config_refresh: set[str] = set()
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
+        self._fail_after: dict[str, int] = defaultdict(int)
         self._limits: dict[str, float] = {}
         self._next_allowed: dict[tuple[str | None, str], float] = {}
         self._serial = itertools.count(1)
+        self._clock_us = EPOCH * 1_000_000
+        self._stamped_us = 0
+        self.wall_clock = False
+        # conversations.history's most messages a page; Slack cuts it to 15 for commercially
+        # distributed apps outside the Marketplace.
+        self.history_max = 999
         self._runner: web.AppRunner | None = None
         self._socket: web.WebSocketResponse | None = None
         self._sockets: set[web.WebSocketResponse] = set()
@@ -102,6 +116,7 @@ class MockSlackApi:
             "chat.update": self._update_message,
             "chat.postEphemeral": self._post_ephemeral,
             "conversations.open": self._open_conversation,
+            "conversations.history": self._history,
             "views.open": self._open_view,
             "views.publish": self._publish_view,
             "views.update": self._update_view,
@@ -222,9 +237,21 @@ class MockSlackApi:
         status: int = 429,
         retry_after: float | None = 1,
         error: str | None = None,
+        after: int = 0,
     ) -> None:
+        """The next `times` calls of `method` fail (the first `after` of them succeeding)."""
+        self._fail_after[method] = after
         for _ in range(times):
             self._failures[method].append(_Failure(status, retry_after, error))
+
+    def advance(self, **delta: float) -> None:
+        """Messages posted from now on are stamped this much later, as if the time went by."""
+        self._clock_us += timedelta(**delta) // timedelta(microseconds=1)
+
+    def now(self) -> datetime:
+        """The mock's time: the next message is stamped 100 µs after it."""
+        micros = max(self._clock_us, self._stamped_us) - EPOCH * 1_000_000
+        return datetime.fromtimestamp(EPOCH, UTC) + timedelta(microseconds=micros)
 
     def limit(self, method: str, per_second: float) -> None:
         """Like Slack, per workspace: calls faster than this get a 429 with Retry-After."""
@@ -305,6 +332,9 @@ class MockSlackApi:
     def _injected_failure(self, method: str, headers: dict[str, str]) -> None:
         if not self._failures[method]:
             return
+        if self._fail_after[method] > 0:
+            self._fail_after[method] -= 1
+            return
         failure = self._failures[method].popleft()
         if failure.error is not None:
             raise SlackError(failure.error)
@@ -331,9 +361,14 @@ class MockSlackApi:
             raise SlackError("unknown_method")
         return specials[method]
 
+    def follow_wall_clock(self) -> None:
+        """Stamp messages with the real time, for a bot process that reads its own clock."""
+        self.wall_clock = True
+
     def _next_ts(self) -> str:
-        n = next(self._serial)
-        return f"{1700000000 + n // 10000}.{(n % 10000) * 100:06d}"
+        base = int(time.time() * 1_000_000) if self.wall_clock else self._clock_us
+        micros = self._stamped_us = max(base, self._stamped_us) + 100
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     # -- methods -----------------------------------------------------------------------------
 
@@ -356,6 +391,7 @@ class MockSlackApi:
             raise SlackError("no_text")
         if len(text) > 40000:
             raise SlackError("msg_too_long")
+        metadata, warnings = _metadata(params)
         ts = self._next_ts()
         message = {
             "type": "message",
@@ -367,8 +403,13 @@ class MockSlackApi:
             "ts": ts,
             "blocks": blocks,
         }
+        if metadata is not None:
+            message["metadata"] = metadata
         self.messages[(channel, ts)] = message
-        return {"channel": channel, "ts": ts, "message": message}
+        answer = {"channel": channel, "ts": ts, "message": message}
+        if warnings:
+            answer |= {"warning": ",".join(warnings), "response_metadata": {"warnings": warnings}}
+        return answer
 
     def _update_message(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
         channel = _channel(params, allow_user=False)
@@ -380,6 +421,9 @@ class MockSlackApi:
             message["text"] = str(params["text"])
         if "blocks" in params:
             message["blocks"] = _blocks(params, limit=50)
+        metadata, _ = _metadata(params)
+        if metadata is not None:
+            message["metadata"] = metadata
         return {"channel": channel, "ts": ts, "text": message["text"], "message": message}
 
     def _post_ephemeral(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
@@ -398,6 +442,42 @@ class MockSlackApi:
         if len(ids) == 1:
             return {"channel": {"id": f"D{ids[0]}"}}
         return {"channel": {"id": "G" + "".join(sorted(ids))}}
+
+    def _history(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        """Newest first, `limit` to a page; a cursor names the first message of the next."""
+        channel = str(params.get("channel") or "")
+        mine = [m for (c, _), m in self.messages.items() if c == channel and m["team"] == team.id]
+        if not channel.startswith("D") and not mine:
+            raise SlackError("channel_not_found")
+        inclusive = _flag(params.get("inclusive"))
+        oldest = _micros(params.get("oldest") or "0", "invalid_ts_oldest")
+        latest = _micros(params.get("latest") or "9999999999", "invalid_ts_latest")
+        try:
+            limit = int(params.get("limit") or 100)
+        except (TypeError, ValueError):
+            raise SlackError("invalid_limit") from None
+        limit = min(limit if limit > 0 else 100, self.history_max)
+        start = _from_cursor(str(params["cursor"])) if params.get("cursor") else latest
+
+        def within(ts: int) -> bool:
+            after = ts >= oldest if inclusive else ts > oldest
+            before = ts <= latest if inclusive else ts < latest
+            return after and before and ts <= start
+
+        stamped = sorted(
+            ((_micros(m["ts"], "invalid_ts"), m) for m in mine), key=lambda p: p[0], reverse=True
+        )
+        found = [message for ts, message in stamped if within(ts)]
+        with_metadata = _flag(params.get("include_all_metadata"))
+        page = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+            for m in found[:limit]
+        ]
+        answer: dict[str, Any] = {"messages": page, "has_more": len(found) > limit}
+        answer |= {"pin_count": 0, "channel_actions_ts": None, "channel_actions_count": 0}
+        if len(found) > limit:
+            answer["response_metadata"] = {"next_cursor": _to_cursor(found[limit]["ts"])}
+        return answer
 
     def _open_view(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
         trigger_id = params.get("trigger_id")
@@ -647,6 +727,48 @@ def _decoded(value: Any) -> Any:
         except ValueError:
             raise SlackError("invalid_arguments", "[ERROR] not valid JSON") from None
     return value
+
+
+def _flag(value: Any) -> bool:
+    return value is True or str(value).lower() in ("true", "1")
+
+
+def _micros(ts: Any, error: str) -> int:
+    """A Slack timestamp ("1700000000.000100", or whole seconds) in microseconds."""
+    seconds, _, fraction = str(ts).partition(".")
+    if not seconds.isdigit() or not (fraction == "" or fraction.isdigit()) or len(fraction) > 6:
+        raise SlackError(error)
+    return int(seconds) * 1_000_000 + int(fraction.ljust(6, "0"))
+
+
+def _to_cursor(ts: str) -> str:
+    # Slack's history cursors look like this too: base64 of "next_ts:<micros>".
+    return base64.b64encode(f"next_ts:{_micros(ts, 'invalid_ts')}".encode()).decode()
+
+
+def _from_cursor(cursor: str) -> int:
+    try:
+        prefix, _, micros = base64.b64decode(cursor, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        raise SlackError("invalid_cursor") from None
+    if prefix != "next_ts" or not micros.isdigit():
+        raise SlackError("invalid_cursor")
+    return int(micros)
+
+
+def _metadata(params: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
+    """The message metadata given, if any, and Slack's warnings when it ignores it."""
+    if not params.get("metadata"):
+        return None, []
+    metadata = _decoded(params["metadata"])
+    if not isinstance(metadata, dict):
+        return None, ["invalid_metadata_schema"]
+    event_type, payload = metadata.get("event_type"), metadata.get("event_payload")
+    if not isinstance(event_type, str) or not EVENT_TYPE.fullmatch(event_type):
+        return None, ["invalid_metadata_schema"]
+    if not isinstance(payload, dict):
+        return None, ["invalid_metadata_schema"]
+    return {"event_type": event_type, "event_payload": payload}, []
 
 
 def _blocks(params: dict[str, Any], *, limit: int) -> list[Any]:

@@ -4,7 +4,9 @@ payload builders pass bolt's signature check and reach the right listeners."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -250,3 +252,107 @@ async def test_payloads_pass_bolts_signature_check_and_reach_listeners(api: Mock
         "message done",
         "view 40%",
     ]
+
+
+# -- conversations.history ---------------------------------------------------------------------
+
+CHECKIN = {"event_type": "checkin_question", "event_payload": {"prompt_id": "p1"}}
+
+
+async def history(client: AsyncWebClient, channel: str = "DU1", **params: Any) -> Any:
+    return (await client.conversations_history(channel=channel, **params)).data
+
+
+async def test_history_reads_a_dm_newest_first_a_page_at_a_time(api: MockSlackApi) -> None:
+    client = client_for(api)
+    posted = [(await client.chat_postMessage(channel="U1", text=f"m{n}"))["ts"] for n in range(5)]
+    await client.chat_postMessage(channel="U2", text="someone else's DM")
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = await history(client, limit=2, cursor=cursor)
+        pages += 1
+        seen += [message["ts"] for message in page["messages"]]
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        assert page["has_more"] is bool(cursor)
+        if not cursor:
+            break
+    assert pages == 3
+    assert seen == posted[::-1]
+    assert len((await history(client))["messages"]) == 5  # 100 by default
+
+
+async def test_history_keeps_to_oldest_and_latest_inclusive_only_when_asked(
+    api: MockSlackApi,
+) -> None:
+    client = client_for(api)
+    first, second, third = [
+        (await client.chat_postMessage(channel="U1", text=text))["ts"] for text in "abc"
+    ]
+
+    async def between(**params: Any) -> list[str]:
+        return [message["ts"] for message in (await history(client, **params))["messages"]]
+
+    assert await between(oldest=first) == [third, second]
+    assert await between(oldest=first, inclusive=True) == [third, second, first]
+    assert await between(oldest=first, latest=third) == [second]
+    assert await between(oldest=first, latest=third, inclusive=True) == [third, second, first]
+    assert await between(latest=second) == [first]
+
+
+async def test_history_shows_metadata_only_with_include_all_metadata(api: MockSlackApi) -> None:
+    client = client_for(api)
+    posted = await client.chat_postMessage(channel="U1", text="How did it go?", metadata=CHECKIN)
+    assert posted["message"]["metadata"] == CHECKIN
+    await client.chat_postMessage(channel="U1", text="no metadata")
+    form = {"channel": "U1", "text": "as a form", "metadata": json.dumps(CHECKIN)}
+    await client.api_call("chat.postMessage", data=form)
+
+    plain, full = await history(client), await history(client, include_all_metadata=True)
+    assert [m.get("metadata") for m in plain["messages"]] == [None, None, None]
+    assert [m.get("metadata") for m in full["messages"]] == [CHECKIN, None, CHECKIN]
+    assert "metadata" not in api.messages[("DU1", full["messages"][1]["ts"])]
+
+
+async def test_metadata_with_a_bad_event_type_is_dropped_with_a_warning(api: MockSlackApi) -> None:
+    client = client_for(api)
+    bad = {"event_type": "checkin.question", "event_payload": {"prompt_id": "p1"}}
+    posted = await client.chat_postMessage(channel="U1", text="x", metadata=bad)
+    assert posted["warning"] == "invalid_metadata_schema"
+    assert "metadata" not in posted["message"]
+
+
+async def test_history_of_a_channel_it_never_saw_is_channel_not_found(api: MockSlackApi) -> None:
+    client = client_for(api)
+    assert (await history(client, "DU_NEW"))["messages"] == []  # a DM nobody wrote in yet
+    assert await error_of(client.conversations_history(channel="C404")) == "channel_not_found"
+    assert await error_of(client.conversations_history(channel="")) == "channel_not_found"
+    bad_cursor = client.conversations_history(channel="DU1", cursor="bm9wZQ==")
+    assert await error_of(bad_cursor) == "invalid_cursor"
+
+
+async def test_history_pages_shrink_to_the_apps_maximum(api: MockSlackApi) -> None:
+    api.history_max = 15  # a non-Marketplace app's lot
+    client = client_for(api)
+    for n in range(20):
+        await client.chat_postMessage(channel="U1", text=str(n))
+    page = await history(client, limit=200)
+    assert len(page["messages"]) == 15 and page["has_more"] is True
+
+
+async def test_history_can_fail_on_a_later_call(api: MockSlackApi) -> None:
+    api.fail("conversations.history", 1, error="missing_scope", after=1)
+    client = client_for(api)
+    assert (await history(client))["ok"] is True
+    assert await error_of(client.conversations_history(channel="DU1")) == "missing_scope"
+    assert (await history(client))["ok"] is True
+
+
+async def test_advance_moves_the_clock_that_stamps_messages(api: MockSlackApi) -> None:
+    client = client_for(api)
+    start = api.now()
+    assert start == datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
+    api.advance(minutes=10)
+    assert api.now() == start + timedelta(minutes=10)
+    posted = await client.chat_postMessage(channel="U1", text="later")
+    assert posted["ts"] == "1700000600.000100"
+    assert api.now() == start + timedelta(minutes=10, microseconds=100)

@@ -1,0 +1,29 @@
+"""What a scheduled job's handler is given and answers: no scheduling library in here, so the
+engine's handlers can name these types without importing one."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Due:
+    """What a handler is told: which job, for whom, due when."""
+
+    kind: str
+    tenant_id: str
+    subject_id: int
+    due_at: datetime
+    attempts: int
+    job_id: int = 0
+
+
+# A handler does the job and answers when it is next due (None: never again).
+Handler = Callable[[Due, datetime], Awaitable[datetime | None]]
+# A batch handler does a claimed batch of one kind at once, for kinds that come in waves: it
+# answers per job id the next due time, or the exception that job failed with (retried later).
+# A job missing from the answer is retried too.
+Outcome = datetime | None | Exception
+BatchHandler = Callable[[Sequence[Due], datetime], Awaitable[Mapping[int, Outcome]]]
