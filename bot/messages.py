@@ -59,12 +59,22 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Chart:
+    """A rendered chart: PNG bytes, and words for whoever can't see it (alt text, fallback)."""
+
+    png: bytes
+    title: str
+    alt: str  # what the chart shows, in one or two sentences
+
+
+@dataclass(frozen=True)
 class Card:
-    """A titled block of sections: summaries, goal lists, help."""
+    """A titled block of sections: summaries, goal lists, help, results."""
 
     title: str
     sections: tuple[Section, ...] = ()
     footer: str = ""
+    chart: Chart | None = None  # shown under the sections where the platform can
 
     def fallback_text(self) -> str:
         lines = [self.title]
@@ -75,6 +85,8 @@ class Card:
             if section.text:
                 lines.append(section.text)
             lines.extend(f"  {item.label}: {item.value}" for item in section.fields)
+        if self.chart is not None:
+            lines.extend(["", f"Chart: {self.chart.title}. {self.chart.alt}"])
         if self.footer:
             lines.extend(["", self.footer])
         return "\n".join(lines)
