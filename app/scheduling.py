@@ -7,7 +7,9 @@ import os
 from datetime import datetime
 
 from bot.engine import Engine
+from bot.feedback import FEEDBACK_CLOSE, FEEDBACK_REMINDER
 from bot.scheduled import PROMPT, REMINDER, ScheduledCheckins
+from bot.scheduled_feedback import ScheduledFeedback
 from scheduler.due import Due
 from scheduler.runner import Scheduler
 
@@ -16,6 +18,7 @@ log = logging.getLogger(__name__)
 
 def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Scheduler:
     checkins = ScheduledCheckins(engine)
+    feedback = ScheduledFeedback(engine)
 
     async def prompt(due: Due, now: datetime) -> datetime | None:
         return await checkins.prompt(due.tenant_id, due.subject_id, due.due_at, now)
@@ -27,7 +30,12 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
     seconds = tick_seconds or float(os.environ.get("CHECKIN_TICK_SECONDS") or 10)
     scheduler = Scheduler(
         engine.database,
-        {PROMPT: prompt, REMINDER: remind},
+        {
+            PROMPT: prompt,
+            REMINDER: remind,
+            FEEDBACK_REMINDER: feedback.remind,
+            FEEDBACK_CLOSE: feedback.close,
+        },
         batch_handlers={PROMPT: checkins.prompt_many},
         clock=engine.clock.now,
         tick_seconds=seconds,

@@ -22,14 +22,22 @@ from bot.events import (
     TextReceived,
     UserReachable,
 )
+from bot.feedback import FeedbackFlow, Notice, Outcome
 from bot.messages import Answered, Card, Form, Message, Question, Text
 from bot.ports import Clock, Directory, Outbox, Profile, Recipient, SystemClock, Undeliverable
-from bot.views import goals_card, help_card, home_card
+from bot.views import feedback_help, goals_card, help_card, home_card
 from storage.db import Database
-from storage.models import CheckinRun, Person, Tenant
+from storage.models import CheckinRun, FeedbackInvite, Person, Tenant
 from storage.repository import Store
 
 log = logging.getLogger(__name__)
+
+FEEDBACK: dict[str, Callable[[FeedbackFlow, str], Awaitable[Outcome]]] = {
+    "request": FeedbackFlow.request,
+    "give": FeedbackFlow.give,
+    "share": FeedbackFlow.share,
+    "inbox": lambda flow, _args: flow.inbox_outcome(),
+}
 
 SCHEDULING: dict[str, Callable[[CheckinFlow, str], Awaitable[list[Message]]]] = {
     "schedule": schedule_commands.schedule,
@@ -59,6 +67,8 @@ class Handled:
     form_errors: dict[str, str] = field(default_factory=dict)
     duplicate: bool = False
     closed: list[ClosedPrompt] = field(default_factory=list)
+    # Messages for other people (a feedback request's givers, its requester), sent after.
+    notices: list[Notice] = field(default_factory=list)
 
 
 class _Stranger(Exception):
@@ -71,6 +81,7 @@ class _Context:
     tenant: Tenant
     person: Person
     flow: CheckinFlow
+    feedback: FeedbackFlow
 
 
 class Engine:
@@ -104,14 +115,38 @@ class Engine:
             log.exception("failed to handle %s from %s", type(event).__name__, actor.platform)
             handled = Handled([Text(SORRY)])
         if deliver:
-            await self.deliver(actor, handled.replies, handled.closed)
+            await self.deliver(actor, handled.replies, handled.closed, handled.notices)
         return handled
 
     async def deliver(
-        self, actor: Actor, messages: list[Message], closed: Sequence[ClosedPrompt] = ()
+        self,
+        actor: Actor,
+        messages: list[Message],
+        closed: Sequence[ClosedPrompt] = (),
+        notices: Sequence[Notice] = (),
     ) -> None:
         await self._deliver(actor, messages)
         await self._retire(actor, closed)
+        await self.notify(actor.tenant_id, notices)
+
+    async def notify(self, tenant_id: str, notices: Sequence[Notice]) -> None:
+        """Send each notice to its person, where they can be reached; the rest wait in their
+        inbox (`feedback inbox`)."""
+        if not notices:
+            return
+        async with self.database.session() as session:
+            store = Store(session)
+            tenant = await store.tenant(tenant_id)
+            targets = []
+            for notice in notices:
+                person = await store.person(tenant_id, notice.person_id)
+                identities = await store.identities_of(person) if person is not None else []
+                identity = next((i for i in identities if i.reachable), None)
+                if tenant is not None and identity is not None:
+                    actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
+                    targets.append((actor, notice.messages))
+        for actor, messages in targets:
+            await self._deliver(actor, messages)
 
     async def _handle(self, event: InboundEvent, profile: Profile | None) -> Handled:
         actor = event.actor
@@ -124,7 +159,8 @@ class Engine:
             if person is None:
                 raise _Stranger
             flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
-            handled = await self._dispatch(_Context(store, tenant, person, flow), event)
+            feedback = FeedbackFlow(store, tenant, person, flow.now, actor.platform)
+            handled = await self._dispatch(_Context(store, tenant, person, flow, feedback), event)
             handled.closed = flow.closed
             return handled
 
@@ -213,8 +249,13 @@ class Engine:
             if person is None or tenant is None:
                 yield None
                 return
+            now = self.clock.now()
             yield _Context(
-                store, tenant, person, CheckinFlow(store, person, tenant.settings, self.clock.now())
+                store,
+                tenant,
+                person,
+                CheckinFlow(store, person, tenant.settings, now),
+                FeedbackFlow(store, tenant, person, now, actor.platform),
             )
 
     # -- routing -----------------------------------------------------------------------------
@@ -224,11 +265,15 @@ class Engine:
             command = parse_command(event.command, event.text)
             if command is None:
                 return Handled([help_card(f"I don't know the command {event.command[:40]}.")])
-            return Handled(await self._command(ctx, command))
+            return await self._command_handled(ctx, command)
         if isinstance(event, TextReceived):
             command = command_in_text(event.text)
             if command is not None:
-                return Handled(await self._command(ctx, command))
+                return await self._command_handled(ctx, command)
+            invite = await self._feedback_focus(ctx)
+            if invite is not None:
+                outcome = await ctx.feedback.answer(invite, event.text)
+                return Handled(outcome.replies, notices=outcome.notices)
             return Handled(await self._text(ctx, event.text))
         if isinstance(event, ChoiceSelected):
             replies = await self._choice(ctx, event.prompt_id, event.value)
@@ -245,6 +290,24 @@ class Engine:
             return Handled(await self._greet(ctx, event))
         raise TypeError(f"unknown event {type(event).__name__}")
 
+    async def _command_handled(self, ctx: _Context, command: Command) -> Handled:
+        if command.name == "feedback" and command.available and command.sub != "help":
+            outcome = await FEEDBACK[command.sub](ctx.feedback, command.args)
+            return Handled(outcome.replies, notices=outcome.notices)
+        return Handled(await self._command(ctx, command))
+
+    async def _feedback_focus(self, ctx: _Context) -> FeedbackInvite | None:
+        """The feedback question to take free text as an answer to: the one asked last, when
+        it was asked after any check-in question now waiting."""
+        invite = await ctx.feedback.waiting()
+        if invite is None or invite.asked_at is None:
+            return None
+        run = await ctx.flow.active_run()
+        prompt = await ctx.store.waiting_prompt(run) if run is not None else None
+        if prompt is not None and prompt.created_at > invite.asked_at:
+            return None
+        return invite
+
     async def _command(self, ctx: _Context, command: Command) -> list[Message]:
         if command.sub == "unknown":
             note = f"{command.name} doesn't know “{command.args[:40]}”."
@@ -257,6 +320,8 @@ class Engine:
             return await ctx.flow.edit()
         if command.name == "checkin" and command.sub in SCHEDULING:
             return await SCHEDULING[command.sub](ctx.flow, command.args)
+        if command.words == "feedback help":
+            return [feedback_help()]
         if command.words == "goals mine":
             objectives = await ctx.store.objectives(ctx.tenant.id)
             key_results = await ctx.store.all_key_results(ctx.tenant.id)

@@ -136,8 +136,31 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("checkin schedule mon,thu 09:30", "your days and time (add: every 2 weeks)"),
     ("checkin reminders off", "no reminder nudges (on to undo)"),
     ("goals", "your goals and how they're going"),
+    ("feedback request @ana from @ben @cy", "ask for feedback (add: anonymous, due friday)"),
+    ("feedback give @ana", "tell someone something, unasked"),
+    ("feedback inbox", "feedback you owe and feedback you got"),
     ("help", "this list"),
 )
+
+
+FEEDBACK_HELP: tuple[tuple[str, str], ...] = (
+    ("feedback request @ana from @ben @cy @dee", "ask three people for feedback on Ana"),
+    ("… anonymous", "answers without names, shown once three have answered"),
+    ("… due friday", "when answers are due (a date like 2026-12-04 works too); a week if unsaid"),
+    ("feedback request me from @ben", "feedback on yourself"),
+    ("feedback give @ana", "feedback Ana didn't ask for, with your name"),
+    ("feedback inbox", "what you owe, what you asked for, what you got"),
+    ("feedback share 12", "let the person request 12 is about read its answers"),
+)
+
+
+def feedback_help() -> Card:
+    fields = tuple(Field(command, meaning) for command, meaning in FEEDBACK_HELP)
+    text = (
+        "You can ask about yourself, and managers about the people who report to them, "
+        "directly or further down. Admins can ask about anyone."
+    )
+    return Card("Feedback", (Section("", fields, text),))
 
 
 def help_card(note: str | None = None) -> Card:

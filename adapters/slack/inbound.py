@@ -144,4 +144,4 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
             await ack(response_action="errors", errors=handled.form_errors)
             return
         await ack()
-        await engine.deliver(actor, handled.replies, handled.closed)
+        await engine.deliver(actor, handled.replies, handled.closed, handled.notices)
