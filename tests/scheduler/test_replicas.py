@@ -18,6 +18,7 @@ take about seven minutes for 2,000 people. The mock enforces no rate limit of it
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import socket
@@ -56,7 +57,7 @@ from tests.postgres import free_port
 from tests.scheduler.test_in_doubt import add_people
 from tests.slack.conftest import SECRET
 from tests.slack.mock_api import MockSlackApi
-from tests.slack.payloads import APP_ID, BOT_ID, BOT_USER
+from tests.slack.payloads import APP_ID, BOT_ID, BOT_USER, FORM, signed_headers, slash_command
 
 pytestmark = pytest.mark.postgres
 
@@ -233,6 +234,7 @@ def replica_env(api: MockSlackApi, database: Database) -> dict[str, str]:
 class Replica:
     process: asyncio.subprocess.Process
     log: Path
+    port: int
 
     @property
     def owner(self) -> str:
@@ -282,7 +284,7 @@ async def start_replica(env: dict[str, str], log: Path) -> Replica:
             stdout=out,
             stderr=asyncio.subprocess.STDOUT,
         )
-    replica = Replica(process, log)
+    replica = Replica(process, log, port)
     try:
         async with aiohttp.ClientSession() as session:
             for _ in range(600):  # 30 s: two interpreters importing at once on a busy machine
@@ -306,6 +308,42 @@ async def api() -> AsyncIterator[MockSlackApi]:
         yield mock
 
 
+class AckProbe:
+    """Signed slash commands to every replica while a wave goes out, timing each answer."""
+
+    def __init__(self, replicas: list[Replica], users: dict[str, str]) -> None:
+        self.replicas = replicas
+        self.users = list(users.items())
+        self.latencies: list[float] = []
+        self.statuses: Counter[int] = Counter()
+        self._task: asyncio.Task[None] | None = None
+
+    async def _probe(self) -> None:
+        loop = asyncio.get_running_loop()
+        async with aiohttp.ClientSession() as session:
+            for n in itertools.count():
+                replica = self.replicas[n % len(self.replicas)]
+                user, team = self.users[n % len(self.users)]
+                body = slash_command("/checkin", "help", user=user, team=team)
+                headers = signed_headers(SECRET, body, content_type=FORM)
+                url = f"http://127.0.0.1:{replica.port}/slack/events"
+                started = loop.time()
+                async with session.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                    self.statuses[response.status] += 1
+                self.latencies.append(loop.time() - started)
+                await asyncio.sleep(0.2)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._probe())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+
+
 async def test_two_replicas_share_a_wave_of_2000_and_prompt_everyone_exactly_once(
     api: MockSlackApi, postgres_db: Database, tmp_path: Path
 ) -> None:
@@ -313,21 +351,31 @@ async def test_two_replicas_share_a_wave_of_2000_and_prompt_everyone_exactly_onc
     watch = ClaimWatch(postgres_db)
     async with replicas(replica_env(api, postgres_db), tmp_path, 2) as (first, second):
         watch.start()
+        probe = AckProbe([first, second], wave.users)
         try:
             await start_wave(postgres_db)
+            probe.start()  # inbound commands keep being answered while the wave goes out
             started = asyncio.get_running_loop().time()
             try:
                 await wait_for(lambda: len(prompts(api)) >= 2000, WAVE_SECONDS, "2,000 prompts")
             except AssertionError as error:
                 raise AssertionError(f"{error}\n{first.tail()}\n{second.tail()}") from None
             took = asyncio.get_running_loop().time() - started
+            await probe.stop()
             await asyncio.sleep(3)  # three more ticks each: still nothing more to send
             assert await still_due(postgres_db) == 0
         finally:
+            await probe.stop()
             await watch.stop()
+
+    slowest = max(probe.latencies)
+    print(f"\n{len(probe.latencies)} slash commands during the wave, slowest {slowest:.2f} s")
+    assert probe.statuses == Counter({200: len(probe.latencies)}) and len(probe.latencies) >= 10
+    assert slowest < 3.0, f"an ack took {slowest:.2f} s, over Slack's 3 s"
 
     sent = prompts(api)
     assert set(sent) == set(wave.users), "a prompt went to someone outside the wave"
+    assert len(sent) == 2000
     twice = {user: n for user, n in sent.items() if n > 1}
     assert not twice, f"{len(twice)} people were prompted more than once: {list(twice)[:5]}"
     # Each DM went to its own workspace, with that workspace's token.
