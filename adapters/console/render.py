@@ -47,6 +47,9 @@ def _card(card: Card) -> str:
         if section.text:
             lines.append(clean(section.text))
         lines.extend(f"  {clean(f.label)}: {clean(f.value)}" for f in section.fields)
+    if card.chart is not None:
+        # A terminal shows no image: the chart's words stand in for it.
+        lines.append(f"[chart: {clean(card.chart.title)}] {clean(card.chart.alt)}")
     if card.footer:
         lines.append(clean(card.footer))
     return "\n".join(lines)

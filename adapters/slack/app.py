@@ -27,7 +27,15 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-BOT_SCOPES = ["chat:write", "im:write", "im:history", "commands", "users:read", "users:read.email"]
+BOT_SCOPES = [
+    "chat:write",
+    "im:write",
+    "im:history",
+    "commands",
+    "users:read",
+    "users:read.email",
+    "files:write",
+]
 EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

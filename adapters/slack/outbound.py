@@ -15,7 +15,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.pacing import Pacer, SlackSendError, call_slack
 from adapters.slack.render import render_answered, render_home, render_message, render_modal
-from bot.messages import Answered, Card, Form, Message, Question
+from adapters.slack.upload import share_chart
+from bot.messages import Answered, Card, Chart, Form, Message, Question
 from bot.ports import Profile, Recipient, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -69,17 +70,42 @@ class SlackApi:
 
 
 class SlackOutbox:
-    """The engine's Outbox for Slack. A DM is a chat.postMessage to the user id."""
+    """The engine's Outbox for Slack. A DM is a chat.postMessage to the user id.
 
-    def __init__(self, api: SlackApi) -> None:
+    A card's chart follows the card as a PNG file in the same conversation, or in the card's
+    thread with `chart_in_thread`."""
+
+    def __init__(self, api: SlackApi, *, chart_in_thread: bool = False) -> None:
         self.api = api
+        self.chart_in_thread = chart_in_thread
 
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None:
         payload = render_message(message)
         if isinstance(message, Question):
             payload["metadata"] = question_metadata(message)
         data = await self._call_for(to, "chat.postMessage", channel=to.user, **payload)
-        return {"channel": data.get("channel"), "ts": data.get("ts")}
+        ref = {"channel": data.get("channel"), "ts": data.get("ts")}
+        if isinstance(message, Card) and message.chart is not None:
+            await self._share_chart(to, ref, message.chart)
+        return ref
+
+    async def _share_chart(self, to: Recipient, ref: dict[str, Any], chart: Chart) -> None:
+        """Never raises: the card is posted and its text describes the chart, so a failed
+        upload costs only the image, and raising would have the card sent again."""
+        channel, ts = ref.get("channel"), ref.get("ts")
+        if not isinstance(channel, str) or not channel:
+            log.warning("slack chart not shared: no channel id for the card")
+            return
+
+        async def call(method: str, **params: Any) -> dict[str, Any]:
+            return await self.api.call(to.tenant, method, **params)
+
+        thread_ts = ts if self.chart_in_thread and isinstance(ts, str) else None
+        try:
+            await share_chart(call, channel, chart, thread_ts=thread_ts)
+        except Exception as failure:  # any failure: the card stands on its own
+            error = failure.error if isinstance(failure, SlackSendError) else repr(failure)
+            log.warning("slack chart not shared: workspace=%s error=%s", to.tenant, error)
 
     async def find_sent(
         self, to: Recipient, prompt_id: str, since: datetime

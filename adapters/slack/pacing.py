@@ -46,6 +46,8 @@ SLACK_RATES: Mapping[str, Rate] = {
     "users.info": Rate(100, 5),
     "users.lookupByEmail": Rate(50, 3),
     "auth.test": Rate(100, 5),
+    "files.getUploadURLExternal": Rate(100, 5),  # Tier 4
+    "files.completeUploadExternal": Rate(100, 5),  # Tier 4
     DEFAULT: Rate(20, 1),
 }
 PER_CHANNEL_POST = Rate(60, 1)

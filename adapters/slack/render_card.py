@@ -1,4 +1,6 @@
-"""Cards as Block Kit: a header, each section with its fields, the footer as context."""
+"""Cards as Block Kit: a header, each section with its fields, the chart's words and the footer
+as context. Block Kit images need a public URL, so the chart itself goes up as a file after
+the card (adapters.slack.upload)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from adapters.slack.render_text import (
     split_text,
     truncate,
 )
-from bot.messages import Card, Field, Section
+from bot.messages import Card, Chart, Field, Section
 
 # A long section is cut rather than crowding every later one out of the card.
 SECTION_BLOCKS = 5
@@ -30,6 +32,8 @@ def card_blocks(card: Card, max_blocks: int) -> list[Block]:
     header = {"type": "header", "text": plain(card.title, HEADER_TEXT)}
     head = [header] if card.title.strip() else []
     foot = [context(escape(card.footer))] if card.footer.strip() else []
+    if card.chart is not None:
+        foot.insert(0, context(escape(chart_words(card.chart))))
     room = max_blocks - len(head) - len(foot)
     body: list[Block] = []
     for index, card_section in enumerate(card.sections):
@@ -41,6 +45,12 @@ def card_blocks(card: Card, max_blocks: int) -> list[Block]:
             break
         body.extend(blocks)
     return (head + body + foot) or [section("")]
+
+
+def chart_words(chart: Chart) -> str:
+    """What the chart shows, for whoever can't see the image (or before it arrives)."""
+    title, alt = chart.title.strip(), chart.alt.strip()
+    return f"Chart: {title}. {alt}" if title else f"Chart: {alt}"
 
 
 def section_blocks(card_section: Section) -> list[Block]:

@@ -1,20 +1,25 @@
-"""A Card as an Adaptive Card: a large title, each section's title, text and facts, a subtle
-footer. Sections that would take the card past Teams' size limit are left out, and counted."""
+"""A Card as an Adaptive Card: a large title, each section's title, text and facts, its chart
+as an inline image, a subtle footer. Sections that would take the card past Teams' size limit
+are left out, and counted; a chart that doesn't fit is shown as its words."""
 
 from __future__ import annotations
 
+import base64
+
 from adapters.teams.render_text import (
     LINE,
+    LONG,
     TITLE,
     Element,
     Room,
     adaptive_card,
+    clip,
     note,
     plural,
     text_block,
     user_text,
 )
-from bot.messages import Card, Field, Section
+from bot.messages import Card, Chart, Field, Section
 
 
 def titled_card(card: Card) -> Element:
@@ -22,7 +27,9 @@ def titled_card(card: Card) -> Element:
     head = [_title(card.title)] if card.title.strip() else []
     foot = [text_block(user_text(card.footer, LINE), isSubtle=True)] if card.footer.strip() else []
     fields = sum(len(section.fields) for section in card.sections)
-    room.spend(*head, *foot, _left_out_note(len(card.sections), fields))
+    # The chart's words are kept room for up front; its image goes in if what's left allows.
+    words = [_chart_words(card.chart)] if card.chart is not None else []
+    room.spend(*head, *foot, *words, _left_out_note(len(card.sections), fields))
     body: list[Element] = []
     for index, section in enumerate(card.sections):
         elements = section_elements(section)
@@ -34,7 +41,31 @@ def titled_card(card: Card) -> Element:
         sections_left = len(card.sections) - index - (1 if shown else 0)
         body.append(_left_out_note(sections_left, fields_left if shown else 0))
         break
+    if card.chart is not None:
+        image = _chart_image(card.chart)
+        fits = Room.cost(image) <= room.left + Room.cost(*words)
+        body.append(image if fits else words[0])
     return adaptive_card(head + body + foot or [text_block("")])
+
+
+def _chart_image(chart: Chart) -> Element:
+    # Adaptive Cards take data URIs from 1.2 on: Teams shows the PNG without hosting it anywhere.
+    data = base64.b64encode(chart.png).decode("ascii")
+    return {
+        "type": "Image",
+        "url": f"data:image/png;base64,{data}",
+        "altText": clip(_plain_words(chart), LINE) or "Chart",
+        "spacing": "Medium",
+    }
+
+
+def _chart_words(chart: Chart) -> Element:
+    return text_block(user_text(_plain_words(chart), LONG), isSubtle=True, spacing="Medium")
+
+
+def _plain_words(chart: Chart) -> str:
+    title, alt = chart.title.strip(), chart.alt.strip()
+    return f"Chart: {title}. {alt}" if title else f"Chart: {alt}"
 
 
 def section_elements(section: Section) -> list[Element]:

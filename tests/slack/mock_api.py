@@ -4,7 +4,9 @@ Point `AsyncWebClient(base_url=api.url)` (or SLACK_API_URL) at it. It reads form
 bodies the way Slack does (JSON only for the methods that accept it), checks bot tokens against
 `add_team`, answers with Slack's shapes and error codes, and can fail or rate-limit on demand.
 Messages it stores keep their metadata and read back through conversations.history; their
-timestamps follow a clock of its own, which `advance` moves on.
+timestamps follow a clock of its own, which `advance` moves on. Files go up as Slack's do now:
+files.getUploadURLExternal, a POST of the bytes to the URL it gives (served here too, recorded
+as the call "upload"), files.completeUploadExternal.
 """
 
 from __future__ import annotations
@@ -24,11 +26,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from tests.slack.payloads import APP_ID, BOT_ID, BOT_USER
 
-DEFAULT_SCOPES = "chat:write,im:write,im:history,commands,users:read,users:read.email"
+DEFAULT_SCOPES = "chat:write,im:write,im:history,commands,users:read,users:read.email,files:write"
 # Slack parses a JSON body only for methods documented to accept one; others see no arguments.
 JSON_METHOD_PREFIXES = ("chat.", "views.", "conversations.")
 # These authenticate with client credentials or an app-level token, not a workspace bot token.
@@ -37,6 +39,8 @@ NO_BOT_TOKEN = {"oauth.v2.access", "apps.connections.open", "tooling.tokens.rota
 EPOCH = 1_700_000_000
 # Slack ignores metadata whose event_type holds anything else, with a warning.
 EVENT_TYPE = re.compile(r"[A-Za-z0-9_-]+")
+# The POST of a file's bytes to its upload URL, as it shows in `calls` and for `fail`.
+UPLOAD = "upload"
 
 
 @dataclass
@@ -62,6 +66,24 @@ class _Team:
 
 
 @dataclass
+class UploadedFile:
+    """A file from files.getUploadURLExternal on: its bytes once posted, where it was shared
+    once completed."""
+
+    id: str
+    team: str
+    filename: str
+    length: int
+    alt_txt: str | None
+    data: bytes | None = None
+    title: str | None = None
+    channel: str | None = None
+    thread_ts: str | None = None
+    initial_comment: str | None = None
+    completed: bool = False
+
+
+@dataclass
 class _Failure:
     status: int
     retry_after: float | None
@@ -80,10 +102,12 @@ class MockSlackApi:
         self.client_id = client_id
         self.client_secret = client_secret
         self.url = ""
+        self.files_url = ""
         self.socket_url = ""
         self.calls: list[Call] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, UploadedFile] = {}
         self.socket_acks: list[dict[str, Any]] = []
         self.socket_errors: list[str] = []
         self.socket_connections = 0
@@ -122,6 +146,8 @@ class MockSlackApi:
             "views.update": self._update_view,
             "users.info": self._user_info,
             "users.lookupByEmail": self._lookup_by_email,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
         }
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -130,11 +156,13 @@ class MockSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/socket", self._socket_endpoint)
+        app.router.add_post("/upload/v1/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         port = self._runner.addresses[0][1]
         self.url = f"http://127.0.0.1:{port}/api/"
+        self.files_url = f"http://127.0.0.1:{port}/upload/v1/"
         self.socket_url = f"ws://127.0.0.1:{port}/socket"
 
     async def stop(self) -> None:
@@ -543,6 +571,89 @@ class MockSlackApi:
                 return {"user": user}
         raise SlackError("users_not_found")
 
+    # -- files -------------------------------------------------------------------------------
+
+    def _upload_url(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        filename = str(params.get("filename") or "")
+        length = str(params.get("length") or "")
+        if not filename or not length.isdigit() or int(length) == 0:
+            raise SlackError("missing_argument")
+        alt_txt = params.get("alt_txt")
+        if alt_txt is not None and len(str(alt_txt)) > 1000:
+            raise SlackError("alt_txt_too_large")
+        file_id = f"F{next(self._serial):08d}"
+        self.files[file_id] = UploadedFile(
+            file_id, team.id, filename, int(length), None if alt_txt is None else str(alt_txt)
+        )
+        return {"upload_url": f"{self.files_url}{file_id}", "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL: raw bytes or a multipart form; no token, the URL is the key."""
+        file_id = request.match_info["file_id"]
+        call = Call(UPLOAD, {"file_id": file_id}, None, time.monotonic())
+        self.calls.append(call)
+        headers: dict[str, str] = {}
+        try:
+            self._injected_failure(UPLOAD, headers)
+        except (_HttpFailure, SlackError) as failure:
+            call.status = failure.status if isinstance(failure, _HttpFailure) else 400
+            return web.Response(status=call.status, text="upload failed", headers=headers)
+        data = await _file_bytes(request)
+        file = self.files.get(file_id)
+        call.params["length"] = len(data)
+        if file is None or file.completed:
+            call.status = 404
+            return web.Response(status=404, text="not found")
+        # Stricter than Slack is known to be: bytes that differ from the length declared.
+        if len(data) != file.length:
+            call.status = 400
+            return web.Response(status=400, text=f"expected {file.length} bytes")
+        file.data = data
+        call.response = {"ok": True}
+        return web.Response(text=f"OK - {len(data)}")
+
+    def _complete_upload(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        items = _decoded(params.get("files") or "null")
+        if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+            raise SlackError("invalid_arguments", "[ERROR] missing required field: files")
+        found = [self.files.get(str(item.get("id"))) for item in items]
+        files = [f for f in found if f is not None and f.team == team.id]
+        # Only uploaded files complete, and only once (error names are the mock's own).
+        if len(files) < len(items) or any(f.data is None or f.completed for f in files):
+            raise SlackError("file_not_found")
+        channel = str(params["channel_id"]) if params.get("channel_id") else None
+        if channel is not None:
+            _channel({"channel": channel}, allow_user=False)
+        thread_ts = str(params["thread_ts"]) if params.get("thread_ts") else None
+        if thread_ts is not None and (channel is None or (channel, thread_ts) not in self.messages):
+            raise SlackError("invalid_thread_ts")
+        for file, item in zip(files, items, strict=True):
+            file.title = str(item.get("title") or file.filename)
+            file.channel, file.thread_ts, file.completed = channel, thread_ts, True
+            file.initial_comment = params.get("initial_comment")
+        if channel is not None:
+            self._share(channel, thread_ts, files, team)
+        return {"files": [{"id": f.id, "title": f.title} for f in files]}
+
+    def _share(
+        self, channel: str, thread_ts: str | None, files: list[UploadedFile], team: _Team
+    ) -> None:
+        """Shared files show in the conversation as a message of the bot's."""
+        ts = self._next_ts()
+        message: dict[str, Any] = {
+            "type": "message",
+            "subtype": "file_share",
+            "text": files[0].initial_comment or "",
+            "user": team.bot_user,
+            "bot_id": team.bot_id,
+            "team": team.id,
+            "ts": ts,
+            "files": [{"id": f.id, "title": f.title, "name": f.filename} for f in files],
+        }
+        if thread_ts is not None:
+            message["thread_ts"] = thread_ts
+        self.messages[(channel, ts)] = message
+
     def _connections_open(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
         return {"url": self.socket_url}
 
@@ -727,6 +838,16 @@ def _decoded(value: Any) -> Any:
         except ValueError:
             raise SlackError("invalid_arguments", "[ERROR] not valid JSON") from None
     return value
+
+
+async def _file_bytes(request: web.Request) -> bytes:
+    if not request.content_type.startswith("multipart/"):
+        return await request.read()
+    reader = await request.multipart()
+    async for part in reader:
+        if isinstance(part, BodyPartReader) and part.filename is not None:
+            return bytes(await part.read())
+    return b""
 
 
 def _flag(value: Any) -> bool:

@@ -9,10 +9,11 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aiohttp
 import pytest
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
@@ -20,7 +21,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from tests.slack import payloads
-from tests.slack.mock_api import MockSlackApi
+from tests.slack.mock_api import UPLOAD, MockSlackApi
 
 
 @pytest.fixture
@@ -356,3 +357,103 @@ async def test_advance_moves_the_clock_that_stamps_messages(api: MockSlackApi) -
     posted = await client.chat_postMessage(channel="U1", text="later")
     assert posted["ts"] == "1700000600.000100"
     assert api.now() == start + timedelta(minutes=10, microseconds=100)
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+
+
+async def test_slack_sdks_files_upload_v2_shares_a_file_through_the_mock(api: MockSlackApi) -> None:
+    client = client_for(api)
+    posted = await client.chat_postMessage(channel="U1", text="results")
+    shared = await asyncio.wait_for(
+        client.files_upload_v2(
+            channel="DU1",
+            file=PNG,
+            filename="enps.png",
+            title="eNPS by round",
+            alt_txt="eNPS: +12, +20",
+            thread_ts=posted["ts"],
+        ),
+        10,
+    )
+    file_id = shared["file"]["id"]
+    assert shared["files"] == [{"id": file_id, "title": "eNPS by round"}]
+    methods = [call.method for call in api.calls]
+    assert methods == [
+        "chat.postMessage",
+        "files.getUploadURLExternal",
+        UPLOAD,
+        "files.completeUploadExternal",
+    ]
+    stored = api.files[file_id]
+    assert stored.data == PNG and stored.length == len(PNG) and stored.filename == "enps.png"
+    assert (stored.channel, stored.thread_ts, stored.title) == (
+        "DU1",
+        posted["ts"],
+        "eNPS by round",
+    )
+    assert stored.alt_txt == "eNPS: +12, +20" and stored.completed
+
+
+async def test_a_shared_file_shows_in_the_conversation_after_the_message(api: MockSlackApi) -> None:
+    client = client_for(api)
+    await client.chat_postMessage(channel="U1", text="results")
+    await client.files_upload_v2(channel="DU1", file=PNG, filename="a.png", title="A")
+    newest, card = (await history(client))["messages"]
+    assert card["text"] == "results"
+    assert newest["subtype"] == "file_share" and newest["files"][0]["title"] == "A"
+    assert float(newest["ts"]) > float(card["ts"]) and "thread_ts" not in newest
+
+
+async def test_a_file_must_be_uploaded_before_it_completes_and_completes_once(
+    api: MockSlackApi,
+) -> None:
+    client = client_for(api)
+    ticket = await client.files_getUploadURLExternal(filename="a.png", length=len(PNG))
+    assert ticket["upload_url"] == f"{api.files_url}{ticket['file_id']}"
+    files = [{"id": ticket["file_id"], "title": "A"}]
+    complete = client.files_completeUploadExternal(files=files, channel_id="DU1")
+    assert await error_of(complete) == "file_not_found"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(ticket["upload_url"], data=PNG[:-1]) as short:
+            assert short.status == 400
+        async with session.post(ticket["upload_url"], data=PNG) as uploaded:
+            assert uploaded.status == 200 and await uploaded.text() == f"OK - {len(PNG)}"
+    done = await client.files_completeUploadExternal(files=files, channel_id="DU1")
+    assert done["files"] == files
+    again = client.files_completeUploadExternal(files=files, channel_id="DU1")
+    assert await error_of(again) == "file_not_found"
+
+
+async def test_upload_url_arguments_are_checked_like_slack(api: MockSlackApi) -> None:
+    client = client_for(api)
+    assert await error_of(client.files_getUploadURLExternal(filename="a.png", length=0)) == (
+        "missing_argument"
+    )
+    too_long = client.files_getUploadURLExternal(filename="a.png", length=3, alt_txt="x" * 1001)
+    assert await error_of(too_long) == "alt_txt_too_large"
+
+
+async def test_completing_into_an_unknown_channel_or_thread_is_refused(api: MockSlackApi) -> None:
+    client = client_for(api)
+    ticket = await client.files_getUploadURLExternal(filename="a.png", length=len(PNG))
+    async with aiohttp.ClientSession() as session, session.post(ticket["upload_url"], data=PNG):
+        pass
+    files = [{"id": ticket["file_id"]}]
+    bad_channel = client.files_completeUploadExternal(files=files, channel_id="nope")
+    assert await error_of(bad_channel) == "channel_not_found"
+    bad_thread = client.files_completeUploadExternal(
+        files=files, channel_id="DU1", thread_ts="1.000001"
+    )
+    assert await error_of(bad_thread) == "invalid_thread_ts"
+
+
+async def test_the_upload_itself_can_fail_on_demand(api: MockSlackApi) -> None:
+    api.fail(UPLOAD, 1, status=500)
+    client = client_for(api)
+    with pytest.raises(SlackRequestError, match="status: 500"):
+        await client.files_upload_v2(channel="DU1", file=PNG, filename="a.png")
+    [failed] = api.called(UPLOAD)
+    assert failed.status == 500 and not api.called("files.completeUploadExternal")

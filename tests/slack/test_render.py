@@ -28,7 +28,7 @@ from adapters.slack.render import (
     render_modal,
     truncate,
 )
-from bot.messages import Card, Choice, Field, Form, FormField, Question, Section, Text
+from bot.messages import Card, Chart, Choice, Field, Form, FormField, Question, Section, Text
 
 HOSTILE = "<!channel> <@U123> <https://evil.example|click> <#C1> Tom & Jerry"
 WORLD = "שלום 👋🏽 مرحبا — ça va? 🇳🇴"
@@ -534,6 +534,7 @@ def test_up_to_ten_fields_sit_side_by_side_and_more_become_lines() -> None:
             max_size=70,
         ).map(tuple),
         footer=st.text(max_size=3500),
+        chart=st.none() | st.builds(Chart, st.just(b"png"), st.text(max_size=200), st.text()),
     ),
     st.booleans(),
 )

@@ -142,13 +142,15 @@ def text_of_view(view: Any) -> str:
     return view if isinstance(view, str) else __import__("json").dumps(view, ensure_ascii=False)
 
 
-async def test_goals_and_help_answer_and_future_commands_say_coming_soon(slack: Slack) -> None:
+async def test_goals_help_feedback_and_pulse_answer_and_future_commands_say_coming_soon(
+    slack: Slack,
+) -> None:
     for n, (command, text, expected) in enumerate(
         [
             ("/goals", "", "Weekly signups"),
             ("/checkin", "help", "checkin now"),
-            ("/feedback", "request", "coming soon"),
-            ("/pulse", "", "coming soon"),
+            ("/feedback", "request", "Say who it's about and who to ask"),
+            ("/pulse", "", "Pulse surveys"),
             ("/digest", "now", "coming soon"),
         ]
     ):

@@ -3,6 +3,7 @@ limit, where what a person typed shows as typed and every click reads back as wh
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Iterator
@@ -28,9 +29,11 @@ from adapters.teams.render import (
     render_card,
     start_checkin_action,
 )
+from bot.charts import line_chart
 from bot.messages import (
     Answered,
     Card,
+    Chart,
     Choice,
     Field,
     Form,
@@ -45,6 +48,11 @@ HOSTILE = "**bold** [link](http://x) <at>Bob</at> # heading"
 WORLD = "שלום 👋🏽 مرحبا — ça va? 🇳🇴"
 AIM_BYTES = 36 * 1024
 SCALE = tuple(Choice(str(n), str(n)) for n in range(1, 11))
+ENPS = line_chart(
+    "eNPS by round", ["Mar 2", "Mar 9", "Mar 16"], [("eNPS", [12, 20, 35])], y_min=-100, y_max=100
+)
+# 30 KB of PNG is 40 KB of base64: never fits.
+HUGE_CHART = Chart(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 120, "Too big", "Words instead.")
 MOOD = (Choice("Great", "5"), Choice("OK", "3"), Choice("Rough", "1"))
 MARKDOWN_CHARS = set("\\*_~`[]()#>+-!|<")
 
@@ -187,6 +195,12 @@ SAMPLES: dict[str, Message] = {
         footer="Next check-in Friday",
     ),
     "empty card": Card(""),
+    "card with a chart": Card(
+        "Pulse results", (Section("Latest", (Field("eNPS", "+35"),)),), "Anonymous", ENPS
+    ),
+    "card with a hostile chart": Card(
+        "", chart=Chart(ENPS.png, HOSTILE, f"{HOSTILE} {WORLD}\n1. two")
+    ),
     "form": Form(
         "form-1",
         "Weekly check-in",
@@ -223,6 +237,11 @@ BIG: dict[str, Message] = {
     "10,000 emoji in a card field": Card("🙂", (Section("🙂", (Field("🙂", "🙂" * 10_000),)),)),
     "60 sections": Card("Digest", _sections(60, "400 signups")),
     "60 sections of 2,000-char values": Card("Digest", _sections(60, "y" * 2_000)),
+    "60 long sections and a chart": Card("Digest", _sections(60, "y" * 2_000), chart=ENPS),
+    "a chart too big for any card": Card("Digest", _sections(3, "400"), chart=HUGE_CHART),
+    "a chart with 10,000-char words": Card(
+        "Digest", chart=Chart(ENPS.png, "*" * 10_000, "🙂" * 10_000)
+    ),
     "one section of 300 fields": Card("Digest", (Section("All", (Field("k", "v" * 500),) * 300),)),
     "everything at its longest": Card(
         "*" * 10_000,
@@ -317,6 +336,54 @@ def test_sixty_small_sections_all_fit() -> None:
     assert len(of_type(card, "FactSet")) == 60 and "didn't fit" not in json.dumps(card)
 
 
+# -- charts -------------------------------------------------------------------------------------
+
+
+def test_a_chart_is_an_inline_png_with_its_words_as_alt_text_above_the_footer() -> None:
+    card = render_card(SAMPLES["card with a chart"])
+    [image] = of_type(card, "Image")
+    prefix = "data:image/png;base64,"
+    assert image["url"].startswith(prefix)
+    assert base64.b64decode(image["url"].removeprefix(prefix)) == ENPS.png
+    assert image["altText"] == f"Chart: eNPS by round. {ENPS.alt}"
+    assert card["body"][-2] is image and shown(card["body"][-1]["text"]) == "Anonymous"
+    assert ENPS.alt in render_activity(SAMPLES["card with a chart"])["summary"]
+
+
+def test_a_real_chart_and_a_few_sections_fit_well_under_the_limit() -> None:
+    assert size(render_activity(SAMPLES["card with a chart"])) < 20_000
+
+
+def test_a_chart_too_big_for_the_card_is_shown_as_its_words() -> None:
+    card = render_card(BIG["a chart too big for any card"])
+    assert of_type(card, "Image") == []
+    assert shown(card["body"][-1]["text"]) == "Chart: Too big. Words instead."
+    assert len(of_type(card, "FactSet")) == 3
+
+
+def test_sections_fill_the_card_first_and_the_chart_keeps_its_words() -> None:
+    card = render_card(BIG["60 long sections and a chart"])
+    assert of_type(card, "Image") == []
+    assert shown(card["body"][-1]["text"]) == f"Chart: eNPS by round. {ENPS.alt}"
+    assert "didn't fit in this message" in shown(card["body"][-2]["text"])
+
+
+def test_a_chart_fits_beside_sections_that_leave_room_for_it() -> None:
+    card = render_card(Card("Digest", _sections(10, "y" * 500), chart=ENPS))
+    assert len(of_type(card, "Image")) == 1 and len(of_type(card, "FactSet")) == 10
+
+
+def test_chart_words_are_escaped_and_cut() -> None:
+    card = render_card(SAMPLES["card with a hostile chart"])
+    [image] = of_type(card, "Image")
+    # altText is plain text, never markdown: it stays as typed.
+    assert image["altText"] == f"Chart: {HOSTILE}. {HOSTILE} {WORLD}\n1. two"
+    long = render_card(BIG["a chart with 10,000-char words"])
+    [long_image] = of_type(long, "Image")
+    assert long_image["altText"].endswith(TRUNCATION_MARKER)
+    assert len(long_image["altText"]) <= 1_000
+
+
 def test_a_form_too_big_for_one_card_says_how_many_questions_were_left_out() -> None:
     card = render_card(BIG["form with 70 long answers"])
     inputs = of_type(card, "Input.Text", "Input.ChoiceSet")
@@ -368,8 +435,9 @@ def test_escaped_text_shows_as_typed(typed: str) -> None:
         Answered(Question("p", HOSTILE, intro=HOSTILE), HOSTILE),
         Card(HOSTILE, (Section(HOSTILE, (Field(HOSTILE, HOSTILE),), HOSTILE),), HOSTILE),
         Form("f", HOSTILE, (FormField("k", HOSTILE),)),
+        Card("", chart=Chart(HUGE_CHART.png, HOSTILE, f"{HOSTILE}\n1. two")),
     ],
-    ids=["question", "answered", "card", "form"],
+    ids=["question", "answered", "card", "form", "chart words"],
 )
 def test_user_markdown_is_escaped_in_text_blocks_and_facts(message: Message) -> None:
     card = render_card(message)
@@ -616,6 +684,8 @@ QUESTIONS = st.builds(
     Question, TEXT, TEXT, CHOICES, TEXT | st.none(), COUNT, COUNT, TEXT | st.none()
 )
 FIELDS = st.lists(st.builds(Field, TEXT, TEXT), max_size=6).map(tuple)
+PNGS = st.integers(0, 30_000).map(lambda n: b"\x89PNG\r\n\x1a\n" + b"\x00" * n)
+CHARTS = st.none() | st.builds(Chart, PNGS, TEXT, TEXT)
 SECTIONS = st.lists(st.builds(Section, TEXT, FIELDS, TEXT), max_size=12).map(tuple)
 KINDS = st.sampled_from(["text", "number", "choice", "other"])
 FORM_FIELDS = st.lists(
@@ -625,7 +695,7 @@ MESSAGES = st.one_of(
     st.builds(Text, TEXT),
     QUESTIONS,
     st.builds(Answered, QUESTIONS, TEXT),
-    st.builds(Card, TEXT, SECTIONS, TEXT),
+    st.builds(Card, TEXT, SECTIONS, TEXT, CHARTS),
     # Form ids are the engine's own and short; a long one is refused (tested above).
     st.builds(Form, st.text(max_size=40), TEXT, FORM_FIELDS, TEXT),
 )
