@@ -8,8 +8,10 @@ from datetime import datetime
 
 from bot.engine import Engine
 from bot.feedback import FEEDBACK_CLOSE, FEEDBACK_REMINDER
+from bot.pulse import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
 from bot.scheduled import PROMPT, REMINDER, ScheduledCheckins
 from bot.scheduled_feedback import ScheduledFeedback
+from bot.scheduled_pulse import ScheduledPulse
 from scheduler.due import Due
 from scheduler.runner import Scheduler
 
@@ -19,6 +21,7 @@ log = logging.getLogger(__name__)
 def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Scheduler:
     checkins = ScheduledCheckins(engine)
     feedback = ScheduledFeedback(engine)
+    pulse = ScheduledPulse(engine)
 
     async def prompt(due: Due, now: datetime) -> datetime | None:
         return await checkins.prompt(due.tenant_id, due.subject_id, due.due_at, now)
@@ -35,6 +38,9 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
             REMINDER: remind,
             FEEDBACK_REMINDER: feedback.remind,
             FEEDBACK_CLOSE: feedback.close,
+            PULSE_ROUND: pulse.open_round,
+            PULSE_REMINDER: pulse.remind,
+            PULSE_CLOSE: pulse.close,
         },
         batch_handlers={PROMPT: checkins.prompt_many},
         clock=engine.clock.now,

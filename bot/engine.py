@@ -25,9 +25,11 @@ from bot.events import (
 from bot.feedback import FeedbackFlow, Notice, Outcome
 from bot.messages import Answered, Card, Form, Message, Question, Text
 from bot.ports import Clock, Directory, Outbox, Profile, Recipient, SystemClock, Undeliverable
-from bot.views import feedback_help, goals_card, help_card, home_card
+from bot.pulse import PROMPT_PREFIX as PULSE_PROMPT
+from bot.pulse import PulseFlow
+from bot.views import feedback_help, goals_card, help_card, home_card, pulse_help
 from storage.db import Database
-from storage.models import CheckinRun, FeedbackInvite, Person, Tenant
+from storage.models import CheckinRun, FeedbackInvite, Person, SurveyInvite, Tenant
 from storage.repository import Store
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,7 @@ class _Context:
     person: Person
     flow: CheckinFlow
     feedback: FeedbackFlow
+    pulse: PulseFlow
 
 
 class Engine:
@@ -160,7 +163,9 @@ class Engine:
                 raise _Stranger
             flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
             feedback = FeedbackFlow(store, tenant, person, flow.now, actor.platform)
-            handled = await self._dispatch(_Context(store, tenant, person, flow, feedback), event)
+            pulse = PulseFlow(store, tenant, person, flow.now)
+            context = _Context(store, tenant, person, flow, feedback, pulse)
+            handled = await self._dispatch(context, event)
             handled.closed = flow.closed
             return handled
 
@@ -256,6 +261,7 @@ class Engine:
                 person,
                 CheckinFlow(store, person, tenant.settings, now),
                 FeedbackFlow(store, tenant, person, now, actor.platform),
+                PulseFlow(store, tenant, person, now),
             )
 
     # -- routing -----------------------------------------------------------------------------
@@ -270,11 +276,17 @@ class Engine:
             command = command_in_text(event.text)
             if command is not None:
                 return await self._command_handled(ctx, command)
-            invite = await self._feedback_focus(ctx)
-            if invite is not None:
-                outcome = await ctx.feedback.answer(invite, event.text)
+            focus = await self._focus(ctx)
+            if isinstance(focus, FeedbackInvite):
+                outcome = await ctx.feedback.answer(focus, event.text)
+                return Handled(outcome.replies, notices=outcome.notices)
+            if isinstance(focus, SurveyInvite):
+                outcome = await ctx.pulse.answer(focus, event.text)
                 return Handled(outcome.replies, notices=outcome.notices)
             return Handled(await self._text(ctx, event.text))
+        if isinstance(event, ChoiceSelected) and event.prompt_id.startswith(PULSE_PROMPT):
+            outcome = await ctx.pulse.choose(event.prompt_id, event.value)
+            return Handled(outcome.replies, notices=outcome.notices)
         if isinstance(event, ChoiceSelected):
             replies = await self._choice(ctx, event.prompt_id, event.value)
             ctx.flow.closed = [
@@ -294,19 +306,26 @@ class Engine:
         if command.name == "feedback" and command.available and command.sub != "help":
             outcome = await FEEDBACK[command.sub](ctx.feedback, command.args)
             return Handled(outcome.replies, notices=outcome.notices)
+        if command.name == "pulse" and command.available and command.sub != "help":
+            flow = ctx.pulse
+            outcome = await (flow.send if command.sub == "send" else flow.results)(command.args)
+            return Handled(outcome.replies, notices=outcome.notices)
         return Handled(await self._command(ctx, command))
 
-    async def _feedback_focus(self, ctx: _Context) -> FeedbackInvite | None:
-        """The feedback question to take free text as an answer to: the one asked last, when
-        it was asked after any check-in question now waiting."""
-        invite = await ctx.feedback.waiting()
-        if invite is None or invite.asked_at is None:
+    async def _focus(self, ctx: _Context) -> FeedbackInvite | SurveyInvite | None:
+        """What free text answers: of the questions waiting for this person (a check-in's, a
+        feedback request's, a survey's), the one asked last. None: the check-in's, or none."""
+        waiting: list[tuple[datetime, FeedbackInvite | SurveyInvite | None]] = []
+        for invite in (await ctx.feedback.waiting(), await ctx.pulse.waiting()):
+            if invite is not None and invite.asked_at is not None:
+                waiting.append((invite.asked_at, invite))
+        if not waiting:
             return None
         run = await ctx.flow.active_run()
         prompt = await ctx.store.waiting_prompt(run) if run is not None else None
-        if prompt is not None and prompt.created_at > invite.asked_at:
-            return None
-        return invite
+        if prompt is not None:
+            waiting.append((prompt.created_at, None))
+        return max(waiting, key=lambda pair: pair[0])[1]
 
     async def _command(self, ctx: _Context, command: Command) -> list[Message]:
         if command.sub == "unknown":
@@ -322,6 +341,8 @@ class Engine:
             return await SCHEDULING[command.sub](ctx.flow, command.args)
         if command.words == "feedback help":
             return [feedback_help()]
+        if command.words == "pulse help":
+            return [pulse_help()]
         if command.words == "goals mine":
             objectives = await ctx.store.objectives(ctx.tenant.id)
             key_results = await ctx.store.all_key_results(ctx.tenant.id)

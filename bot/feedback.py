@@ -22,6 +22,7 @@ from bot.cadence import WEEKDAYS, friendly_day, local_to_utc
 from bot.checkin import person_cadence
 from bot.messages import Card, Message, Question, Section, Text
 from bot.messages import Field as CardField
+from bot.org import display_name, first_name, managers_of
 from storage.feedback import FeedbackStore
 from storage.jobs import upsert_job
 from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest, Person, Tenant
@@ -92,7 +93,7 @@ class FeedbackFlow:
             requester_id=_id(self.person),
             subject_id=_id(subject),
             anonymous=anonymous,
-            questions=[q.format(name=_first(subject)) for q in REQUEST_QUESTIONS],
+            questions=[q.format(name=first_name(subject)) for q in REQUEST_QUESTIONS],
             due_on=due_on.isoformat(),
             due_at=self._end_of(due_on),
         )
@@ -129,7 +130,7 @@ class FeedbackFlow:
             kind="given",
             requester_id=_id(self.person),
             subject_id=_id(subject),
-            questions=[q.format(name=_first(subject)) for q in GIVE_QUESTIONS],
+            questions=[q.format(name=first_name(subject)) for q in GIVE_QUESTIONS],
         )
         [invite] = await self.feedback.add_request(request, [_id(self.person)])
         return Outcome(await self._ask(request, invite, self.person, subject, 0))
@@ -209,9 +210,9 @@ class FeedbackFlow:
         self.store.session.add_all([answer, invite])
         await self.store.session.flush()
         thanks = (
-            f"Thanks! Your feedback for {_first(subject)} is on its way."
+            f"Thanks! Your feedback for {first_name(subject)} is on its way."
             if request.kind == "given"
-            else f"Thanks! {_first(requester)} will see your feedback"
+            else f"Thanks! {first_name(requester)} will see your feedback"
             + (" without your name." if request.anonymous else ".")
         )
         return Outcome([Text(thanks)], await self._release(request))
@@ -260,7 +261,8 @@ class FeedbackFlow:
                     request.requester_id,
                     [
                         Text(
-                            f"Your anonymous feedback request about {_first(subject)} closed with "
+                            "Your anonymous feedback request about "
+                            f"{first_name(subject)} closed with "
                             f"{answered} answer{'s' if answered != 1 else ''}: fewer than "
                             f"{ANONYMOUS_MINIMUM}, so none can be shown without giving away "
                             "who wrote them."
@@ -282,8 +284,8 @@ class FeedbackFlow:
             invite.reminded = True
             self.store.session.add(invite)
             intro = (
-                f"A reminder: {_first(requester)} would value your feedback on "
-                f"{_name(subject)} by {friendly_day(request.due_on or '')}."
+                f"A reminder: {first_name(requester)} would value your feedback on "
+                f"{display_name(subject)} by {friendly_day(request.due_on or '')}."
             )
             asked = await self._ask(request, invite, requester, subject, invite.asking or 0)
             notices.append(Notice(invite.giver_id, [Text(intro), *asked]))
@@ -307,7 +309,7 @@ class FeedbackFlow:
         if released:
             card = await self._answers_card(request, subject, released, request.status != "open")
             notices.append(Notice(request.subject_id, [card]))
-        return Outcome([Text(f"Shared with {_name(subject)}.")], notices)
+        return Outcome([Text(f"Shared with {display_name(subject)}.")], notices)
 
     # -- the inbox ---------------------------------------------------------------------------
 
@@ -323,8 +325,8 @@ class FeedbackFlow:
             requester, subject = await self._pair(request)
             owed.append(
                 CardField(
-                    f"#{request.id} about {_name(subject)}",
-                    f"asked by {_name(requester)}, due {friendly_day(request.due_on or '')}",
+                    f"#{request.id} about {display_name(subject)}",
+                    f"asked by {display_name(requester)}, due {friendly_day(request.due_on or '')}",
                 )
             )
         received = []
@@ -335,7 +337,9 @@ class FeedbackFlow:
             if request.kind == "given":
                 if request.subject_id != self.person.id or not shown:
                     continue
-                received.append(CardField(f"#{request.id} from {_name(requester)}", "unasked"))
+                received.append(
+                    CardField(f"#{request.id} from {display_name(requester)}", "unasked")
+                )
                 continue
             invited = len(await self.feedback.invites_of(request))
             state = f"{answered} of {invited} answered, {shown} shown"
@@ -343,7 +347,7 @@ class FeedbackFlow:
                 state += ", anonymous"
             if request.status != "open":
                 state += ", closed"
-            received.append(CardField(f"#{request.id} about {_name(subject)}", state))
+            received.append(CardField(f"#{request.id} about {display_name(subject)}", state))
         sections = (
             Section("You owe", tuple(owed), "" if owed else "Nothing: you're all caught up."),
             Section(
@@ -367,16 +371,16 @@ class FeedbackFlow:
         self.store.session.add(invite)
         intro = None
         if index == 0 and request.kind == "given":
-            intro = f"Feedback for {_name(subject)}. It goes to them with your name."
+            intro = f"Feedback for {display_name(subject)}. It goes to them with your name."
         elif index == 0:
             secret = (
-                f"Anonymous: {_first(requester)} sees what you write, never that you wrote it."
+                f"Anonymous: {first_name(requester)} sees what you write, never that you wrote it."
                 if request.anonymous
-                else f"{_first(requester)} will see your name with your answers."
+                else f"{first_name(requester)} will see your name with your answers."
             )
-            about = "themselves" if requester.id == subject.id else _name(subject)
+            about = "themselves" if requester.id == subject.id else display_name(subject)
             intro = (
-                f"{_name(requester)} would value your feedback on {about}, by "
+                f"{display_name(requester)} would value your feedback on {about}, by "
                 f"{friendly_day(request.due_on or '')}. {secret}"
             )
         return [
@@ -410,12 +414,12 @@ class FeedbackFlow:
         if request.kind == "given":
             title = f"Feedback for you from {givers.get(answers[0].giver_id or 0, 'someone')}"
         else:
-            title = f"Feedback on {_name(subject)} (#{request.id})"
+            title = f"Feedback on {display_name(subject)} (#{request.id})"
         footer = ""
         if request.anonymous and not closed:
             footer = "Any further answers arrive together when the request closes."
         elif request.kind == "request" and request.subject_id != request.requester_id:
-            footer = f"To let {_first(subject)} read these, type feedback share {request.id}."
+            footer = f"To let {first_name(subject)} read these, type feedback share {request.id}."
         return Card(title, tuple(sections), footer=footer)
 
     async def _parse_request(self, args: str) -> tuple[Person, list[Person], bool, date | None]:
@@ -447,11 +451,11 @@ class FeedbackFlow:
     def _check_may_ask(self, subject: Person, people: Mapping[int, Person]) -> None:
         if self.person.is_admin or subject.id == self.person.id:
             return
-        if _id(self.person) in _managers_of(subject, people):
+        if _id(self.person) in managers_of(subject, people):
             return
         raise FeedbackError(
             f"You can ask for feedback on yourself or on people who report to you; "
-            f"{_name(subject)} doesn't. An admin can ask about anyone."
+            f"{display_name(subject)} doesn't. An admin can ask about anyone."
         )
 
     def _check_givers(self, subject: Person, givers: Sequence[Person], anonymous: bool) -> None:
@@ -460,7 +464,7 @@ class FeedbackFlow:
         if len(givers) > MAX_GIVERS:
             raise FeedbackError(f"That's a lot of people: ask at most {MAX_GIVERS} at a time.")
         if any(g.id == subject.id for g in givers):
-            raise FeedbackError(f"{_name(subject)} can't give feedback on themselves here.")
+            raise FeedbackError(f"{display_name(subject)} can't give feedback on themselves here.")
         if anonymous:
             others = [g for g in givers if g.id != self.person.id]
             if len(others) != len(givers):
@@ -548,7 +552,7 @@ class FeedbackFlow:
 
     async def _names(self, ids: set[int]) -> dict[int, str]:
         people = await self._people()
-        return {i: _name(people[i]) for i in ids if i in people}
+        return {i: display_name(people[i]) for i in ids if i in people}
 
     async def _pair(self, request: FeedbackRequest) -> tuple[Person, Person]:
         requester = await self.store.person(self.tenant.id, request.requester_id)
@@ -557,27 +561,9 @@ class FeedbackFlow:
         return requester, subject
 
 
-def _managers_of(person: Person, people: Mapping[int, Person]) -> set[int]:
-    """Everyone above `person` in the reporting tree (a loop in the data stops the walk)."""
-    above: set[int] = set()
-    current = person.manager_id
-    while current is not None and current not in above and current in people:
-        above.add(current)
-        current = people[current].manager_id
-    return above
-
-
 def _id(row: Person | FeedbackRequest) -> int:
     assert row.id is not None
     return row.id
-
-
-def _name(person: Person) -> str:
-    return person.name or person.email
-
-
-def _first(person: Person) -> str:
-    return (person.name or person.email.split("@")[0]).split(" ")[0]
 
 
 def _plain(token: str) -> str:

@@ -139,6 +139,8 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("feedback request @ana from @ben @cy", "ask for feedback (add: anonymous, due friday)"),
     ("feedback give @ana", "tell someone something, unasked"),
     ("feedback inbox", "feedback you owe and feedback you got"),
+    ("pulse send engagement to my org", "an anonymous pulse survey (admins and managers)"),
+    ("pulse results", "a survey's results, once it has closed"),
     ("help", "this list"),
 )
 
@@ -152,6 +154,26 @@ FEEDBACK_HELP: tuple[tuple[str, str], ...] = (
     ("feedback inbox", "what you owe, what you asked for, what you got"),
     ("feedback share 12", "let the person request 12 is about read its answers"),
 )
+
+
+PULSE_HELP: tuple[tuple[str, str], ...] = (
+    ("pulse send engagement", "a ready-made survey: engagement, wellbeing or meetings"),
+    ("… to my org / to team Platform / to everyone", "who gets it (everyone: admins only)"),
+    ("… every 2 weeks", "a new round every 1, 2 or 4 weeks"),
+    ("… for 5 days", "how long a round stays open (3 days if unsaid)"),
+    ("pulse send to my org: likert Goals are clear; text Ideas?", "your own questions"),
+    ("question types", "likert (1–5), enps (0–10), choice Q? | a | b, multi Q? | a | b, text"),
+    ("pulse results 3 team Platform", "survey 3's results for one team, once it closes"),
+)
+
+
+def pulse_help() -> Card:
+    fields = tuple(Field(command, meaning) for command, meaning in PULSE_HELP)
+    text = (
+        "Answers are anonymous: stored without names, and results are shown only for groups "
+        "big enough (5 by default) that no one can be picked out, even by comparing two groups."
+    )
+    return Card("Pulse surveys", (Section("", fields, text),))
 
 
 def feedback_help() -> Card:

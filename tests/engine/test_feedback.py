@@ -3,8 +3,6 @@ requester and the subject see, anonymity, unasked feedback and the inbox."""
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,89 +10,30 @@ import pytest
 from sqlmodel import select
 
 from app.scheduling import build_scheduler
-from bot.engine import Engine
-from bot.events import Actor, CommandInvoked, TextReceived
 from bot.feedback import FeedbackFlow
 from bot.messages import Question
 from storage.db import Database
-from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest, Person, PlatformIdentity
+from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest
 from storage.repository import Store
-from tests.conftest import FakeClock, RecordingOutbox
+from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
 
-TENANT = "slack:T1"
 # Mo manages Rae, who manages Sid; Ada is an admin; the rest are peers with no reports.
-PEOPLE = {
-    "ada": ("Ada Admin", None, True),
-    "mo": ("Mo Manager", None, False),
-    "rae": ("Rae Lead", "mo", False),
-    "sid": ("Sid Dev", "rae", False),
-    "pat": ("Pat Peer", None, False),
-    "gil": ("Gil Giver", None, False),
-    "gus": ("Gus Giver", None, False),
-    "gwen": ("Gwen Giver", None, False),
-    "hal": ("Hal Giver", None, False),
+PEOPLE: OrgSpec = {
+    "ada": ("Ada Admin", None, True, None),
+    "mo": ("Mo Manager", None, False, None),
+    "rae": ("Rae Lead", "mo", False, None),
+    "sid": ("Sid Dev", "rae", False, None),
+    "pat": ("Pat Peer", None, False, None),
+    "gil": ("Gil Giver", None, False, None),
+    "gus": ("Gus Giver", None, False, None),
+    "gwen": ("Gwen Giver", None, False, None),
+    "hal": ("Hal Giver", None, False, None),
 }
-_events = itertools.count()
-
-
-@dataclass
-class World:
-    engine: Engine
-    outbox: RecordingOutbox
-    clock: FakeClock
-    database: Database
-    ids: dict[str, int]
-
-    def actor(self, name: str) -> Actor:
-        return Actor("slack", "T1", f"U_{name.upper()}")
-
-    async def say(self, name: str, text: str) -> None:
-        await self.engine.handle(TextReceived(self.actor(name), text, f"e{next(_events)}"))
-
-    async def command(self, name: str, command: str, text: str) -> None:
-        event = CommandInvoked(self.actor(name), command, text, f"e{next(_events)}")
-        await self.engine.handle(event)
-
-    def to(self, name: str) -> list[str]:
-        user = f"U_{name.upper()}"
-        return [m.fallback_text() for to, m in self.outbox.sent if to.user == user]
-
-    def last(self, name: str) -> str:
-        sent = self.to(name)
-        assert sent, f"nothing sent to {name}"
-        return sent[-1]
 
 
 @pytest.fixture
 async def world(sqlite_db: Database) -> World:
-    ids: dict[str, int] = {}
-    async with sqlite_db.session() as session:
-        store = Store(session)
-        await store.ensure_tenant(TENANT, "slack", "T1")
-        for key, (name, manager, admin) in PEOPLE.items():
-            person = Person(
-                tenant_id=TENANT,
-                email=f"{key}@x.com",
-                name=name,
-                timezone="UTC",
-                is_admin=admin,
-                manager_id=ids[manager] if manager else None,
-            )
-            session.add(person)
-            await session.flush()
-            assert person.id is not None
-            ids[key] = person.id
-            session.add(
-                PlatformIdentity(
-                    tenant_id=TENANT,
-                    person_id=person.id,
-                    platform="slack",
-                    external_user_id=f"U_{key.upper()}",
-                )
-            )
-    outbox = RecordingOutbox()
-    clock = FakeClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))  # a Monday
-    return World(Engine(sqlite_db, outbox, clock), outbox, clock, sqlite_db, ids)
+    return await seed_world(sqlite_db, PEOPLE)
 
 
 async def answer_all(world: World, giver: str, *answers: str) -> None:

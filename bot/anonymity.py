@@ -1,0 +1,142 @@
+"""Which slices of a pulse round's results may be shown without exposing anyone's answers.
+
+A slice is a named group of respondents (everyone, a team, a manager's org) whose answers are
+reported together. Members are opaque keys that the caller derives from the group attributes
+stored with each anonymous response. They must be the slice's *respondents*, not its audience:
+only answers can be subtracted.
+
+The guarantee, with k' = effective_k(k). Group the respondents of the shown slices by exactly
+which shown slices they belong to (a "cell"). Every cell is empty or has at least k' people.
+Each number shown for a slice (answer counts, the sums behind means and eNPS, comments) adds up
+person by person. So anything computed by adding and subtracting shown results describes a
+union of cells: nobody, or at least k' people. In particular:
+
+1. every shown slice has at least k' respondents;
+2. for shown slices A and B, A − B is empty or has at least k' people (nested or overlapping);
+3. a shown slice minus any non-overlapping shown slices inside it is empty or at least k': a
+   department shown with all of its teams does not give away its manager's answer;
+4. sums that add an overlap back are covered too: Berlin + Engineers − Everyone never
+   isolates fewer than k' Berlin engineers.
+
+The price: two crossing slices whose overlap has 1 to k'−1 people are never both shown, even
+where no third slice would let someone compute that overlap. For nested-or-disjoint slices
+(org trees), the cell rule is exactly rules 1–3.
+
+Not covered: a viewer who knows some members' answers already, and results seen at different
+times or from different calls. Call `choose_slices` once per round, after the round closes,
+with every slice anyone may see, in one fixed order. Then store the decisions. Choosing per
+request in each viewer's order would let someone ask twice, in two orders, and subtract.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+DEFAULT_K: Final = 5
+MIN_K: Final = 3
+TOO_FEW: Final = "not enough responses to keep answers anonymous"
+_IN_NO_SLICE: Final[frozenset[int]] = frozenset()
+
+
+@dataclass(frozen=True)
+class Slice:
+    name: str
+    members: frozenset[Hashable]
+
+
+@dataclass(frozen=True)
+class Decision:
+    slice: Slice
+    shown: bool
+    reason: str | None = None  # plain text for the viewer, only when hidden
+
+
+def effective_k(k: int) -> int:
+    """The threshold actually applied: an org may raise k, but below 3 anonymity is a fiction."""
+    return max(k, MIN_K)
+
+
+def choose_slices(slices: Sequence[Slice], k: int = DEFAULT_K) -> list[Decision]:
+    """Greedy in the given order: a slice is shown iff every cell stays empty or k' strong.
+
+    An earlier slice is never hidden because of a later one, so the caller lists first the
+    slices that matter most.
+    """
+    k = effective_k(k)
+    cells = _Cells()
+    decisions = []
+    for candidate in slices:
+        reason = _why_hidden(candidate, cells, k)
+        if reason is None:
+            cells.add(candidate)
+        decisions.append(Decision(candidate, reason is None, reason))
+    return decisions
+
+
+def shown_safely(shown: Sequence[frozenset[Hashable]], k: int) -> bool:
+    """Whether a final set of shown slices keeps the guarantee (every slice and cell ≥ k')."""
+    k = effective_k(k)
+    cells = _Cells()
+    for index, members in enumerate(shown):
+        cells.add(Slice(str(index), members))
+    return all(len(members) >= k for members in shown) and all(n >= k for n in cells.sizes())
+
+
+class _Cells:
+    """The shown slices so far, and their respondents grouped by which of them they are in."""
+
+    def __init__(self) -> None:
+        self.shown: list[Slice] = []
+        self._cell_of: dict[Hashable, frozenset[int]] = {}  # person -> indices into shown
+        self._size: Counter[frozenset[int]] = Counter()
+
+    def split_by(self, members: Iterable[Hashable]) -> Counter[frozenset[int]]:
+        """How many of `members` are in each cell; _IN_NO_SLICE counts those in none so far."""
+        return Counter(self._cell_of.get(person, _IN_NO_SLICE) for person in members)
+
+    def size(self, cell: frozenset[int]) -> int:
+        return self._size[cell]
+
+    def sizes(self) -> Iterable[int]:
+        return self._size.values()
+
+    def add(self, slice_: Slice) -> None:
+        index = len(self.shown)
+        self.shown.append(slice_)
+        grown: dict[frozenset[int], frozenset[int]] = {}
+        for person in slice_.members:
+            old = self._cell_of.get(person, _IN_NO_SLICE)
+            new = grown.setdefault(old, old | {index})
+            self._cell_of[person] = new
+            self._size[new] += 1
+            if old:
+                self._size[old] -= 1
+                if not self._size[old]:
+                    del self._size[old]
+
+
+def _why_hidden(candidate: Slice, cells: _Cells, k: int) -> str | None:
+    if len(candidate.members) < k:
+        return TOO_FEW
+    split = cells.split_by(candidate.members)
+    # Sorted, so that the slices named in the reason don't depend on hashing order.
+    for cell, inside in sorted(split.items(), key=lambda item: sorted(item[0])):
+        # Respondents in no shown slice are in no report: only the part inside counts.
+        outside = cells.size(cell) - inside if cell else 0
+        if 0 < inside < k or 0 < outside < k:
+            # In no shown slice yet: small after taking away the slices that overlap this one.
+            involved = cell or frozenset().union(*split)
+            named = _names([cells.shown[i] for i in sorted(involved)])
+            return f"hidden: together with {named} it would reveal fewer than {k} people's answers"
+    return None
+
+
+def _names(slices: Sequence[Slice]) -> str:
+    """“A”, “A” and “B”, “A”, “B” and “C”, or “A”, “B” and 3 others."""
+    quoted = [f"“{s.name}”" for s in slices]
+    if len(quoted) > 3:
+        quoted = [*quoted[:2], f"{len(quoted) - 2} others"]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
