@@ -72,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     defaults.add_argument("--every", type=int, help="weeks between check-ins: 1, 2 or 4")
     defaults.add_argument("--timezone", help="for people with no zone of their own")
     defaults.add_argument("--reminder-hours", type=float, help="delay of the one reminder")
+    defaults.add_argument(
+        "--pulse-k",
+        type=int,
+        help="pulse surveys: the smallest group whose results are shown (default 5, at least 3)",
+    )
 
     export = commands.add_parser("export", help="write the org's data as JSON")
     export.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
@@ -226,6 +231,7 @@ async def _defaults(database: Database, args: argparse.Namespace) -> int:
                 every_weeks=args.every,
                 timezone=args.timezone,
                 reminder_hours=args.reminder_hours,
+                pulse_k=args.pulse_k,
             )
         except CadenceError as error:
             raise UsageError(str(error)) from None
@@ -234,6 +240,8 @@ async def _defaults(database: Database, args: argparse.Namespace) -> int:
         await drop_jobs(session, args.org, PROMPT)
     scope = f"team {args.team}" if args.team else args.org
     print(f"check-in defaults for {scope} saved; the scheduler re-plans the next prompts")
+    if args.pulse_k is not None:
+        print(f"pulse results for {args.org} show groups of {args.pulse_k} or more from now on")
     return 0
 
 

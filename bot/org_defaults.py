@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.anonymity import MIN_K
 from bot.cadence import WEEKDAYS, CadenceError, make_cadence
 
 
@@ -17,6 +18,7 @@ def updated_defaults(
     every_weeks: int | None,
     timezone: str | None,
     reminder_hours: float | None,
+    pulse_k: int | None = None,
 ) -> dict[str, Any]:
     """New tenant settings with these defaults; raises CadenceError with a clear message."""
     current = dict(
@@ -51,4 +53,13 @@ def updated_defaults(
         if not 0 < reminder_hours <= 7 * 24:
             raise CadenceError("Reminders go out between a few minutes and a week later.")
         result["reminder_hours"] = reminder_hours
+    if pulse_k is not None:
+        if team:
+            raise CadenceError("The pulse threshold is the org's: leave out --team.")
+        if not MIN_K <= pulse_k <= 50:
+            raise CadenceError(
+                f"The pulse threshold is between {MIN_K} (the least that keeps answers "
+                "anonymous) and 50."
+            )
+        result["pulse_k"] = pulse_k
     return result

@@ -383,9 +383,7 @@ class PulseFlow:
             reason = group.get("reason") or TOO_FEW
             return Card(title, (Section("", text=f"{participation}. {_sentence(reason)}"),))
         sections = [Section("", text=participation)]
-        for question in survey.questions:
-            values = [r.answers[question["key"]] for r in responses if question["key"] in r.answers]
-            result = stats.summarize(question["kind"], values, question.get("options", ()))
+        for question, result in question_results(survey, responses):
             sections.append(_question_section(question, result))
         chart = await self._trend(survey, rounds, slice_id)
         return Card(title, tuple(sections), chart=chart)
@@ -544,6 +542,19 @@ class PulseFlow:
 
     async def _people(self) -> dict[int, Person]:
         return {_id(p): p for p in await self.store.people(self.tenant.id)}
+
+
+def question_results(
+    survey: Survey, responses: Sequence[SurveyResponse]
+) -> list[tuple[dict[str, Any], stats.QuestionResult]]:
+    """Each question's numbers over these responses (one group's, already allowed)."""
+    results = []
+    for question in survey.questions:
+        values = [r.answers[question["key"]] for r in responses if question["key"] in r.answers]
+        results.append(
+            (question, stats.summarize(question["kind"], values, question.get("options", ())))
+        )
+    return results
 
 
 def _audience_members(audience: Mapping[str, Any], people: Mapping[int, Person]) -> set[int]:

@@ -20,6 +20,14 @@ class FeedbackStore:
         found = await self.session.get(FeedbackRequest, request_id)
         return found if found is not None and found.tenant_id == tenant_id else None
 
+    async def all_requests(self, tenant_id: str) -> Sequence[FeedbackRequest]:
+        statement = (
+            select(FeedbackRequest)
+            .where(FeedbackRequest.tenant_id == tenant_id)
+            .order_by(col(FeedbackRequest.id))
+        )
+        return (await self.session.exec(statement)).all()
+
     async def add_request(
         self, request: FeedbackRequest, giver_ids: Sequence[int]
     ) -> list[FeedbackInvite]:

@@ -3,12 +3,14 @@ requester and the subject see, anonymity, unasked feedback and the inbox."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
+from app.export import export_org
 from app.scheduling import build_scheduler
 from bot.feedback import FeedbackFlow
 from bot.messages import Question
@@ -257,3 +259,31 @@ async def test_the_scheduler_reminds_those_who_havent_answered_then_closes(world
     world.clock.current = datetime(2026, 3, 9, 0, 0, tzinfo=UTC)
     await scheduler.run_until_idle()
     assert sum("A reminder" in t for t in world.to("gus")) == 1  # one reminder, ever
+
+
+async def test_the_export_never_ties_an_anonymous_answer_to_its_giver(world: World) -> None:
+    await world.command("mo", "feedback", "request @rae from @gil @gus @gwen @hal anonymous")
+    await answer_all(world, "gil", "held back one", "held back two")
+    await answer_all(world, "gus", "also held", "still held")
+    exported = await export_org(world.database, TENANT, world.clock.now())
+    (request,) = exported["feedback"]
+    assert request["answers"] == [] and request["answered"] == 2  # nothing before three
+    assert "held back" not in json.dumps(exported)
+
+    await answer_all(world, "gwen", "third", "answer")
+    exported = await export_org(world.database, TENANT, world.clock.now())
+    (request,) = exported["feedback"]
+    assert len(request["answers"]) == 3
+    assert all(set(answer) == {"answers"} for answer in request["answers"])
+    assert request["givers_asked"] == ["gil@x.com", "gus@x.com", "gwen@x.com", "hal@x.com"]
+    assert "giver" not in json.dumps(request["answers"])
+
+
+async def test_the_export_names_the_givers_of_named_feedback(world: World) -> None:
+    await world.command("mo", "feedback", "request @rae from @gil")
+    await answer_all(world, "gil", "One", "Two")
+    exported = await export_org(world.database, TENANT, world.clock.now())
+    (request,) = exported["feedback"]
+    assert request["answers"] == [
+        {"giver": "gil@x.com", "at": "2026-03-02T10:00:00+00:00", "answers": ["One", "Two"]}
+    ]

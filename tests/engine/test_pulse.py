@@ -4,16 +4,18 @@ results with eNPS and a trend chart, anonymity thresholds, permissions and remin
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from PIL import Image
 from sqlmodel import select
 
+from app.export import export_org
 from app.scheduling import build_scheduler
 from bot.messages import Card, Question
 from storage.db import Database
 from storage.models import SurveyInvite, SurveyResponse, SurveyRound
-from tests.engine.org_world import OrgSpec, World, seed_world
+from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
 
 PLATFORM = [f"p{n}" for n in range(1, 7)]  # a team of 6
 TINY = [f"t{n}" for n in range(1, 5)]  # a team of 4
@@ -241,3 +243,22 @@ async def test_free_text_answers_the_question_asked_last(world: World) -> None:
 async def count_rounds(world: World) -> int:
     async with world.database.session() as session:
         return len((await session.exec(select(SurveyRound))).all())
+
+
+async def test_the_export_holds_survey_aggregates_only(world: World) -> None:
+    await world.command("mo", "pulse", "send engagement to my org")
+    for who in PLATFORM + TINY:
+        await answer_engagement(world, who, ENPS.get(who, "7"))
+    exported = await export_org(world.database, TENANT, world.clock.now())
+    (survey,) = exported["surveys"]
+    (survey_round,) = survey["rounds"]
+    groups = {group["name"]: group for group in survey_round["groups"]}
+    assert groups["Mo's org"]["responded"] == 10 and groups["Mo's org"]["shown"]
+    enps = groups["Mo's org"]["questions"][0]
+    # promoters 3 of 10, detractors 2 of 10: 30 % - 20 % = +10
+    assert enps["enps"] == 10 and enps["distribution"]["7"] == 4
+    for hidden in ("team Platform", "team Tiny"):
+        assert not groups[hidden]["shown"] and "questions" not in groups[hidden]
+    text = json.dumps(exported)
+    assert "sr_" not in text  # no response ids
+    assert "members" not in text  # nor who was in which group

@@ -138,3 +138,15 @@ def test_org_and_team_defaults_are_checked_and_the_individual_setting_still_wins
             timezone=None,
             reminder_hours=None,
         )
+
+
+def test_the_org_sets_its_pulse_threshold_within_bounds() -> None:
+    blank: dict[str, object] = {}
+    kwargs = {"team": None, "days": None, "at": None, "every_weeks": None, "timezone": None}
+    settings = updated_defaults(blank, reminder_hours=None, pulse_k=7, **kwargs)
+    assert settings["pulse_k"] == 7
+    for bad in (2, 0, 51):
+        with pytest.raises(CadenceError, match="between 3"):
+            updated_defaults(blank, reminder_hours=None, pulse_k=bad, **kwargs)
+    with pytest.raises(CadenceError, match="leave out --team"):
+        updated_defaults(blank, reminder_hours=None, pulse_k=5, **{**kwargs, "team": "Sales"})
