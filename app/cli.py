@@ -183,7 +183,7 @@ async def _start(database: Database) -> int:
 
 
 async def _chat(database: Database, email: str, org: str) -> int:
-    engine = build_engine(database, ConsoleOutbox(sys.stdout))
+    engine = build_engine(database, ConsoleOutbox(sys.stdout, me=email))
     return await chat(engine, email, sys.stdin, sys.stdout)
 
 

@@ -85,6 +85,8 @@ class _Context:
     flow: CheckinFlow
     feedback: FeedbackFlow
     pulse: PulseFlow
+    # This event linked the person to this platform account: nothing sent before reached it.
+    first_contact: bool = False
 
 
 class Engine:
@@ -158,13 +160,14 @@ class Engine:
             tenant = await store.ensure_tenant(actor.tenant_id, actor.platform, actor.tenant)
             if not await store.first_time_seen(tenant.id, actor.platform, event.event_id):
                 return Handled(duplicate=True)
+            known = await store.identity(tenant.id, actor.platform, actor.user) is not None
             person = await self._person(store, actor, profile)
             if person is None:
                 raise _Stranger
             flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
             feedback = FeedbackFlow(store, tenant, person, flow.now, actor.platform)
             pulse = PulseFlow(store, tenant, person, flow.now)
-            context = _Context(store, tenant, person, flow, feedback, pulse)
+            context = _Context(store, tenant, person, flow, feedback, pulse, not known)
             handled = await self._dispatch(context, event)
             handled.closed = flow.closed
             return handled
@@ -277,6 +280,10 @@ class Engine:
             if command is not None:
                 return await self._command_handled(ctx, command)
             focus = await self._focus(ctx)
+            if focus is not None and ctx.first_contact:
+                # Asked while we couldn't reach them: show the question, don't take this text
+                # (written without seeing it) as the answer.
+                return Handled(await self._show_waiting(ctx, focus))
             if isinstance(focus, FeedbackInvite):
                 outcome = await ctx.feedback.answer(focus, event.text)
                 return Handled(outcome.replies, notices=outcome.notices)
@@ -311,6 +318,16 @@ class Engine:
             outcome = await (flow.send if command.sub == "send" else flow.results)(command.args)
             return Handled(outcome.replies, notices=outcome.notices)
         return Handled(await self._command(ctx, command))
+
+    async def _show_waiting(
+        self, ctx: _Context, focus: FeedbackInvite | SurveyInvite
+    ) -> list[Message]:
+        waiting = (
+            await ctx.feedback.start(focus)
+            if isinstance(focus, FeedbackInvite)
+            else await ctx.pulse.start(focus)
+        )
+        return [Text("Hi! A question is waiting for you:"), *waiting]
 
     async def _focus(self, ctx: _Context) -> FeedbackInvite | SurveyInvite | None:
         """What free text answers: of the questions waiting for this person (a check-in's, a
@@ -396,6 +413,9 @@ class Engine:
             ctx.store.session.add(ctx.person)
         if event.greet_once and greeted_before:
             return []
+        focus = await self._focus(ctx)
+        if focus is not None:
+            return await self._show_waiting(ctx, focus)
         run = await ctx.flow.active_run()
         if run is not None and await ctx.store.waiting_prompt(run) is not None:
             return await ctx.flow.ask_next(run, intro="Welcome back! Picking up where we left off.")

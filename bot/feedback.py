@@ -378,7 +378,7 @@ class FeedbackFlow:
                 if request.anonymous
                 else f"{first_name(requester)} will see your name with your answers."
             )
-            about = "themselves" if requester.id == subject.id else display_name(subject)
+            about = "their own work" if requester.id == subject.id else display_name(subject)
             intro = (
                 f"{display_name(requester)} would value your feedback on {about}, by "
                 f"{friendly_day(request.due_on or '')}. {secret}"

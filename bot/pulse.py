@@ -181,7 +181,7 @@ class PulseFlow:
         creator = people.get(survey.creator_id)
         who = display_name(creator) if creator else "Your team"
         intro = (
-            f"{who} is asking a quick pulse survey: “{survey.title}”, "
+            f"{who} is running a quick pulse survey: “{survey.title}”, "
             f"{len(survey.questions)} questions. Answers are anonymous: stored without your "
             "name, and shown only for groups big enough that no one can be picked out."
         )
@@ -213,6 +213,18 @@ class PulseFlow:
             return None
         invite = await self.pulse.invite(self.tenant.id, int(number))
         return invite if invite is not None and invite.person_id == self.person.id else None
+
+    async def start(self, invite: SurveyInvite) -> list[Message]:
+        """Ask (again) the question this invitation is at."""
+        survey_round = await self.pulse.round(self.tenant.id, invite.round_id)
+        survey = (
+            await self.pulse.survey(self.tenant.id, survey_round.survey_id)
+            if survey_round is not None
+            else None
+        )
+        if survey_round is None or survey is None or survey_round.status != "open":
+            return [Text("That survey has closed. Thank you all the same!")]
+        return self._ask(survey, invite, invite.asking or 0, f"A pulse survey: “{survey.title}”.")
 
     async def choose(self, prompt_id: str, value: str) -> Outcome:
         """A button on a survey question."""

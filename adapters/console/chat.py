@@ -8,6 +8,8 @@ from typing import TextIO
 
 from bot.engine import Engine
 from bot.events import Actor, TextReceived, UserReachable
+from storage.db import Database
+from storage.repository import Store
 
 CONSOLE_TENANT = "local"
 QUIT_WORDS = {"quit", "exit", "/quit", "/exit"}
@@ -22,6 +24,7 @@ async def chat(engine: Engine, email: str, stdin: TextIO, stdout: TextIO) -> int
     """Reads one message per line until EOF or `quit`. Interactive when stdin is a terminal."""
     actor = console_actor(email)
     interactive = stdin.isatty()
+    await link_everyone(engine.database)
     await engine.handle(UserReachable(actor, _event_id()))
     while True:
         if interactive:
@@ -39,6 +42,15 @@ async def chat(engine: Engine, email: str, stdin: TextIO, stdout: TextIO) -> int
             stdout.write(f"you> {text}\n")
         await engine.handle(TextReceived(actor, text, _event_id()))
     return 0
+
+
+async def link_everyone(database: Database) -> None:
+    """In the console everyone is known by their email: link each person of the console org,
+    so what the bot sends them (a feedback question, a survey) is shown, addressed to them."""
+    async with database.session() as session:
+        store = Store(session)
+        for person in await store.people(f"console:{CONSOLE_TENANT}"):
+            await store.link_identity(person, "console", person.email.lower())
 
 
 def _event_id() -> str:

@@ -5,15 +5,23 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from adapters.console.render import render
-from bot.messages import Message
+from bot.messages import Message, Question
 from bot.ports import Recipient
 
 
 class ConsoleOutbox:
-    def __init__(self, stream: TextIO) -> None:
+    """Everything goes to the one terminal; a message for someone else than the person at the
+    keyboard (a feedback request's giver, a survey's respondent) says who it is for."""
+
+    def __init__(self, stream: TextIO, me: str | None = None) -> None:
         self.stream = stream
+        self.me = me.strip().lower() if me else None
 
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None:
-        self.stream.write(render(message) + "\n")
+        text = render(message)
+        if self.me is not None and to.user != self.me:
+            how = f"; chat --as {to.user} to answer" if isinstance(message, Question) else ""
+            text = f"[to {to.user}{how}]\n{text}"
+        self.stream.write(text + "\n")
         self.stream.flush()
         return None

@@ -12,10 +12,11 @@ from sqlmodel import select
 
 from app.export import export_org
 from app.scheduling import build_scheduler
+from bot.events import Actor, TextReceived
 from bot.feedback import FeedbackFlow
 from bot.messages import Question
 from storage.db import Database
-from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest
+from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest, Person
 from storage.repository import Store
 from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
 
@@ -60,7 +61,7 @@ async def test_a_manager_may_ask_about_an_indirect_report(world: World) -> None:
 async def test_anyone_may_ask_about_themselves(world: World) -> None:
     await world.command("pat", "feedback", "request me from @gil")
     assert "Asked Gil Giver for feedback on yourself" in world.last("pat")
-    assert "Pat Peer would value your feedback on themselves" in world.last("gil")
+    assert "Pat Peer would value your feedback on their own work" in world.last("gil")
 
 
 async def test_an_admin_may_ask_about_anyone(world: World) -> None:
@@ -287,3 +288,24 @@ async def test_the_export_names_the_givers_of_named_feedback(world: World) -> No
     assert request["answers"] == [
         {"giver": "gil@x.com", "at": "2026-03-02T10:00:00+00:00", "answers": ["One", "Two"]}
     ]
+
+
+async def test_a_giver_first_met_after_the_request_sees_the_question_before_answering(
+    world: World,
+) -> None:
+    """Nia was asked before the bot could reach her: her first message is not taken as an
+    answer to a question she never saw; she's shown it instead."""
+    async with world.database.session() as session:
+        session.add(Person(tenant_id=TENANT, email="nia@x.com", name="Nia New", timezone="UTC"))
+    await world.command("mo", "feedback", "request @rae from nia@x.com")
+    assert world.to("nia") == []
+    nia = Actor("slack", "T1", "U_NIA", email="nia@x.com")
+    await world.engine.handle(TextReceived(nia, "hello?", "e-nia-1"))
+    shown = world.to("nia")
+    assert shown[0] == "Hi! A question is waiting for you:"
+    assert "would value your feedback on Rae Lead" in shown[1]
+    async with world.database.session() as session:
+        (invite,) = (await session.exec(select(FeedbackInvite))).all()
+    assert invite.draft == []
+    await world.engine.handle(TextReceived(nia, "Calm under pressure", "e-nia-2"))
+    assert "(2/2)" in world.last("nia")
