@@ -128,6 +128,22 @@ def period_at(cadence: Cadence, instant: datetime) -> Period:
     return _period_from(cadence, start_day)
 
 
+def read_day(word: str, today: date) -> date | None:
+    """A day as people type it: today, tomorrow, a weekday (the next one, never today) or
+    2026-12-04. None when it is none of these."""
+    word = word.strip().lower()
+    if word == "today":
+        return today
+    if word == "tomorrow":
+        return today + timedelta(days=1)
+    if len(word) >= 3 and word[:3] in WEEKDAYS:
+        return today + timedelta(days=(WEEKDAYS.index(word[:3]) - today.weekday()) % 7 or 7)
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        return None
+
+
 def friendly_day(label: str) -> str:
     """A period label ("2026-11-20") as people say it: "Fri 20 Nov"."""
     try:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot.cadence import WEEKDAYS, friendly_day, local_to_utc
+from bot.cadence import friendly_day, local_to_utc, read_day
 from bot.checkin import person_cadence
 from bot.messages import Card, Message, Question, Section, Text
 from bot.messages import Field as CardField
@@ -516,20 +516,11 @@ class FeedbackFlow:
 
     def _due(self, word: str) -> date:
         today = self._today()
-        word = word.lower()
-        if word == "today":
-            return today
-        if word == "tomorrow":
-            return today + timedelta(days=1)
-        if word[:3] in WEEKDAYS:
-            ahead = (WEEKDAYS.index(word[:3]) - today.weekday()) % 7 or 7
-            return today + timedelta(days=ahead)
-        try:
-            day = date.fromisoformat(word)
-        except ValueError:
+        day = read_day(word, today)
+        if day is None:
             raise FeedbackError(
                 f"I can't read the date {word[:20]}: try 2026-12-04, friday or tomorrow."
-            ) from None
+            )
         if day < today:
             raise FeedbackError(f"{friendly_day(day.isoformat())} has passed: pick a later day.")
         if day > today + timedelta(days=90):

@@ -15,12 +15,14 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from bot import pulse_stats as stats
 from bot.anonymity import DEFAULT_K, TOO_FEW, Slice, choose_slices, effective_k
+from bot.cadence import CadenceError, local_to_utc, parse_time, read_day
 from bot.charts import line_chart
+from bot.checkin import person_cadence
 from bot.feedback import Notice, Outcome
 from bot.messages import Card, Chart, Choice, Field, Message, Question, Section, Text
 from bot.org import display_name, first_name, org_of
@@ -96,6 +98,8 @@ _KIND_WORDS = {
     "text": stats.TEXT,
 }
 _EVERY = re.compile(r"\bevery\s+(\d+)\s+weeks?\b|\bweekly\b", re.IGNORECASE)
+_ON = re.compile(r"\bon\s+(\S+)(?:\s+at\s+(\d{1,2}:\d{2}))?", re.IGNORECASE)
+_QUESTIONS_COLON = re.compile(r"(?<!\d):|:(?!\d)")
 _FOR_DAYS = re.compile(r"\bfor\s+(\d+)\s+days?\b", re.IGNORECASE)
 
 
@@ -124,6 +128,7 @@ class PulseFlow:
     async def send(self, args: str) -> Outcome:
         people = await self._people()
         try:
+            args, start = self._start(args)
             title, questions, audience, every, days = self._parse_send(args, people)
         except PulseError as error:
             return Outcome([Text(str(error))])
@@ -138,7 +143,20 @@ class PulseFlow:
         )
         self.store.session.add(survey)
         await self.store.session.flush()
+        session, tenant = self.store.session, self.tenant.id
+        if start is not None:
+            await upsert_job(session, tenant, PULSE_ROUND, _id(survey), start)
+            members = len(_audience_members(survey.audience, people))
+            repeat = f", then every {every} weeks" if every else ""
+            reply = (
+                f"Scheduled “{title}” (survey {survey.id}) for {audience.description} "
+                f"({members} people now): the first round opens {_when(start)}{repeat}."
+            )
+            return Outcome([Text(reply)])
         survey_round, notices = await self.open_round(survey)
+        if every:
+            following = self.now + timedelta(weeks=every)
+            await upsert_job(session, tenant, PULSE_ROUND, _id(survey), following)
         members = len(notices)
         k = self.k()
         note = ""
@@ -190,9 +208,6 @@ class PulseFlow:
         halfway = self.now + (survey_round.closes_at - self.now) / 2
         await upsert_job(session, tenant, PULSE_REMINDER, _id(survey_round), halfway)
         await upsert_job(session, tenant, PULSE_CLOSE, _id(survey_round), survey_round.closes_at)
-        if survey.every_weeks:
-            following = self.now + timedelta(weeks=survey.every_weeks)
-            await upsert_job(session, tenant, PULSE_ROUND, _id(survey), following)
         return survey_round, notices
 
     def k(self) -> int:
@@ -490,10 +505,36 @@ class PulseFlow:
             )
         ]
 
+    def _start(self, args: str) -> tuple[str, datetime | None]:
+        """`on 2026-12-07 [at 09:00]` or `on monday [at 09:00]`, in the sender's time zone:
+        when the first round opens; None for now."""
+        head, colon, rest = _split_questions(args)
+        found = _ON.search(head)
+        if found is None:
+            return args, None
+        zone = person_cadence(self.person, self.tenant.settings).zone
+        today = self.now.astimezone(zone).date()
+        day = read_day(found.group(1), today)
+        if day is None:
+            raise PulseError(
+                f"I can't read the date {found.group(1)[:20]}: try 2026-12-07 or monday."
+            )
+        try:
+            at = parse_time(found.group(2)) if found.group(2) else time(9, 0)
+        except CadenceError as error:
+            raise PulseError(str(error)) from None
+        start = local_to_utc(day, at, zone)
+        if start <= self.now:
+            raise PulseError(f"{_when(start)} has passed: pick a later time, or leave out on.")
+        if start > self.now + timedelta(days=90):
+            raise PulseError("Schedule the first round within the next 90 days.")
+        remaining = head[: found.start()] + head[found.end() :]
+        return remaining + colon + rest, start
+
     def _parse_send(
         self, args: str, people: Mapping[int, Person]
     ) -> tuple[str, list[dict[str, Any]], Audience, int | None, int]:
-        head, colon, custom = args.partition(":")
+        head, colon, custom = _split_questions(args)
         every_match = _EVERY.search(head)
         every = None
         if every_match:
@@ -642,6 +683,15 @@ def _slice_for(survey_round: SurveyRound, team: str, spec: Mapping[str, Any]) ->
     if spec.get("kind") == "team" and str(spec.get("team", "")).lower() == wanted:
         return EVERYONE
     return None
+
+
+def _split_questions(args: str) -> tuple[str, str, str]:
+    """The options before the first colon, and the questions after it; a colon inside a time
+    (10:30) is not that colon."""
+    found = _QUESTIONS_COLON.search(args)
+    if found is None:
+        return args, "", ""
+    return args[: found.start()], ":", args[found.end() :]
 
 
 def _custom_questions(text: str) -> list[dict[str, Any]]:

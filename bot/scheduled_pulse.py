@@ -20,7 +20,7 @@ class ScheduledPulse:
         self.engine = engine
 
     async def open_round(self, due: Due, now: datetime) -> datetime | None:
-        """A repeating survey's next round; the job moves on to the one after."""
+        """A scheduled round opens; a repeating survey's job moves on to the next one."""
         notices: list[Notice] = []
         following = None
         async with self.engine.database.session() as session:
@@ -30,12 +30,11 @@ class ScheduledPulse:
             creator = await store.person(due.tenant_id, survey.creator_id) if survey else None
             if survey is None or tenant is None or creator is None or survey.status != "active":
                 return None
-            if not survey.every_weeks:
-                return None
             _, notices = await PulseFlow(store, tenant, creator, now).open_round(survey)
-            following = due.due_at + timedelta(weeks=survey.every_weeks)
-            while following <= now:  # down for a while: no burst of missed rounds
-                following += timedelta(weeks=survey.every_weeks)
+            if survey.every_weeks:
+                following = due.due_at + timedelta(weeks=survey.every_weeks)
+                while following <= now:  # down for a while: no burst of missed rounds
+                    following += timedelta(weeks=survey.every_weeks)
         await self.engine.notify(due.tenant_id, notices)
         return following
 

@@ -262,3 +262,35 @@ async def test_the_export_holds_survey_aggregates_only(world: World) -> None:
     text = json.dumps(exported)
     assert "sr_" not in text  # no response ids
     assert "members" not in text  # nor who was in which group
+
+
+async def test_a_survey_scheduled_for_later_opens_then_through_the_scheduler(
+    world: World,
+) -> None:
+    scheduler = build_scheduler(world.engine, 1)
+    await world.command("mo", "pulse", "send wellbeing to team Platform on monday at 10:30")
+    assert "first round opens Mon 9 Mar 10:30 UTC" in world.last("mo")
+    assert world.to("p1") == []
+    await scheduler.run_until_idle()
+    assert world.to("p1") == []
+    world.clock.current = world.clock.current.replace(day=9, hour=10, minute=30)
+    await scheduler.run_until_idle()
+    question = world.messages_to("p1")[-1]
+    assert isinstance(question, Question) and "Wellbeing" in (question.intro or "")
+    world.clock.advance(weeks=1)
+    await scheduler.run_until_idle()
+    assert await count_rounds(world) == 1  # a one-off: no second round
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        ("send wellbeing to my org on someday", "I can't read the date someday"),
+        ("send wellbeing to my org on 2026-01-05", "has passed"),
+        ("send wellbeing to my org on 2027-06-01", "within the next 90 days"),
+        ("send wellbeing to my org on friday at 25:00", "25:00"),
+    ],
+)
+async def test_bad_start_times_get_clear_answers(world: World, args: str, says: str) -> None:
+    await world.command("mo", "pulse", args)
+    assert says in world.last("mo")
