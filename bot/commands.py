@@ -50,6 +50,11 @@ AVAILABLE = {
 }
 
 
+LONG_COMMANDS = ("feedback", "pulse")
+LONG_SUBS = ("request", "send")
+MAX_LONG_WORDS = 400
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -87,9 +92,14 @@ def command_in_text(text: str) -> Command | None:
     Only exact command forms count, so an answer like "help needed from design" stays an answer.
     """
     words = text.strip().lstrip("/").split()
-    if not words or len(words) > 12:
+    if not words:
         return None
     name = words[0].lower()
+    # Answers are short sentences that may start with a command word; feedback and pulse
+    # commands name people and questions, and run long.
+    long_form = name in LONG_COMMANDS and len(words) > 1 and words[1].lower() in LONG_SUBS
+    if len(words) > (MAX_LONG_WORDS if long_form else 12):
+        return None
     if name == "help":
         if len(words) == 1 or (len(words) == 2 and words[1].lower().lstrip("/") in COMMANDS):
             return Command("help", "", " ".join(words[1:]))

@@ -32,6 +32,7 @@ class Question:
     hint: str | None = None  # e.g. "Type a number like 400, 40% or done"
     position: int = 0  # 1-based place in its check-in, 0 when not part of one
     total: int = 0
+    offers_form: bool = False  # a check-in question: "fill in as a form" opens the whole run
     intro: str | None = None  # a line before the question, e.g. when a check-in starts
 
     def fallback_text(self) -> str:
@@ -66,6 +67,14 @@ class Chart:
     title: str
     alt: str  # what the chart shows, in one or two sentences
 
+    @property
+    def caption(self) -> str:
+        """ "Chart: " and the words, with the title once even when the alt text starts with it."""
+        title, alt = self.title.strip(), self.alt.strip()
+        if not title or alt.startswith(title):
+            return f"Chart: {alt}"
+        return f"Chart: {title}. {alt}"
+
 
 @dataclass(frozen=True)
 class Card:
@@ -86,7 +95,7 @@ class Card:
                 lines.append(section.text)
             lines.extend(f"  {item.label}: {item.value}" for item in section.fields)
         if self.chart is not None:
-            lines.extend(["", f"Chart: {self.chart.title}. {self.chart.alt}"])
+            lines.extend(["", self.chart.caption])
         if self.footer:
             lines.extend(["", self.footer])
         return "\n".join(lines)

@@ -109,17 +109,30 @@ def render_question(
                 "Type a number like 400, 40% or done. "
                 "Several at once work too: signups 400, nps 35."
             )
-        return Question(prompt_id, text, choices, _join(hint, again), position, total)
+        return _checkin_question(prompt_id, text, choices, _join(hint, again), position, total)
     if kind == KR_CONFIDENCE and kr is not None:
         text = f"{kr.title}: how confident are you of reaching it, from 1 to 10?"
         choices = CONFIDENCE_CHOICES + ((NO_CHANGE,) if kr.confidence is not None else ())
         hint = "1 = it won't happen, 10 = certain." + (
             f" Last time: {kr.confidence}." if kr.confidence is not None else ""
         )
-        return Question(prompt_id, text, choices, _join(hint, again), position, total)
+        return _checkin_question(prompt_id, text, choices, _join(hint, again), position, total)
     if kind == MOOD:
-        return Question(prompt_id, question["text"], (*MOOD_CHOICES, SKIP), again, position, total)
-    return Question(prompt_id, question["text"], (SKIP,), again, position, total)
+        choices = (*MOOD_CHOICES, SKIP)
+        return _checkin_question(prompt_id, question["text"], choices, again, position, total)
+    return _checkin_question(prompt_id, question["text"], (SKIP,), again, position, total)
+
+
+def _checkin_question(
+    prompt_id: str,
+    text: str,
+    choices: tuple[Choice, ...],
+    hint: str | None,
+    position: int,
+    total: int,
+) -> Question:
+    """A check-in's questions can all be answered at once in its form."""
+    return Question(prompt_id, text, choices, hint, position, total, offers_form=total > 0)
 
 
 def _previous_hint(

@@ -152,7 +152,7 @@ def _choice_actions(question: Question) -> list[Block]:
             label = choice.label if choice.label.strip() else choice.value
             buttons.append(_button(f"choice-{index}", label, value))
     buttons = buttons[: QUESTION_BUTTONS - 1]
-    if question.total > 0 and len(question.prompt_id) <= BUTTON_VALUE:
+    if question.offers_form and len(question.prompt_id) <= BUTTON_VALUE:
         buttons.append(_button(ACTION_OPEN_FORM, "Fill in as a form", question.prompt_id))
     return [
         {

@@ -49,8 +49,7 @@ def card_blocks(card: Card, max_blocks: int) -> list[Block]:
 
 def chart_words(chart: Chart) -> str:
     """What the chart shows, for whoever can't see the image (or before it arrives)."""
-    title, alt = chart.title.strip(), chart.alt.strip()
-    return f"Chart: {title}. {alt}" if title else f"Chart: {alt}"
+    return chart.caption
 
 
 def section_blocks(card_section: Section) -> list[Block]:

@@ -3,7 +3,9 @@ Action.Execute), installs. botbuilder stays inside adapters/teams/."""
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -36,6 +38,8 @@ from storage.repository import Store
 
 log = logging.getLogger(__name__)
 
+_AT = re.compile(r"<at\b[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+
 
 def actor_from(context: TurnContext) -> Actor | None:
     activity = context.activity
@@ -48,6 +52,44 @@ def actor_from(context: TurnContext) -> Actor | None:
         return None
     return Actor(platform="teams", tenant=tenant, user=sender.id, name=sender.name,
                  timezone=_timezone(activity))  # fmt: skip
+
+
+def text_with_mentions(activity: Any) -> str:
+    """The typed text as the engine reads it: the bot's own mention dropped, everyone else's
+    as <@29:…>, the Teams user id their identity is keyed by.
+
+    Not TurnContext.remove_recipient_mention: it deletes the bot's name wherever it appears
+    in the text, inside other people's mentions too. Teams may send a name HTML-escaped in the
+    text and not in the entity (or the other way round), and leaves the entity's text out for
+    some names with "&": a mention is matched to its <at> tag by the unescaped name.
+    """
+    text = activity.text or ""
+    tags = list(_AT.finditer(text))
+    bot = activity.recipient.id if activity.recipient is not None else None
+    tokens: dict[int, str] = {}
+    for mention in TurnContext.get_mentions(activity):
+        properties = getattr(mention, "additional_properties", None) or {}
+        mentioned = properties.get("mentioned") or {}
+        user = mentioned.get("id") if isinstance(mentioned, dict) else None
+        if not user:
+            continue
+        names = {_tag_name(str(n)) for n in (properties.get("text"), mentioned.get("name")) if n}
+        for index, tag in enumerate(tags):
+            if index not in tokens and _tag_name(tag.group(0)) in names:
+                tokens[index] = "" if user == bot else f"<@{user}>"
+                break
+    pieces: list[str] = []
+    end = 0
+    for index, tag in enumerate(tags):
+        pieces += [text[end : tag.start()], tokens.get(index, tag.group(0))]
+        end = tag.end()
+    return ("".join(pieces) + text[end:]).strip()
+
+
+def _tag_name(text: str) -> str:
+    """The name in "<at>Name</at>" (or a bare name), unescaped."""
+    tag = _AT.fullmatch(text.strip())
+    return html.unescape(tag.group(1) if tag else text).strip()
 
 
 def _timezone(activity: Any) -> str | None:
@@ -85,8 +127,8 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
         if activity.value is not None:
             await self._submit(turn_context, actor, activity.value)
             return
-        text = TurnContext.remove_recipient_mention(activity) or activity.text or ""
-        await self.engine.handle(TextReceived(actor, text.strip(), _event_id(turn_context)))
+        text = text_with_mentions(activity)
+        await self.engine.handle(TextReceived(actor, text, _event_id(turn_context)))
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         if turn_context.activity.name != "adaptiveCard/action":

@@ -64,8 +64,7 @@ def _chart_words(chart: Chart) -> Element:
 
 
 def _plain_words(chart: Chart) -> str:
-    title, alt = chart.title.strip(), chart.alt.strip()
-    return f"Chart: {title}. {alt}" if title else f"Chart: {alt}"
+    return chart.caption
 
 
 def section_elements(section: Section) -> list[Element]:

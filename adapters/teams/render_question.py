@@ -34,7 +34,7 @@ def question_card(question: Question) -> Element:
     if json_size(question.prompt_id) > PROMPT_ID_BYTES:
         return adaptive_card(body)
     actions: list[Element] = []
-    if question.total > 0:
+    if question.offers_form:
         actions.append(_submit("Fill in as a form", open_form_data(question.prompt_id)))
         room.spend(*actions)
     buttons, left_out = _fitting_buttons(question, room)

@@ -20,6 +20,13 @@ def test_every_command_we_answer_is_registered_within_slacks_limits() -> None:
     assert all(c["url"].endswith(EVENTS_PATH) for c in commands)
 
 
+def test_feedback_gets_mentions_as_user_id_tokens() -> None:
+    """Unescaped, Slack sends "@sam" as typed; escaped, it sends <@U123|sam>, which the engine
+    resolves through the Slack identity even when two people share a first name."""
+    commands = {c["command"]: c for c in MANIFEST["features"]["slash_commands"]}
+    assert commands["/feedback"]["should_escape"] is True
+
+
 def test_scopes_events_interactivity_and_home_match_the_app() -> None:
     assert MANIFEST["oauth_config"]["scopes"]["bot"] == BOT_SCOPES
     assert MANIFEST["oauth_config"]["redirect_urls"][0].endswith(REDIRECT_PATH)

@@ -174,7 +174,9 @@ def block_texts(payload: dict[str, Any]) -> list[str]:
 
 
 def checkin_question(**changes: Any) -> Question:
-    question = Question("42", "Weekly signups: what is it now?", MOOD, "Type 400 or done", 2, 9)
+    question = Question(
+        "42", "Weekly signups: what is it now?", MOOD, "Type 400 or done", 2, 9, offers_form=True
+    )
     return Question(**{**question.__dict__, **changes})
 
 

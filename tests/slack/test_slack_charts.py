@@ -58,7 +58,7 @@ def test_the_card_says_what_the_chart_shows_above_its_footer() -> None:
     blocks = render_message(CARD)["blocks"]
     chart_line, footer = blocks[-2], blocks[-1]
     assert chart_line["type"] == "context"
-    assert chart_line["elements"][0]["text"] == f"Chart: eNPS by round. {CHART.alt}"
+    assert chart_line["elements"][0]["text"] == f"Chart: {CHART.alt}"
     assert footer["elements"][0]["text"] == "Anonymous"
     assert CHART.alt in render_message(CARD)["text"]
 

@@ -52,8 +52,10 @@ def message(
     activity_id: str | None = None,
     reply_to_id: str | None = None,
     locale: str = "en-GB",
+    mentions: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """A message in the personal chat between `user` and the bot."""
+    """A message in the personal chat between `user` and the bot; `mentions` are entities
+    from `mention`, for the <at> tags in `text`."""
     activity = _envelope(
         "message",
         user=user,
@@ -70,7 +72,19 @@ def message(
         activity["text"] = text
     if value is not None:
         activity["value"] = value
+    if mentions:
+        activity["entities"] = [*activity.get("entities", []), *mentions]
     return activity
+
+
+def mention(user: str, name: str, *, text: str | None = None) -> dict[str, Any]:
+    """A mention entity as Teams sends it: `text` is the <at> tag as it is in the message
+    (by default <at>name</at>); text="" leaves it out, as Teams does for some names with &."""
+    entity: dict[str, Any] = {"type": "mention", "mentioned": {"id": user, "name": name}}
+    tag = f"<at>{name}</at>" if text is None else text
+    if tag:
+        entity["text"] = tag
+    return entity
 
 
 def card_submit(value: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

@@ -181,10 +181,18 @@ def assert_escaped(card: dict[str, Any]) -> None:
 # -- messages -----------------------------------------------------------------------------------
 
 CHECKIN_QUESTION = Question(
-    "prompt-7", "How confident are you?", SCALE, "1 = not at all", position=2, total=9
+    "prompt-7",
+    "How confident are you?",
+    SCALE,
+    "1 = not at all",
+    position=2,
+    total=9,
+    offers_form=True,
 )
 SAMPLES: dict[str, Message] = {
-    "question, 3 choices": Question("p1", "How was your week?", MOOD, position=1, total=9),
+    "question, 3 choices": Question(
+        "p1", "How was your week?", MOOD, position=1, total=9, offers_form=True
+    ),
     "question, scale of 10": CHECKIN_QUESTION,
     "question outside a check-in": Question("p2", "Still on track?", MOOD[:2]),
     "question without choices": Question("p3", "Signups?", hint="a number", position=3, total=3),
@@ -345,7 +353,7 @@ def test_a_chart_is_an_inline_png_with_its_words_as_alt_text_above_the_footer() 
     prefix = "data:image/png;base64,"
     assert image["url"].startswith(prefix)
     assert base64.b64decode(image["url"].removeprefix(prefix)) == ENPS.png
-    assert image["altText"] == f"Chart: eNPS by round. {ENPS.alt}"
+    assert image["altText"] == f"Chart: {ENPS.alt}"
     assert card["body"][-2] is image and shown(card["body"][-1]["text"]) == "Anonymous"
     assert ENPS.alt in render_activity(SAMPLES["card with a chart"])["summary"]
 
@@ -364,7 +372,7 @@ def test_a_chart_too_big_for_the_card_is_shown_as_its_words() -> None:
 def test_sections_fill_the_card_first_and_the_chart_keeps_its_words() -> None:
     card = render_card(BIG["60 long sections and a chart"])
     assert of_type(card, "Image") == []
-    assert shown(card["body"][-1]["text"]) == f"Chart: eNPS by round. {ENPS.alt}"
+    assert shown(card["body"][-1]["text"]) == f"Chart: {ENPS.alt}"
     assert "didn't fit in this message" in shown(card["body"][-2]["text"])
 
 
@@ -377,7 +385,7 @@ def test_chart_words_are_escaped_and_cut() -> None:
     card = render_card(SAMPLES["card with a hostile chart"])
     [image] = of_type(card, "Image")
     # altText is plain text, never markdown: it stays as typed.
-    assert image["altText"] == f"Chart: {HOSTILE}. {HOSTILE} {WORLD}\n1. two"
+    assert image["altText"] == f"Chart: {HOSTILE} {WORLD}\n1. two"  # the title once
     long = render_card(BIG["a chart with 10,000-char words"])
     [long_image] = of_type(long, "Image")
     assert long_image["altText"].endswith(TRUNCATION_MARKER)
@@ -605,7 +613,8 @@ def test_choice_values_with_any_characters_round_trip() -> None:
 
 @given(st.text(max_size=60), st.lists(st.text(max_size=60), min_size=1, max_size=12))
 def test_any_choice_reads_back_as_itself(prompt_id: str, values: list[str]) -> None:
-    question = Question(prompt_id, "q", tuple(Choice("label", value) for value in values), total=3)
+    choices = tuple(Choice("label", value) for value in values)
+    question = Question(prompt_id, "q", choices, total=3, offers_form=True)
     card = render_card(question)
     buttons = [element for element in elements(card) if element["type"] == "Action.Submit"]
     clicks = [parse_submit(json.loads(json.dumps(button["data"]))) for button in buttons]
