@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -33,6 +34,7 @@ from storage.models import CheckinRun, FeedbackInvite, Person, SurveyInvite, Ten
 from storage.repository import Store
 
 log = logging.getLogger(__name__)
+MENTION = re.compile(r"<@([A-Za-z0-9:_.\-]{1,200})(?:\|[^>]*)?>")
 
 FEEDBACK: dict[str, Callable[[FeedbackFlow, str], Awaitable[Outcome]]] = {
     "request": FeedbackFlow.request,
@@ -107,6 +109,8 @@ class Engine:
         wants to answer the platform first (deliver=False, then call `deliver`)."""
         actor = event.actor
         try:
+            if isinstance(event, (TextReceived, CommandInvoked)) and "<@" in event.text:
+                await self._link_mentioned(actor, event.text)
             try:
                 handled = await self._handle(event, profile=None)
             except _Stranger:
@@ -207,6 +211,20 @@ class Engine:
         async with self.database.session() as session:
             identity = await Store(session).identity(actor.tenant_id, actor.platform, actor.user)
         return identity is not None
+
+    async def _link_mentioned(self, actor: Actor, text: str) -> None:
+        """People mentioned (<@U123>) whom the bot hasn't met are looked up on the platform
+        and linked by email, so a request can name anyone in the org import."""
+        for user in dict.fromkeys(MENTION.findall(text[:4000])):
+            mentioned = Actor(actor.platform, actor.tenant, user)
+            profile = await self._first_contact(mentioned)
+            if profile is None or not profile.email:
+                continue
+            async with self.database.session() as session:
+                store = Store(session)
+                person = await store.person_by_email(actor.tenant_id, profile.email)
+                if person is not None:
+                    await store.link_identity(person, actor.platform, user)
 
     async def _first_contact(self, actor: Actor) -> Profile | None:
         """The platform's profile of an actor we have no identity for yet; None otherwise."""

@@ -113,7 +113,16 @@ class FeedbackFlow:
         )
         due_day = friendly_day(due_on.isoformat())
         asked = f"Asked {names} for feedback on {about}, due {due_day}. {how}"
+        unreachable = [display_name(g) for g in givers if not await self._reachable(g)]
+        if unreachable:
+            asked += (
+                f" Not reachable yet: {', '.join(unreachable)}. They'll see the request the "
+                "first time they message me."
+            )
         return Outcome([Text(asked)], notices)
+
+    async def _reachable(self, person: Person) -> bool:
+        return any(i.reachable for i in await self.store.identities_of(person))
 
     async def give(self, args: str) -> Outcome:
         tokens = _TOKEN.findall(args)

@@ -165,6 +165,13 @@ class PulseFlow:
                 f" Heads-up: with {members} people, fewer than {k}, no result can be shown "
                 "without risking someone's anonymity; you'll see participation only."
             )
+        reachable = await self.store.reachable_people(self.tenant.id)
+        unreachable = sum(1 for notice in notices if notice.person_id not in reachable)
+        if unreachable:
+            note += (
+                f" {unreachable} of them can't be reached yet: they'll be asked the first time "
+                "they message me."
+            )
         repeat = f", again every {every} weeks" if every else ""
         reply = (
             f"Sent “{title}” (survey {survey.id}) to {audience.description}: {members} people, "

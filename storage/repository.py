@@ -114,6 +114,13 @@ class Store:
         assert identity is not None
         return identity
 
+    async def reachable_people(self, tenant_id: str) -> set[int]:
+        """Ids of the people with a platform account the bot can message."""
+        statement = select(PlatformIdentity.person_id).where(
+            PlatformIdentity.tenant_id == tenant_id, col(PlatformIdentity.reachable).is_(True)
+        )
+        return set((await self.session.exec(statement)).all())
+
     async def people_without_identity(self, tenant_id: str, platform: str) -> Sequence[Person]:
         """Active people not yet linked to an account on `platform`."""
         linked = select(PlatformIdentity.person_id).where(

@@ -15,6 +15,7 @@ from app.scheduling import build_scheduler
 from bot.events import Actor, TextReceived
 from bot.feedback import FeedbackFlow
 from bot.messages import Question
+from bot.ports import Profile
 from storage.db import Database
 from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest, Person
 from storage.repository import Store
@@ -298,6 +299,7 @@ async def test_a_giver_first_met_after_the_request_sees_the_question_before_answ
     async with world.database.session() as session:
         session.add(Person(tenant_id=TENANT, email="nia@x.com", name="Nia New", timezone="UTC"))
     await world.command("mo", "feedback", "request @rae from nia@x.com")
+    assert "Not reachable yet: Nia New. They'll see the request" in world.last("mo")
     assert world.to("nia") == []
     nia = Actor("slack", "T1", "U_NIA", email="nia@x.com")
     await world.engine.handle(TextReceived(nia, "hello?", "e-nia-1"))
@@ -309,3 +311,23 @@ async def test_a_giver_first_met_after_the_request_sees_the_question_before_answ
     assert invite.draft == []
     await world.engine.handle(TextReceived(nia, "Calm under pressure", "e-nia-2"))
     assert "(2/2)" in world.last("nia")
+
+
+class Directory:
+    """The platform's user lookup, as Slack's users.info answers it."""
+
+    async def profile(self, platform: str, tenant: str, user: str) -> Profile | None:
+        return Profile(email="nia@x.com", name="Nia New") if user == "U_NIA" else None
+
+
+async def test_someone_mentioned_before_the_bot_met_them_is_found_on_the_platform(
+    world: World,
+) -> None:
+    async with world.database.session() as session:
+        session.add(Person(tenant_id=TENANT, email="nia@x.com", name="Nia New", timezone="UTC"))
+    world.engine.directory = Directory()
+    await world.command("mo", "feedback", "request <@U_RAE> from <@U_NIA|nia>")
+    assert "Asked Nia New for feedback on Rae Lead" in world.last("mo")
+    assert "would value your feedback on Rae Lead" in world.last("nia")
+    await world.command("mo", "feedback", "request <@U_RAE> from <@U_NOBODY>")
+    assert "I don't know U_NOBODY yet" in world.last("mo")

@@ -14,7 +14,7 @@ from app.export import export_org
 from app.scheduling import build_scheduler
 from bot.messages import Card, Question
 from storage.db import Database
-from storage.models import SurveyInvite, SurveyResponse, SurveyRound
+from storage.models import Person, SurveyInvite, SurveyResponse, SurveyRound
 from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
 
 PLATFORM = [f"p{n}" for n in range(1, 7)]  # a team of 6
@@ -294,3 +294,19 @@ async def test_a_survey_scheduled_for_later_opens_then_through_the_scheduler(
 async def test_bad_start_times_get_clear_answers(world: World, args: str, says: str) -> None:
     await world.command("mo", "pulse", args)
     assert says in world.last("mo")
+
+
+async def test_the_sender_hears_who_cant_be_reached_yet(world: World) -> None:
+    async with world.database.session() as session:
+        session.add(
+            Person(
+                tenant_id=TENANT,
+                email="p7@x.com",
+                name="Plat p7",
+                team="Platform",
+                manager_id=world.ids["mo"],
+            )
+        )
+    await world.command("mo", "pulse", "send engagement to team Platform")
+    assert "7 people" in world.last("mo")
+    assert "1 of them can't be reached yet" in world.last("mo")
