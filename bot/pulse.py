@@ -390,7 +390,17 @@ class PulseFlow:
         team = " ".join(words).removeprefix("team ").strip()
         rounds = await self.pulse.rounds(survey)
         latest = rounds[-1]
-        slice_id = _slice_for(latest, team, survey.audience) if team else _first_slice(latest)
+        if team:
+            slice_id = _slice_for(latest, team, survey.audience)
+        else:  # the biggest group this viewer may see: everyone, or their own org
+            slice_id = next(
+                (
+                    g
+                    for g in _in_order(latest.slices)
+                    if self._may_see(latest.slices[g], survey, people)
+                ),
+                EVERYONE,
+            )
         if slice_id is None:
             known = ", ".join(g["name"] for g in latest.slices.values() if g.get("kind") == "team")
             hint = f" Teams in this survey: {known}." if known else ""
@@ -676,10 +686,6 @@ def _in_order(groups: Mapping[str, Any]) -> list[str]:
     """The whole audience first, then bigger groups before smaller: what matters most is
     never hidden because of a detail."""
     return sorted(groups, key=lambda g: (g != EVERYONE, -len(groups[g]["members"]), g))
-
-
-def _first_slice(survey_round: SurveyRound) -> str | None:
-    return EVERYONE if EVERYONE in survey_round.slices else None
 
 
 def _slice_for(survey_round: SurveyRound, team: str, spec: Mapping[str, Any]) -> str | None:

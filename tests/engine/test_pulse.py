@@ -310,3 +310,23 @@ async def test_the_sender_hears_who_cant_be_reached_yet(world: World) -> None:
     await world.command("mo", "pulse", "send engagement to team Platform")
     assert "7 people" in world.last("mo")
     assert "1 of them can't be reached yet" in world.last("mo")
+
+
+async def test_a_manager_sees_their_own_org_of_a_survey_to_everyone(sqlite_db: Database) -> None:
+    """Two managers' orgs of six; each manager's default view is their own org."""
+    people: OrgSpec = {
+        "ada": ("Ada Admin", None, True, None),
+        "mo": ("Mo Manager", "ada", False, None),
+        "lu": ("Lu Manager", "ada", False, None),
+        **{f"m{n}": (f"Mo's {n}", "mo", False, "North") for n in range(6)},
+        **{f"l{n}": (f"Lu's {n}", "lu", False, "South") for n in range(6)},
+    }
+    world = await seed_world(sqlite_db, people)
+    await world.command("ada", "pulse", "send engagement to everyone")
+    for who in [f"m{n}" for n in range(6)] + [f"l{n}" for n in range(6)] + ["mo", "lu", "ada"]:
+        await answer_engagement(world, who, "9")
+    await world.command("mo", "pulse", "results")
+    assert "Engagement: Mo's org, round 1" in world.last("mo")
+    assert "6 of 6 answered" in world.last("mo")
+    await world.command("mo", "pulse", "results 1 team South")
+    assert "outside what you may see" in world.last("mo")
