@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import questions as q
+from bot.blockers import WEEKLY_BLOCKERS, blocker_in
 from bot.cadence import (
     Cadence,
     CadenceError,
@@ -25,6 +26,7 @@ from bot.cadence import (
 from bot.goals import progress
 from bot.interpret import Outcome, Said, blank, interpret
 from bot.messages import Form, Message, Question, Text
+from bot.notices import Notice
 from bot.parsing import Invalid, Skipped, Value, parse_multi_update
 from bot.views import summary_card
 from storage.models import CheckinRun, KeyResult, PendingPrompt, Person
@@ -86,6 +88,7 @@ class CheckinFlow:
         self.now = now
         self.cadence = person_cadence(person, settings)
         self.closed: list[ClosedPrompt] = []
+        self.notices: list[Notice] = []  # for others: a blocker, to the manager
 
     # -- starting ----------------------------------------------------------------------------
 
@@ -321,10 +324,30 @@ class CheckinFlow:
         await self.store.save_answer(run, key, number=10, when=self.now)
 
     async def _submit(self, run: CheckinRun) -> list[Message]:
+        first_time = run.submitted_at is None
         run.status = "submitted"
         run.submitted_at = self.now
         self.store.session.add(run)
+        if first_time:
+            await self._tell_manager_of_blockers(run)
         return [await self.summary(run)]
+
+    async def _tell_manager_of_blockers(self, run: CheckinRun) -> None:
+        """A blocker reaches the manager as it is reported, unless they read them weekly."""
+        manager = self.person.manager_id
+        if manager is None or manager in self.settings.get(WEEKLY_BLOCKERS, ()):
+            return
+        answer = (await self.store.answers(run)).get("blockers")
+        blocker = blocker_in(answer.text) if answer is not None and not answer.skipped else None
+        if blocker is None:
+            return
+        who = self.person.name or self.person.email
+        text = (
+            f"{who} reported a blocker in their check-in for the week of "
+            f"{friendly_day(run.period_label)}: “{blocker}”\n"
+            "(checkin team shows your team's week; checkin blockers weekly keeps these for it.)"
+        )
+        self.notices.append(Notice(manager, [Text(text)]))
 
     async def summary(self, run: CheckinRun) -> Message:
         answers = await self.store.answers(run)

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import schedule_commands
+from bot.blockers import WEEKLY_BLOCKERS
 from bot.cadence import friendly_day
 from bot.checkin import CheckinFlow, ClosedPrompt
 from bot.commands import Command, command_in_text, parse_command
@@ -23,11 +24,13 @@ from bot.events import (
     TextReceived,
     UserReachable,
 )
-from bot.feedback import FeedbackFlow, Notice, Outcome
+from bot.feedback import FeedbackFlow
 from bot.messages import Answered, Card, Form, Message, Question, Text
+from bot.notices import Notice, Outcome
 from bot.ports import Clock, Directory, Outbox, Profile, Recipient, SystemClock, Undeliverable
 from bot.pulse import PROMPT_PREFIX as PULSE_PROMPT
 from bot.pulse import PulseFlow
+from bot.team_view import TeamView
 from bot.views import feedback_help, goals_card, help_card, home_card, pulse_help
 from storage.db import Database
 from storage.models import CheckinRun, FeedbackInvite, Person, SurveyInvite, Tenant
@@ -174,6 +177,7 @@ class Engine:
             context = _Context(store, tenant, person, flow, feedback, pulse, not known)
             handled = await self._dispatch(context, event)
             handled.closed = flow.closed
+            handled.notices = [*handled.notices, *flow.notices]
             return handled
 
     async def prompt(self, tenant_id: str, email: str) -> str:
@@ -347,6 +351,20 @@ class Engine:
         )
         return [Text("Hi! A question is waiting for you:"), *waiting]
 
+    async def _blocker_alerts(self, ctx: _Context, args: str) -> Text:
+        """A manager chooses: blockers in a DM as they come (now), or in the weekly view."""
+        choice = args.strip().lower()
+        if choice not in ("now", "weekly"):
+            return Text("Say checkin blockers now (a DM as each is reported) or weekly.")
+        weekly = set(ctx.tenant.settings.get(WEEKLY_BLOCKERS, ()))
+        me = ctx.person.id or 0
+        weekly = weekly | {me} if choice == "weekly" else weekly - {me}
+        ctx.tenant.settings = {**ctx.tenant.settings, WEEKLY_BLOCKERS: sorted(weekly)}
+        ctx.store.session.add(ctx.tenant)
+        if choice == "weekly":
+            return Text("Your team's blockers will wait for checkin team; no more DMs for them.")
+        return Text("You'll get a DM as soon as someone on your team reports a blocker.")
+
     async def _focus(self, ctx: _Context) -> FeedbackInvite | SurveyInvite | None:
         """What free text answers: of the questions waiting for this person (a check-in's, a
         feedback request's, a survey's), the one asked last. None: the check-in's, or none."""
@@ -378,6 +396,11 @@ class Engine:
             return [feedback_help()]
         if command.words == "pulse help":
             return [pulse_help()]
+        if command.words in ("checkin team", "goals team"):
+            view = TeamView(ctx.store, ctx.tenant, ctx.person, ctx.flow.now)
+            return [await (view.week() if command.name == "checkin" else view.goals())]
+        if command.words == "checkin blockers":
+            return [await self._blocker_alerts(ctx, command.args)]
         if command.words == "goals mine":
             objectives = await ctx.store.objectives(ctx.tenant.id)
             key_results = await ctx.store.all_key_results(ctx.tenant.id)

@@ -14,7 +14,6 @@ import random
 import re
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -22,6 +21,7 @@ from bot.cadence import friendly_day, local_to_utc, read_day
 from bot.checkin import person_cadence
 from bot.messages import Card, Message, Question, Section, Text
 from bot.messages import Field as CardField
+from bot.notices import Notice, Outcome
 from bot.org import display_name, first_name, managers_of
 from storage.feedback import FeedbackStore
 from storage.jobs import upsert_job
@@ -45,20 +45,6 @@ GIVE_USAGE = "feedback give @person"
 
 _TOKEN = re.compile(r"<[^>]*>|\S+")
 _SKIP = {"skip", "pass", "-"}
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Messages for someone other than the person acting, sent after the unit of work."""
-
-    person_id: int
-    messages: list[Message]
-
-
-@dataclass
-class Outcome:
-    replies: list[Message] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
 
 
 class FeedbackError(Exception):

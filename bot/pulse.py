@@ -23,8 +23,8 @@ from bot.anonymity import DEFAULT_K, TOO_FEW, Slice, choose_slices, effective_k
 from bot.cadence import CadenceError, local_to_utc, parse_time, read_day
 from bot.charts import line_chart
 from bot.checkin import person_cadence
-from bot.feedback import Notice, Outcome
 from bot.messages import Card, Chart, Choice, Field, Message, Question, Section, Text
+from bot.notices import Notice, Outcome
 from bot.org import display_name, first_name, org_of
 from storage.jobs import upsert_job
 from storage.models import Person, Survey, SurveyInvite, SurveyResponse, SurveyRound, Tenant

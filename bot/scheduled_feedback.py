@@ -6,7 +6,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.feedback import FeedbackFlow, Notice
+from bot.feedback import FeedbackFlow
+from bot.notices import Notice
 from scheduler.due import Due
 from storage.feedback import FeedbackStore
 from storage.models import FeedbackRequest

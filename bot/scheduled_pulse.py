@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.feedback import Notice
+from bot.notices import Notice
 from bot.pulse import PulseFlow
 from scheduler.due import Due
 from storage.pulse import PulseStore

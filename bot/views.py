@@ -75,11 +75,17 @@ def _text_answer(answer: Answer | None) -> str:
 
 
 def goals_card(
-    objectives: Sequence[Objective], key_results: Sequence[KeyResult], owner_id: int | None
+    objectives: Sequence[Objective],
+    key_results: Sequence[KeyResult],
+    owner_id: int | None,
+    include: set[int | None] | None = None,
 ) -> Card:
-    """My goals: the objectives I own or hold key results in, with their aligned parents."""
-    mine_ids = {o.id for o in objectives if o.owner_id == owner_id}
-    mine_ids |= {kr.objective_id for kr in key_results if kr.owner_id == owner_id and kr.active}
+    """My goals: the objectives I own or hold key results in (and any in `include`), with
+    their aligned parents."""
+    mine_ids: set[int | None] = set(include or ())
+    if owner_id is not None:
+        mine_ids |= {o.id for o in objectives if o.owner_id == owner_id}
+        mine_ids |= {kr.objective_id for kr in key_results if kr.owner_id == owner_id and kr.active}
     if not mine_ids:
         return Card(
             "Your goals",
@@ -136,6 +142,7 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("checkin schedule mon,thu 09:30", "your days and time (add: every 2 weeks)"),
     ("checkin reminders off", "no reminder nudges (on to undo)"),
     ("goals", "your goals and how they're going"),
+    ("checkin team / goals team", "managers: the team's week (status, blockers) and goals"),
     ("feedback request @ana from @ben @cy", "ask for feedback (add: anonymous, due friday)"),
     ("feedback give @ana", "tell someone something, unasked"),
     ("feedback inbox", "feedback you owe and feedback you got"),

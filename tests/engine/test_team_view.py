@@ -1,0 +1,113 @@
+"""The manager's views: `checkin team` (status, blockers, confidence drops, stale key
+results), `goals team`, and blockers reaching the manager as they are reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.db import Database
+from storage.models import KeyResult, Objective
+from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
+
+# Mo manages Rae, who manages Sid; Pat is a peer; Ada an admin.
+PEOPLE: OrgSpec = {
+    "ada": ("Ada Admin", None, True, None),
+    "mo": ("Mo Manager", None, False, "Leads"),
+    "rae": ("Rae Lead", "mo", False, "Platform"),
+    "sid": ("Sid Dev", "rae", False, "Platform"),
+    "pat": ("Pat Peer", None, False, None),
+}
+
+
+@pytest.fixture
+async def world(sqlite_db: Database) -> World:
+    world = await seed_world(sqlite_db, PEOPLE)
+    async with sqlite_db.session() as session:
+        objective = Objective(
+            tenant_id=TENANT, key="ship", title="Ship the API", period="2026-Q1",
+            owner_id=world.ids["rae"], team="Platform",
+        )  # fmt: skip
+        session.add(objective)
+        await session.flush()
+        assert objective.id is not None
+        for key, title, owner in (
+            ("calls", "API calls", "sid"),
+            ("docs", "Docs pages", "rae"),
+        ):
+            session.add(
+                KeyResult(
+                    tenant_id=TENANT, key=key, objective_id=objective.id, title=title,
+                    owner_id=world.ids[owner], start=0, target=200, current=50, confidence=7,
+                )
+            )  # fmt: skip
+    return world
+
+
+async def sid_checks_in(world: World, blocker: str) -> None:
+    await world.command("sid", "checkin", "now")
+    for answer in ("150", "4", blocker, "shipped the client", "4"):
+        await world.say("sid", answer)
+
+
+async def test_a_blocker_reaches_the_manager_as_it_is_reported(world: World) -> None:
+    await sid_checks_in(world, "waiting on API keys from IT")
+    note = world.last("rae")
+    assert "Sid Dev reported a blocker" in note and "“waiting on API keys from IT”" in note
+    assert world.to("mo") == []  # the skip-level manager reads it in their view, not a DM
+
+
+async def test_no_blocker_no_message(world: World) -> None:
+    await sid_checks_in(world, "none")
+    assert world.to("rae") == []
+
+
+async def test_a_manager_may_take_blockers_weekly_instead(world: World) -> None:
+    await world.command("rae", "checkin", "blockers weekly")
+    assert "will wait for checkin team" in world.last("rae")
+    await sid_checks_in(world, "flaky CI")
+    assert not any("reported a blocker" in text for text in world.to("rae"))
+    await world.command("rae", "checkin", "team")
+    assert "flaky CI" in world.last("rae")
+    await world.command("rae", "checkin", "blockers now")
+    assert "You'll get a DM" in world.last("rae")
+
+
+async def test_the_team_week_shows_status_blockers_drops_and_stale_goals(world: World) -> None:
+    await sid_checks_in(world, "waiting on API keys")
+    await world.command("mo", "checkin", "team")
+    week = world.last("mo")
+    assert "Check-ins: 1 of 2 done" in week
+    assert "Sid Dev: done ✓" in week and "Rae Lead: pending (not started)" in week
+    assert "Sid Dev: waiting on API keys" in week
+    assert "API calls (Sid Dev): 7 → 4, now at risk" in week
+    assert "Docs pages (Rae Lead): never in a check-in" in week
+    assert "API calls (Sid Dev)" not in week.split("not updated")[1]  # updated just now
+
+
+async def test_a_paused_report_shows_as_paused(world: World) -> None:
+    await world.command("sid", "checkin", "pause 2026-03-20")
+    await world.command("rae", "checkin", "team")
+    assert "Sid Dev: paused until" in world.last("rae")
+
+
+async def test_who_sees_whom(world: World) -> None:
+    await sid_checks_in(world, "waiting on API keys")
+    await world.command("rae", "checkin", "team")
+    assert "Sid Dev" in world.last("rae") and "Mo Manager" not in world.last("rae")
+    await world.command("sid", "checkin", "team")
+    assert "No one reports to you" in world.last("sid")
+    assert "waiting on API keys" not in world.last("sid")
+    await world.command("pat", "checkin", "team")
+    assert "No one reports to you" in world.last("pat")
+    await world.command("ada", "checkin", "team")
+    everyone = world.last("ada")
+    assert all(name in everyone for name in ("Mo Manager", "Rae Lead", "Sid Dev", "Pat Peer"))
+
+
+async def test_goals_team_shows_the_teams_goals_with_roll_up(world: World) -> None:
+    await world.command("mo", "goals", "team")
+    goals = world.last("mo")
+    assert "Your team's goals" in goals and "Ship the API" in goals
+    assert "API calls" in goals and "Docs pages" in goals
+    await world.command("pat", "goals", "team")
+    assert "No one reports to you" in world.last("pat")
