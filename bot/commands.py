@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-COMMANDS = ("checkin", "goals", "feedback", "pulse", "digest", "help")
+COMMANDS = ("checkin", "goals", "feedback", "pulse", "digest", "home", "help")
 
 # Subcommands each command knows; the first is what the bare command means.
 SUBCOMMANDS: dict[str, tuple[str, ...]] = {
@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "feedback": ("help", "request", "give", "inbox", "share"),
     "pulse": ("help", "send", "results"),
     "digest": ("help", "subscribe", "unsubscribe", "now"),
+    "home": ("",),
     "help": ("",),
 }
 
@@ -50,6 +51,7 @@ AVAILABLE = {
     ("pulse", "results"),
     ("goals", "mine"),
     ("goals", "help"),
+    ("home", ""),
     ("help", ""),
 }
 

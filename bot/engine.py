@@ -252,10 +252,15 @@ class Engine:
         async with self._context(actor) as ctx:
             if ctx is None:
                 return None
-            status = await ctx.flow.status_line()
-            objectives = await ctx.store.objectives(ctx.tenant.id)
-            key_results = await ctx.store.all_key_results(ctx.tenant.id)
-            return home_card(status, goals_card(objectives, key_results, ctx.person.id))
+            return await self._home_card(ctx)
+
+    async def _home_card(self, ctx: _Context) -> Card:
+        status = await ctx.flow.status_line()
+        objectives = await ctx.store.objectives(ctx.tenant.id)
+        key_results = await ctx.store.all_key_results(ctx.tenant.id)
+        owed = [*await ctx.feedback.owed(), *await ctx.pulse.owed()]
+        team = await TeamView(ctx.store, ctx.tenant, ctx.person, ctx.flow.now).summary()
+        return home_card(status, goals_card(objectives, key_results, ctx.person.id), owed, team)
 
     async def checkin_form(self, actor: Actor) -> Form | None:
         """The current check-in as one form, starting the run if need be."""
@@ -401,6 +406,8 @@ class Engine:
             return [await (view.week() if command.name == "checkin" else view.goals())]
         if command.words == "checkin blockers":
             return [await self._blocker_alerts(ctx, command.args)]
+        if command.name == "home":
+            return [await self._home_card(ctx)]
         if command.words == "goals mine":
             objectives = await ctx.store.objectives(ctx.tenant.id)
             key_results = await ctx.store.all_key_results(ctx.tenant.id)

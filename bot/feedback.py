@@ -308,6 +308,21 @@ class FeedbackFlow:
 
     # -- the inbox ---------------------------------------------------------------------------
 
+    async def owed(self) -> list[CardField]:
+        """Feedback requests waiting for this person's answers, one line each."""
+        lines = []
+        for invite in await self.feedback.owed_by(self.tenant.id, _id(self.person)):
+            request = await self.feedback.request(self.tenant.id, invite.request_id)
+            if request is None or request.kind != "request":
+                continue
+            requester, subject = await self._pair(request)
+            about = "their own work" if requester.id == subject.id else display_name(subject)
+            due = friendly_day(request.due_on or "")
+            lines.append(
+                CardField(f"Feedback on {about}", f"for {display_name(requester)}, due {due}")
+            )
+        return lines
+
     async def inbox_outcome(self) -> Outcome:
         return Outcome(await self.inbox())
 

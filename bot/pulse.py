@@ -229,6 +229,21 @@ class PulseFlow:
     async def waiting(self) -> SurveyInvite | None:
         return await self.pulse.answering(self.tenant.id, _id(self.person))
 
+    async def owed(self) -> list[Field]:
+        """Open surveys waiting for this person's answers, one line each."""
+        lines = []
+        for invite in await self.pulse.owed_by(self.tenant.id, _id(self.person)):
+            survey_round = await self.pulse.round(self.tenant.id, invite.round_id)
+            survey = (
+                await self.pulse.survey(self.tenant.id, survey_round.survey_id)
+                if survey_round is not None
+                else None
+            )
+            if survey_round is not None and survey is not None:
+                closes = _when(survey_round.closes_at)
+                lines.append(Field(f"Pulse survey “{survey.title}”", f"closes {closes}"))
+        return lines
+
     async def invite_for_prompt(self, prompt_id: str) -> SurveyInvite | None:
         number = prompt_id.removeprefix(PROMPT_PREFIX).split("_", 1)[0]
         if not number.isdigit():

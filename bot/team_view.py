@@ -82,6 +82,20 @@ class TeamView:
         ]
         return Card("Your team's week", tuple(sections), footer="goals team shows their goals.")
 
+    async def summary(self) -> str | None:
+        """One line for a manager's home; None for someone with no one to see."""
+        everyone = {p.id or 0: p for p in await self.store.people(self.tenant.id)}
+        if not org_of(self.viewer.id or 0, everyone):
+            return None
+        scope = await scope_of(self.store, self.tenant, self.viewer)
+        ids = list(scope.people)
+        runs = await self.team.runs_since(self.tenant.id, ids, self.now - timedelta(weeks=9))
+        current = {p: self._current_run(scope.people[p], runs) for p in ids}
+        done = sum(1 for run in current.values() if run is not None and run.status == "submitted")
+        blockers = len(await self._blockers(scope.people, current))
+        blocked = f", {blockers} blocker{'s' if blockers != 1 else ''}" if blockers else ""
+        return f"{done} of {len(ids)} checked in this period{blocked}. checkin team for more."
+
     async def goals(self) -> Card:
         """The goal tree of the team's objectives and key results, with roll-up."""
         scope = await scope_of(self.store, self.tenant, self.viewer)

@@ -124,13 +124,16 @@ def _kr_status(kr: KeyResult) -> str:
     return f"{reached} · {share}% · {status_from_confidence(kr.confidence)}"
 
 
-def home_card(status: str, goals: Card) -> Card:
-    """My home: this period's check-in, then my goals."""
-    return Card(
-        "Your check-ins and goals",
-        (Section("This period", text=status), *goals.sections),
-        footer=goals.footer,
-    )
+def home_card(
+    status: str, goals: Card, owed: Sequence[Field] = (), team: str | None = None
+) -> Card:
+    """My home: this period's check-in, what I owe, my team (managers), then my goals."""
+    sections = [Section("This period", text=status)]
+    if owed:
+        sections.append(Section("Waiting for you", tuple(owed)))
+    if team:
+        sections.append(Section("Your team", text=team))
+    return Card("Your check-ins and goals", (*sections, *goals.sections), footer=goals.footer)
 
 
 HELP_ROWS: tuple[tuple[str, str], ...] = (
@@ -148,6 +151,7 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("feedback inbox", "feedback you owe and feedback you got"),
     ("pulse send engagement to my org", "an anonymous pulse survey (admins and managers)"),
     ("pulse results", "a survey's results, once it has closed"),
+    ("home", "your check-in, what's waiting for you, your team and goals"),
     ("help", "this list"),
 )
 

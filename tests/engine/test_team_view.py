@@ -111,3 +111,15 @@ async def test_goals_team_shows_the_teams_goals_with_roll_up(world: World) -> No
     assert "API calls" in goals and "Docs pages" in goals
     await world.command("pat", "goals", "team")
     assert "No one reports to you" in world.last("pat")
+
+
+async def test_home_shows_what_is_waiting_and_the_team(world: World) -> None:
+    await sid_checks_in(world, "waiting on API keys")
+    await world.command("rae", "feedback", "request @sid from @mo")
+    await world.command("mo", "home", "")
+    home = world.last("mo")
+    assert "Waiting for you" in home and "Feedback on Sid Dev: for Rae Lead, due" in home
+    assert "Your team" in home and "1 of 2 checked in this period, 1 blocker" in home
+    await world.say("sid", "home")
+    mine = world.last("sid")
+    assert "Your team" not in mine and "Waiting for you" not in mine and "API calls" in mine
