@@ -20,6 +20,7 @@ from adapters.teams.package import PackageError, build_package
 from app.bootstrap import build_engine, open_database
 from app.config import Settings, load_settings
 from app.demo import DEMO_TENANT, DEMO_USER, seed_demo
+from app.erase import erase_command
 from app.export import export_org
 from app.server import ENGINE, build_web_app, serve, slack_config
 from bot.cadence import CadenceError
@@ -81,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the org's data as JSON")
     export.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
     export.add_argument("--out", help="file to write (default: standard output)")
+
+    person = commands.add_parser("person", help="one person's data")
+    person_verbs = person.add_subparsers(dest="verb", metavar="VERB", required=True)
+    erase = person_verbs.add_parser(
+        "erase", help="delete or anonymise everything about a person, and say what was done"
+    )
+    erase.add_argument("email")
+    erase.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
+    erase.add_argument("--yes", action="store_true", help="erase without asking first")
 
     db = commands.add_parser("db", help="database maintenance")
     db_verbs = db.add_subparsers(dest="verb", metavar="VERB", required=True)
@@ -161,6 +171,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if command == "export":
             return await _export(database, args.org, args.out)
+        if command == "person":
+            return await erase_command(database, args.org, args.email, yes=args.yes)
         if command == "demo":
             seeded = await seed_demo(database, datetime.now(UTC).date())
             print("demo org seeded" if seeded else "the demo org already has people; nothing done")
