@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from storage.models import WEEKLY_BLOCKERS
+
 NOTHING_BLOCKING = {"none", "no", "nothing", "nope", "n/a", "na", "-", "no blockers"}
-# Tenant setting: ids of managers who read their team's blockers in `checkin team` only.
-WEEKLY_BLOCKERS = "weekly_blockers"
+__all__ = ["NOTHING_BLOCKING", "WEEKLY_BLOCKERS", "blocker_in"]
 
 
 def blocker_in(text: str | None) -> str | None:

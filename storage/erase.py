@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.org import first_name
 from storage.models import (
+    WEEKLY_BLOCKERS,
     Answer,
     CheckinRun,
     FeedbackAnswer,
@@ -34,6 +35,7 @@ from storage.models import (
     SurveyInvite,
     SurveyResponse,
     SurveyRound,
+    Tenant,
 )
 
 # What a pulse group named for an erased manager ("Zelda's org") is called from then on.
@@ -94,6 +96,7 @@ async def erase_person(session: AsyncSession, person: Person, kinds: JobKinds) -
     await erasing.goals()
     await erasing.reports()
     await erasing.accounts()
+    await erasing.settings()
     await erasing.run(delete(Person).where(col(Person.id) == erasing.id))
     erasing.erasure.note(
         "anonymous feedback and pulse answers",
@@ -119,6 +122,17 @@ class _Erasing:
             col(ScheduledJob.kind).in_(kinds),
             col(ScheduledJob.subject_id).in_(subjects),
         )
+
+    async def settings(self) -> None:
+        """Org settings that name people by id (managers reading blockers weekly)."""
+        tenant = await self.session.get(Tenant, self.tenant_id)
+        if tenant is None:
+            return
+        weekly = tenant.settings.get(WEEKLY_BLOCKERS)
+        if isinstance(weekly, list) and self.id in weekly:
+            remaining = [i for i in weekly if i != self.id]
+            tenant.settings = {**tenant.settings, WEEKLY_BLOCKERS: remaining}
+            self.session.add(tenant)
 
     async def checkins(self) -> None:
         runs = subquery(col(CheckinRun.id)).where(col(CheckinRun.person_id) == self.id)

@@ -20,6 +20,10 @@ def _when(**kwargs: Any) -> Any:
     return Field(sa_type=UTCDateTime, **kwargs)
 
 
+# A tenant setting that names people: ids of the managers who read blockers weekly only.
+WEEKLY_BLOCKERS = "weekly_blockers"
+
+
 class Tenant(SQLModel, table=True):
     id: str = Field(
         primary_key=True, max_length=200
