@@ -1,0 +1,310 @@
+"""The weekly goal digest (SPEC 2.5): a team's objectives with progress bars and the change
+since last week, key results that turned at risk or off track, top wins, who checked in, and a
+chart of the quarter. Never blockers: only the wins answers are loaded at all.
+
+"This week" is the seven days up to `now`, and "last week" how things stood at its start,
+rebuilt from the key-result history (bot.goal_history). It is meant for a channel: a one-line
+summary, and a card with the details.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from statistics import fmean
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.charts import line_chart
+from bot.goal_history import GoalHistory
+from bot.goals import alignment_tree, progress, progress_bar, status_from_confidence
+from bot.messages import Card, Chart, Field, Section
+from storage.digest import DigestRows, Member, Run, load_digest_rows
+from storage.models import KeyResult, Objective
+
+WINS_KEY = "wins"  # the closing question whose answers may be shared (bot/questions.py)
+WEEK = timedelta(days=7)
+SHOWN_OBJECTIVES = 10  # Slack shows up to ten fields side by side
+SHOWN_AT_RISK = 10
+SHOWN_WINS = 5
+WIN_CHARS = 200
+CHART_SERIES = 5  # more objectives than this are charted as their average
+# Worse is higher: only a move up this scale "turned" a key result.
+_SEVERITY = {"no status": 0, "on track": 0, "at risk": 1, "off track": 2}
+_NO_WINS = {"", "none", "no", "nothing", "nope", "n/a", "na", "-"}
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Digest:
+    """`summary` is one line (Slack posts it and threads the card under it); `card` is all."""
+
+    summary: str
+    card: Card
+
+
+@dataclass(frozen=True)
+class Quarter:
+    label: str  # "2026-Q4", as Objective.period names it
+    start: datetime
+
+
+def quarter_of(now: datetime) -> Quarter:
+    moment = now.astimezone(UTC)
+    number = (moment.month - 1) // 3 + 1
+    start = datetime(moment.year, 3 * number - 2, 1, tzinfo=UTC)
+    return Quarter(f"{moment.year}-Q{number}", start)
+
+
+async def build_digest(
+    session: AsyncSession, tenant_id: str, team: str | None, now: datetime
+) -> Digest:
+    """The digest of `team` (Person.team; None for the whole org) for the week up to `now`."""
+    quarter = quarter_of(now)
+    rows = await load_digest_rows(
+        session,
+        tenant_id,
+        team,
+        quarter=quarter.label,
+        since=min(quarter.start, now - WEEK),
+        week_start=now - WEEK,
+        now=now,
+        answer_key=WINS_KEY,
+    )
+    return shape_digest(rows, team, quarter, now)
+
+
+def shape_digest(rows: DigestRows, team: str | None, quarter: Quarter, now: datetime) -> Digest:
+    name = team if team is not None else "Everyone"
+    history = GoalHistory(rows.objectives, rows.key_results, rows.changes)
+    goals = _Goals(_in_reading_order(rows.objectives), history, now)
+    people = {member.id: member for member in rows.people}
+    turned = _turned_at_risk(rows.key_results, history, now)
+    due, done = _participation(rows.runs, people)
+    card = Card(
+        f"{name}: weekly digest",
+        (
+            _objectives_section(goals),
+            _at_risk_section(turned, people),
+            _wins_section(_wins(rows, done, people)),
+            Section("Check-ins", text=_checked_in(len(done), len(due)) + "."),
+        ),
+        footer=f"The week to {_day(now, year=True)}. Blockers go to managers only, never here.",
+        chart=_chart(goals.objectives, history, quarter, now) if goals.objectives else None,
+    )
+    headlines = (
+        _objectives_summary(goals, quarter),
+        _checked_in(len(done), len(due)),
+        _turned_summary(turned),
+    )
+    return Digest(f"{name} this week: " + ", ".join(h for h in headlines if h), card)
+
+
+# -- the parts ------------------------------------------------------------------------------
+
+
+class _Goals:
+    """The objectives' progress now and a week ago, in whole percents."""
+
+    def __init__(self, objectives: Sequence[Objective], history: GoalHistory, now: datetime):
+        self.objectives = objectives
+        self.now = {i: _percent(v) for i, v in history.progress(now).items()}
+        self.then = {i: _percent(v) for i, v in history.progress(now - WEEK).items()}
+        # The change is between the averages as each week's digest shows them.
+        self.average = _half_up(_average(self.now))
+        self.change = self.average - _half_up(_average(self.then))
+
+
+@dataclass(frozen=True)
+class _Turned:
+    kr: KeyResult
+    before: str
+    after: str
+    confidence: int | None
+    share: float  # progress now, 0..1
+
+
+def _turned_at_risk(
+    key_results: Sequence[KeyResult], history: GoalHistory, now: datetime
+) -> list[_Turned]:
+    """Active key results whose status got worse this week and is now at risk or off track,
+    comparing the confidence a week ago with today's (ups and downs in between don't count)."""
+    turned = []
+    for kr in key_results:
+        if not kr.active:
+            continue
+        confidence = history.confidence(kr, now)
+        before = status_from_confidence(history.confidence(kr, now - WEEK))
+        after = status_from_confidence(confidence)
+        if _SEVERITY[after] > _SEVERITY[before]:
+            share = progress(kr.kind, kr.start, kr.target, history.value(kr, now))
+            turned.append(_Turned(kr, before, after, confidence, share))
+    return sorted(turned, key=lambda t: (-_SEVERITY[t.after], t.kr.id or 0))
+
+
+def _participation(
+    runs: Sequence[Run], people: Mapping[int, Member]
+) -> tuple[list[Run], list[Run]]:
+    """Each active member's current run (the latest begun, if it overlaps the week): those due
+    (a skipped one isn't) and those submitted."""
+    current: dict[int, Run] = {}
+    for run in runs:
+        member = people.get(run.person_id)
+        if member is None or not member.active:
+            continue
+        latest = current.get(run.person_id)
+        if latest is None or run.period_start > latest.period_start:
+            current[run.person_id] = run
+    due = [run for run in current.values() if run.status != "skipped"]
+    return due, [run for run in due if run.status == "submitted"]
+
+
+def _wins(rows: DigestRows, done: Sequence[Run], people: Mapping[int, Member]) -> list[Field]:
+    """The first few wins of this week's submitted check-ins, earliest submitted first."""
+    runs = {run.id: run for run in done}
+    found = []
+    for answer in rows.answers:
+        run = runs.get(answer.run_id)
+        text = _one_line(answer.text or "")
+        if run is None or answer.skipped or text.lower().rstrip(".!") in _NO_WINS:
+            continue
+        name = _name(people[run.person_id])
+        found.append((run.submitted_at or run.period_start, name.lower(), Field(name, text)))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [field for _, _, field in found[:SHOWN_WINS]]
+
+
+def _objectives_section(goals: _Goals) -> Section:
+    if not goals.objectives:
+        return Section("Objectives", text="No objectives for this quarter yet.")
+    fields = []
+    for objective in goals.objectives[:SHOWN_OBJECTIVES]:
+        now, then = goals.now[_id(objective)], goals.then[_id(objective)]
+        fields.append(Field(objective.title, f"{_bar(now)} {now}% · {_points(now - then)}"))
+    text = f"Average {goals.average}%, {_points(goals.change)} since last week."
+    if len(goals.objectives) > SHOWN_OBJECTIVES:
+        text += f" The first {SHOWN_OBJECTIVES} of {len(goals.objectives)}:"
+    return Section("Objectives", tuple(fields), text)
+
+
+def _at_risk_section(turned: Sequence[_Turned], people: Mapping[int, Member]) -> Section:
+    title = "Turned at risk or off track"
+    if not turned:
+        return Section(title, text="No key result turned at risk or off track this week.")
+    fields = []
+    for item in turned[:SHOWN_AT_RISK]:
+        was = "first rated" if item.before == "no status" else f"was {item.before}"
+        parts = [
+            f"{item.after} ({was})",
+            f"confidence {item.confidence}/10",
+            f"{_percent(item.share)}% done",
+        ]
+        owner = people.get(item.kr.owner_id or 0)
+        if owner is not None:
+            parts.append(_name(owner))
+        fields.append(Field(item.kr.title, " · ".join(parts)))
+    more = len(turned) - SHOWN_AT_RISK
+    return Section(title, tuple(fields), f"And {more} more." if more > 0 else "")
+
+
+def _wins_section(wins: Sequence[Field]) -> Section:
+    if not wins:
+        return Section("Top wins", text="No wins shared yet this week.")
+    return Section("Top wins", tuple(wins))
+
+
+def _chart(
+    objectives: Sequence[Objective], history: GoalHistory, quarter: Quarter, now: datetime
+) -> Chart:
+    """Weekly points back from `now` to the quarter's start: each objective, or their average
+    when there are more than CHART_SERIES."""
+    weeks = (now - quarter.start) // WEEK
+    instants = [now - WEEK * back for back in range(weeks, -1, -1)]
+    weekly = [history.progress(when) for when in instants]
+    labels = [_day(when) for when in instants]
+    if len(objectives) <= CHART_SERIES:
+        title = f"Objective progress in {quarter.label} (%)"
+        series = [(o.title, [100 * shares[_id(o)] for shares in weekly]) for o in objectives]
+    else:
+        title = f"Average progress of {len(objectives)} objectives in {quarter.label} (%)"
+        series = [("Average", [100 * _average(shares) for shares in weekly])]
+    return line_chart(title, labels, series, y_min=0, y_max=100)
+
+
+# -- words ----------------------------------------------------------------------------------
+
+
+def _objectives_summary(goals: _Goals, quarter: Quarter) -> str:
+    count = len(goals.objectives)
+    if not count:
+        return f"no objectives for {quarter.label}"
+    change = "no change" if goals.change == 0 else _signed(goals.change)
+    noun = "objective" if count == 1 else "objectives"
+    return f"{count} {noun}, avg {goals.average}% ({change})"
+
+
+def _turned_summary(turned: Sequence[_Turned]) -> str:
+    if not turned:
+        return ""
+    statuses = sorted({t.after for t in turned}, key=_SEVERITY.__getitem__)
+    noun = "key result" if len(turned) == 1 else "key results"
+    return f"{len(turned)} {noun} turned {' or '.join(statuses)}"
+
+
+def _checked_in(done: int, due: int) -> str:
+    return f"{done} of {due} checked in" if due else "no check-ins due"
+
+
+def _in_reading_order(objectives: Sequence[Objective]) -> list[Objective]:
+    """Top-level objectives first, then what aligns to them, so a cut list keeps the roots."""
+    rows = sorted(alignment_tree(objectives), key=lambda row: row.depth)
+    by_id = {o.id: o for o in objectives}
+    return [by_id[row.objective.id] for row in rows]
+
+
+def _average(shares: Mapping[int, float]) -> float:
+    return fmean(shares.values()) if shares else 0.0
+
+
+def _percent(fraction: float) -> int:
+    return round(fraction * 100)
+
+
+def _half_up(number: float) -> int:
+    return math.floor(number + 0.5)
+
+
+def _bar(percent: int) -> str:
+    return progress_bar(percent / 100)
+
+
+def _points(change: int) -> str:
+    if change == 0:
+        return "no change"
+    return f"{_signed(change)} {'pt' if abs(change) == 1 else 'pts'}"
+
+
+def _signed(number: int) -> str:
+    return f"+{number}" if number > 0 else f"−{-number}"
+
+
+def _day(when: datetime, *, year: bool = False) -> str:
+    moment = when.astimezone(UTC)
+    return f"{moment.day} {moment:%b}" + (f" {moment.year}" if year else "")
+
+
+def _one_line(text: str) -> str:
+    text = _SPACES.sub(" ", text).strip()
+    return text if len(text) <= WIN_CHARS else text[: WIN_CHARS - 1].rstrip() + "…"
+
+
+def _name(member: Member) -> str:
+    return member.name or member.email
+
+
+def _id(objective: Objective) -> int:
+    assert objective.id is not None, "objective not flushed"
+    return objective.id
