@@ -51,6 +51,7 @@ AVAILABLE = {
     ("pulse", "results"),
     ("goals", "mine"),
     ("goals", "help"),
+    ("digest", "now"),
     ("home", ""),
     ("help", ""),
 }

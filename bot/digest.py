@@ -83,21 +83,21 @@ def shape_digest(rows: DigestRows, team: str | None, quarter: Quarter, now: date
     goals = _Goals(_in_reading_order(rows.objectives), history, now)
     people = {member.id: member for member in rows.people}
     turned = _turned_at_risk(rows.key_results, history, now)
-    due, done = _participation(rows.runs, people)
+    due, done = _participation(rows.runs, people, now)
     card = Card(
         f"{name}: weekly digest",
         (
             _objectives_section(goals),
             _at_risk_section(turned, people),
             _wins_section(_wins(rows, done, people)),
-            Section("Check-ins", text=_checked_in(len(done), len(due)) + "."),
+            Section("Check-ins", text=_checked_in(len(done), due) + "."),
         ),
         footer=f"The week to {_day(now, year=True)}. Blockers go to managers only, never here.",
         chart=_chart(goals.objectives, history, quarter, now) if goals.objectives else None,
     )
     headlines = (
         _objectives_summary(goals, quarter),
-        _checked_in(len(done), len(due)),
+        _checked_in(len(done), due),
         _turned_summary(turned),
     )
     return Digest(f"{name} this week: " + ", ".join(h for h in headlines if h), card)
@@ -146,10 +146,10 @@ def _turned_at_risk(
 
 
 def _participation(
-    runs: Sequence[Run], people: Mapping[int, Member]
-) -> tuple[list[Run], list[Run]]:
-    """Each active member's current run (the latest begun, if it overlaps the week): those due
-    (a skipped one isn't) and those submitted."""
+    runs: Sequence[Run], people: Mapping[int, Member], now: datetime
+) -> tuple[int, list[Run]]:
+    """How many were due (active, not paused, not skipping this one) and each one's submitted
+    current run (the latest begun, if it overlaps the week). Someone who hasn't started is due."""
     current: dict[int, Run] = {}
     for run in runs:
         member = people.get(run.person_id)
@@ -158,8 +158,15 @@ def _participation(
         latest = current.get(run.person_id)
         if latest is None or run.period_start > latest.period_start:
             current[run.person_id] = run
-    due = [run for run in current.values() if run.status != "skipped"]
-    return due, [run for run in due if run.status == "submitted"]
+    today = now.date().isoformat()
+    due = 0
+    for member in people.values():
+        started = current.get(member.id)
+        paused = member.paused_until is not None and member.paused_until >= today
+        if member.active and not (started is not None and started.status == "skipped"):
+            due += 0 if paused and started is None else 1
+    done = [run for run in current.values() if run.status == "submitted"]
+    return due, done
 
 
 def _wins(rows: DigestRows, done: Sequence[Run], people: Mapping[int, Member]) -> list[Field]:

@@ -15,6 +15,7 @@ from bot.blockers import WEEKLY_BLOCKERS
 from bot.cadence import friendly_day
 from bot.checkin import CheckinFlow, ClosedPrompt
 from bot.commands import Command, command_in_text, parse_command
+from bot.digest import build_digest
 from bot.events import (
     Actor,
     ChoiceSelected,
@@ -27,6 +28,7 @@ from bot.events import (
 from bot.feedback import FeedbackFlow
 from bot.messages import Answered, Card, Form, Message, Question, Text
 from bot.notices import Notice, Outcome
+from bot.org import org_of
 from bot.ports import Clock, Directory, Outbox, Profile, Recipient, SystemClock, Undeliverable
 from bot.pulse import PROMPT_PREFIX as PULSE_PROMPT
 from bot.pulse import PulseFlow
@@ -356,6 +358,31 @@ class Engine:
         )
         return [Text("Hi! A question is waiting for you:"), *waiting]
 
+    async def _digest_preview(self, ctx: _Context, args: str) -> list[Message]:
+        """This week's digest of a team, in my DM: my own team's, or one I manage (admins:
+        any, or the whole org with `everyone`)."""
+        wanted = args.strip().removeprefix("team ").strip()
+        people = await ctx.store.people(ctx.tenant.id)
+        teams = {p.team.lower(): p.team for p in people if p.team}
+        if wanted.lower() in ("everyone", "all", "org"):
+            if not ctx.person.is_admin:
+                return [Text("Only admins can see the whole org's digest.")]
+            team = None
+        else:
+            chosen = teams.get(wanted.lower()) if wanted else ctx.person.team
+            if chosen is None:
+                known = ", ".join(sorted(teams.values())) or "none yet"
+                return [Text(f"Which team? digest now TEAM. Teams: {known}.")]
+            team = chosen
+            members = {p.id for p in people if p.team == team}
+            by_id = {p.id or 0: p for p in people}
+            mine = org_of(ctx.person.id or 0, by_id)
+            allowed = ctx.person.is_admin or ctx.person.team == team or members <= mine
+            if not allowed:
+                return [Text(f"The {team} digest is for its members, their managers and admins.")]
+        digest = await build_digest(ctx.store.session, ctx.tenant.id, team, ctx.flow.now)
+        return [Text(digest.summary), digest.card]
+
     async def _blocker_alerts(self, ctx: _Context, args: str) -> Text:
         """A manager chooses: blockers in a DM as they come (now), or in the weekly view."""
         choice = args.strip().lower()
@@ -406,6 +433,8 @@ class Engine:
             return [await (view.week() if command.name == "checkin" else view.goals())]
         if command.words == "checkin blockers":
             return [await self._blocker_alerts(ctx, command.args)]
+        if command.words == "digest now":
+            return await self._digest_preview(ctx, command.args)
         if command.name == "home":
             return [await self._home_card(ctx)]
         if command.words == "goals mine":

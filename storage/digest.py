@@ -32,6 +32,7 @@ class Member(NamedTuple):
     name: str
     email: str
     active: bool
+    paused_until: str | None  # local ISO date, inclusive
 
 
 class Change(NamedTuple):
@@ -86,7 +87,13 @@ async def load_digest_rows(
     people = await _rows(
         session,
         Member._make,
-        select_columns(col(Person.id), col(Person.name), col(Person.email), col(Person.active))
+        select_columns(
+            col(Person.id),
+            col(Person.name),
+            col(Person.email),
+            col(Person.active),
+            col(Person.paused_until),
+        )
         .where(*in_team)
         .order_by(col(Person.id)),
     )

@@ -157,8 +157,9 @@ async def test_a_team_with_nothing_yet_gets_a_digest_that_says_so(seeded: Databa
 async def test_the_first_days_of_a_quarter_chart_one_point(seeded: Database) -> None:
     now = datetime(2026, 10, 3, 12, 0, tzinfo=UTC)  # a week ago was still 2026-Q3
     digest = await digest_of(seeded, "Platform", now)
+    # Nobody has checked in yet this week, and everyone is due.
     assert digest.summary == (
-        "Platform this week: 4 objectives, avg 0% (no change), no check-ins due"
+        "Platform this week: 4 objectives, avg 0% (no change), 0 of 5 checked in"
     )
     assert digest.card.chart is not None
     assert digest.card.chart.alt.endswith("Automate the release checklist: 3 Oct 0.")

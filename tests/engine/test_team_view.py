@@ -123,3 +123,20 @@ async def test_home_shows_what_is_waiting_and_the_team(world: World) -> None:
     await world.say("sid", "home")
     mine = world.last("sid")
     assert "Your team" not in mine and "Waiting for you" not in mine and "API calls" in mine
+
+
+async def test_digest_now_previews_a_team_digest_without_blockers(world: World) -> None:
+    await sid_checks_in(world, "waiting on API keys")
+    await world.command("sid", "digest", "now")
+    summary, card = world.to("sid")[-2:]
+    assert summary.startswith("Platform this week:") and "1 of 2 checked in" in summary
+    assert "Ship the API" in card and "shipped the client" in card
+    assert "waiting on API keys" not in summary + card
+    await world.command("mo", "digest", "now team platform")
+    assert world.to("mo")[-2].startswith("Platform this week:")
+    await world.command("pat", "digest", "now Platform")
+    assert "for its members, their managers and admins" in world.last("pat")
+    await world.command("pat", "digest", "now everyone")
+    assert "Only admins" in world.last("pat")
+    await world.command("ada", "digest", "now everyone")
+    assert "Everyone this week:" in world.to("ada")[-2]
