@@ -9,6 +9,7 @@ from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.digest_channels import DIGEST
 from bot.feedback import FEEDBACK_CLOSE, FEEDBACK_REMINDER
 from bot.pulse import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
 from bot.scheduled import PROMPT, REMINDER
@@ -22,6 +23,7 @@ JOB_KINDS = JobKinds(
     feedback_request=(FEEDBACK_REMINDER, FEEDBACK_CLOSE),
     survey=(PULSE_ROUND,),
     survey_round=(PULSE_REMINDER, PULSE_CLOSE),
+    subscription=(DIGEST,),
 )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.messages import Message
+from bot.messages import Card, Message, Text
 from bot.ports import Directory, Outbox, Profile, Recipient
 
 
@@ -31,6 +31,12 @@ class PlatformOutbox:
             return None
         found: dict[str, Any] | None = await finder(to, prompt_id, since)
         return found
+
+    async def post_digest(self, to: Recipient, summary: Text, details: Card) -> None:
+        post = getattr(self._for(to), "post_digest", None)
+        if post is None:
+            raise LookupError(f"{to.platform} can't post digests in channels yet")
+        await post(to, summary, details)
 
     def _for(self, to: Recipient) -> Outbox:
         outbox = self.outboxes.get(to.platform)

@@ -6,10 +6,12 @@ import logging
 import os
 from datetime import datetime
 
+from bot.digest_channels import DIGEST
 from bot.engine import Engine
 from bot.feedback import FEEDBACK_CLOSE, FEEDBACK_REMINDER
 from bot.pulse import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
 from bot.scheduled import PROMPT, REMINDER, ScheduledCheckins
+from bot.scheduled_digest import ScheduledDigests
 from bot.scheduled_feedback import ScheduledFeedback
 from bot.scheduled_pulse import ScheduledPulse
 from scheduler.due import Due
@@ -22,6 +24,7 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
     checkins = ScheduledCheckins(engine)
     feedback = ScheduledFeedback(engine)
     pulse = ScheduledPulse(engine)
+    digests = ScheduledDigests(engine)
 
     async def prompt(due: Due, now: datetime) -> datetime | None:
         return await checkins.prompt(due.tenant_id, due.subject_id, due.due_at, now)
@@ -41,6 +44,7 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
             PULSE_ROUND: pulse.open_round,
             PULSE_REMINDER: pulse.remind,
             PULSE_CLOSE: pulse.close,
+            DIGEST: digests.post,
         },
         batch_handlers={PROMPT: checkins.prompt_many},
         clock=engine.clock.now,

@@ -52,6 +52,8 @@ AVAILABLE = {
     ("goals", "mine"),
     ("goals", "help"),
     ("digest", "now"),
+    ("digest", "subscribe"),
+    ("digest", "unsubscribe"),
     ("home", ""),
     ("help", ""),
 }

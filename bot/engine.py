@@ -15,7 +15,8 @@ from bot.blockers import WEEKLY_BLOCKERS
 from bot.cadence import friendly_day
 from bot.checkin import CheckinFlow, ClosedPrompt
 from bot.commands import Command, command_in_text, parse_command
-from bot.digest import build_digest
+from bot.digest import Digest, build_digest
+from bot.digest_channels import DigestChannels
 from bot.events import (
     Actor,
     ChoiceSelected,
@@ -28,7 +29,6 @@ from bot.events import (
 from bot.feedback import FeedbackFlow
 from bot.messages import Answered, Card, Form, Message, Question, Text
 from bot.notices import Notice, Outcome
-from bot.org import org_of
 from bot.ports import Clock, Directory, Outbox, Profile, Recipient, SystemClock, Undeliverable
 from bot.pulse import PROMPT_PREFIX as PULSE_PROMPT
 from bot.pulse import PulseFlow
@@ -94,6 +94,7 @@ class _Context:
     pulse: PulseFlow
     # This event linked the person to this platform account: nothing sent before reached it.
     first_contact: bool = False
+    channel: dict[str, Any] | None = None  # a command typed in a channel: where
 
 
 class Engine:
@@ -176,7 +177,8 @@ class Engine:
             flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
             feedback = FeedbackFlow(store, tenant, person, flow.now, actor.platform)
             pulse = PulseFlow(store, tenant, person, flow.now)
-            context = _Context(store, tenant, person, flow, feedback, pulse, not known)
+            channel = event.channel if isinstance(event, CommandInvoked) else None
+            context = _Context(store, tenant, person, flow, feedback, pulse, not known, channel)
             handled = await self._dispatch(context, event)
             handled.closed = flow.closed
             handled.notices = [*handled.notices, *flow.notices]
@@ -361,25 +363,10 @@ class Engine:
     async def _digest_preview(self, ctx: _Context, args: str) -> list[Message]:
         """This week's digest of a team, in my DM: my own team's, or one I manage (admins:
         any, or the whole org with `everyone`)."""
-        wanted = args.strip().removeprefix("team ").strip()
-        people = await ctx.store.people(ctx.tenant.id)
-        teams = {p.team.lower(): p.team for p in people if p.team}
-        if wanted.lower() in ("everyone", "all", "org"):
-            if not ctx.person.is_admin:
-                return [Text("Only admins can see the whole org's digest.")]
-            team = None
-        else:
-            chosen = teams.get(wanted.lower()) if wanted else ctx.person.team
-            if chosen is None:
-                known = ", ".join(sorted(teams.values())) or "none yet"
-                return [Text(f"Which team? digest now TEAM. Teams: {known}.")]
-            team = chosen
-            members = {p.id for p in people if p.team == team}
-            by_id = {p.id or 0: p for p in people}
-            mine = org_of(ctx.person.id or 0, by_id)
-            allowed = ctx.person.is_admin or ctx.person.team == team or members <= mine
-            if not allowed:
-                return [Text(f"The {team} digest is for its members, their managers and admins.")]
+        channels = DigestChannels(ctx.store, ctx.tenant, ctx.person, ctx.flow.now)
+        team, refusal = await channels.team_for(args, "now")
+        if refusal:
+            return [Text(refusal)]
         digest = await build_digest(ctx.store.session, ctx.tenant.id, team, ctx.flow.now)
         return [Text(digest.summary), digest.card]
 
@@ -433,6 +420,10 @@ class Engine:
             return [await (view.week() if command.name == "checkin" else view.goals())]
         if command.words == "checkin blockers":
             return [await self._blocker_alerts(ctx, command.args)]
+        if command.words in ("digest subscribe", "digest unsubscribe"):
+            channels = DigestChannels(ctx.store, ctx.tenant, ctx.person, ctx.flow.now)
+            act = channels.subscribe if command.sub == "subscribe" else channels.unsubscribe
+            return list(await act(command.args, ctx.channel))
         if command.words == "digest now":
             return await self._digest_preview(ctx, command.args)
         if command.name == "home":
@@ -547,6 +538,14 @@ class Engine:
         except Exception:
             log.exception("could not send a message on %s", actor.platform)
             return Sent(False)
+
+    async def post_digest(self, to: Recipient, digest: Digest) -> None:
+        """Post a digest in a channel: the summary, then the details (in its thread where the
+        platform has threads). Raises when the platform can't take it (retried later)."""
+        post = getattr(self.outbox, "post_digest", None)
+        if post is None:
+            raise LookupError(f"{to.platform} can't post in channels")
+        await post(to, Text(digest.summary), digest.card)
 
     async def find_sent(
         self, actor: Actor, message: Message, since: datetime

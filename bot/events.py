@@ -37,6 +37,10 @@ class CommandInvoked:
     command: str  # "checkin" | "goals" | "help" | ...
     text: str
     event_id: str
+    # Where it was typed when that is a channel or group chat, not the bot's DM: the platform's
+    # handle to post there later ({"channel": "C123"} in Slack, a conversation reference in
+    # Teams), plus a "key" naming the channel and a "name" to show.
+    channel: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,10 @@ class Outbox(Protocol):
 
     An outbox that can change a sent message also has
     `async def update(self, to: Recipient, ref: dict[str, Any], message: Message) -> None`;
-    the engine asks for it with hasattr, never by platform.
+    one that can post in channels has
+    `async def post_digest(self, to: Recipient, summary: Text, details: Card) -> None`
+    (`to.conversation` is the channel as the command typed there gave it). The engine asks
+    for these with getattr, never by platform.
     """
 
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None: ...

@@ -20,6 +20,7 @@ from storage.models import (
     WEEKLY_BLOCKERS,
     Answer,
     CheckinRun,
+    DigestSubscription,
     FeedbackAnswer,
     FeedbackInvite,
     FeedbackRequest,
@@ -52,6 +53,8 @@ class JobKinds:
     feedback_request: tuple[str, ...]
     survey: tuple[str, ...]
     survey_round: tuple[str, ...]
+    # A channel's digest subscription: kept when its maker is erased, and its jobs with it.
+    subscription: tuple[str, ...] = ()
 
 
 class AmbiguousEmail(LookupError):
@@ -283,6 +286,15 @@ class _Erasing:
 
     async def goals(self) -> None:
         mine = self._in_tenant
+        subscribed = await self.run(
+            update(DigestSubscription)
+            .where(mine(DigestSubscription), col(DigestSubscription.created_by) == self.id)
+            .values(created_by=None)
+        )
+        if subscribed:
+            self.erasure.note(
+                "channel digest subscriptions they made", f"{subscribed} kept, with no maker"
+            )
         authored = await self.run(
             update(KeyResultChange)
             .where(mine(KeyResultChange), col(KeyResultChange.author_id) == self.id)

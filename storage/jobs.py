@@ -187,6 +187,15 @@ async def drop_jobs(session: AsyncSession, tenant_id: str, kind: str) -> None:
     )
 
 
+async def drop_job(session: AsyncSession, kind: str, subject_id: int) -> None:
+    """Forget one subject's job of a kind (a subscription cancelled, say)."""
+    await session.exec(
+        delete(ScheduledJob).where(
+            col(ScheduledJob.kind) == kind, col(ScheduledJob.subject_id) == subject_id
+        )
+    )
+
+
 async def job_for(session: AsyncSession, kind: str, subject_id: int) -> ScheduledJob | None:
     statement = select(ScheduledJob).where(
         ScheduledJob.kind == kind, ScheduledJob.subject_id == subject_id

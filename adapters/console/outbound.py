@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from adapters.console.render import render
-from bot.messages import Message, Question
+from bot.messages import Card, Message, Question, Text
 from bot.ports import Recipient
 
 
@@ -25,3 +25,8 @@ class ConsoleOutbox:
         self.stream.write(text + "\n")
         self.stream.flush()
         return None
+
+    async def post_digest(self, to: Recipient, summary: Text, details: Card) -> None:
+        name = to.conversation.get("name") or to.conversation.get("key") or "a channel"
+        self.stream.write(f"[in {name}]\n{render(summary)}\n{render(details)}\n")
+        self.stream.flush()

@@ -148,4 +148,5 @@ def test_every_kind_of_scheduled_job_has_a_known_subject(outbox: RecordingOutbox
         *JOB_KINDS.feedback_request,
         *JOB_KINDS.survey,
         *JOB_KINDS.survey_round,
+        *JOB_KINDS.subscription,
     }

@@ -3,8 +3,14 @@ results), `goals team`, and blockers reaching the manager as they are reported."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from app.scheduling import build_scheduler
+from bot.events import CommandInvoked
+from bot.messages import Card, Text
+from bot.ports import Recipient
 from storage.db import Database
 from storage.models import KeyResult, Objective
 from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
@@ -140,3 +146,48 @@ async def test_digest_now_previews_a_team_digest_without_blockers(world: World) 
     assert "Only admins" in world.last("pat")
     await world.command("ada", "digest", "now everyone")
     assert "Everyone this week:" in world.to("ada")[-2]
+
+
+CHANNEL = {"key": "C_PLATFORM", "name": "#platform", "channel": "C_PLATFORM"}
+
+
+async def in_channel(world: World, who: str, text: str) -> None:
+    event = CommandInvoked(world.actor(who), "digest", text, f"ch-{who}-{text}", CHANNEL)
+    await world.engine.handle(event)
+
+
+async def test_a_subscribed_channel_gets_the_digest_every_monday(world: World) -> None:
+    posted: list[tuple[Recipient, str, str]] = []
+
+    async def post_digest(to: Recipient, summary: Text, details: Card) -> None:
+        posted.append((to, summary.fallback_text(), details.fallback_text()))
+
+    world.outbox.post_digest = post_digest  # type: ignore[attr-defined]
+    scheduler = build_scheduler(world.engine, 1)
+    await world.command("sid", "digest", "subscribe")
+    assert "Type this in the channel" in world.last("sid")
+    await in_channel(world, "sid", "subscribe")
+    assert "#platform gets the Platform digest every Monday morning" in world.last("sid")
+    await in_channel(world, "pat", "subscribe Platform")
+    assert "for its members, their managers and admins" in world.last("pat")
+    await in_channel(world, "rae", "subscribe")
+    assert "gets the Platform digest already" in world.last("rae")
+
+    await sid_checks_in(world, "waiting on API keys")
+    await scheduler.run_until_idle()
+    assert posted == []  # not Monday yet
+    world.clock.current = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # Monday 09:00 (org in UTC)
+    await scheduler.run_until_idle()
+    ((to, summary, details),) = posted
+    assert to.conversation == CHANNEL and to.platform == "slack" and to.tenant == "T1"
+    assert summary.startswith("Platform this week:")
+    assert "Ship the API" in details and "waiting on API keys" not in summary + details
+    world.clock.current = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
+    await scheduler.run_until_idle()
+    assert len(posted) == 2  # and again the Monday after
+
+    await in_channel(world, "sid", "unsubscribe")
+    assert "Stopped" in world.last("sid")
+    world.clock.current = datetime(2026, 3, 23, 9, 0, tzinfo=UTC)
+    await scheduler.run_until_idle()
+    assert len(posted) == 2

@@ -588,4 +588,5 @@ def test_every_column_that_points_at_a_person_is_erased() -> None:
         ("feedbackanswer", "giver_id"),
         ("survey", "creator_id"),
         ("surveyinvite", "person_id"),
+        ("digestsubscription", "created_by"),
     }
