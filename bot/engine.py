@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -37,8 +38,10 @@ from bot.views import feedback_help, goals_card, help_card, home_card, pulse_hel
 from storage.db import Database
 from storage.models import CheckinRun, FeedbackInvite, Person, SurveyInvite, Tenant
 from storage.repository import Store
+from storage.waves import WaveStore
 
 log = logging.getLogger(__name__)
+NOTICE_SENDERS = 16  # notices in flight at once; the platform pacers do the rest
 MENTION = re.compile(r"<@([A-Za-z0-9:_.\-]{1,200})(?:\|[^>]*)?>")
 
 FEEDBACK: dict[str, Callable[[FeedbackFlow, str], Awaitable[Outcome]]] = {
@@ -150,18 +153,28 @@ class Engine:
         if not notices:
             return
         async with self.database.session() as session:
-            store = Store(session)
-            tenant = await store.tenant(tenant_id)
-            targets = []
-            for notice in notices:
-                person = await store.person(tenant_id, notice.person_id)
-                identities = await store.identities_of(person) if person is not None else []
-                identity = next((i for i in identities if i.reachable), None)
-                if tenant is not None and identity is not None:
-                    actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
-                    targets.append((actor, notice.messages))
-        for actor, messages in targets:
-            await self._deliver(actor, messages)
+            tenant = await Store(session).tenant(tenant_id)
+            wanted = {notice.person_id for notice in notices}
+            reachable = await WaveStore(session).reachable_identities(wanted)
+        if tenant is None:
+            return
+        slots = asyncio.Semaphore(NOTICE_SENDERS)
+
+        per_person: dict[int, list[Message]] = {}
+        for notice in notices:
+            per_person.setdefault(notice.person_id, []).extend(notice.messages)
+
+        async def send(person_id: int, messages: list[Message]) -> None:
+            identity = reachable.get(person_id)
+            if identity is None or identity.tenant_id != tenant_id:
+                return
+            actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
+            async with slots:
+                await self._deliver(actor, messages)
+
+        # One lookup for everyone (a survey may go to a thousand people), people side by side,
+        # each person's messages in order.
+        await asyncio.gather(*(send(p, messages) for p, messages in per_person.items()))
 
     async def _handle(self, event: InboundEvent, profile: Profile | None) -> Handled:
         actor = event.actor

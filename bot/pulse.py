@@ -233,12 +233,7 @@ class PulseFlow:
         """Open surveys waiting for this person's answers, one line each."""
         lines = []
         for invite in await self.pulse.owed_by(self.tenant.id, _id(self.person)):
-            survey_round = await self.pulse.round(self.tenant.id, invite.round_id)
-            survey = (
-                await self.pulse.survey(self.tenant.id, survey_round.survey_id)
-                if survey_round is not None
-                else None
-            )
+            survey_round, survey = await self._round_of(invite)
             if survey_round is not None and survey is not None:
                 closes = _when(survey_round.closes_at)
                 lines.append(Field(f"Pulse survey “{survey.title}”", f"closes {closes}"))
@@ -253,12 +248,7 @@ class PulseFlow:
 
     async def start(self, invite: SurveyInvite) -> list[Message]:
         """Ask (again) the question this invitation is at."""
-        survey_round = await self.pulse.round(self.tenant.id, invite.round_id)
-        survey = (
-            await self.pulse.survey(self.tenant.id, survey_round.survey_id)
-            if survey_round is not None
-            else None
-        )
+        survey_round, survey = await self._round_of(invite)
         if survey_round is None or survey is None or survey_round.status != "open":
             return [Text("That survey has closed. Thank you all the same!")]
         return self._ask(survey, invite, invite.asking or 0, f"A pulse survey: “{survey.title}”.")
@@ -276,12 +266,7 @@ class PulseFlow:
         return await self.answer(invite, value)
 
     async def answer(self, invite: SurveyInvite, text: str) -> Outcome:
-        survey_round = await self.pulse.round(self.tenant.id, invite.round_id)
-        survey = (
-            await self.pulse.survey(self.tenant.id, survey_round.survey_id)
-            if survey_round is not None
-            else None
-        )
+        survey_round, survey = await self._round_of(invite)
         if survey_round is None or survey is None or survey_round.status != "open":
             invite.asking = None
             self.store.session.add(invite)
@@ -624,6 +609,12 @@ class PulseFlow:
             team = next(people[i].team for i in members)
             return Audience(f"team {team}", {"kind": "team", "team": team})
         raise PulseError(f"Send it to whom? {SEND_USAGE}")
+
+    async def _round_of(self, invite: SurveyInvite) -> tuple[SurveyRound | None, Survey | None]:
+        survey_round = await self.pulse.round(self.tenant.id, invite.round_id)
+        if survey_round is None:
+            return None, None
+        return survey_round, await self.pulse.survey(self.tenant.id, survey_round.survey_id)
 
     async def _people(self) -> dict[int, Person]:
         return {_id(p): p for p in await self.store.people(self.tenant.id)}
