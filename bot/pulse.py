@@ -26,6 +26,16 @@ from bot.checkin import person_cadence
 from bot.messages import Card, Chart, Choice, Field, Message, Question, Section, Text
 from bot.notices import Notice, Outcome
 from bot.org import display_name, first_name, org_of
+from bot.pulse_questions import (
+    BANK,
+    LIKERT_LABELS,
+    SEND_USAGE,
+    PulseError,
+    custom_questions,
+    question_section,
+    read_answer,
+    split_questions,
+)
 from storage.jobs import upsert_job
 from storage.models import Person, Survey, SurveyInvite, SurveyResponse, SurveyRound, Tenant
 from storage.pulse import PulseStore
@@ -35,76 +45,11 @@ PULSE_ROUND = "pulse_round"
 PULSE_REMINDER = "pulse_reminder"
 PULSE_CLOSE = "pulse_close"
 PROMPT_PREFIX = "pu_"
-MAX_QUESTIONS = 10
-MAX_OPTIONS = 10
-MAX_TEXT = 2000
-SEND_USAGE = (
-    "pulse send engagement to team Platform (or: to everyone, to my org; add every 2 weeks, "
-    "for 5 days), or your own questions after a colon: pulse send to my org: likert Our "
-    "goals are clear; enps How likely are you to recommend us?; choice Best day? | Mon | Fri; "
-    "multi Which helped? | docs | pairing; text Anything else?"
-)
-LIKERT_LABELS = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
 EVERYONE = "all"
 
-# The small bank of ready-made surveys.
-BANK: dict[str, tuple[str, list[dict[str, Any]]]] = {
-    "engagement": (
-        "Engagement",
-        [
-            {
-                "kind": stats.ENPS,
-                "text": "How likely are you to recommend working here to a friend?",
-            },
-            {"kind": stats.LIKERT, "text": "I know what is expected of me at work."},
-            {"kind": stats.LIKERT, "text": "I have the chance to learn and grow here."},
-            {"kind": stats.TEXT, "text": "Anything you'd like to add?"},
-        ],
-    ),
-    "wellbeing": (
-        "Wellbeing",
-        [
-            {"kind": stats.LIKERT, "text": "My workload is manageable."},
-            {
-                "kind": stats.SINGLE,
-                "text": "How was your week?",
-                "options": ["Great", "Good", "Okay", "Rough"],
-            },
-            {"kind": stats.TEXT, "text": "What would make next week better?"},
-        ],
-    ),
-    "meetings": (
-        "Meetings",
-        [
-            {"kind": stats.LIKERT, "text": "Our meetings are a good use of my time."},
-            {
-                "kind": stats.MULTI,
-                "text": "Which meetings helped you this week?",
-                "options": ["Stand-up", "Planning", "1:1", "Retro", "None"],
-            },
-            {"kind": stats.TEXT, "text": "Which meeting would you drop?"},
-        ],
-    ),
-}
-_KIND_WORDS = {
-    "likert": stats.LIKERT,
-    "scale": stats.LIKERT,
-    "enps": stats.ENPS,
-    "nps": stats.ENPS,
-    "choice": stats.SINGLE,
-    "single": stats.SINGLE,
-    "multi": stats.MULTI,
-    "multiple": stats.MULTI,
-    "text": stats.TEXT,
-}
 _EVERY = re.compile(r"\bevery\s+(\d+)\s+weeks?\b|\bweekly\b", re.IGNORECASE)
 _ON = re.compile(r"\bon\s+(\S+)(?:\s+at\s+(\d{1,2}:\d{2}))?", re.IGNORECASE)
-_QUESTIONS_COLON = re.compile(r"(?<!\d):|:(?!\d)")
 _FOR_DAYS = re.compile(r"\bfor\s+(\d+)\s+days?\b", re.IGNORECASE)
-
-
-class PulseError(Exception):
-    """A survey that can't be sent, in words for the person sending it."""
 
 
 @dataclass(frozen=True)
@@ -274,7 +219,7 @@ class PulseFlow:
         index = invite.asking or 0
         question = survey.questions[index]
         try:
-            value = _read_answer(question, text)
+            value = read_answer(question, text)
         except PulseError as error:
             return Outcome([Text(str(error)), *self._ask(survey, invite, index)])
         invite.draft = {**invite.draft, question["key"]: value}
@@ -428,7 +373,7 @@ class PulseFlow:
             return Card(title, (Section("", text=f"{participation}. {_sentence(reason)}"),))
         sections = [Section("", text=participation)]
         for question, result in question_results(survey, responses):
-            sections.append(_question_section(question, result))
+            sections.append(question_section(question, result))
         chart = await self._trend(survey, rounds, slice_id)
         return Card(title, tuple(sections), chart=chart)
 
@@ -525,7 +470,7 @@ class PulseFlow:
     def _start(self, args: str) -> tuple[str, datetime | None]:
         """`on 2026-12-07 [at 09:00]` or `on monday [at 09:00]`, in the sender's time zone:
         when the first round opens; None for now."""
-        head, colon, rest = _split_questions(args)
+        head, colon, rest = split_questions(args)
         found = _ON.search(head)
         if found is None:
             return args, None
@@ -551,7 +496,7 @@ class PulseFlow:
     def _parse_send(
         self, args: str, people: Mapping[int, Person]
     ) -> tuple[str, list[dict[str, Any]], Audience, int | None, int]:
-        head, colon, custom = _split_questions(args)
+        head, colon, custom = split_questions(args)
         every_match = _EVERY.search(head)
         every = None
         if every_match:
@@ -568,7 +513,7 @@ class PulseFlow:
         target = after[0] if after else ("everyone" if self.person.is_admin else "my org")
         audience = self._audience(target.strip(), people)
         if colon:
-            questions = _custom_questions(custom)
+            questions = custom_questions(custom)
             title = words[0].title() if words else f"Pulse {self.now:%-d %b}"
         else:
             name = words[0].lower() if words else ""
@@ -702,114 +647,6 @@ def _slice_for(survey_round: SurveyRound, team: str, spec: Mapping[str, Any]) ->
     if spec.get("kind") == "team" and str(spec.get("team", "")).lower() == wanted:
         return EVERYONE
     return None
-
-
-def _split_questions(args: str) -> tuple[str, str, str]:
-    """The options before the first colon, and the questions after it; a colon inside a time
-    (10:30) is not that colon."""
-    found = _QUESTIONS_COLON.search(args)
-    if found is None:
-        return args, "", ""
-    return args[: found.start()], ":", args[found.end() :]
-
-
-def _custom_questions(text: str) -> list[dict[str, Any]]:
-    questions = []
-    for part in [p.strip() for p in text.split(";") if p.strip()]:
-        word, _, rest = part.partition(" ")
-        kind = _KIND_WORDS.get(word.lower())
-        if kind is None:
-            raise PulseError(
-                f"Start each question with its type (likert, enps, choice, multi or text): "
-                f"“{part[:60]}”."
-            )
-        pieces = [p.strip() for p in rest.split("|")]
-        question: dict[str, Any] = {"kind": kind, "text": pieces[0][:300]}
-        if not question["text"]:
-            raise PulseError(f"A {word} question needs its text.")
-        if kind in (stats.SINGLE, stats.MULTI):
-            options = [p[:80] for p in pieces[1:] if p]
-            if not 2 <= len(options) <= MAX_OPTIONS or len(set(options)) != len(options):
-                raise PulseError(
-                    f"“{pieces[0][:60]}” needs 2 to {MAX_OPTIONS} different options: "
-                    "choice Best day? | Mon | Fri"
-                )
-            question["options"] = options
-        elif len(pieces) > 1:
-            raise PulseError(f"Only choice and multi questions have options (“{part[:60]}”).")
-        questions.append(question)
-    if not questions:
-        raise PulseError(f"Which questions? {SEND_USAGE}")
-    if len(questions) > MAX_QUESTIONS:
-        raise PulseError(f"Keep it short: at most {MAX_QUESTIONS} questions.")
-    return questions
-
-
-def _read_answer(question: Mapping[str, Any], text: str) -> Any:
-    """A typed or clicked answer as the value stored; None for a skipped question."""
-    said = " ".join(text.split())
-    kind = question["kind"]
-    if said.lower() in ("skip", "pass", "-"):
-        return None
-    if kind in (stats.LIKERT, stats.ENPS):
-        top = 5 if kind == stats.LIKERT else 10
-        bottom = 1 if kind == stats.LIKERT else 0
-        first = said.split(" ", 1)[0]
-        if not first.isdigit() or not bottom <= int(first) <= top:
-            raise PulseError(f"Pick a number from {bottom} to {top} (or skip).")
-        return int(first)
-    if kind == stats.SINGLE:
-        options = question["options"]
-        chosen = _option(said, options)
-        if chosen is None:
-            raise PulseError(f"Pick one of: {', '.join(options)}.")
-        return chosen
-    if kind == stats.MULTI:
-        options = question["options"]
-        picked: list[str] = []
-        for part in [p.strip() for p in re.split(r"[,;]", said) if p.strip()]:
-            chosen = _option(part, options)
-            if chosen is None:
-                raise PulseError(f"“{part[:40]}” isn't one of: {', '.join(options)}.")
-            if chosen not in picked:
-                picked.append(chosen)
-        if not picked:
-            raise PulseError(f"Type all that apply: {', '.join(options)}.")
-        return [o for o in options if o in picked]
-    if len(said) > MAX_TEXT:
-        raise PulseError(f"That's a long one: keep it under {MAX_TEXT} characters?")
-    return said
-
-
-def _option(said: str, options: Sequence[str]) -> str | None:
-    if said.isdigit() and 1 <= int(said) <= len(options):
-        return options[int(said) - 1]
-    return next((o for o in options if o.lower() == said.lower()), None)
-
-
-def _question_section(question: Mapping[str, Any], result: stats.QuestionResult) -> Section:
-    kind = question["kind"]
-    fields: list[Field] = []
-    if kind == stats.ENPS:
-        text = f"eNPS {result.enps:+d}" if result.enps is not None else "No answers."
-        fields = [Field(str(b), _bar(n, result.count)) for b, n in result.distribution.items()]
-    elif kind == stats.LIKERT:
-        text = f"Average {result.mean:.1f} of 5" if result.mean is not None else "No answers."
-        fields = [
-            Field(f"{b} {LIKERT_LABELS[int(b) - 1]}", _bar(n, result.count))
-            for b, n in result.distribution.items()
-        ]
-    elif kind in (stats.SINGLE, stats.MULTI):
-        text = f"{result.count} answered"
-        fields = [Field(str(b), _bar(n, result.count)) for b, n in result.distribution.items()]
-    else:
-        text = "\n".join(f"“{c}”" for c in result.comments if c) or "No comments."
-    return Section(question["text"], tuple(fields), text)
-
-
-def _bar(count: int, total: int) -> str:
-    share = round(100 * count / total) if total else 0
-    return f"{'█' * round(share / 10)}{'░' * (10 - round(share / 10))} {count} ({share} %)"
 
 
 def _sentence(reason: str) -> str:
