@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 from bot.digest import build_digest
 from bot.digest_channels import next_digest
-from bot.ports import Recipient
+from bot.messages import Text
+from bot.notices import Notice
+from bot.ports import Recipient, Undeliverable
 from scheduler.due import Due
 from storage.repository import Store
 from storage.subscriptions import Subscriptions
@@ -17,6 +19,11 @@ if TYPE_CHECKING:
     from bot.engine import Engine
 
 log = logging.getLogger(__name__)
+
+INVITE = {
+    "slack": "Invite me there (/invite @checkin)",
+    "teams": "Add me to that team or chat (Apps, then Add to a team)",
+}
 
 
 class ScheduledDigests:
@@ -32,5 +39,23 @@ class ScheduledDigests:
             digest = await build_digest(session, tenant.id, subscription.team, now)
             to = Recipient(tenant.platform, tenant.external_id, "", subscription.channel)
             following = next_digest(tenant.settings, now)
-        await self.engine.post_digest(to, digest)
+        try:
+            await self.engine.post_digest(to, digest)
+        except Undeliverable as error:
+            # The channel is gone or closed to the app: trying again within the hour won't
+            # help. Whoever subscribed it hears why; next week's digest tries again.
+            where = subscription.channel_name or "the channel"
+            log.warning(
+                "a weekly digest was not posted: %s channel %s (%s); skipped until next week",
+                tenant.platform,
+                subscription.channel_key,
+                error,
+            )
+            if subscription.created_by is not None:
+                invite = INVITE.get(tenant.platform, "Add me there")
+                note = Text(
+                    f"I couldn't post this week's goal digest in {where}: I'm not in it, or "
+                    f"it's gone. {invite}, or type digest unsubscribe there to stop it."
+                )
+                await self.engine.notify(tenant.id, [Notice(subscription.created_by, [note])])
         return following

@@ -35,6 +35,7 @@ BOT_SCOPES = [
     "users:read",
     "users:read.email",
     "files:write",
+    "channels:join",
 ]
 EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"

@@ -42,6 +42,20 @@ def actor_from(body: dict[str, Any]) -> Actor | None:
     return Actor(platform="slack", tenant=team, user=user)
 
 
+def channel_of(body: dict[str, Any]) -> dict[str, Any] | None:
+    """Where a slash command was typed, when that is a channel rather than the bot's DM: what
+    a channel digest needs to be posted there later."""
+    channel = body.get("channel_id")
+    if not isinstance(channel, str) or not channel or channel.startswith("D"):
+        return None
+    name = str(body.get("channel_name") or "")
+    if not name or name in ("directmessage", "privategroup") or name.startswith("mpdm-"):
+        shown = "this conversation"
+    else:
+        shown = f"#{name}"
+    return {"channel": channel, "key": channel, "name": shown}
+
+
 def from_slack_text(text: str) -> str:
     """Slack escapes &, < and > in message and command text; the engine keeps what was typed."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
@@ -60,7 +74,7 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
         name = str(body.get("command", "")).lstrip("/")
         event_id = f"cmd:{body.get('trigger_id') or body.get('command_ts', '')}"
         text = from_slack_text(str(body.get("text") or ""))
-        await engine.handle(CommandInvoked(actor, name, text, event_id))
+        await engine.handle(CommandInvoked(actor, name, text, event_id, channel_of(body)))
 
     @app.event("message")
     async def on_message(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.pacing import Pacer, SlackSendError, call_slack
 from adapters.slack.render import render_answered, render_home, render_message, render_modal
 from adapters.slack.upload import share_chart
-from bot.messages import Answered, Card, Chart, Form, Message, Question
+from bot.messages import Answered, Card, Chart, Form, Message, Question, Text
 from bot.ports import Profile, Recipient, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -86,13 +86,70 @@ class SlackOutbox:
         data = await self._call_for(to, "chat.postMessage", channel=to.user, **payload)
         ref = {"channel": data.get("channel"), "ts": data.get("ts")}
         if isinstance(message, Card) and message.chart is not None:
-            await self._share_chart(to, ref, message.chart)
+            ts = ref.get("ts")
+            thread_ts = ts if self.chart_in_thread and isinstance(ts, str) else None
+            await self._share_chart(to, ref.get("channel"), message.chart, thread_ts)
         return ref
 
-    async def _share_chart(self, to: Recipient, ref: dict[str, Any], chart: Chart) -> None:
+    async def post_digest(self, to: Recipient, summary: Text, details: Card) -> None:
+        """A channel digest: the short summary in the channel, the details card and its chart
+        in the summary's thread, so a busy channel sees one line a week.
+
+        Raises (the scheduler retries) only while nothing is posted. Once the summary is up,
+        a failure in the thread is logged and not raised, so a retry never posts the summary
+        twice. A public channel the app isn't in yet is joined; a private one needs an invite
+        (Undeliverable until then)."""
+        channel = str(to.conversation.get("channel") or "")
+        if not channel:
+            raise Undeliverable("no channel to post the digest in")
+        head = await self._post_in_channel(to, channel, render_message(summary))
+        thread = str(head.get("ts") or "")
+        try:
+            await self.api.call(
+                to.tenant,
+                "chat.postMessage",
+                channel=channel,
+                thread_ts=thread,
+                **render_message(details),
+            )
+        except SlackSendError as error:
+            log.error(
+                "slack digest details not posted: workspace=%s channel=%s error=%s",
+                to.tenant,
+                channel,
+                error.error,
+            )
+            return
+        if details.chart is not None:
+            await self._share_chart(to, channel, details.chart, thread)
+
+    async def _post_in_channel(
+        self, to: Recipient, channel: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        try:
+            return await self.api.call(to.tenant, "chat.postMessage", channel=channel, **payload)
+        except SlackSendError as error:
+            if error.error != "not_in_channel":
+                if error.error in UNREACHABLE:
+                    raise Undeliverable(error.error) from error
+                raise
+        try:
+            await self.api.call(to.tenant, "conversations.join", channel=channel)
+        except SlackSendError as error:
+            log.warning(
+                "slack digest not posted: the app isn't in channel %s and can't join it (%s); "
+                "invite it with /invite",
+                channel,
+                error.error,
+            )
+            raise Undeliverable("not_in_channel") from error
+        return await self.api.call(to.tenant, "chat.postMessage", channel=channel, **payload)
+
+    async def _share_chart(
+        self, to: Recipient, channel: Any, chart: Chart, thread_ts: str | None
+    ) -> None:
         """Never raises: the card is posted and its text describes the chart, so a failed
         upload costs only the image, and raising would have the card sent again."""
-        channel, ts = ref.get("channel"), ref.get("ts")
         if not isinstance(channel, str) or not channel:
             log.warning("slack chart not shared: no channel id for the card")
             return
@@ -100,7 +157,6 @@ class SlackOutbox:
         async def call(method: str, **params: Any) -> dict[str, Any]:
             return await self.api.call(to.tenant, method, **params)
 
-        thread_ts = ts if self.chart_in_thread and isinstance(ts, str) else None
         try:
             await share_chart(call, channel, chart, thread_ts=thread_ts)
         except Exception as failure:  # any failure: the card stands on its own

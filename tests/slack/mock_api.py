@@ -66,6 +66,13 @@ class _Team:
 
 
 @dataclass
+class _Channel:
+    private: bool
+    member: bool
+    archived: bool
+
+
+@dataclass
 class UploadedFile:
     """A file from files.getUploadURLExternal on: its bytes once posted, where it was shared
     once completed."""
@@ -115,6 +122,9 @@ class MockSlackApi:
         self._tokens: dict[str, str] = {}
         self._revoked: dict[str, str] = {}
         self._users: dict[str, dict[str, Any]] = {}
+        # Channels added with add_channel: whether private, and whether the bot is a member.
+        # A channel id the test never added is open to the bot, as before.
+        self._channels: dict[str, _Channel] = {}
         self._oauth: dict[str, dict[str, Any]] = {}
         self._refresh: dict[str, str] = {}
         self._used_config_refresh: set[str] = set()
@@ -140,6 +150,7 @@ class MockSlackApi:
             "chat.update": self._update_message,
             "chat.postEphemeral": self._post_ephemeral,
             "conversations.open": self._open_conversation,
+            "conversations.join": self._join,
             "conversations.history": self._history,
             "views.open": self._open_view,
             "views.publish": self._publish_view,
@@ -221,6 +232,12 @@ class MockSlackApi:
                 "team": team,
             },
         }
+
+    def add_channel(
+        self, channel: str, *, private: bool = False, member: bool = False, archived: bool = False
+    ) -> None:
+        """A channel the bot can post in only as a member; a public one it may join."""
+        self._channels[channel] = _Channel(private, member, archived)
 
     def revoke(self, token: str, error: str = "token_revoked") -> None:
         """Later calls with this token answer `error` (token_revoked, token_expired, ...)."""
@@ -413,6 +430,10 @@ class MockSlackApi:
 
     def _post_message(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
         channel = _channel(params, allow_user=True)
+        self._check_member(channel)
+        thread_ts = str(params["thread_ts"]) if params.get("thread_ts") else None
+        if thread_ts is not None and (channel, thread_ts) not in self.messages:
+            raise SlackError("thread_not_found")
         blocks = _blocks(params, limit=50)
         text = str(params.get("text") or "")
         if not text and not blocks:
@@ -433,6 +454,8 @@ class MockSlackApi:
         }
         if metadata is not None:
             message["metadata"] = metadata
+        if thread_ts is not None:
+            message["thread_ts"] = thread_ts
         self.messages[(channel, ts)] = message
         answer = {"channel": channel, "ts": ts, "message": message}
         if warnings:
@@ -461,6 +484,28 @@ class MockSlackApi:
         if not params.get("text") and not _blocks(params, limit=50):
             raise SlackError("no_text")
         return {"message_ts": self._next_ts()}
+
+    def _check_member(self, channel: str) -> None:
+        found = self._channels.get(channel)
+        if found is None:
+            return
+        if found.archived:
+            raise SlackError("is_archived")
+        if not found.member:
+            # Slack hides a private channel from a non-member altogether.
+            raise SlackError("channel_not_found" if found.private else "not_in_channel")
+
+    def _join(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        channel = str(params.get("channel") or "")
+        found = self._channels.get(channel)
+        if found is None or found.private:
+            raise SlackError(
+                "channel_not_found" if found is None else "method_not_supported_for_channel_type"
+            )
+        if found.archived:
+            raise SlackError("is_archived")
+        found.member = True
+        return {"channel": {"id": channel, "is_member": True}}
 
     def _open_conversation(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
         users = params.get("users") or ""
@@ -624,6 +669,7 @@ class MockSlackApi:
         channel = str(params["channel_id"]) if params.get("channel_id") else None
         if channel is not None:
             _channel({"channel": channel}, allow_user=False)
+            self._check_member(channel)
         thread_ts = str(params["thread_ts"]) if params.get("thread_ts") else None
         if thread_ts is not None and (channel is None or (channel, thread_ts) not in self.messages):
             raise SlackError("invalid_thread_ts")

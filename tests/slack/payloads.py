@@ -57,15 +57,18 @@ def slash_command(
     user: str,
     team: str = "T1",
     channel: str = "D1",
+    channel_name: str | None = None,
     trigger_id: str | None = None,
 ) -> str:
+    if channel_name is None:
+        channel_name = "directmessage" if channel.startswith("D") else "general"
     return urlencode(
         {
             "token": LEGACY_TOKEN,
             "team_id": team,
             "team_domain": _domain(team),
             "channel_id": channel,
-            "channel_name": "directmessage" if channel.startswith("D") else "general",
+            "channel_name": channel_name,
             "user_id": user,
             "user_name": user.lower(),
             "command": command,
