@@ -1,5 +1,6 @@
 """Teams activities in, neutral events out: messages, card submits (Action.Submit and
-Action.Execute), installs. botbuilder stays inside adapters/teams/."""
+Action.Execute), installs. Only the personal chat speaks for a person; what is typed in a
+channel or group chat goes to `ChannelMessages`. botbuilder stays inside adapters/teams/."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 
+from adapters.teams.channel_messages import ChannelMessages
+from adapters.teams.conversations import is_personal
 from adapters.teams.outbound import ReferenceBook, TeamsOutbox
 from adapters.teams.render import (
     ChoiceSubmit,
@@ -110,24 +113,34 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
         self.outbox = outbox
         self.references = references
         self.database = database
+        self.channels = ChannelMessages(engine, outbox.pacer)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         actor = actor_from(turn_context)
         if actor is not None:
-            reference = TurnContext.get_conversation_reference(turn_context.activity)
-            await self.references.remember(actor.tenant, actor.user, reference.serialize())
             await self._remember_service_url(actor, turn_context.activity.service_url)
+        # A person's messages go to their personal chat with the bot, never to a channel.
+        if actor is None or not is_personal(turn_context.activity):
+            await super().on_turn(turn_context)
+            return
+        reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
+        await self.references.remember(actor.tenant, actor.user, reference)
         await super().on_turn(turn_context)
+        # Someone's first message links them during the turn: only now can it be saved.
+        await self.references.remember(actor.tenant, actor.user, reference)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         actor = await self._actor(turn_context)
         if actor is None:
             return
         activity = turn_context.activity
+        text = text_with_mentions(activity)
+        if not is_personal(activity):
+            await self.channels.handle(turn_context, actor, text, _event_id(turn_context))
+            return
         if activity.value is not None:
             await self._submit(turn_context, actor, activity.value)
             return
-        text = text_with_mentions(activity)
         await self.engine.handle(TextReceived(actor, text, _event_id(turn_context)))
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
@@ -135,7 +148,7 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
             return await super().on_invoke_activity(turn_context)
         actor = await self._actor(turn_context)
         handled = None
-        if actor is not None:
+        if actor is not None and is_personal(turn_context.activity):
             handled = await self._submit(turn_context, actor, turn_context.activity.value)
         # Teams replaces the clicked card with the one we answer: the question, now answered.
         closed = handled.closed[0] if handled is not None and handled.closed else None
@@ -154,6 +167,10 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
         await self._installed(turn_context)
 
     async def _installed(self, turn_context: TurnContext) -> None:
+        """Installed for a person: greet them. Added to a team or a group chat, the installer
+        is not reachable there, so that is no greeting and no reference."""
+        if not is_personal(turn_context.activity):
+            return
         actor = await self._actor(turn_context)
         if actor is None:
             return

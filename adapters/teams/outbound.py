@@ -1,6 +1,7 @@
 """Sending to Teams through stored conversation references (continue_conversation), or a new
-1:1 conversation when only the tenant and user are known. Paced, retried, nothing dropped
-silently: a person Teams won't let us reach is reported as Undeliverable."""
+1:1 conversation when only the tenant and user are known; digests as a new post in a channel
+or a message in a group chat. Paced, retried, nothing dropped silently: a person or a channel
+Teams won't let us reach is reported as Undeliverable."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from botbuilder.schema import (
     ConversationReference,
 )
 
+from adapters.teams.conversations import CHANNEL
 from adapters.teams.pacing import TeamsPacer, TeamsSendError, send_with_retries
 from adapters.teams.render import render_activity, render_card
-from bot.messages import Message
+from adapters.teams.render_digest import digest_activity
+from bot.messages import Card, Message, Text
 from bot.ports import Recipient, Undeliverable
 from storage.db import Database
 from storage.repository import Store
@@ -27,27 +30,37 @@ from storage.repository import Store
 log = logging.getLogger(__name__)
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+# A channel or group chat answering these has lost the bot: removed from the team or the chat.
+GONE = (403, 404)
 
 
 class ReferenceBook:
-    """Conversation references per (tenant, user): remembered from every inbound activity,
-    kept on the person's platform identity so a restart can still reach them."""
+    """Personal-chat references per (tenant, user): remembered from each activity in the
+    person's chat with the bot, kept on their platform identity so a restart can still reach
+    them."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
         self._cache: dict[tuple[str, str], dict[str, Any]] = {}
+        self._saved: dict[tuple[str, str], dict[str, Any]] = {}
 
     async def remember(self, tenant: str, user: str, reference: dict[str, Any]) -> None:
-        if self._cache.get((tenant, user)) == reference:
+        """Used at once; saved once the person has an identity (remember again after the
+        first message's turn, which links them)."""
+        key = (tenant, user)
+        self._cache[key] = reference
+        if self._saved.get(key) == reference:
             return
-        self._cache[(tenant, user)] = reference
         async with self.database.session() as session:
             store = Store(session)
             identity = await store.identity(f"teams:{tenant}", "teams", user)
-            if identity is not None and identity.conversation != reference:
+            if identity is None:
+                return
+            if identity.conversation != reference:
                 identity.conversation = reference
                 identity.reachable = True
                 session.add(identity)
+        self._saved[key] = reference
 
     async def get(self, tenant: str, user: str) -> dict[str, Any] | None:
         cached = self._cache.get((tenant, user))
@@ -111,6 +124,79 @@ class TeamsOutbox:
             await context.update_activity(activity)
 
         await self._paced(to, reference.conversation.id, replace, reference)
+
+    async def post_digest(self, to: Recipient, summary: Text, details: Card) -> None:
+        """One card: a new post in a channel (not in the thread the subscription was typed
+        in), or a message in a group chat. Raises for the scheduler to retry later;
+        Undeliverable when the bot is no longer there."""
+        where = to.conversation
+        key = str(where.get("key") or "")
+        stored = where.get("reference")
+        if not key or not isinstance(stored, dict):
+            raise Undeliverable("no Teams channel or group chat to post the digest in")
+        reference = ConversationReference().deserialize(stored)
+        activity = Activity().deserialize(digest_activity(summary, details))
+        if where.get("type") == CHANNEL:
+            attempt = self._new_post(to.tenant, key, reference.service_url, activity)
+        else:
+            attempt = self._chat_message(reference, activity)
+        try:
+            await send_with_retries(self.pacer, to.tenant, key, attempt)
+        except TeamsSendError as error:
+            if error.status in GONE:
+                log.error(
+                    "teams digest not posted, the bot is no longer in this %s (removed from "
+                    "the team or chat?): tenant=%s conversation=%s status=%s code=%s",
+                    where.get("type") or "conversation",
+                    to.tenant,
+                    key,
+                    error.status,
+                    error.code,
+                )
+                raise Undeliverable(error.code or str(error.status)) from error
+            raise
+
+    def _new_post(
+        self, tenant: str, channel: str, service_url: str, activity: Activity
+    ) -> Callable[[], Awaitable[None]]:
+        """Creating a conversation in a channel starts a new thread there, with `activity` as
+        its first post (what botbuilder's TeamsInfo.send_message_to_teams_channel does)."""
+        parameters = ConversationParameters(
+            is_group=True,
+            tenant_id=tenant,
+            channel_data={"channel": {"id": channel}, "tenant": {"id": tenant}},
+            activity=activity,
+        )
+
+        async def started(context: TurnContext) -> None:
+            log.info("teams digest posted: tenant=%s post=%s", tenant, context.activity.id)
+
+        async def attempt() -> None:
+            await self.adapter.create_conversation(
+                self.app_id,
+                _raising(started),
+                parameters,
+                channel_id="msteams",
+                service_url=service_url,
+            )
+
+        return attempt
+
+    def _chat_message(
+        self, reference: ConversationReference, activity: Activity
+    ) -> Callable[[], Awaitable[None]]:
+        """A message at the end of the group chat: sent to the conversation, not as a reply to
+        the message the subscription was typed in."""
+        reference.activity_id = None
+
+        async def deliver(context: TurnContext) -> None:
+            outgoing = TurnContext.apply_conversation_reference(activity, reference)
+            await context.adapter.send_activities(context, [outgoing])
+
+        async def attempt() -> None:
+            await self.adapter.continue_conversation(reference, _raising(deliver), self.app_id)
+
+        return attempt
 
     async def _paced(
         self,

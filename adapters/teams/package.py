@@ -32,6 +32,12 @@ COMMANDS = (
     ("pulse", "Pulse surveys"),
     ("digest", "Weekly goal digest"),
 )
+# What Teams suggests when someone @mentions the bot in a channel or a group chat.
+SHARED_COMMANDS = (
+    ("digest subscribe", "A team's weekly goal digest here, every Monday"),
+    ("digest unsubscribe", "No more weekly digest here"),
+    ("digest now", "Preview the digest in your personal chat"),
+)
 
 
 class PackageError(ValueError):
@@ -57,27 +63,30 @@ def manifest(app_id: str, host: str) -> dict[str, Any]:
             "short": "Weekly goal check-ins, feedback and pulse surveys in chat",
             "full": "A short weekly check-in in your chat with the bot: update the key results "
             "you own in plain words, rate your confidence and name what blocks you. Managers "
-            "see who checked in and what is blocked. Self-hosted.",
+            "see who checked in and what is blocked. Channels and group chats can get a "
+            "weekly goal digest. Self-hosted.",
         },
         "icons": {"color": "color.png", "outline": "outline.png"},
         "accentColor": "#{:02X}{:02X}{:02X}".format(*ACCENT),
         "bots": [
             {
                 "botId": app_id,
-                "scopes": ["personal"],
+                "scopes": ["personal", "team", "groupChat"],
                 "isNotificationOnly": False,
                 "supportsFiles": False,
                 "commandLists": [
-                    {
-                        "scopes": ["personal"],
-                        "commands": [{"title": t, "description": d} for t, d in COMMANDS[:12]],
-                    }
+                    {"scopes": ["personal"], "commands": _commands(COMMANDS)},
+                    {"scopes": ["team", "groupChat"], "commands": _commands(SHARED_COMMANDS)},
                 ],
             }
         ],
         "permissions": ["identity", "messageTeamMembers"],
         "validDomains": [host.split(":")[0]],
     }
+
+
+def _commands(commands: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    return [{"title": title, "description": about} for title, about in commands[:12]]
 
 
 def build_package(app_id: str, host: str = "checkin-bot.example.com") -> bytes:

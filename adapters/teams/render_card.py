@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 
 from adapters.teams.render_text import (
+    CARD_BUDGET,
     LINE,
     LONG,
     TITLE,
@@ -22,8 +23,9 @@ from adapters.teams.render_text import (
 from bot.messages import Card, Chart, Field, Section
 
 
-def titled_card(card: Card) -> Element:
-    room = Room()
+def titled_card(card: Card, size: int = CARD_BUDGET) -> Element:
+    """The card in at most `size` JSON bytes."""
+    room = Room(size)
     head = [_title(card.title)] if card.title.strip() else []
     foot = [text_block(user_text(card.footer, LINE), isSubtle=True)] if card.footer.strip() else []
     fields = sum(len(section.fields) for section in card.sections)

@@ -1,8 +1,8 @@
 """Inbound activities shaped like the ones Microsoft Teams posts to a bot, as plain dicts.
 
-Ids follow Teams' prefixes: users "29:", bots "28:", personal chats "a:1". The same user always
-gets the same personal conversation id and aadObjectId here and in `MockConnector`, so a
-proactive send and an inbound message land in one conversation.
+Ids follow Teams' prefixes: users "29:", bots "28:", personal chats "a:1", channels and group
+chats "19:". The same user always gets the same personal conversation id and aadObjectId here
+and in `MockConnector`, so a proactive send and an inbound message land in one conversation.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ BOT_ID = "28:bot-app-id"
 BOT_NAME = "Check-in"
 TENANT = "tenant-1"
 SERVICE_URL = "https://smba.trafficmanager.net/emea/"
+TEAM_ID = "19:team-platform@thread.tacv2"
+CHANNEL_ID = "19:channel-digests@thread.tacv2"
+GROUP_CHAT_ID = "19:group-chat-leads@thread.v2"
 
 # Teams message ids are epoch milliseconds; a counter keeps them unique within a test run.
 _activity_ids = itertools.count(1_700_000_000_001)
@@ -85,6 +88,55 @@ def mention(user: str, name: str, *, text: str | None = None) -> dict[str, Any]:
     if tag:
         entity["text"] = tag
     return entity
+
+
+def channel_message(
+    text: str,
+    *,
+    user: str,
+    service_url: str,
+    channel: str = CHANNEL_ID,
+    channel_name: str | None = "Digests",
+    team: str = TEAM_ID,
+    thread: str | None = None,
+    tenant: str = TENANT,
+) -> dict[str, Any]:
+    """A post in a team channel that @mentions the bot: a new post (its own id roots the
+    thread) or, with `thread`, a reply under that post. channel_name=None leaves the name out,
+    as Teams does for General."""
+    activity = _mentioning_the_bot(text, user=user, service_url=service_url, tenant=tenant)
+    root = thread or activity["id"]
+    activity["conversation"] = _group_conversation("channel", f"{channel};messageid={root}", tenant)
+    if thread is not None:
+        activity["replyToId"] = thread
+    named = {"name": channel_name} if channel_name else {}
+    activity["channelData"] = {
+        "teamsChannelId": channel,
+        "teamsTeamId": team,
+        "channel": {"id": channel, **named},
+        "team": {"id": team, "name": "Platform team"},
+        "tenant": {"id": tenant},
+    }
+    return activity
+
+
+def group_chat_message(
+    text: str, *, user: str, service_url: str, chat: str = GROUP_CHAT_ID, tenant: str = TENANT
+) -> dict[str, Any]:
+    """A message in a group chat the bot was added to, @mentioning it."""
+    activity = _mentioning_the_bot(text, user=user, service_url=service_url, tenant=tenant)
+    activity["conversation"] = _group_conversation("groupChat", chat, tenant)
+    return activity
+
+
+def _mentioning_the_bot(text: str, *, user: str, service_url: str, tenant: str) -> dict[str, Any]:
+    tagged = f"<at>{BOT_NAME}</at> {text}"
+    mentions = [mention(BOT_ID, BOT_NAME)]
+    return message(tagged, user=user, service_url=service_url, tenant=tenant, mentions=mentions)
+
+
+def _group_conversation(kind: str, conversation_id: str, tenant: str) -> dict[str, Any]:
+    return {"isGroup": True, "conversationType": kind, "tenantId": tenant, "id": conversation_id}
 
 
 def card_submit(value: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

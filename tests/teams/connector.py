@@ -2,9 +2,9 @@
 
 Give `connector.url` to botbuilder as the activity's serviceUrl, or to
 `ConnectorClient(credentials, base_url=connector.url)`. It answers the v3 conversation routes the
-way Teams does (ResourceResponse ids, TeamsChannelAccount members, `a:1…` personal chats,
-`{"error": {"code", "message"}}` bodies), records every write with its Authorization header, and
-fails, rate-limits or blocks on demand.
+way Teams does (ResourceResponse ids, TeamsChannelAccount members, `a:1…` personal chats, new
+channel threads, `{"error": {"code", "message"}}` bodies), records every write with its
+Authorization header, and fails, rate-limits or blocks on demand.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class Sent:
     authorization: str | None
     reply_to: str | None = None
     activity_id: str | None = None  # the id this mock gave it (or, for updates, was given)
+    new_post: bool = False  # the first post of a new thread in a channel
 
 
 @dataclass
@@ -133,6 +134,14 @@ class MockConnector:
     def messages_to(self, conversation_id: str) -> list[dict[str, Any]]:
         return [sent.activity for sent in self.sent if sent.conversation_id == conversation_id]
 
+    def new_posts(self, channel_id: str) -> list[Sent]:
+        """Top-level posts in a channel: each one starts its own thread."""
+        return [sent for sent in self.sent if sent.new_post and sent.conversation_id == channel_id]
+
+    def replies_in(self, channel_id: str) -> list[Sent]:
+        """Messages sent into the channel's threads (conversation "<channel>;messageid=<root>")."""
+        return [sent for sent in self.sent if sent.conversation_id.startswith(f"{channel_id};")]
+
     # -- routes ------------------------------------------------------------------------------
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
@@ -140,6 +149,9 @@ class MockConnector:
         if body is None:
             return _error(400, "BadSyntax", "The request body is not JSON.")
         self.created.append(body)
+        channel = ((body.get("channelData") or {}).get("channel") or {}).get("id")
+        if body.get("isGroup") and channel:
+            return self._start_thread(request, body, str(channel))
         members = body.get("members") or []
         bot = (body.get("bot") or {}).get("id") or BOT_ID
         tenant = _tenant_of(body)
@@ -156,6 +168,21 @@ class MockConnector:
                 return refused
             answer["activityId"] = self._record(conversation_id, activity, request, None)
         return web.json_response(answer, status=201)
+
+    def _start_thread(
+        self, request: web.Request, body: dict[str, Any], channel_id: str
+    ) -> web.Response:
+        """A new post in a channel: Teams needs the post itself, and answers with the thread's
+        conversation id and the post's id."""
+        activity = body.get("activity")
+        if not isinstance(activity, dict) or not activity.get("type"):
+            return _error(400, "BadSyntax", "Incorrect conversation creation parameters")
+        refused = self._refusal(channel_id)
+        if refused is not None:
+            return refused
+        activity_id = self._record(channel_id, activity, request, None, new_post=True)
+        thread = f"{channel_id};messageid={activity_id}"
+        return web.json_response({"id": thread, "activityId": activity_id}, status=201)
 
     async def _send(self, request: web.Request) -> web.Response:
         conversation_id = request.match_info["conversation_id"]
@@ -221,11 +248,15 @@ class MockConnector:
         activity: dict[str, Any],
         request: web.Request,
         reply_to: str | None,
+        *,
+        new_post: bool = False,
     ) -> str:
         activity_id = str(next(self._ids))
         self._activities.setdefault(conversation_id, set()).add(activity_id)
         authorization = request.headers.get("Authorization")
-        self.sent.append(Sent(conversation_id, activity, authorization, reply_to, activity_id))
+        self.sent.append(
+            Sent(conversation_id, activity, authorization, reply_to, activity_id, new_post)
+        )
         return activity_id
 
 

@@ -34,6 +34,10 @@ def test_the_package_holds_a_valid_manifest_and_both_icons() -> None:
     assert 0 < len(commands) <= 12 and {"checkin now", "goals", "help"} <= {
         c["title"] for c in commands
     }
+    [bot] = manifest["bots"]
+    assert bot["scopes"] == ["personal", "team", "groupChat"]
+    shared = next(c for c in bot["commandLists"] if c["scopes"] == ["team", "groupChat"])
+    assert {"digest subscribe", "digest unsubscribe"} <= {c["title"] for c in shared["commands"]}
     assert len(manifest["name"]["short"]) <= 30 and len(manifest["description"]["short"]) <= 80
     assert manifest["validDomains"] == ["bot.example.org"]
     assert png_info(archive.read("color.png")) == (192, 192, 6)

@@ -1,0 +1,60 @@
+"""Messages that @mention the bot in a Teams channel or group chat. The digest commands are
+answered there, in the same thread or chat; anything else gets one line pointing to the personal
+chat. Nothing typed here ever reaches the engine as text, so it can't answer a check-in."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
+
+from adapters.teams.conversations import channel_of
+from adapters.teams.pacing import TeamsPacer, send_with_retries
+from adapters.teams.render import render_activity
+from bot.commands import command_in_text
+from bot.engine import Engine
+from bot.events import Actor, CommandInvoked
+from bot.messages import Message, Text
+
+ELSEWHERE = (
+    "Check-ins, goals and feedback happen in your personal chat with me. "
+    "Here, mention me with digest subscribe [team] for a weekly goal digest in this "
+    "conversation, or digest unsubscribe [team] to stop it."
+)
+PREVIEW_SENT = "A preview is for you alone: I've answered in your personal chat with me."
+
+
+class ChannelMessages:
+    def __init__(self, engine: Engine, pacer: TeamsPacer) -> None:
+        self.engine = engine
+        self.pacer = pacer
+
+    async def handle(
+        self, turn_context: TurnContext, actor: Actor, text: str, event_id: str
+    ) -> None:
+        """`text` as typed, the bot's own mention dropped."""
+        command = command_in_text(text)
+        if command is None or command.name != "digest":
+            await self._reply(turn_context, actor, [Text(ELSEWHERE)])
+            return
+        words = f"{command.sub} {command.args}".strip()
+        where = channel_of(turn_context.activity)
+        event = CommandInvoked(actor, "digest", words, event_id, where)
+        if command.sub == "now":
+            if not (await self.engine.handle(event)).duplicate:
+                await self._reply(turn_context, actor, [Text(PREVIEW_SENT)])
+            return
+        handled = await self.engine.handle(event, deliver=False)
+        await self._reply(turn_context, actor, handled.replies)
+        await self.engine.deliver(actor, [], handled.closed, handled.notices)
+
+    async def _reply(
+        self, turn_context: TurnContext, actor: Actor, messages: list[Message]
+    ) -> None:
+        """In the thread or chat the message came from, paced like every other send."""
+        conversation = turn_context.activity.conversation.id
+        for message in messages:
+            activity = Activity().deserialize(render_activity(message))
+            send = partial(turn_context.send_activity, activity)
+            await send_with_retries(self.pacer, actor.tenant, conversation, send)
