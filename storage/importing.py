@@ -35,6 +35,10 @@ class ImportReport:
     problems: list[ImportProblem]
     skipped: int = 0  # file rows with a problem that imported nothing
     noun: str = "row"  # what created/updated/unchanged count
+    # A full import (the file is the whole org): people not in it, now inactive.
+    left: list[str] = field(default_factory=list)
+    # Why a full import made no one inactive, when it didn't dare to.
+    kept_all: str | None = None
 
     def lines(self) -> list[str]:
         imported = self.created + self.updated + self.unchanged
@@ -43,7 +47,15 @@ class ImportReport:
             f"{self.updated} updated, {self.unchanged} unchanged; "
             f"{_plural(self.skipped, 'row')} skipped"
         )
-        return [f"line {p.line}: {p.reason}" for p in self.problems] + [summary]
+        lines = [f"line {p.line}: {p.reason}" for p in self.problems] + [summary]
+        if self.left:
+            lines.append(
+                f"{_plural(len(self.left), 'person')} not in the file now inactive (no "
+                f"check-ins, out of views and surveys, history kept): {', '.join(self.left)}"
+            )
+        if self.kept_all:
+            lines.append(self.kept_all)
+        return lines
 
 
 def _plural(count: int, noun: str) -> str:
@@ -88,7 +100,12 @@ def _id(row: Person | Objective | KeyResult) -> int:
 # -- org ------------------------------------------------------------------------------------
 
 
-async def import_org(database: Database, tenant_id: str, text: str) -> ImportReport:
+async def import_org(
+    database: Database, tenant_id: str, text: str, *, full: bool = False
+) -> ImportReport:
+    """Creates and updates the people in the file; no one is deleted. With `full` (an HRIS
+    export: the file is the whole org), people not in it become inactive, keeping their
+    history, and come back when a later file has them."""
     rows, problems = parse_org_csv(text)
     tally = _Tally()
     async with database.session() as session:
@@ -102,12 +119,39 @@ async def import_org(database: Database, tenant_id: str, text: str) -> ImportRep
         problems += _link_managers(rows, people)
         for row in rows:
             tally.add(row.line, before.get(row.email), _person_state(people[row.email]))
-    return tally.report(problems, "row", header=True)
+        report = tally.report(problems, "row", header=True)
+        if full:
+            report.kept_all = _why_no_one_leaves(rows, report)
+            if report.kept_all is None:
+                report.left = _deactivate_missing(session, rows, people)
+    return report
+
+
+def _why_no_one_leaves(rows: Sequence[PersonRow], report: ImportReport) -> str | None:
+    """A full import only makes people inactive from a file it read entirely."""
+    if not rows:
+        return "nobody was made inactive: the file has no one in it"
+    if report.skipped or any(p.line == 1 for p in report.problems):
+        return "nobody was made inactive: fix the rows above first, then import the file again"
+    return None
+
+
+def _deactivate_missing(
+    session: AsyncSession, rows: Sequence[PersonRow], people: Mapping[str, Person]
+) -> list[str]:
+    named = {row.email for row in rows}
+    left = []
+    for email, person in sorted(people.items()):
+        if email not in named and person.active:
+            person.active = False
+            session.add(person)
+            left.append(person.email)
+    return left
 
 
 def _person_state(person: Person) -> Hashable:
     return (person.name, person.team, person.timezone, person.checkin_days, person.checkin_time,
-            person.cadence_weeks, person.is_admin, person.manager_id)  # fmt: skip
+            person.cadence_weeks, person.is_admin, person.manager_id, person.active)  # fmt: skip
 
 
 def _apply_person(
@@ -116,6 +160,7 @@ def _apply_person(
     person = person or Person(tenant_id=tenant_id, email=row.email)
     for name in row.provided - {"manager_email"}:
         setattr(person, name, getattr(row, name))
+    person.active = True  # in the file: back, if they had left
     session.add(person)
     return person
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from bot.import_rows import ImportProblem
 from bot.org_import import parse_org_csv
 from storage.db import Database
 from storage.importing import ImportReport, import_org
-from storage.models import Person, Tenant
+from storage.models import CheckinRun, Person, Tenant
 
 TENANT = "slack:T1"
 OTHER = "teams:contoso"
@@ -412,3 +413,87 @@ async def test_the_same_emails_in_two_tenants_stay_separate(database: Database) 
     assert (here["a@x.com"].name, there["a@x.com"].name) == ("A", "A elsewhere")
     assert manager_of(here, "a@x.com") == "b@x.com"
     assert there["a@x.com"].manager_id is None
+
+
+# -- a full (HRIS) import: the file is the whole org ---------------------------------------------
+
+
+async def alans_run(database: Database) -> CheckinRun:
+    """A check-in of Alan's, submitted under his first manager."""
+    alan = (await people(database))["alan@example.com"]
+    start = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    run = CheckinRun(
+        tenant_id=TENANT, person_id=alan.id or 0, period_label="2026-11-20",
+        period_start=start, period_end=start + timedelta(weeks=1), status="submitted",
+    )  # fmt: skip
+    async with database.session() as session:
+        session.add(run)
+    return run
+
+
+async def test_a_full_import_makes_people_not_in_the_file_inactive_and_keeps_their_history(
+    database: Database,
+) -> None:
+    await import_org(database, TENANT, (DATA / "org.csv").read_text())
+    run = await alans_run(database)
+    text = (
+        "email,name,manager_email,team\n"
+        "grace@example.com,Grace Hopper,,Leadership\n"
+        "katherine@example.com,Katherine Johnson,grace@example.com,Flight\n"
+        "ada@example.com,Ada Lovelace,katherine@example.com,Flight\n"
+    )
+
+    report = await import_org(database, TENANT, text, full=True)
+
+    assert report.left == ["alan@example.com"]
+    assert "1 person not in the file now inactive" in report.lines()[-1]
+    everyone = await people(database)
+    assert not everyone["alan@example.com"].active
+    assert all(p.active for e, p in everyone.items() if e != "alan@example.com")
+    assert manager_of(everyone, "ada@example.com") == "katherine@example.com"
+    async with database.session() as session:
+        kept = (await session.exec(select(CheckinRun))).one()
+    assert (kept.id, kept.person_id, kept.status) == (run.id, run.person_id, "submitted")
+
+
+async def test_someone_back_in_a_later_file_is_active_again(database: Database) -> None:
+    text = (DATA / "org.csv").read_text()
+    await import_org(database, TENANT, text)
+    without_alan = "\n".join(line for line in text.splitlines() if not line.startswith("alan@"))
+    without_alan = without_alan.replace("alan@example.com", "grace@example.com") + "\n"
+    assert (await import_org(database, TENANT, without_alan, full=True)).left == [
+        "alan@example.com"
+    ]
+
+    report = await import_org(database, TENANT, text, full=True)
+
+    assert report.left == [] and report.updated >= 1
+    assert (await people(database))["alan@example.com"].active
+
+
+async def test_a_plain_import_of_part_of_the_org_makes_no_one_inactive(
+    database: Database,
+) -> None:
+    await import_org(database, TENANT, (DATA / "org.csv").read_text())
+    report = await import_org(database, TENANT, HEADER + "grace@example.com,Grace,,,,,\n")
+    assert report.left == []
+    assert all(p.active for p in (await people(database)).values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEADER,  # no one
+        HEADER + "grace@example.com,Grace,,,,,\nnot-an-email,Bad,,,,,\n",  # a skipped row
+    ],
+)
+async def test_a_full_import_it_could_not_read_whole_makes_no_one_inactive(
+    database: Database, text: str
+) -> None:
+    await import_org(database, TENANT, (DATA / "org.csv").read_text())
+
+    report = await import_org(database, TENANT, text, full=True)
+
+    assert report.left == [] and report.kept_all is not None
+    assert report.lines()[-1].startswith("nobody was made inactive")
+    assert all(p.active for p in (await people(database)).values())
