@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from adapters.console.chat import chat
 from adapters.console.outbound import ConsoleOutbox
@@ -22,6 +23,7 @@ from app.config import Settings, load_settings
 from app.demo import DEMO_TENANT, DEMO_USER, seed_demo
 from app.erase import erase_command
 from app.export import export_org
+from app.export_csv import csv_tables, write_tables
 from app.server import ENGINE, build_web_app, serve, slack_config
 from bot.cadence import CadenceError
 from bot.holiday_import import parse_holidays
@@ -79,9 +81,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="pulse surveys: the smallest group whose results are shown (default 5, at least 3)",
     )
 
-    export = commands.add_parser("export", help="write the org's data as JSON")
+    export = commands.add_parser(
+        "export",
+        help="write the org's data as JSON or CSV",
+        description="The org's people, goals with history, check-ins, feedback and survey "
+        "aggregates. Without --as it is the operator's export: everything, as whoever runs "
+        "this on the server holds the database anyway.",
+    )
     export.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
-    export.add_argument("--out", help="file to write (default: standard output)")
+    export.add_argument(
+        "--format", choices=("json", "csv"), default="json", help="(default: %(default)s)"
+    )
+    export.add_argument(
+        "--as",
+        dest="viewer",
+        metavar="EMAIL",
+        help="only what this person may see in the bot (default: everything)",
+    )
+    export.add_argument(
+        "--out",
+        metavar="FILE|DIR",
+        help="json: the file to write (default: standard output); "
+        "csv: the directory for one file per table (required)",
+    )
 
     person = commands.add_parser("person", help="one person's data")
     person_verbs = person.add_subparsers(dest="verb", metavar="VERB", required=True)
@@ -148,6 +170,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command or "start"
     if command == "teams-package":
         return await _teams_package(args.app_id, args.host, args.out)
+    if command == "export" and args.format == "csv" and not args.out:
+        raise UsageError(
+            "export --format csv writes one file per table: name a directory, --out DIR"
+        )
     if command == "start" and settings.any_platform:
         command = "serve"
         args.host, args.port = "0.0.0.0", None
@@ -170,7 +196,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             print(await engine.prompt(args.org, args.email))
             return 0
         if command == "export":
-            return await _export(database, args.org, args.out)
+            return await _export(database, args)
         if command == "person":
             return await erase_command(database, args.org, args.email, yes=args.yes)
         if command == "demo":
@@ -270,15 +296,25 @@ async def _teams_package(app_id: str, host: str, out: str) -> int:
     return 0
 
 
-async def _export(database: Database, org: str, out: str | None) -> int:
+async def _export(database: Database, args: argparse.Namespace) -> int:
     try:
-        data = await export_org(database, org, datetime.now(UTC))
+        data = await export_org(database, args.org, datetime.now(UTC), args.viewer)
     except LookupError as error:
         raise UsageError(str(error)) from None
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if out:
-        await asyncio.to_thread(Path(out).write_text, text, encoding="utf-8")
-        print(f"wrote {out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    if args.format == "json" and not args.out:
+        sys.stdout.write(_as_json(data))
+        return 0
+    try:
+        if args.format == "csv":
+            written = await asyncio.to_thread(write_tables, Path(args.out), csv_tables(data))
+            print(f"wrote {len(written)} CSV files to {args.out}", file=sys.stderr)
+        else:
+            await asyncio.to_thread(Path(args.out).write_text, _as_json(data), encoding="utf-8")
+            print(f"wrote {args.out}", file=sys.stderr)
+    except OSError as error:
+        raise UsageError(f"can't write {args.out}: {error.strerror or error}") from None
     return 0
+
+
+def _as_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,6 +1,9 @@
 """`checkin-bot export`: the org's people, goals with history, check-ins, feedback and survey
 aggregates, as JSON. Anonymous feedback goes out as its requester sees it, and surveys only as
-the aggregates their rounds allowed."""
+the aggregates their rounds allowed.
+
+With a viewer, only what that person may see in the bot (`bot.visibility`); without one, the
+operator's export: everything (whoever runs it on the server holds the database anyway)."""
 
 from __future__ import annotations
 
@@ -12,13 +15,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.anonymity import TOO_FEW
 from bot.goals import progress, rollup, status_from_confidence
-from bot.pulse import question_results
+from bot.pulse import may_see_group, question_results
+from bot.visibility import GIVER, REQUESTER, SUBJECT, FeedbackView, feedback_view, people_seen
 from storage.db import Database
 from storage.feedback import FeedbackStore
 from storage.models import (
     FeedbackAnswer,
     FeedbackInvite,
     FeedbackRequest,
+    Person,
     Survey,
     SurveyResponse,
     SurveyRound,
@@ -31,13 +36,20 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-async def export_org(database: Database, tenant_id: str, now: datetime) -> dict[str, Any]:
+async def export_org(
+    database: Database, tenant_id: str, now: datetime, viewer_email: str | None = None
+) -> dict[str, Any]:
+    """The org's data; with `viewer_email`, only what that person may see.
+
+    A fixed number of queries, however many people, requests and rounds there are.
+    """
     async with database.session() as session:
         store = Store(session)
         tenant = await store.tenant(tenant_id)
         if tenant is None:
             raise LookupError(f"no org called {tenant_id!r} in this database")
         people = await store.people(tenant_id)
+        viewer = None if viewer_email is None else _viewer(people, viewer_email, tenant_id)
         objectives = await store.objectives(tenant_id)
         key_results = await store.all_key_results(tenant_id)
         changes = await store.changes(tenant_id)
@@ -48,6 +60,8 @@ async def export_org(database: Database, tenant_id: str, now: datetime) -> dict[
         surveys = await _surveys(session, tenant_id)
 
     email = {p.id: p.email for p in people}
+    by_id = {p.id: p for p in people if p.id is not None}
+    seen = set(by_id) if viewer is None else people_seen(viewer, by_id)
     accounts: dict[int, list[dict[str, Any]]] = {}
     for identity in identities:
         accounts.setdefault(identity.person_id, []).append(
@@ -105,6 +119,7 @@ async def export_org(database: Database, tenant_id: str, now: datetime) -> dict[
 
     return {
         "org": {"id": tenant.id, "name": tenant.name, "platform": tenant.platform},
+        "viewer": None if viewer is None else viewer.email,
         "exported_at": now.isoformat(),
         "people": [
             {
@@ -121,6 +136,7 @@ async def export_org(database: Database, tenant_id: str, now: datetime) -> dict[
                 "accounts": accounts.get(p.id or 0, []),
             }
             for p in people
+            if p.id in seen
         ],
         "objectives": [
             {
@@ -148,20 +164,61 @@ async def export_org(database: Database, tenant_id: str, now: datetime) -> dict[
                 "answers": answers_by_run.get(r.id or 0, []),
             }
             for r in runs
+            if r.person_id in seen
         ],
-        "feedback": [_feedback_entry(*entry, email) for entry in feedback],
-        "surveys": [_survey_entry(survey, rounds, email) for survey, rounds in surveys],
+        "feedback": _feedback_entries(feedback, email, viewer),
+        "surveys": _survey_entries(surveys, email, viewer, by_id),
     }
+
+
+def _viewer(people: Sequence[Person], wanted: str, tenant_id: str) -> Person:
+    """The person whose export this is, by email whatever its case; exactly as typed wins
+    when two people differ in case alone."""
+    wanted = wanted.strip()
+    found = [p for p in people if p.email.lower() == wanted.lower()]
+    exact = [p for p in found if p.email == wanted]
+    if len(found) > 1 and len(exact) != 1:
+        listed = ", ".join(sorted(p.email for p in found))
+        raise LookupError(f"{len(found)} people match {wanted}: {listed}; give it exactly")
+    if not found:
+        raise LookupError(f"no one with the email {wanted} in {tenant_id}")
+    person = exact[0] if exact else found[0]
+    if not person.active:
+        raise LookupError(
+            f"{person.email} is no longer active in {tenant_id}, so the bot shows them nothing; "
+            "leave out --as for the whole org"
+        )
+    return person
 
 
 async def _feedback(
     session: AsyncSession, tenant_id: str
 ) -> list[tuple[FeedbackRequest, Sequence[FeedbackInvite], Sequence[FeedbackAnswer]]]:
     store = FeedbackStore(session)
-    return [
-        (request, await store.invites_of(request), await store.answers(request))
-        for request in await store.all_requests(tenant_id)
-    ]
+    requests = await store.all_requests(tenant_id)
+    invites: dict[int, list[FeedbackInvite]] = {}
+    for invite in await store.all_invites(tenant_id):
+        invites.setdefault(invite.request_id, []).append(invite)
+    answers: dict[int, list[FeedbackAnswer]] = {}
+    for answer in await store.all_answers(tenant_id):
+        answers.setdefault(answer.request_id, []).append(answer)
+    return [(r, invites.get(r.id or 0, []), answers.get(r.id or 0, [])) for r in requests]
+
+
+def _feedback_entries(
+    feedback: Sequence[tuple[FeedbackRequest, Sequence[FeedbackInvite], Sequence[FeedbackAnswer]]],
+    email: Mapping[int | None, str],
+    viewer: Person | None,
+) -> list[dict[str, Any]]:
+    viewer_id = None if viewer is None else viewer.id
+    entries = []
+    for request, invites, answers in feedback:
+        view: FeedbackView | None = REQUESTER
+        if viewer is not None:
+            view = feedback_view(viewer, request, {i.giver_id for i in invites})
+        if view is not None:
+            entries.append(_feedback_entry(request, invites, answers, email, view, viewer_id))
+    return entries
 
 
 def _feedback_entry(
@@ -169,9 +226,12 @@ def _feedback_entry(
     invites: Sequence[FeedbackInvite],
     answers: Sequence[FeedbackAnswer],
     email: Mapping[int | None, str],
+    view: FeedbackView,
+    viewer_id: int | None,
 ) -> dict[str, Any]:
-    """A request as its requester may see it: anonymous answers only once released, with
-    no giver and no time; and for an anonymous request, not who has answered either."""
+    """A request as `view` sees it (`bot.visibility.feedback_view`). As its requester: anonymous
+    answers only once released, with no giver and no time; and for an anonymous request, not
+    who has answered either."""
     entry: dict[str, Any] = {
         "id": request.id,
         "kind": request.kind,
@@ -180,18 +240,27 @@ def _feedback_entry(
         "anonymous": request.anonymous,
         "status": request.status,
         "due": request.due_on,
-        "shared_with_subject": request.shared_with_subject,
-        "questions": request.questions,
-        "givers_asked": sorted(email.get(i.giver_id, "") for i in invites),
-        "answered": sum(1 for i in invites if i.answered),
+        "seen_as": view,
     }
+    if view != GIVER:
+        entry["shared_with_subject"] = request.shared_with_subject
+    entry["questions"] = request.questions
+    if view == REQUESTER:
+        entry["givers_asked"] = sorted(email.get(i.giver_id, "") for i in invites)
+    if view != GIVER:
+        entry["answered"] = sum(1 for i in invites if i.answered)
     if request.anonymous:
-        entry["answers"] = [{"answers": a.answers} for a in answers if a.released]
-    else:
-        entry["answers"] = [
-            {"giver": email.get(a.giver_id), "at": _iso(a.created_at), "answers": a.answers}
-            for a in answers
-        ]
+        shown = [] if view == GIVER else [a for a in answers if a.released]
+        entry["answers"] = [{"answers": a.answers} for a in shown]
+        return entry
+    if view == GIVER:
+        answers = [a for a in answers if a.giver_id == viewer_id]
+    elif view == SUBJECT:
+        answers = [a for a in answers if a.released]
+    entry["answers"] = [
+        {"giver": email.get(a.giver_id), "at": _iso(a.created_at), "answers": a.answers}
+        for a in answers
+    ]
     return entry
 
 
@@ -199,16 +268,44 @@ async def _surveys(
     session: AsyncSession, tenant_id: str
 ) -> list[tuple[Survey, list[tuple[SurveyRound, Sequence[SurveyResponse]]]]]:
     store = PulseStore(session)
-    found = []
-    for survey in reversed(await store.surveys(tenant_id)):
-        rounds = [(r, await store.responses(r)) for r in await store.rounds(survey)]
-        found.append((survey, rounds))
-    return found
+    responses: dict[int, list[SurveyResponse]] = {}
+    for response in await store.all_responses(tenant_id):
+        responses.setdefault(response.round_id, []).append(response)
+    rounds: dict[int, list[tuple[SurveyRound, Sequence[SurveyResponse]]]] = {}
+    for survey_round in await store.all_rounds(tenant_id):
+        rounds.setdefault(survey_round.survey_id, []).append(
+            (survey_round, responses.get(survey_round.id or 0, []))
+        )
+    return [(s, rounds.get(s.id or 0, [])) for s in reversed(await store.surveys(tenant_id))]
+
+
+def _survey_entries(
+    surveys: Sequence[tuple[Survey, Sequence[tuple[SurveyRound, Sequence[SurveyResponse]]]]],
+    email: Mapping[int | None, str],
+    viewer: Person | None,
+    people: Mapping[int, Person],
+) -> list[dict[str, Any]]:
+    """Each survey with the groups the viewer may see, as `pulse results` would show them;
+    surveys with none left out."""
+    entries = []
+    for survey, rounds in surveys:
+        seen = []
+        for survey_round, responses in rounds:
+            slice_ids = [
+                slice_id
+                for slice_id, group in survey_round.slices.items()
+                if viewer is None or may_see_group(viewer, group, survey, people)
+            ]
+            if slice_ids or viewer is None:
+                seen.append((survey_round, responses, slice_ids))
+        if seen or viewer is None or viewer.is_admin:
+            entries.append(_survey_entry(survey, seen, email))
+    return entries
 
 
 def _survey_entry(
     survey: Survey,
-    rounds: Sequence[tuple[SurveyRound, Sequence[SurveyResponse]]],
+    rounds: Sequence[tuple[SurveyRound, Sequence[SurveyResponse], Sequence[str]]],
     email: Mapping[int | None, str],
 ) -> dict[str, Any]:
     """Aggregates only, and only for the groups the round's close allowed to be shown."""
@@ -228,10 +325,10 @@ def _survey_entry(
                 "k": survey_round.k,
                 "groups": [
                     _group_entry(survey, survey_round, slice_id, responses)
-                    for slice_id in survey_round.slices
+                    for slice_id in slice_ids
                 ],
             }
-            for survey_round, responses in rounds
+            for survey_round, responses, slice_ids in rounds
         ],
     }
 

@@ -325,10 +325,10 @@ class PulseFlow:
             survey = next((s for s in surveys if s.id == int(words[0])), None)
             words = words[1:]
         else:
-            survey = next((s for s in surveys if self._may_see_any(s, people)), None)
+            survey = next((s for s in surveys if may_see_results(self.person, s, people)), None)
         if survey is None:
             return Outcome([Text("No survey results to show you. pulse send starts one.")])
-        if not self._may_see_any(survey, people):
+        if not may_see_results(self.person, survey, people):
             return Outcome(
                 [Text("Results are for admins, the sender, and managers of those asked.")]
             )
@@ -342,7 +342,7 @@ class PulseFlow:
                 (
                     g
                     for g in _in_order(latest.slices)
-                    if self._may_see(latest.slices[g], survey, people)
+                    if may_see_group(self.person, latest.slices[g], survey, people)
                 ),
                 EVERYONE,
             )
@@ -350,7 +350,7 @@ class PulseFlow:
             known = ", ".join(g["name"] for g in latest.slices.values() if g.get("kind") == "team")
             hint = f" Teams in this survey: {known}." if known else ""
             return Outcome([Text(f"No group called {team[:40]} in “{survey.title}”.{hint}")])
-        if not self._may_see(latest.slices[slice_id], survey, people):
+        if not may_see_group(self.person, latest.slices[slice_id], survey, people):
             return Outcome([Text("Those results are outside what you may see.")])
         return Outcome([await self._results_card(survey, rounds, slice_id)])
 
@@ -410,23 +410,6 @@ class PulseFlow:
             name, low, high = "Average (1–5)", 1.0, 5.0
         title = f"{name} by round: {survey.title}"
         return line_chart(title, labels, [(name, points)], y_min=low, y_max=high)
-
-    def _may_see_any(self, survey: Survey, people: Mapping[int, Person]) -> bool:
-        if self.person.is_admin or survey.creator_id == self.person.id:
-            return True
-        return bool(org_of(_id(self.person), people))
-
-    def _may_see(
-        self, group: Mapping[str, Any], survey: Survey, people: Mapping[int, Person]
-    ) -> bool:
-        """Admins see every group; the sender the whole audience; a manager any group whose
-        members all report to them."""
-        if self.person.is_admin:
-            return True
-        if survey.creator_id == self.person.id and group.get("kind") == EVERYONE:
-            return True
-        mine = org_of(_id(self.person), people)
-        return bool(mine) and set(group["members"]) <= mine
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -563,6 +546,27 @@ class PulseFlow:
 
     async def _people(self) -> dict[int, Person]:
         return {_id(p): p for p in await self.store.people(self.tenant.id)}
+
+
+def may_see_results(viewer: Person, survey: Survey, people: Mapping[int, Person]) -> bool:
+    """Whether any of a survey's results may be for this person: admins, the sender, and
+    managers (which groups, `may_see_group` says)."""
+    if viewer.is_admin or survey.creator_id == viewer.id:
+        return True
+    return bool(org_of(_id(viewer), people))
+
+
+def may_see_group(
+    viewer: Person, group: Mapping[str, Any], survey: Survey, people: Mapping[int, Person]
+) -> bool:
+    """Admins see every group; the sender the whole audience; a manager any group whose
+    members all report to them."""
+    if viewer.is_admin:
+        return True
+    if survey.creator_id == viewer.id and group.get("kind") == EVERYONE:
+        return True
+    mine = org_of(_id(viewer), people)
+    return bool(mine) and set(group["members"]) <= mine
 
 
 def question_results(

@@ -114,6 +114,24 @@ class FeedbackStore:
         )
         return (await self.session.exec(statement)).all()
 
+    async def all_invites(self, tenant_id: str) -> Sequence[FeedbackInvite]:
+        """Every invitation in the org, in one query (the export groups them by request)."""
+        statement = (
+            select(FeedbackInvite)
+            .where(FeedbackInvite.tenant_id == tenant_id)
+            .order_by(col(FeedbackInvite.id))
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def all_answers(self, tenant_id: str) -> Sequence[FeedbackAnswer]:
+        """Every answer in the org, by request and then as `answers` orders them, in one query."""
+        statement = (
+            select(FeedbackAnswer)
+            .where(FeedbackAnswer.tenant_id == tenant_id)
+            .order_by(col(FeedbackAnswer.request_id), col(FeedbackAnswer.id))
+        )
+        return (await self.session.exec(statement)).all()
+
     async def answered_count(self, request: FeedbackRequest) -> int:
         statement = select(func.count()).where(
             FeedbackInvite.tenant_id == request.tenant_id,

@@ -37,6 +37,15 @@ class PulseStore:
         )
         return (await self.session.exec(statement)).all()
 
+    async def all_rounds(self, tenant_id: str) -> Sequence[SurveyRound]:
+        """Every round in the org, each survey's oldest first, in one query."""
+        statement = (
+            select(SurveyRound)
+            .where(SurveyRound.tenant_id == tenant_id)
+            .order_by(col(SurveyRound.survey_id), col(SurveyRound.number))
+        )
+        return (await self.session.exec(statement)).all()
+
     async def invite(self, tenant_id: str, invite_id: int) -> SurveyInvite | None:
         found = await self.session.get(SurveyInvite, invite_id)
         return found if found is not None and found.tenant_id == tenant_id else None
@@ -85,5 +94,14 @@ class PulseStore:
                 SurveyResponse.round_id == survey_round.id,
             )
             .order_by(col(SurveyResponse.id))
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def all_responses(self, tenant_id: str) -> Sequence[SurveyResponse]:
+        """Every response in the org, in each round's order, in one query."""
+        statement = (
+            select(SurveyResponse)
+            .where(SurveyResponse.tenant_id == tenant_id)
+            .order_by(col(SurveyResponse.round_id), col(SurveyResponse.id))
         )
         return (await self.session.exec(statement)).all()
