@@ -334,6 +334,10 @@ class PulseFlow:
             )
         team = " ".join(words).removeprefix("team ").strip()
         rounds = await self.pulse.rounds(survey)
+        if not rounds:
+            return Outcome(
+                [Text(f"“{survey.title}” hasn't opened yet: results show once a round closes.")]
+            )
         latest = rounds[-1]
         if team:
             slice_id = _slice_for(latest, team, survey.audience)

@@ -339,3 +339,9 @@ async def test_a_manager_sees_their_own_org_of_a_survey_to_everyone(sqlite_db: D
     assert "6 of 6 answered" in world.last("mo")
     await world.command("mo", "pulse", "results 1 team South")
     assert "outside what you may see" in world.last("mo")
+
+
+async def test_results_of_a_survey_not_opened_yet_say_so(world: World) -> None:
+    await world.command("mo", "pulse", "send wellbeing to team Platform on monday at 10:30")
+    await world.command("mo", "pulse", "results")
+    assert "“Wellbeing” hasn't opened yet" in world.last("mo")
