@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         importer = verbs.add_parser("import", help=f"import {verb_help} from a file")
         importer.add_argument("file", help="CSV" + (" or YAML" if noun == "goals" else ""))
         importer.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
+        if noun == "org":
+            importer.add_argument(
+                "--full",
+                action="store_true",
+                help="the file is the whole org (an HRIS export): people not in it become "
+                "inactive, history kept",
+            )
 
     defaults = commands.add_parser(
         "defaults", help="the org's (or a team's) check-in cadence and reminder delay"
@@ -188,7 +195,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         if command == "chat":
             return await _chat(database, args.email, args.org)
         if command in ("org", "goals", "holidays"):
-            return await _import(database, command, args.file, args.org, settings)
+            full = bool(getattr(args, "full", False))
+            return await _import(database, command, args.file, args.org, settings, full=full)
         if command == "defaults":
             return await _defaults(database, args)
         if command == "prompt":
@@ -225,7 +233,9 @@ async def _chat(database: Database, email: str, org: str) -> int:
     return await chat(engine, email, sys.stdin, sys.stdout)
 
 
-async def _import(database: Database, noun: str, file: str, org: str, settings: Settings) -> int:
+async def _import(
+    database: Database, noun: str, file: str, org: str, settings: Settings, *, full: bool = False
+) -> int:
     path = Path(file)
     try:
         text = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
@@ -242,7 +252,7 @@ async def _import(database: Database, noun: str, file: str, org: str, settings: 
         print(f"{org} has {len(days)} holidays; no check-ins open on those days")
         return 1 if problems else 0
     if noun == "org":
-        report = await import_org(database, org, text)
+        report = await import_org(database, org, text, full=full)
     else:
         report = await import_goals(database, org, text, path.name)
     for line in report.lines():

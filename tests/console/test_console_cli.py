@@ -158,3 +158,18 @@ def test_holidays_import_reports_bad_lines_and_keeps_the_good_ones(tmp_path: Pat
     result = cli(tmp_path, "holidays", "import", "holidays.csv")
     assert result.returncode == 1
     assert "line 3:" in result.stdout and "has 1 holidays" in result.stdout
+
+
+def test_a_full_org_import_reports_who_left_and_a_plain_one_does_not(tmp_path: Path) -> None:
+    header = "email,name,manager_email,team\n"
+    (tmp_path / "all.csv").write_text(
+        header + "boss@acme.test,Boss,,Leads\nann@acme.test,Ann,boss@acme.test,Eng\n"
+    )
+    (tmp_path / "now.csv").write_text(header + "boss@acme.test,Boss,,Leads\n")
+    assert cli(tmp_path, "org", "import", "all.csv", "--org", "slack:T9").returncode == 0
+    plain = cli(tmp_path, "org", "import", "now.csv", "--org", "slack:T9")
+    assert "inactive" not in plain.stdout
+    full = cli(tmp_path, "org", "import", "now.csv", "--org", "slack:T9", "--full")
+    assert full.returncode == 0, full.stderr
+    assert "1 person not in the file now inactive" in full.stdout
+    assert "ann@acme.test" in full.stdout
