@@ -18,7 +18,8 @@ DIGEST = "channel_digest"
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_TIME = time(9, 0)
 IN_A_CHANNEL = (
-    "Type this in the channel that should get the digest (in Slack, invite me there first)."
+    "Type this in the channel that should get the digest: in Slack as /digest subscribe "
+    "(a private channel needs /invite @checkin first), in Teams with @checkin in front."
 )
 
 
