@@ -21,8 +21,33 @@ _ASYNC_DRIVERS = {
 }
 
 
+SQLITE_FULL = 13  # "database or disk is full"
+POSTGRES_DISK_FULL = "53100"
+
+
 class DatabaseUrlError(ValueError):
     pass
+
+
+def out_of_space(error: BaseException) -> bool:
+    """Whether a database call failed because the database's disk is full (SQLite's
+    SQLITE_FULL, PostgreSQL's disk_full), which a person can be told in so many words."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        code = getattr(current, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF == SQLITE_FULL:
+            return True
+        if POSTGRES_DISK_FULL in (
+            getattr(current, "sqlstate", None),
+            getattr(current, "pgcode", None),
+        ):
+            return True
+        # SQLAlchemy keeps the driver's error in .orig; the drivers chain theirs.
+        inner = getattr(current, "orig", None)
+        current = inner if isinstance(inner, BaseException) else current.__cause__
+    return False
 
 
 def async_url(url: str) -> str:
@@ -38,7 +63,12 @@ def async_url(url: str) -> str:
             f"unsupported database {parsed.drivername!r}: "
             "use sqlite:///file.db or postgresql://user@host/db"
         )
-    return parsed.set(drivername=wanted).render_as_string(hide_password=False)
+    query = dict(parsed.query)
+    if backend in ("postgres", "postgresql") and "sslmode" in query:
+        # libpq's name (what hosting providers hand out); asyncpg calls it ssl, same values.
+        query.setdefault("ssl", query["sslmode"])
+        del query["sslmode"]
+    return parsed.set(drivername=wanted, query=query).render_as_string(hide_password=False)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

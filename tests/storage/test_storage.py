@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -15,6 +18,7 @@ from storage.db import Database, DatabaseUrlError, async_url
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.models import CheckinRun, Person, ProcessedEvent, Tenant
 from storage.repository import Store
+from tests.postgres import PostgresServer
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
@@ -47,6 +51,8 @@ def make_run(person: Person) -> CheckinRun:
         ("postgresql://u@h/db", "postgresql+asyncpg://u@h/db"),
         ("postgres://u@h/db", "postgresql+asyncpg://u@h/db"),
         ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg://u@h/db"),
+        # libpq's sslmode, as hosting providers write it, is asyncpg's ssl.
+        ("postgresql://u@h/db?sslmode=require", "postgresql+asyncpg://u@h/db?ssl=require"),
     ],
 )
 def test_plain_database_urls_pick_their_async_driver(given: str, expected: str) -> None:
@@ -142,3 +148,24 @@ async def test_lookups_never_cross_tenants(any_db: Database) -> None:
         assert [p.tenant_id for p in await store.people("slack:T1")] == ["slack:T1"]
         tenants = (await session.exec(select(Tenant))).all()
     assert {t.id for t in tenants} == {"slack:T1", "teams:T2"}
+
+
+@pytest.mark.postgres
+async def test_replicas_migrating_a_new_database_at_once_all_succeed(
+    postgres_server: PostgresServer | str,
+) -> None:
+    admin_url = postgres_server if isinstance(postgres_server, str) else postgres_server.admin_url
+    name = "m_" + uuid.uuid4().hex[:12]
+    admin = await asyncpg.connect(admin_url.replace("postgresql+asyncpg://", "postgresql://"))
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    replicas = [Database(admin_url.rsplit("/", 1)[0] + "/" + name) for _ in range(4)]
+    try:
+        # Without a lock they deadlock or trip over each other's tables: bounded, to fail.
+        migrations = asyncio.gather(*(upgrade(replica.engine) for replica in replicas))
+        await asyncio.wait_for(migrations, timeout=60)
+        assert await current_revision(replicas[0].engine) == head_revision()
+    finally:
+        for replica in replicas:
+            await replica.dispose()
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
