@@ -35,7 +35,8 @@ from bot.pulse import PROMPT_PREFIX as PULSE_PROMPT
 from bot.pulse import PulseFlow
 from bot.team_view import TeamView
 from bot.views import feedback_help, goals_card, help_card, home_card, pulse_help
-from storage.db import Database
+from bot.whole_numbers import whole_number
+from storage.db import Database, out_of_space
 from storage.models import CheckinRun, FeedbackInvite, Person, SurveyInvite, Tenant
 from storage.repository import Store
 from storage.waves import WaveStore
@@ -60,6 +61,9 @@ SCHEDULING: dict[str, Callable[[CheckinFlow, str], Awaitable[list[Message]]]] = 
 }
 
 SORRY = "Sorry, something went wrong on my side and nothing was saved. Please try again."
+DISK_FULL = (
+    "I couldn't save that: the server's disk is full. Nothing was saved; please try again later."
+)
 
 
 @dataclass(frozen=True)
@@ -128,10 +132,10 @@ class Engine:
                 handled = await self._handle(event, profile=profile)
         except _Stranger:
             handled = Handled([Text(_stranger(actor))])
-        except Exception:
+        except Exception as error:
             # The unit of work rolled back (the event is not marked seen, so a retry can succeed).
             log.exception("failed to handle %s from %s", type(event).__name__, actor.platform)
-            handled = Handled([Text(SORRY)])
+            handled = Handled([Text(DISK_FULL if out_of_space(error) else SORRY)])
         if deliver:
             await self.deliver(actor, handled.replies, handled.closed, handled.notices)
         return handled
@@ -477,9 +481,10 @@ class Engine:
         return Handled([await ctx.flow.summary(run)])
 
     async def _own_run(self, ctx: _Context, run_id: str) -> CheckinRun | None:
-        if not run_id.isdigit():
+        number = whole_number(run_id)
+        if number is None:
             return None
-        run = await ctx.store.run(ctx.tenant.id, int(run_id))
+        run = await ctx.store.run(ctx.tenant.id, number)
         return run if run is not None and run.person_id == ctx.person.id else None
 
     async def _greet(self, ctx: _Context, event: UserReachable) -> list[Message]:
@@ -517,6 +522,10 @@ class Engine:
         """The person behind a platform identity; on first contact, matched by email."""
         identity = await store.identity(actor.tenant_id, actor.platform, actor.user)
         if identity is not None:
+            if not identity.reachable:
+                # Marked unreachable once (blocked, uninstalled); writing to us undoes that.
+                identity.reachable = True
+                store.session.add(identity)
             return await store.person(actor.tenant_id, identity.person_id)
         email = actor.email or (profile.email if profile else None)
         if not email:

@@ -409,7 +409,7 @@ async def test_a_first_contact_is_matched_by_the_email_the_platform_knows(
     assert "I don't know U_NOBODY yet" in outbox.texts()[-1]
 
 
-async def test_a_person_the_platform_cannot_reach_is_marked_unreachable(
+async def test_a_person_the_platform_cannot_reach_is_marked_unreachable_until_they_write(
     sqlite_db: Database, org: Org, clock: FakeClock
 ) -> None:
     class Blocked(RecordingOutbox):
@@ -421,6 +421,13 @@ async def test_a_person_the_platform_cannot_reach_is_marked_unreachable(
     async with sqlite_db.session() as session:
         identity = (await session.exec(select(PlatformIdentity))).one()
     assert identity.reachable is False
+
+    # Back (unblocked, reinstalled): writing to the bot makes them reachable again.
+    outbox = RecordingOutbox()
+    await say(Engine(sqlite_db, outbox, clock), org.alan, "checkin now")
+    async with sqlite_db.session() as session:
+        identity = (await session.exec(select(PlatformIdentity))).one()
+    assert identity.reachable is True and outbox.texts()
 
 
 async def test_home_shows_this_periods_checkin_and_my_goals(
