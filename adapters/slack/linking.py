@@ -1,4 +1,5 @@
-"""After an org import: find each person's Slack account by email (users.lookupByEmail)."""
+"""After an org import: find each person's Slack account by email (users.lookupByEmail), and
+their time zone when the import gave none."""
 
 from __future__ import annotations
 
@@ -36,17 +37,21 @@ async def link_by_email(
         people = await Store(session).people_without_identity(tenant_id, "slack")
     for person in people:
         try:
-            user = await directory.user_by_email(team, person.email)
+            account = await directory.account_by_email(team, person.email)
         except SlackSendError as error:
             report.failed = error.error
             break
-        if user is None:
+        if account is None:
             report.not_found.append(person.email)
             continue
+        user, zone = account
         async with database.session() as session:
             store = Store(session)
             fresh = await store.person(tenant_id, person.id or 0)
             if fresh is not None:
                 await store.link_identity(fresh, "slack", user)
+                if zone and not fresh.timezone:  # the import's zone, when it gave one, wins
+                    fresh.timezone = zone
+                    session.add(fresh)
         report.linked.append(person.email)
     return report

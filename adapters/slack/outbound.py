@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.pacing import Pacer, SlackSendError, call_slack
@@ -42,6 +43,7 @@ HISTORY_PAGE = 200
 HISTORY_PAGES = 10
 # Our clock and Slack's may disagree a little; reading a few seconds more history costs nothing.
 CLOCK_SKEW = timedelta(seconds=5)
+CALL_TIMEOUT = 30  # seconds, the SDK's own default
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -53,12 +55,33 @@ class SlackApi:
         self.tokens = tokens
         self.pacer = pacer or Pacer()
         self._clients: dict[str, AsyncWebClient] = {}
+        self._session: aiohttp.ClientSession | None = None
+
+    async def open(self) -> None:
+        """Keep connections to Slack open from call to call, until `close`. Without it (a
+        one-off CLI command) every call opens a connection of its own, and its TLS handshake."""
+        if self._session is None:
+            timeout = aiohttp.ClientTimeout(total=CALL_TIMEOUT)
+            self._session = aiohttp.ClientSession(timeout=timeout)
+            self._clients = {}
+
+    async def close(self) -> None:
+        session, self._session = self._session, None
+        self._clients = {}
+        if session is not None:
+            await session.close()
 
     def client(self, token: str) -> AsyncWebClient:
         client = self._clients.get(token)
         if client is None:
             # Retries are ours (call_slack), so that 429s teach the pacer.
-            client = AsyncWebClient(token=token, base_url=self.api_url, retry_handlers=[])
+            client = AsyncWebClient(
+                token=token,
+                base_url=self.api_url,
+                retry_handlers=[],
+                session=self._session,
+                timeout=CALL_TIMEOUT,
+            )
             self._clients[token] = client
         return client
 
@@ -280,6 +303,11 @@ class SlackDirectory:
         )
 
     async def user_by_email(self, tenant: str, email: str) -> str | None:
+        found = await self.account_by_email(tenant, email)
+        return found[0] if found else None
+
+    async def account_by_email(self, tenant: str, email: str) -> tuple[str, str | None] | None:
+        """The Slack user id and time zone of the account with this email, if any."""
         try:
             data = await self.api.call(tenant, "users.lookupByEmail", email=email)
         except SlackSendError as error:
@@ -287,5 +315,7 @@ class SlackDirectory:
                 return None
             raise
         user = data.get("user") or {}
-        found = user.get("id")
-        return str(found) if found else None
+        found, zone = user.get("id"), user.get("tz")
+        if not found:
+            return None
+        return str(found), (str(zone) if zone else None)

@@ -1,0 +1,49 @@
+"""After an org import, people are linked to their Slack accounts by email, and take Slack's
+time zone when the import gave them none."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from adapters.slack.linking import link_by_email
+from adapters.slack.outbound import SlackApi, SlackDirectory
+from adapters.slack.pacing import Pacer, Rate
+from storage.db import Database
+from storage.importing import import_org
+from storage.models import Person, PlatformIdentity
+from tests.slack.conftest import TOKEN
+from tests.slack.mock_api import MockSlackApi
+
+ORG = """email,name,manager_email,team,timezone
+grace@example.com,Grace Hopper,,Eng,America/New_York
+alan@example.com,Alan Turing,grace@example.com,Eng,
+nobody@example.com,No Body,grace@example.com,Eng,
+"""
+
+
+def directory(api: MockSlackApi) -> SlackDirectory:
+    async def token(workspace: str) -> str | None:
+        return TOKEN
+
+    fast = Rate(600_000, 1_000)
+    return SlackDirectory(SlackApi(api.url, token, Pacer({"*": fast}, per_channel=fast)))
+
+
+async def test_people_are_linked_by_email_and_get_slacks_zone_unless_the_import_set_one(
+    api: MockSlackApi, sqlite_db: Database
+) -> None:
+    # The fixture's Slack accounts: Alan in Asia/Kolkata, Grace in Europe/London.
+    assert not (await import_org(sqlite_db, "slack:T1", ORG)).problems
+
+    report = await link_by_email(sqlite_db, "slack:T1", directory(api))
+
+    assert sorted(report.linked) == ["alan@example.com", "grace@example.com"]
+    assert report.not_found == ["nobody@example.com"]
+    assert "no account for nobody@example.com" in "\n".join(report.lines())
+    async with sqlite_db.session() as session:
+        people = {p.email: p for p in (await session.exec(select(Person))).all()}
+        linked = {i.external_user_id for i in (await session.exec(select(PlatformIdentity))).all()}
+    assert linked == {"U_ALAN", "U_GRACE"}
+    assert people["alan@example.com"].timezone == "Asia/Kolkata"
+    assert people["grace@example.com"].timezone == "America/New_York"  # the import's
+    assert people["nobody@example.com"].timezone is None
