@@ -36,6 +36,7 @@ from bot.pulse_questions import (
     read_answer,
     split_questions,
 )
+from bot.whole_numbers import whole_number
 from storage.jobs import upsert_job
 from storage.models import Person, Survey, SurveyInvite, SurveyResponse, SurveyRound, Tenant
 from storage.pulse import PulseStore
@@ -185,10 +186,10 @@ class PulseFlow:
         return lines
 
     async def invite_for_prompt(self, prompt_id: str) -> SurveyInvite | None:
-        number = prompt_id.removeprefix(PROMPT_PREFIX).split("_", 1)[0]
-        if not number.isdigit():
+        number = whole_number(prompt_id.removeprefix(PROMPT_PREFIX).split("_", 1)[0])
+        if number is None:
             return None
-        invite = await self.pulse.invite(self.tenant.id, int(number))
+        invite = await self.pulse.invite(self.tenant.id, number)
         return invite if invite is not None and invite.person_id == self.person.id else None
 
     async def start(self, invite: SurveyInvite) -> list[Message]:
@@ -201,12 +202,12 @@ class PulseFlow:
     async def choose(self, prompt_id: str, value: str) -> Outcome:
         """A button on a survey question."""
         invite = await self.invite_for_prompt(prompt_id)
-        index = prompt_id.removeprefix(PROMPT_PREFIX).split("_", 1)[-1]
-        if invite is None or not index.isdigit():
+        index = whole_number(prompt_id.removeprefix(PROMPT_PREFIX).split("_", 1)[-1])
+        if invite is None or index is None:
             return Outcome([Text("That button isn't for you, or it has expired.")])
         if invite.answered:
             return Outcome([Text("You've answered this survey already. Thank you!")])
-        if int(index) != invite.asking:
+        if index != invite.asking:
             return Outcome([Text("That question has been answered already.")])
         return await self.answer(invite, value)
 
@@ -306,6 +307,7 @@ class PulseFlow:
             invite.asking, invite.draft = None, {}
             self.store.session.add(invite)
         self.store.session.add(survey_round)
+        await self.pulse.rewrite_round(survey_round)
         if survey is None:
             return []
         text = (
@@ -321,8 +323,9 @@ class PulseFlow:
         surveys = list(await self.pulse.surveys(self.tenant.id))
         people = await self._people()
         survey = None
-        if words and words[0].isdigit():
-            survey = next((s for s in surveys if s.id == int(words[0])), None)
+        if words and words[0].isdecimal():  # a survey's number, or no survey at all
+            number = whole_number(words[0])
+            survey = next((s for s in surveys if s.id == number), None)
             words = words[1:]
         else:
             survey = next((s for s in surveys if may_see_results(self.person, s, people)), None)
@@ -487,12 +490,12 @@ class PulseFlow:
         every_match = _EVERY.search(head)
         every = None
         if every_match:
-            every = int(every_match.group(1) or 1)
+            every = whole_number(every_match.group(1) or "1")
             if every not in (1, 2, 4):
                 raise PulseError("A survey can repeat every 1, 2 or 4 weeks.")
         days_match = _FOR_DAYS.search(head)
-        days = int(days_match.group(1)) if days_match else 3
-        if not 1 <= days <= 14:
+        days = whole_number(days_match.group(1)) if days_match else 3
+        if days is None or not 1 <= days <= 14:
             raise PulseError("A round stays open between 1 and 14 days.")
         head = _FOR_DAYS.sub(" ", _EVERY.sub(" ", head))
         before, *after = re.split(r"(?i)\bto\b", head, maxsplit=1)

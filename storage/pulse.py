@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -105,3 +106,21 @@ class PulseStore:
             .order_by(col(SurveyResponse.round_id), col(SurveyResponse.id))
         )
         return (await self.session.exec(statement)).all()
+
+    async def rewrite_round(self, survey_round: SurveyRound) -> None:
+        """Write every invitation and response of the round again, in this one transaction.
+
+        A response is stored in the transaction that marks its invitation answered, and on
+        PostgreSQL both rows carry that transaction's id (xmin) until they are next written: a
+        join on it would name the respondent. Rewritten together, they all carry the same id."""
+        for table in (SurveyInvite, SurveyResponse):
+            statement = (
+                update(table)
+                .where(
+                    col(table.tenant_id) == survey_round.tenant_id,
+                    col(table.round_id) == survey_round.id,
+                )
+                .values(round_id=table.round_id)
+                .execution_options(synchronize_session=False)
+            )
+            await self.session.execute(statement)
