@@ -536,7 +536,9 @@ class Engine:
         await store.link_identity(person, actor.platform, actor.user)
         if profile is not None and profile.timezone and not person.timezone:
             person.timezone = profile.timezone
-            store.session.add(person)
+        if profile is not None and profile.admin:
+            person.is_admin = True
+        store.session.add(person)
         return person
 
     async def _deliver(self, actor: Actor, messages: list[Message]) -> bool:

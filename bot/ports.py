@@ -40,6 +40,7 @@ class Profile:
     email: str | None
     name: str | None = None
     timezone: str | None = None
+    admin: bool = False  # an owner or admin of the workspace: an admin of the org too
 
 
 class Directory(Protocol):

@@ -1,5 +1,5 @@
 """After an org import: find each person's Slack account by email (users.lookupByEmail), and
-their time zone when the import gave none."""
+their time zone when the import gave none; workspace owners and admins become the org's admins."""
 
 from __future__ import annotations
 
@@ -44,14 +44,14 @@ async def link_by_email(
         if account is None:
             report.not_found.append(person.email)
             continue
-        user, zone = account
         async with database.session() as session:
             store = Store(session)
             fresh = await store.person(tenant_id, person.id or 0)
             if fresh is not None:
-                await store.link_identity(fresh, "slack", user)
-                if zone and not fresh.timezone:  # the import's zone, when it gave one, wins
-                    fresh.timezone = zone
-                    session.add(fresh)
+                await store.link_identity(fresh, "slack", account.user)
+                if account.timezone and not fresh.timezone:  # the import's zone wins
+                    fresh.timezone = account.timezone
+                fresh.is_admin = fresh.is_admin or account.admin
+                session.add(fresh)
         report.linked.append(person.email)
     return report

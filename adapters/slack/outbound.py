@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -300,14 +301,15 @@ class SlackDirectory:
             email=profile.get("email"),
             name=info.get("real_name") or profile.get("real_name"),
             timezone=info.get("tz"),
+            admin=workspace_admin(info),
         )
 
     async def user_by_email(self, tenant: str, email: str) -> str | None:
         found = await self.account_by_email(tenant, email)
-        return found[0] if found else None
+        return found.user if found else None
 
-    async def account_by_email(self, tenant: str, email: str) -> tuple[str, str | None] | None:
-        """The Slack user id and time zone of the account with this email, if any."""
+    async def account_by_email(self, tenant: str, email: str) -> SlackAccount | None:
+        """The Slack account with this email, if any."""
         try:
             data = await self.api.call(tenant, "users.lookupByEmail", email=email)
         except SlackSendError as error:
@@ -318,4 +320,16 @@ class SlackDirectory:
         found, zone = user.get("id"), user.get("tz")
         if not found:
             return None
-        return str(found), (str(zone) if zone else None)
+        return SlackAccount(str(found), str(zone) if zone else None, workspace_admin(user))
+
+
+@dataclass(frozen=True)
+class SlackAccount:
+    user: str
+    timezone: str | None
+    admin: bool
+
+
+def workspace_admin(user: dict[str, Any]) -> bool:
+    """Workspace owners and admins are the org's admins (SPEC 2.6)."""
+    return any(user.get(flag) is True for flag in ("is_admin", "is_owner", "is_primary_owner"))

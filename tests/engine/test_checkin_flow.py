@@ -18,6 +18,7 @@ from storage.models import (
     KeyResult,
     KeyResultChange,
     PendingPrompt,
+    Person,
     PlatformIdentity,
 )
 from tests.conftest import FakeClock, RecordingOutbox
@@ -392,6 +393,8 @@ class Directory:
         self.asked.append(user)
         if user == "U_ALAN":
             return Profile(email="ALAN@example.com", name="Alan", timezone="Asia/Kolkata")
+        if user == "U_GRACE":  # an owner or admin of the workspace
+            return Profile(email="grace@example.com", name="Grace", admin=True)
         return None
 
 
@@ -407,6 +410,10 @@ async def test_a_first_contact_is_matched_by_the_email_the_platform_knows(
     assert (await key_results(sqlite_db))["signups"].current == 400
     await say(engine, Actor("console", "local", "U_NOBODY"), "hi")
     assert "I don't know U_NOBODY yet" in outbox.texts()[-1]
+    await say(engine, Actor("console", "local", "U_GRACE"), "hi")
+    async with sqlite_db.session() as session:
+        people = {p.email: p for p in (await session.exec(select(Person))).all()}
+    assert people["grace@example.com"].is_admin and not people["alan@example.com"].is_admin
 
 
 async def test_a_person_the_platform_cannot_reach_is_marked_unreachable_until_they_write(

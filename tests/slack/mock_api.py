@@ -209,6 +209,7 @@ class MockSlackApi:
         email: str,
         name: str = "",
         tz: str = "Europe/London",
+        admin: bool = False,
     ) -> None:
         now = datetime.now(ZoneInfo(tz))
         offset = now.utcoffset()
@@ -224,6 +225,8 @@ class MockSlackApi:
             "tz_offset": int(offset.total_seconds()) if offset else 0,
             "is_bot": False,
             "is_app_user": False,
+            "is_admin": admin,
+            "is_owner": False,
             "updated": int(time.time()),
             "profile": {
                 "real_name": real_name,

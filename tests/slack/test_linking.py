@@ -1,5 +1,5 @@
-"""After an org import, people are linked to their Slack accounts by email, and take Slack's
-time zone when the import gave them none."""
+"""After an org import, people are linked to their Slack accounts by email, take Slack's time
+zone when the import gave them none, and workspace admins become the org's admins."""
 
 from __future__ import annotations
 
@@ -47,3 +47,19 @@ async def test_people_are_linked_by_email_and_get_slacks_zone_unless_the_import_
     assert people["alan@example.com"].timezone == "Asia/Kolkata"
     assert people["grace@example.com"].timezone == "America/New_York"  # the import's
     assert people["nobody@example.com"].timezone is None
+
+
+async def test_workspace_admins_become_the_orgs_admins(
+    api: MockSlackApi, sqlite_db: Database
+) -> None:
+    api.add_user("U_ADA", email="ada@example.com", name="Ada Admin", admin=True)
+    org = ORG + "ada@example.com,Ada Admin,,Ops,\n"
+    assert not (await import_org(sqlite_db, "slack:T1", org)).problems
+
+    await link_by_email(sqlite_db, "slack:T1", directory(api))
+
+    async with sqlite_db.session() as session:
+        admins = {p.email for p in (await session.exec(select(Person))).all() if p.is_admin}
+    assert admins == {"ada@example.com"}
+    profile = await directory(api).profile("slack", "T1", "U_ADA")
+    assert profile is not None and profile.admin
