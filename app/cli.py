@@ -29,12 +29,17 @@ from bot.cadence import CadenceError
 from bot.holiday_import import parse_holidays
 from bot.org_defaults import updated_defaults
 from bot.scheduled import PROMPT
-from storage.db import Database, DatabaseUrlError
+from storage.db import Database, DatabaseUrlError, out_of_space
 from storage.importing import import_goals, import_org
 from storage.jobs import drop_jobs
 from storage.repository import Store
 
 log = logging.getLogger("checkin-bot")
+
+DISK_FULL = (
+    "checkin-bot: the database's disk is full, so what this command was writing was not saved. "
+    "Free some space, then run it again."
+)
 
 
 class UsageError(Exception):
@@ -164,6 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if os.environ.get("CHECKIN_DEBUG"):
             raise
+        if out_of_space(error):
+            print(DISK_FULL, file=sys.stderr)
+            return 1
         print(
             f"checkin-bot: {type(error).__name__}: {str(error).splitlines()[0][:300]}\n"
             "Nothing more was done. Run again with CHECKIN_DEBUG=1 for the details.",

@@ -57,9 +57,13 @@ class Scheduler:
         self._aps: AsyncIOScheduler | None = None
         # Run before each tick's claim: e.g. give newly imported people their first job.
         self.maintenance: list[Callable[[], Awaitable[object]]] = []
+        # How claimed jobs ended, when the database was away as they did: written by the next
+        # tick, so that a database outage doesn't hold them until their lease runs out.
+        self._unrecorded: list[JobEnd] = []
 
     async def tick(self) -> int:
         """One round: claim due work and run it. Returns how many jobs were claimed."""
+        await self._record_late()
         for task in self.maintenance:
             try:
                 await task()
@@ -133,8 +137,9 @@ class Scheduler:
                 await finish_many(session, ends, owner=self.owner)
         except Exception:
             log.exception(
-                "could not record the end of %d %s jobs; they run again later", len(ends), kind
+                "could not record the end of %d %s jobs; trying again next tick", len(ends), kind
             )
+            self._unrecorded.extend(ends)
 
     async def _record(
         self,
@@ -143,9 +148,9 @@ class Scheduler:
         next_due: datetime | None = None,
         retry_at: datetime | None = None,
     ) -> None:
-        """How the job ended: its next due time, or its retry. Should that write fail, the job
-        stays leased and runs again when the lease runs out (handlers know work already done),
-        so one failure here must not end the whole tick."""
+        """How the job ended: its next due time, or its retry. Should that write fail, the next
+        tick tries again; the job stays leased meanwhile, and runs again should its lease run
+        out first (handlers know work already done). One failure here must not end the tick."""
         try:
             async with self.database.session() as session:
                 if retry_at is not None:
@@ -153,13 +158,45 @@ class Scheduler:
                 else:
                     await finish(session, job, next_due, owner=self.owner)
         except Exception:
-            log.exception("could not record the end of a %s job; it runs again later", job.kind)
+            log.exception("could not record the end of a %s job; trying again next tick", job.kind)
+            self._unrecorded.append(JobEnd(job, next_due, retry_at=retry_at))
+
+    async def _record_late(self) -> None:
+        """Write the job ends an earlier tick could not. Only while their lease holds: after
+        it, the job is due again, and may be another claim's (even this process's own)."""
+        now = self.clock()
+        ends = [e for e in self._unrecorded if e.job.lease_until and e.job.lease_until > now]
+        self._unrecorded = []
+        if not ends:
+            return
+        try:
+            async with self.database.session() as session:
+                await finish_many(session, ends, owner=self.owner)
+        except Exception as error:
+            log.warning("still could not record the end of %d jobs: %s", len(ends), error)
+            self._unrecorded = ends
+            return
+        log.warning("recorded the end of %d jobs the database had missed", len(ends))
+
+    async def tick_while_full(self, max_rounds: int = 1000) -> int:
+        """A tick, and another at once for as long as each claims a full batch. A wave goes
+        out batch after batch, not a batch a tick: waiting for the next tick after each
+        batch (about 50 s of Slack's pace) left Slack idle up to a tick each time, 88 % of the
+        allowed rate for 1,000 people instead of 99.5 % (bench/wave_limits.py). Returns the
+        jobs run."""
+        total = 0
+        for _ in range(max_rounds):
+            claimed = await self.tick()
+            total += claimed
+            if claimed < self.batch:
+                break
+        return total
 
     def start(self) -> None:
         """Tick every few seconds in this process's event loop."""
         self._aps = AsyncIOScheduler(timezone=UTC)
         self._aps.add_job(
-            self.tick,
+            self.tick_while_full,
             "interval",
             seconds=self.tick_seconds,
             max_instances=1,

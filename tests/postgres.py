@@ -41,6 +41,9 @@ class PostgresServer:
             check=True,
             capture_output=True,
         )
+        self._launch()
+
+    def _launch(self) -> None:
         options = (
             f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -49,7 +52,7 @@ class PostgresServer:
             self._cmd(
                 "pg_ctl",
                 "-D",
-                str(data),
+                str(self.base / "data"),
                 "-o",
                 options,
                 "-l",
@@ -62,6 +65,19 @@ class PostgresServer:
             check=True,
             capture_output=True,
         )
+
+    def take_down(self) -> None:
+        """The database goes away (an outage, a failover): a fast shutdown, which ends every
+        client's connection at once. Its data stays; `bring_back` starts it again."""
+        subprocess.run(
+            self._cmd("pg_ctl", "-D", str(self.base / "data"), "-m", "fast", "-w", "stop"),
+            check=True,
+            capture_output=True,
+        )
+
+    def bring_back(self) -> None:
+        """Start the server again after `take_down`, on the same port with the same data."""
+        self._launch()
 
     def stop(self) -> None:
         subprocess.run(

@@ -528,29 +528,33 @@ async def test_a_replica_planning_late_does_not_wipe_another_replicas_claim(
 async def test_jobs_whose_end_is_not_recorded_run_again_after_their_lease_and_send_nothing(
     postgres_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Recording a batch's next due times fails: the jobs stay leased, are taken up when the
-    lease runs out, and find their prompts already sent."""
+    """Recording a batch's next due times fails until the lease has run out: the jobs stay
+    leased, are taken up when the lease runs out, and find their prompts already sent."""
     clock = FakeClock(datetime(2026, 3, 2, 8, 59, tzinfo=UTC))
     outbox = RecordingOutbox()
     scheduler = build_scheduler(Engine(postgres_db, outbox, clock), 1)
     await add_people(postgres_db, "U1", "U2", "U3")
     await scheduler.tick()  # plans 09:00 for all three
     failed: list[int] = []
+    lease_out = datetime(2026, 3, 2, 9, 10, tzinfo=UTC)
 
-    async def fails_once(session: AsyncSession, ends: Sequence[JobEnd], **kw: Any) -> None:
-        if not failed:
+    async def fails_until_the_lease_is_out(
+        session: AsyncSession, ends: Sequence[JobEnd], **kw: Any
+    ) -> None:
+        if clock.now() < lease_out:
             failed.append(len(ends))
             raise ConnectionResetError("the database connection dropped")
         await finish_many(session, ends, **kw)
 
-    monkeypatch.setattr("scheduler.runner.finish_many", fails_once)
+    monkeypatch.setattr("scheduler.runner.finish_many", fails_until_the_lease_is_out)
     clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     assert await scheduler.tick() == 3
     assert failed == [3]
     assert sorted(to.user for to, _ in outbox.sent) == ["U1", "U2", "U3"]
-    clock.advance(minutes=5)  # still leased: nothing runs
+    clock.advance(minutes=5)  # still leased: nothing runs, and the ends still can't be written
     assert await scheduler.run_until_idle() == 0
-    clock.advance(minutes=10)  # the ten-minute lease has run out
+    assert failed == [3, 3]
+    clock.advance(minutes=10)  # the ten-minute lease has run out: the late ends are dropped
     assert await scheduler.run_until_idle() == 3
     assert len(outbox.sent) == 3
     async with postgres_db.session() as session:
@@ -558,3 +562,36 @@ async def test_jobs_whose_end_is_not_recorded_run_again_after_their_lease_and_se
     assert {(job.due_at, job.claimed_by) for job in jobs} == {
         (datetime(2026, 3, 3, 9, 0, tzinfo=UTC), None)
     }
+
+
+async def test_job_ends_the_database_missed_are_written_by_the_next_tick(
+    postgres_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database is away just as a batch ends, then back: the next tick writes how each job
+    ended, so nothing waits for the ten-minute lease (tests/drills/test_database_outage.py)."""
+    clock = FakeClock(datetime(2026, 3, 2, 8, 59, tzinfo=UTC))
+    outbox = RecordingOutbox()
+    scheduler = build_scheduler(Engine(postgres_db, outbox, clock), 1)
+    await add_people(postgres_db, "U1", "U2")
+    await scheduler.tick()  # plans 09:00 for both
+    away = [True]
+
+    async def fails_while_away(session: AsyncSession, ends: Sequence[JobEnd], **kw: Any) -> None:
+        if away[0]:
+            raise ConnectionResetError("the database connection dropped")
+        await finish_many(session, ends, **kw)
+
+    monkeypatch.setattr("scheduler.runner.finish_many", fails_while_away)
+    clock.current = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert await scheduler.tick() == 2
+    clock.advance(seconds=2)
+    assert await scheduler.tick() == 0  # still away
+    away[0] = False
+    clock.advance(seconds=2)
+    assert await scheduler.tick() == 0
+    async with postgres_db.session() as session:
+        jobs = (await session.exec(select(ScheduledJob).where(ScheduledJob.kind == PROMPT))).all()
+    assert {(job.due_at, job.claimed_by, job.lease_until) for job in jobs} == {
+        (datetime(2026, 3, 3, 9, 0, tzinfo=UTC), None, None)
+    }
+    assert sorted(to.user for to, _ in outbox.sent) == ["U1", "U2"]

@@ -16,6 +16,7 @@ import base64
 import binascii
 import itertools
 import json
+import math
 import re
 import time
 import uuid
@@ -48,7 +49,7 @@ class Call:
     method: str
     params: dict[str, Any]
     token: str | None
-    at: float  # time.monotonic() when it arrived
+    at: float  # the mock's `clock` (time.monotonic() unless set) when it arrived
     team: str | None = None
     status: int = 200
     response: dict[str, Any] = field(default_factory=dict)
@@ -91,10 +92,36 @@ class UploadedFile:
 
 
 @dataclass
+class _Limit:
+    """A token bucket: `burst` calls at once, refilled at one call every `interval` seconds."""
+
+    interval: float
+    burst: int
+    per_channel: bool
+    whole_seconds: bool
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+@dataclass
 class _Failure:
     status: int
     retry_after: float | None
     error: str | None
+
+
+@dataclass
+class _Outage:
+    """Calls fail until `until` (time.monotonic()), answering `statuses` in turn."""
+
+    until: float
+    statuses: tuple[int, ...]
+    retry_after: float | None
+    served: int = 0
 
 
 class SlackError(Exception):
@@ -130,8 +157,11 @@ class MockSlackApi:
         self._used_config_refresh: set[str] = set()
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
         self._fail_after: dict[str, int] = defaultdict(int)
-        self._limits: dict[str, float] = {}
-        self._next_allowed: dict[tuple[str | None, str], float] = {}
+        self._outages: dict[str, _Outage] = {}
+        self._limits: dict[str, list[_Limit]] = defaultdict(list)
+        self._buckets: dict[tuple[str | None, str, str | None], _Bucket] = {}
+        # What rate limits and `Call.at` read; a benchmark may run it faster than real time.
+        self.clock: Callable[[], float] = time.monotonic
         self._serial = itertools.count(1)
         self._clock_us = EPOCH * 1_000_000
         self._stamped_us = 0
@@ -292,6 +322,19 @@ class MockSlackApi:
         for _ in range(times):
             self._failures[method].append(_Failure(status, retry_after, error))
 
+    def fail_for(
+        self,
+        method: str,
+        seconds: float,
+        *,
+        statuses: tuple[int, ...] = (500, 429),
+        retry_after: float | None = 1,
+    ) -> None:
+        """For the next `seconds`, every call of `method` fails: a platform outage or a
+        throttling storm that lasts a while, however many calls it sees. The answers take
+        `statuses` in turn, a 429 with Retry-After `retry_after`."""
+        self._outages[method] = _Outage(time.monotonic() + seconds, statuses, retry_after)
+
     def advance(self, **delta: float) -> None:
         """Messages posted from now on are stamped this much later, as if the time went by."""
         self._clock_us += timedelta(**delta) // timedelta(microseconds=1)
@@ -301,22 +344,37 @@ class MockSlackApi:
         micros = max(self._clock_us, self._stamped_us) - EPOCH * 1_000_000
         return datetime.fromtimestamp(EPOCH, UTC) + timedelta(microseconds=micros)
 
-    def limit(self, method: str, per_second: float) -> None:
-        """Like Slack, per workspace: calls faster than this get a 429 with Retry-After."""
-        self._limits[method] = 1.0 / per_second
+    def limit(
+        self,
+        method: str,
+        per_second: float,
+        *,
+        burst: int = 1,
+        per_channel: bool = False,
+        whole_seconds: bool = False,
+    ) -> None:
+        """Like Slack, per workspace (and per channel with `per_channel`, as chat.postMessage's
+        one a second in each channel): calls faster than this get a 429 with Retry-After.
+
+        A token bucket: `burst` calls may come at once, then one every 1/per_second seconds.
+        Retry-After says when the next call would pass, to the millisecond, or rounded up to a
+        whole second with `whole_seconds`, the way Slack writes it. Limits add up: a call must
+        pass each of its method's, and one refused takes no token from any.
+        """
+        self._limits[method].append(_Limit(1.0 / per_second, burst, per_channel, whole_seconds))
 
     # -- Web API -----------------------------------------------------------------------------
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         params, token = await self._read(request, method)
-        call = Call(method, params, token, time.monotonic())
+        call = Call(method, params, token, self.clock())
         self.calls.append(call)
         headers: dict[str, str] = {}
         try:
             call.team = self._authenticate(method, token)
             self._injected_failure(method, headers)
-            self._rate_limit(method, call.team, headers)
+            self._rate_limit(method, call.team, params, headers)
             handler = self._handlers.get(method) or self._special(method)
             team = self._teams.get(call.team or "") or _Team(call.team or "T1", BOT_USER)
             body = {"ok": True} | handler(params, team)
@@ -378,6 +436,13 @@ class MockSlackApi:
         return self._tokens[token]
 
     def _injected_failure(self, method: str, headers: dict[str, str]) -> None:
+        outage = self._outages.get(method)
+        if outage is not None and time.monotonic() < outage.until:
+            status = outage.statuses[outage.served % len(outage.statuses)]
+            outage.served += 1
+            if status == 429 and outage.retry_after is not None:
+                headers["Retry-After"] = _seconds(outage.retry_after)
+            raise _HttpFailure(status)
         if not self._failures[method]:
             return
         if self._fail_after[method] > 0:
@@ -390,14 +455,33 @@ class MockSlackApi:
             headers["Retry-After"] = _seconds(failure.retry_after)
         raise _HttpFailure(failure.status)
 
-    def _rate_limit(self, method: str, team: str | None, headers: dict[str, str]) -> None:
+    def _rate_limit(
+        self, method: str, team: str | None, params: dict[str, Any], headers: dict[str, str]
+    ) -> None:
         if method not in self._limits:
             return
-        now, next_allowed = time.monotonic(), self._next_allowed.get((team, method), 0.0)
-        if now < next_allowed:
-            headers["Retry-After"] = _seconds(next_allowed - now)
+        now = self.clock()
+        channel = str(params.get("channel") or "")
+        waits: list[tuple[float, _Limit]] = []
+        buckets: list[_Bucket] = []
+        for limit in self._limits[method]:
+            key = (team, method, channel if limit.per_channel else None)
+            bucket = self._buckets.setdefault(key, _Bucket(float(limit.burst), now))
+            bucket.tokens = min(
+                float(limit.burst), bucket.tokens + (now - bucket.updated) / limit.interval
+            )
+            bucket.updated = now
+            buckets.append(bucket)
+            if bucket.tokens < 1.0 - 1e-9:
+                waits.append(((1.0 - bucket.tokens) * limit.interval, limit))
+        if waits:
+            wait, limit = max(waits, key=lambda pair: pair[0])
+            headers["Retry-After"] = (
+                str(max(1, math.ceil(wait))) if limit.whole_seconds else _seconds(wait)
+            )
             raise _HttpFailure(429)
-        self._next_allowed[(team, method)] = now + self._limits[method]
+        for bucket in buckets:
+            bucket.tokens -= 1.0
 
     def _special(self, method: str) -> Callable[[dict[str, Any], _Team], dict[str, Any]]:
         specials = {
@@ -638,7 +722,7 @@ class MockSlackApi:
     async def _upload(self, request: web.Request) -> web.Response:
         """The upload URL: raw bytes or a multipart form; no token, the URL is the key."""
         file_id = request.match_info["file_id"]
-        call = Call(UPLOAD, {"file_id": file_id}, None, time.monotonic())
+        call = Call(UPLOAD, {"file_id": file_id}, None, self.clock())
         self.calls.append(call)
         headers: dict[str, str] = {}
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Self
@@ -40,6 +41,16 @@ class _Failure:
     conversation: str | None
 
 
+@dataclass
+class _Outage:
+    """Writes fail until `until` (time.monotonic()), answering `statuses` in turn."""
+
+    until: float
+    statuses: tuple[int, ...]
+    retry_after: float | None
+    served: int = 0
+
+
 class MockConnector:
     def __init__(self) -> None:
         self.url = ""
@@ -49,6 +60,7 @@ class MockConnector:
         self.rejected: list[tuple[str, int]] = []  # (conversation id, status) of refused writes
         self._members: dict[str, dict[str, Any]] = {}
         self._failures: deque[_Failure] = deque()
+        self._outage: _Outage | None = None
         self._blocked: dict[str, str] = {}
         self._activities: dict[str, set[str]] = {}
         self._ids = itertools.count(1_700_000_100_001)
@@ -126,6 +138,18 @@ class MockConnector:
         """
         for _ in range(times):
             self._failures.append(_Failure(status, retry_after, conversation))
+
+    def fail_for(
+        self,
+        seconds: float,
+        *,
+        statuses: tuple[int, ...] = (500, 429),
+        retry_after: float | None = 1,
+    ) -> None:
+        """For the next `seconds`, every write fails: an outage or a throttling storm that
+        lasts a while, however many writes it sees. The answers take `statuses` in turn, a 429
+        with Retry-After `retry_after`."""
+        self._outage = _Outage(time.monotonic() + seconds, statuses, retry_after)
 
     def block(self, conversation_id: str, *, code: str = "ConversationBlockedByUser") -> None:
         """Writes there answer 403, as when the user blocked or uninstalled the bot."""
@@ -231,6 +255,15 @@ class MockConnector:
         if code is not None:
             self.rejected.append((conversation_id, 403))
             return _error(403, code, BLOCKED_MESSAGE)
+        outage = self._outage
+        if outage is not None and time.monotonic() < outage.until:
+            status = outage.statuses[outage.served % len(outage.statuses)]
+            outage.served += 1
+            self.rejected.append((conversation_id, status))
+            throttled = status == 429 and outage.retry_after is not None
+            headers = {"Retry-After": f"{outage.retry_after:g}"} if throttled else {}
+            code = "TooManyRequests" if status == 429 else "ServiceError"
+            return _error(status, code, f"Failed with {status}.", headers)
         for failure in self._failures:
             if failure.conversation in (None, conversation_id):
                 self._failures.remove(failure)
