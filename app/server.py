@@ -85,13 +85,13 @@ def build_web_app(
         slack.attach(engine)
         app.add_routes(slack.routes())
 
-        async def socket_mode(_: web.Application) -> None:
-            await slack.start_socket_mode()
+        async def start_slack(_: web.Application) -> None:
+            await slack.start()
 
         async def close_slack(_: web.Application) -> None:
             await slack.close()
 
-        app.on_startup.append(socket_mode)
+        app.on_startup.append(start_slack)
         app.on_cleanup.append(close_slack)
     if teams is not None:
         teams.attach(engine)

@@ -74,7 +74,10 @@ def _weekday(word: str) -> int:
 def parse_time(text: str) -> time:
     """'09:30', '9:30', '16:00' -> time."""
     hours, sep, minutes = text.strip().partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+    # isdecimal, not isdigit: int() refuses "²" (and more than 4300 digits, hence the length).
+    if not (sep and hours.isdecimal() and len(hours) <= 2) or not (
+        minutes.isdecimal() and len(minutes) == 2
+    ):
         raise CadenceError(f"“{text[:20]}” is not a time; use 24-hour HH:MM, like 09:30.")
     h, m = int(hours), int(minutes)
     if not (0 <= h <= 23 and 0 <= m <= 59):

@@ -44,6 +44,7 @@ from storage.waves import WaveStore
 log = logging.getLogger(__name__)
 NOTICE_SENDERS = 16  # notices in flight at once; the platform pacers do the rest
 MENTION = re.compile(r"<@([A-Za-z0-9:_.\-]{1,200})(?:\|[^>]*)?>")
+MAX_MENTIONS = 25  # a feedback request names its subject and at most 20 givers
 
 FEEDBACK: dict[str, Callable[[FeedbackFlow, str], Awaitable[Outcome]]] = {
     "request": FeedbackFlow.request,
@@ -121,6 +122,7 @@ class Engine:
         """Handle one event in one unit of work; then send the replies, unless the caller
         wants to answer the platform first (deliver=False, then call `deliver`)."""
         actor = event.actor
+        event = _storable(event)
         try:
             if isinstance(event, (TextReceived, CommandInvoked)) and "<@" in event.text:
                 await self._link_mentioned(actor, event.text)
@@ -239,8 +241,14 @@ class Engine:
 
     async def _link_mentioned(self, actor: Actor, text: str) -> None:
         """People mentioned (<@U123>) whom the bot hasn't met are looked up on the platform
-        and linked by email, so a request can name anyone in the org import."""
-        for user in dict.fromkeys(MENTION.findall(text[:4000])):
+        and linked by email, so a request can name anyone in the org import.
+
+        Only when someone in the org asks, and no more people than a request can name: each
+        look-up is a call to the platform, and a stranger's message must change nothing."""
+        users = list(dict.fromkeys(MENTION.findall(text[:4000])))[:MAX_MENTIONS]
+        if not users or not await self._in_org(actor):
+            return
+        for user in users:
             mentioned = Actor(actor.platform, actor.tenant, user)
             profile = await self._first_contact(mentioned)
             if profile is None or not profile.email:
@@ -250,6 +258,16 @@ class Engine:
                 person = await store.person_by_email(actor.tenant_id, profile.email)
                 if person is not None:
                     await store.link_identity(person, actor.platform, user)
+
+    async def _in_org(self, actor: Actor) -> bool:
+        """Whether the actor is someone in the org import: linked already, or by email now."""
+        if await self.knows(actor):
+            return True
+        profile = await self._profile(actor)
+        if profile is None or not profile.email:
+            return False
+        async with self.database.session() as session:
+            return await Store(session).person_by_email(actor.tenant_id, profile.email) is not None
 
     async def _first_contact(self, actor: Actor) -> Profile | None:
         """The platform's profile of an actor we have no identity for yet; None otherwise."""
@@ -623,6 +641,23 @@ def _closed(run: CheckinRun) -> str:
         f"Your check-in for the week of {friendly_day(run.period_label)} closed when the next "
         "one opened. Type checkin now for the current one."
     )
+
+
+def _storable(event: InboundEvent) -> InboundEvent:
+    """What people typed, as a database can store it: PostgreSQL refuses NUL in text, and
+    neither database takes half an emoji (a lone surrogate, from a JSON escape). No one means
+    either."""
+
+    def clean(text: str) -> str:
+        return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+    if isinstance(event, TextReceived | CommandInvoked):
+        return replace(event, text=clean(event.text))
+    if isinstance(event, ChoiceSelected):
+        return replace(event, value=clean(event.value))
+    if isinstance(event, FormSubmitted):
+        return replace(event, values={k: clean(v) for k, v in event.values.items()})
+    return event
 
 
 def _stranger(actor: Actor) -> str:

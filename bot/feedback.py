@@ -23,6 +23,7 @@ from bot.messages import Card, Message, Question, Section, Text
 from bot.messages import Field as CardField
 from bot.notices import Notice, Outcome
 from bot.org import display_name, first_name, managers_of
+from bot.whole_numbers import whole_number
 from storage.feedback import FeedbackStore
 from storage.jobs import upsert_job
 from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest, Person, Tenant
@@ -149,10 +150,10 @@ class FeedbackFlow:
 
     async def invite_for_prompt(self, prompt_id: str) -> FeedbackInvite | None:
         """The invitation a feedback question's id names, if it is this person's."""
-        number = prompt_id.removeprefix(PROMPT_PREFIX).split("_", 1)[0]
-        if not number.isdigit():
+        number = whole_number(prompt_id.removeprefix(PROMPT_PREFIX).split("_", 1)[0])
+        if number is None:
             return None
-        invite = await self.feedback.invite(self.tenant.id, int(number))
+        invite = await self.feedback.invite(self.tenant.id, number)
         return invite if invite is not None and invite.giver_id == self.person.id else None
 
     async def start(self, invite: FeedbackInvite) -> list[Message]:
@@ -288,10 +289,8 @@ class FeedbackFlow:
 
     async def share(self, args: str) -> Outcome:
         """The requester lets the subject read a request's answers."""
-        number = args.strip().lstrip("#")
-        request = (
-            await self.feedback.request(self.tenant.id, int(number)) if number.isdigit() else None
-        )
+        number = whole_number(args.strip().lstrip("#"))
+        request = None if number is None else await self.feedback.request(self.tenant.id, number)
         if request is None or request.requester_id != self.person.id or request.kind != "request":
             return Outcome([Text("Share which request? feedback share NUMBER, from your inbox.")])
         if request.subject_id == self.person.id or request.shared_with_subject:

@@ -49,6 +49,7 @@ def loop_text(cycle: list[K], first: K) -> str:
 
 # -- single values: text -> value, or ValueError with a message for people -----------------
 
+NAMED_LINES = 5  # of the other lines an ambiguous key is on
 _EMAIL = re.compile(r"[^@\s<>,;]+@(?:[^@\s<>,;.]+\.)+[^@\s<>,;.]{2,}")
 _YES, _NO = {"yes", "y", "true", "1", "done"}, {"no", "n", "false", "0", "not done"}
 
@@ -158,14 +159,21 @@ def csv_records(
 
 
 def ambiguous_lines(keyed: Iterable[tuple[int, str]], what: str) -> dict[int, str]:
-    """Each line whose key appears on another line too, with the reason to skip it."""
+    """Each line whose key appears on another line too, with the reason to skip it.
+
+    A few of the other lines are named, and the rest counted: an HRIS export where thousands
+    share a placeholder ("n/a") would otherwise list thousands of lines on each of thousands.
+    """
     lines_of: dict[str, list[int]] = {}
     for line, key in keyed:
         lines_of.setdefault(key, []).append(line)
     reasons: dict[int, str] = {}
     for key, lines in lines_of.items():
         for line in lines if len(lines) > 1 else ():
-            others = [str(other) for other in lines if other != line]
-            where = f"line{'s' if len(others) > 1 else ''} {', '.join(others)}"
-            reasons[line] = f"ambiguous: {what}{key} also on {where}"
+            others = [str(other) for other in lines[: NAMED_LINES + 1] if other != line]
+            others = others[:NAMED_LINES]
+            more = len(lines) - 1 - len(others)
+            where = f"line{'s' if len(lines) > 2 else ''} {', '.join(others)}"
+            where += f" and {more} more" if more else ""
+            reasons[line] = f"ambiguous: {what}{key[:80]} also on {where}"
     return reasons

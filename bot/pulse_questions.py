@@ -9,6 +9,7 @@ from typing import Any
 
 from bot import pulse_stats as stats
 from bot.messages import Field, Section
+from bot.whole_numbers import whole_number
 
 MAX_QUESTIONS = 10
 MAX_OPTIONS = 10
@@ -128,10 +129,10 @@ def read_answer(question: Mapping[str, Any], text: str) -> Any:
     if kind in (stats.LIKERT, stats.ENPS):
         top = 5 if kind == stats.LIKERT else 10
         bottom = 1 if kind == stats.LIKERT else 0
-        first = said.split(" ", 1)[0]
-        if not first.isdigit() or not bottom <= int(first) <= top:
+        number = whole_number(said.split(" ", 1)[0], top)
+        if number is None or number < bottom:
             raise PulseError(f"Pick a number from {bottom} to {top} (or skip).")
-        return int(first)
+        return number
     if kind == stats.SINGLE:
         options = question["options"]
         chosen = _option(said, options)
@@ -156,8 +157,9 @@ def read_answer(question: Mapping[str, Any], text: str) -> Any:
 
 
 def _option(said: str, options: Sequence[str]) -> str | None:
-    if said.isdigit() and 1 <= int(said) <= len(options):
-        return options[int(said) - 1]
+    number = whole_number(said, len(options))
+    if number:
+        return options[number - 1]
     return next((o for o in options if o.lower() == said.lower()), None)
 
 

@@ -10,6 +10,7 @@ from bot.cadence import WEEKDAYS, CadenceError, friendly_day, make_cadence, next
 from bot.checkin import CheckinFlow, person_cadence
 from bot.messages import Message, Text
 from bot.scheduled import PROMPT, next_opening
+from bot.whole_numbers import whole_number
 from storage.jobs import upsert_job
 from storage.models import Person
 from storage.repository import Store
@@ -27,7 +28,7 @@ async def schedule(flow: CheckinFlow, args: str) -> list[Message]:
     every = _EVERY.match(" ".join(words[at + 1 :]))
     if words[at + 1 :] and every is None:
         return [Text(f"I didn't understand “{' '.join(words[at + 1 :])[:40]}”. {SCHEDULE_USAGE}")]
-    weeks = int(every.group(1)) if every else 1
+    weeks = (whole_number(every.group(1)) or 0) if every else 1  # make_cadence refuses a 0
     days = ",".join(words[:at])
     person = flow.person
     zone = person_cadence(person, flow.settings).zone.key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
@@ -24,6 +25,8 @@ from storage.models import (
     ProcessedEvent,
     Tenant,
 )
+
+EVENT_ID_LENGTH = 200  # ProcessedEvent.event_id
 
 
 async def insert_if_absent(session: AsyncSession, row: SQLModel) -> bool:
@@ -384,6 +387,11 @@ class Store:
 
     async def first_time_seen(self, tenant_id: str, platform: str, event_id: str) -> bool:
         """Platforms retry deliveries: only the first sighting of an event id is handled."""
+        # Platforms' ids are short and printable; one the column can't hold (too long, or NUL,
+        # which PostgreSQL refuses) is kept as its digest, which tells retries apart as well.
+        if len(event_id) > EVENT_ID_LENGTH or not event_id.isprintable():
+            raw = event_id.encode("utf-8", "surrogatepass")
+            event_id = "sha256:" + hashlib.sha256(raw).hexdigest()
         return await insert_if_absent(
             self.session, ProcessedEvent(tenant_id=tenant_id, platform=platform, event_id=event_id)
         )

@@ -1,5 +1,6 @@
 """Neutral messages as terminal text. User text is stripped of control characters, so an
-answer can't move the cursor, clear the screen or fake the prompt."""
+answer can't move the cursor, clear the screen or fake the prompt, and of bidi overrides and
+isolates, which would show what follows them reordered."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 
 from bot.messages import Answered, Card, Form, Message, Question, Text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:

@@ -10,8 +10,9 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
-from slack_sdk.web.async_client import AsyncWebClient
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.slack.inbound import register
 from adapters.slack.installations import (
@@ -87,21 +88,31 @@ class SlackAdapter:
 
     def attach(self, engine: Engine) -> AsyncApp:
         config = self.config
-        client = AsyncWebClient(base_url=self.api.api_url, retry_handlers=[])
+        # Bolt exchanges OAuth codes for tokens with this client: its debug log must not show them.
+        client = token_rotation_client(self.api.api_url, retry_handlers=[])
         if self.installations is not None:
-            bolt = AsyncApp(
-                signing_secret=config.signing_secret,
+            oauth_settings = AsyncOAuthSettings(
+                client_id=config.client_id,
+                client_secret=config.client_secret,
+                scopes=BOT_SCOPES,
+                installation_store=self.installations,
+                state_store=DatabaseOAuthStateStore(self._database),
+                install_path=INSTALL_PATH,
+                redirect_uri_path=REDIRECT_PATH,
+                token_rotation_expiration_minutes=120,
+            )
+            # Bolt's own rotator calls slack.com whatever the API URL, on a client whose debug
+            # log shows the refresh and the new token: rotate on ours.
+            oauth_settings.authorize = AsyncInstallationStoreAuthorize(
+                logger=log,
+                installation_store=self.installations,
+                client_id=config.client_id,
+                client_secret=config.client_secret,
+                token_rotation_expiration_minutes=120,
                 client=client,
-                oauth_settings=AsyncOAuthSettings(
-                    client_id=config.client_id,
-                    client_secret=config.client_secret,
-                    scopes=BOT_SCOPES,
-                    installation_store=self.installations,
-                    state_store=DatabaseOAuthStateStore(self._database),
-                    install_path=INSTALL_PATH,
-                    redirect_uri_path=REDIRECT_PATH,
-                    token_rotation_expiration_minutes=120,
-                ),
+            )
+            bolt = AsyncApp(
+                signing_secret=config.signing_secret, client=client, oauth_settings=oauth_settings
             )
         else:
             client.token = config.bot_token  # bolt takes the single workspace's token from here
@@ -121,19 +132,31 @@ class SlackAdapter:
 
     async def _events(self, request: web.Request) -> web.Response:
         assert self.bolt is not None
-        return await to_aiohttp_response(
-            await self.bolt.async_dispatch(await to_bolt_request(request))
-        )
+        bolt_request = await _bolt_request(request)
+        if bolt_request is None:
+            return _unreadable()
+        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
     async def _install(self, request: web.Request) -> web.Response:
         assert self.bolt is not None and self.bolt.oauth_flow is not None
-        response = await self.bolt.oauth_flow.handle_installation(await to_bolt_request(request))
+        bolt_request = await _bolt_request(request)
+        if bolt_request is None:
+            return _unreadable()
+        response = await self.bolt.oauth_flow.handle_installation(bolt_request)
         return await to_aiohttp_response(response)
 
     async def _redirect(self, request: web.Request) -> web.Response:
         assert self.bolt is not None and self.bolt.oauth_flow is not None
-        response = await self.bolt.oauth_flow.handle_callback(await to_bolt_request(request))
+        bolt_request = await _bolt_request(request)
+        if bolt_request is None:
+            return _unreadable()
+        response = await self.bolt.oauth_flow.handle_callback(bolt_request)
         return await to_aiohttp_response(response)
+
+    async def start(self) -> None:
+        """Once the server is up: connections to the Web API kept open, then Socket Mode."""
+        await self.api.open()
+        await self.start_socket_mode()
 
     async def start_socket_mode(self) -> None:
         if not self.config.app_token:
@@ -147,3 +170,21 @@ class SlackAdapter:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
+        await self.api.close()
+
+
+async def _bolt_request(request: web.Request) -> AsyncBoltRequest | None:
+    """The request as bolt reads it; None when its body can't be a Slack payload.
+
+    Bolt parses the body before it checks the signature, and raises on a body that isn't UTF-8,
+    isn't JSON where it says so, or is JSON but not an object: a 400 then, not a 500.
+    """
+    try:
+        return await to_bolt_request(request)
+    except (ValueError, LookupError, AttributeError, TypeError):
+        log.info("refused a Slack request whose body is no Slack payload")
+        return None
+
+
+def _unreadable() -> web.Response:
+    return web.json_response({"error": "invalid request"}, status=400)

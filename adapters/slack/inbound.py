@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.middleware.async_middleware_error_handler import AsyncMiddlewareErrorHandler
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
 from adapters.slack.outbound import SlackOutbox
 from adapters.slack.render import (
@@ -25,6 +29,7 @@ from bot.messages import Text
 log = logging.getLogger(__name__)
 
 COMMANDS = re.compile(r"^/(checkin|goals|feedback|pulse|digest)$")
+_SHAPE_ERRORS = (AttributeError, TypeError, LookupError)
 
 
 def actor_from(body: dict[str, Any]) -> Actor | None:
@@ -62,6 +67,10 @@ def from_slack_text(text: str) -> str:
 
 
 def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
+    # No public setter: AsyncApp.error() replaces it with a handler that reads the payload again.
+    assert hasattr(app, "_async_middleware_error_handler"), "slack_bolt changed"
+    app._async_middleware_error_handler = PayloadErrors()
+
     @app.command(COMMANDS)
     async def on_command(ack: AsyncAck, body: dict[str, Any]) -> None:
         if body.get("channel_name") == "directmessage":
@@ -159,3 +168,21 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
             return
         await ack()
         await engine.deliver(actor, handled.replies, handled.closed, handled.notices)
+
+
+class PayloadErrors(AsyncMiddlewareErrorHandler):
+    """Bolt reads payloads without checking their shape, trusting Slack's: a field of another
+    type ("event": null) fails inside bolt's own code, before any listener. That is a 400, not
+    a 500 that Slack would retry, and no stack trace in the log; other failures (a database
+    that is away while authorizing) stay 500s, logged as bolt logs them."""
+
+    async def handle(
+        self, error: Exception, request: AsyncBoltRequest, response: BoltResponse | None
+    ) -> None:
+        frames = traceback.extract_tb(error.__traceback__)
+        in_bolt = bool(frames) and "slack_bolt" in frames[-1].filename
+        if response is not None and in_bolt and isinstance(error, _SHAPE_ERRORS):
+            log.warning("refused a Slack payload bolt could not read (%s)", type(error).__name__)
+            response.status, response.body = 400, '{"error": "invalid request"}'
+            return
+        log.exception("Failed to run a middleware function (error: %s)", error)

@@ -295,14 +295,17 @@ class DatabaseOAuthStateStore(AsyncOAuthStateStore):
 _rotation_http_logger = logging.getLogger(__name__ + ".rotation_http")
 
 
-def token_rotation_client(base_url: str = AsyncWebClient.BASE_URL) -> AsyncWebClient:
+def token_rotation_client(
+    base_url: str = AsyncWebClient.BASE_URL, **options: Any
+) -> AsyncWebClient:
     """A Web API client for oauth.v2.access that cannot leak tokens into debug logs.
 
     slack_sdk logs request and response bodies at DEBUG unless its logger's own level is above
-    DEBUG, and for a token refresh those bodies are the refresh token and the new bot token.
+    DEBUG, and for an install or a token refresh those bodies are the refresh token and the new
+    bot token.
     """
     _rotation_http_logger.setLevel(logging.INFO)
-    return AsyncWebClient(base_url=base_url, logger=_rotation_http_logger)
+    return AsyncWebClient(base_url=base_url, logger=_rotation_http_logger, **options)
 
 
 def _expiring(bot: Bot) -> bool:

@@ -62,8 +62,12 @@ class SlackApi:
         """Keep connections to Slack open from call to call, until `close`. Without it (a
         one-off CLI command) every call opens a connection of its own, and its TLS handshake."""
         if self._session is None:
-            timeout = aiohttp.ClientTimeout(total=CALL_TIMEOUT)
-            self._session = aiohttp.ClientSession(timeout=timeout)
+            # No cap on connections, as when each call had its own: the pacer decides how many
+            # calls are in flight, and a call must not time out waiting for a free connection.
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=0),
+                timeout=aiohttp.ClientTimeout(total=CALL_TIMEOUT),
+            )
             self._clients = {}
 
     async def close(self) -> None:

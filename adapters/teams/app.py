@@ -100,7 +100,7 @@ class TeamsAdapter:
             body = await request.json()
         except ValueError:
             return web.json_response({"error": "the body is not JSON"}, status=400)
-        if not isinstance(body, dict) or not body.get("type"):
+        if not isinstance(body, dict) or not _answerable(body):
             return web.json_response({"error": "the body is not an activity"}, status=400)
         if self.config.app_id and not request.headers.get("Authorization"):
             log.warning("rejected a Teams request without a token")
@@ -147,6 +147,25 @@ class TeamsAdapter:
             log.warning("could not tell the Teams user about the failure")
 
 
+def _answerable(body: dict[str, Any]) -> bool:
+    """Whether botbuilder can take the body as an activity and answer it. msrest raises on a
+    field of the wrong type deep inside the turn, and a reply needs what the Bot Framework
+    requires of every activity: a type, the service URL, the conversation and both parties
+    (a turn without them failed, or saved a reference no message could be sent to)."""
+    try:
+        activity = Activity().deserialize(body)
+    except ValueError:  # msrest's DeserializationError
+        return False
+    parties = (activity.from_property, activity.recipient, activity.conversation)
+    return (
+        isinstance(activity.type, str)
+        and bool(activity.type)
+        and isinstance(activity.service_url, str)
+        and bool(activity.service_url)
+        and all(party is not None and isinstance(party.id, str) and party.id for party in parties)
+    )
+
+
 def _is_auth_failure(error: Exception) -> bool:
     """botbuilder's token checks raise PermissionError, or jwt errors, or a bare Exception
     whose message names the token; nothing else counts as an authentication failure."""
@@ -157,7 +176,8 @@ def _is_auth_failure(error: Exception) -> bool:
         return True
     text = str(error).lower()
     return type(error) is Exception and any(
-        word in text for word in ("token", "unauthorized", "signature", "issuer", "audience")
+        word in text
+        for word in ("token", "unauthorized", "signature", "issuer", "audience", "endorsement")
     )
 
 

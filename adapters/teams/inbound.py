@@ -47,11 +47,12 @@ _AT = re.compile(r"<at\b[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 def actor_from(context: TurnContext) -> Actor | None:
     activity = context.activity
     sender = activity.from_property
-    channel_data = activity.channel_data or {}
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant_data = channel_data.get("tenant")
     tenant = (activity.conversation.tenant_id if activity.conversation else None) or (
-        (channel_data.get("tenant") or {}).get("id") if isinstance(channel_data, dict) else None
+        tenant_data.get("id") if isinstance(tenant_data, dict) else None
     )
-    if not tenant or sender is None or not sender.id:
+    if not isinstance(tenant, str) or not tenant or sender is None or not sender.id:
         return None
     return Actor(platform="teams", tenant=tenant, user=sender.id, name=sender.name,
                  timezone=_timezone(activity))  # fmt: skip
