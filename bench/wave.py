@@ -17,17 +17,14 @@ import argparse
 import asyncio
 import cProfile
 import io
-import itertools
 import logging
 import pstats
 import sys
-import tempfile
 import time
 import traceback
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests/postgres.py starts the throwaway server
 
-import asyncpg  # noqa: E402
+from fresh_databases import fresh_databases  # noqa: E402
 from sqlalchemy import event, func, update  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
@@ -49,7 +46,6 @@ from storage.db import Database  # noqa: E402
 from storage.jobs import claim_due  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import CheckinRun, Person, PlatformIdentity, ScheduledJob, Tenant  # noqa: E402
-from tests.postgres import PostgresServer, start_server  # noqa: E402
 
 TENANT = "slack:T1"
 DUE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday; everyone checks in daily at 09:00 UTC
@@ -250,58 +246,8 @@ def report(profiler: cProfile.Profile) -> None:
         print(out.getvalue(), file=sys.stderr)
 
 
-@asynccontextmanager
-async def sqlite_databases() -> AsyncIterator[Any]:
-    with tempfile.TemporaryDirectory(prefix="wave-") as folder:
-        names = (f"sqlite:///{folder}/wave{n}.db" for n in itertools.count())
-
-        @asynccontextmanager
-        async def fresh() -> AsyncIterator[Database]:
-            database = Database(next(names))
-            try:
-                yield database
-            finally:
-                await database.dispose()
-
-        yield fresh
-
-
-@asynccontextmanager
-async def postgres_databases(url: str | None) -> AsyncIterator[Any]:
-    server: PostgresServer | None = None
-    if url is None:
-        server = start_server()
-        if server is None:
-            raise SystemExit("no PostgreSQL server binaries here: apt-get install postgresql")
-        url = server.admin_url
-    admin_url = url.replace("postgresql+asyncpg://", "postgresql://")
-    try:
-
-        @asynccontextmanager
-        async def fresh() -> AsyncIterator[Database]:
-            name = "wave_" + uuid.uuid4().hex[:10]
-            admin = await asyncpg.connect(admin_url)
-            try:
-                await admin.execute(f'CREATE DATABASE "{name}"')
-                database = Database(admin_url.rsplit("/", 1)[0] + "/" + name)
-                try:
-                    yield database
-                finally:
-                    await database.dispose()
-                    await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            finally:
-                await admin.close()
-
-        yield fresh
-    finally:
-        if server is not None:
-            server.stop()
-
-
 async def bench(args: argparse.Namespace) -> list[Result]:
-    databases = (
-        sqlite_databases() if args.database == "sqlite" else postgres_databases(args.postgres_url)
-    )
+    databases = fresh_databases(args.database, args.postgres_url, "wave")
     results = []
     async with databases as fresh:
         for people in args.people:

@@ -123,4 +123,4 @@ class PulseStore:
                 .values(round_id=table.round_id)
                 .execution_options(synchronize_session=False)
             )
-            await self.session.execute(statement)
+            await self.session.exec(statement)
