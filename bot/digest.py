@@ -89,7 +89,7 @@ def shape_digest(rows: DigestRows, team: str | None, quarter: Quarter, now: date
         (
             _objectives_section(goals),
             _at_risk_section(turned, people),
-            _wins_section(_wins(rows, done, people)),
+            _wins_section(_wins(rows, done, people, now)),
             Section("Check-ins", text=_checked_in(len(done), due) + "."),
         ),
         footer=f"The week to {_day(now, year=True)}. Blockers go to managers only, never here.",
@@ -148,35 +148,61 @@ def _turned_at_risk(
 def _participation(
     runs: Sequence[Run], people: Mapping[int, Member], now: datetime
 ) -> tuple[int, list[Run]]:
-    """How many were due (active, not paused, not skipping this one) and each one's submitted
-    current run (the latest begun, if it overlaps the week). Someone who hasn't started is due."""
-    current: dict[int, Run] = {}
+    """How many were due (active, not paused, not skipping this one) and each one's check-in of
+    the week: the latest run begun, if submitted, or else the latest submitted during the week.
+    So a run begun just before a Monday digest (a Monday cadence east of the org's time zone, or
+    the same minute) doesn't hide the answer given last week. Someone who hasn't started is due."""
+    latest: dict[int, Run] = {}
+    answered: dict[int, Run] = {}
     for run in runs:
         member = people.get(run.person_id)
         if member is None or not member.active:
             continue
-        latest = current.get(run.person_id)
-        if latest is None or run.period_start > latest.period_start:
-            current[run.person_id] = run
+        chosen = [latest]
+        if run.status == "submitted" and _during_week(run, now):
+            chosen.append(answered)
+        for best in chosen:
+            before = best.get(run.person_id)
+            if before is None or run.period_start > before.period_start:
+                best[run.person_id] = run
     today = now.date().isoformat()
     due = 0
+    done = []
     for member in people.values():
-        started = current.get(member.id)
-        paused = member.paused_until is not None and member.paused_until >= today
-        if member.active and not (started is not None and started.status == "skipped"):
-            due += 0 if paused and started is None else 1
-    done = [run for run in current.values() if run.status == "submitted"]
+        started = latest.get(member.id)
+        if started is not None and started.status == "submitted":
+            done.append(started)
+        elif member.id in answered:
+            done.append(answered[member.id])
+        elif (
+            not member.active
+            or (started is not None and started.status == "skipped")
+            or (member.paused_until is not None and member.paused_until >= today and not started)
+        ):
+            continue
+        due += 1
     return due, done
 
 
-def _wins(rows: DigestRows, done: Sequence[Run], people: Mapping[int, Member]) -> list[Field]:
-    """The first few wins of this week's submitted check-ins, earliest submitted first."""
+def _during_week(run: Run, now: datetime) -> bool:
+    return run.submitted_at is not None and now - WEEK < run.submitted_at <= now
+
+
+def _wins(
+    rows: DigestRows, done: Sequence[Run], people: Mapping[int, Member], now: datetime
+) -> list[Field]:
+    """The first few wins of the check-ins submitted this week, earliest submitted first."""
     runs = {run.id: run for run in done}
     found = []
     for answer in rows.answers:
         run = runs.get(answer.run_id)
         text = _one_line(answer.text or "")
-        if run is None or answer.skipped or text.lower().rstrip(".!") in _NO_WINS:
+        if (
+            run is None
+            or not _during_week(run, now)
+            or answer.skipped
+            or text.lower().rstrip(".!") in _NO_WINS
+        ):
             continue
         name = _name(people[run.person_id])
         found.append((run.submitted_at or run.period_start, name.lower(), Field(name, text)))

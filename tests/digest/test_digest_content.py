@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import select
 
 from adapters.slack.render import render_message
 from adapters.teams.render import render_card
@@ -110,6 +111,37 @@ async def test_participation_counts_each_active_members_current_run(seeded: Data
     # Tom is inactive: none of them is counted.
     assert section(digest, "Check-ins").text == "3 of 4 checked in."
     assert "3 of 4 checked in" in digest.summary
+
+
+async def test_a_run_begun_just_before_monday_mornings_digest_keeps_last_weeks_answer(
+    seeded: Database,
+) -> None:
+    """The digest goes out on Monday at 09:00; a person whose cadence is Monday 08:00 (east of
+    the org's zone), or 09:00 in the same tick, has just been given a new run. The week's
+    check-in is the one submitted in it, and its win is still this week's news."""
+    monday = THIS_PERIOD + timedelta(weeks=1)
+    async with seeded.session() as session:
+        ada = (await session.exec(select(Person).where(Person.name == "Ada Lovelace"))).one()
+        for start in (monday - timedelta(hours=1), monday):
+            session.add(
+                CheckinRun(
+                    tenant_id=TENANT,
+                    person_id=ada.id,
+                    period_label=f"new {start.hour}",
+                    period_start=start,
+                    period_end=start + timedelta(weeks=1),
+                    status="open",
+                    opened_at=start,
+                )
+            )
+        await session.commit()
+    digest = await digest_of(seeded, "Platform", monday)
+    assert section(digest, "Check-ins").text == "3 of 4 checked in."
+    assert [f.label for f in section(digest, "Top wins").fields] == ["Ada Lovelace", "Lin Wei"]
+    # A week on, Ada's open run is this week's, and last week's answer is old news.
+    later = await digest_of(seeded, "Platform", monday + timedelta(weeks=1))
+    assert section(later, "Check-ins").text.startswith("0 of ")
+    assert section(later, "Top wins").fields == ()
 
 
 async def test_wins_are_this_weeks_first_submitted_ones_without_nothing_answers(
