@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import schedule_commands
+from bot.backlog import Backlog
 from bot.blockers import WEEKLY_BLOCKERS
 from bot.cadence import friendly_day
 from bot.checkin import CheckinFlow, ClosedPrompt
@@ -61,6 +62,9 @@ SCHEDULING: dict[str, Callable[[CheckinFlow, str], Awaitable[list[Message]]]] = 
     "reminders": schedule_commands.reminders,
 }
 
+# Inbound events that may wait for a turn before adapters hold new ones back (bot/backlog.py):
+# a few seconds of work at the rates measured in bench/inbound.py.
+QUEUED_EVENTS = 256
 SORRY = "Sorry, something went wrong on my side and nothing was saved. Please try again."
 DISK_FULL = (
     "I couldn't save that: the server's disk is full. Nothing was saved; please try again later."
@@ -112,35 +116,40 @@ class Engine:
         outbox: Outbox,
         clock: Clock | None = None,
         directory: Directory | None = None,
+        backlog: Backlog | None = None,
     ) -> None:
         self.database = database
         self.outbox = outbox
         self.clock = clock or SystemClock()
         self.directory = directory
+        self.backlog = backlog or Backlog(database.inbound_slots, QUEUED_EVENTS)
 
     async def handle(self, event: InboundEvent, *, deliver: bool = True) -> Handled:
         """Handle one event in one unit of work; then send the replies, unless the caller
         wants to answer the platform first (deliver=False, then call `deliver`)."""
         actor = event.actor
         event = _storable(event)
+        async with self.backlog.turn():
+            handled = await self._unit_of_work(actor, event)
+        if deliver:
+            await self.deliver(actor, handled.replies, handled.closed, handled.notices)
+        return handled
+
+    async def _unit_of_work(self, actor: Actor, event: InboundEvent) -> Handled:
         try:
             if isinstance(event, (TextReceived, CommandInvoked)) and "<@" in event.text:
                 await self._link_mentioned(actor, event.text)
             try:
-                handled = await self._handle(event, profile=None)
+                return await self._handle(event, profile=None)
             except _Stranger:
                 # First contact: ask the platform who this is (outside any transaction).
-                profile = await self._profile(actor)
-                handled = await self._handle(event, profile=profile)
+                return await self._handle(event, profile=await self._profile(actor))
         except _Stranger:
-            handled = Handled([Text(_stranger(actor))])
+            return Handled([Text(_stranger(actor))])
         except Exception as error:
             # The unit of work rolled back (the event is not marked seen, so a retry can succeed).
             log.exception("failed to handle %s from %s", type(event).__name__, actor.platform)
-            handled = Handled([Text(DISK_FULL if out_of_space(error) else SORRY)])
-        if deliver:
-            await self.deliver(actor, handled.replies, handled.closed, handled.notices)
-        return handled
+            return Handled([Text(DISK_FULL if out_of_space(error) else SORRY)])
 
     async def deliver(
         self,

@@ -21,6 +21,9 @@ _ASYNC_DRIVERS = {
 }
 
 
+# SQLAlchemy's own defaults, written out: inbound_slots leaves SCHEDULER_CONNECTIONS of them
+# to the scheduler, the notices and the home views.
+POOL_SIZE, POOL_OVERFLOW, SCHEDULER_CONNECTIONS = 5, 10, 5
 SQLITE_FULL = 13  # "database or disk is full"
 POSTGRES_DISK_FULL = "53100"
 
@@ -76,6 +79,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     # A console chat and a CLI import may share the file: wait instead of failing at once.
     cursor.execute("PRAGMA busy_timeout=5000")
+    # Readers don't wait for the writer, and a commit syncs the log, not the database file:
+    # durable across a crash of the process, and of the machine to within the last commits.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
@@ -89,7 +96,9 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(
+        url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
+    )
 
 
 class Database:
@@ -112,6 +121,15 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    @property
+    def inbound_slots(self) -> int:
+        """How many inbound units of work may run at once (bot/backlog.py). SQLite has one
+        writer at a time: a second in line is all that helps. On PostgreSQL, fewer than the
+        pool holds, so the scheduler always finds a connection."""
+        if self.engine.dialect.name == "sqlite":
+            return 2
+        return POOL_SIZE + POOL_OVERFLOW - SCHEDULER_CONNECTIONS
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -3,9 +3,11 @@ except a modal submission, whose field errors have to travel in the ack itself."
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import traceback
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -22,6 +24,7 @@ from adapters.slack.render import (
     form_values,
     parse_choice_value,
 )
+from bot.backlog import Backlog
 from bot.engine import Engine
 from bot.events import Actor, ChoiceSelected, CommandInvoked, FormSubmitted, TextReceived
 from bot.messages import Text
@@ -29,6 +32,13 @@ from bot.messages import Text
 log = logging.getLogger(__name__)
 
 COMMANDS = re.compile(r"^/(checkin|goals|feedback|pulse|digest)$")
+# How long a request may wait for room in the engine's backlog: with bolt's own time, well
+# inside the 3 s in which Slack wants its answer.
+ROOM_SECONDS = 2.0
+BUSY = (
+    "I'm swamped right now and didn't take that in. Please try again in a minute; "
+    "nothing was changed."
+)
 _SHAPE_ERRORS = (AttributeError, TypeError, LookupError)
 
 
@@ -70,6 +80,7 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
     # No public setter: AsyncApp.error() replaces it with a handler that reads the payload again.
     assert hasattr(app, "_async_middleware_error_handler"), "slack_bolt changed"
     app._async_middleware_error_handler = PayloadErrors()
+    app.middleware(HoldBack(engine.backlog))
 
     @app.command(COMMANDS)
     async def on_command(ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -168,6 +179,34 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
             return
         await ack()
         await engine.deliver(actor, handled.replies, handled.closed, handled.notices)
+
+
+class HoldBack:
+    """Runs after bolt has checked the signature: while the engine's backlog is full, the
+    request waits for room, which slows Slack's deliveries down to what the database keeps up
+    with. Past ROOM_SECONDS it is refused: an event or a click with a 503, so that Slack
+    delivers it again later (the engine dedupes on its id); a slash command, which Slack never
+    retries, with a message saying so."""
+
+    def __init__(self, backlog: Backlog) -> None:
+        self.backlog = backlog
+        self.refused = 0
+
+    async def __call__(
+        self, req: AsyncBoltRequest, next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        if await self.backlog.room(ROOM_SECONDS):
+            await next()
+            return None
+        self.refused += 1
+        if self.refused == 1 or self.refused % 1000 == 0:
+            log.warning(
+                "busy: refused %d Slack requests so far, to be delivered again", self.refused
+            )
+        if isinstance(req.body.get("command"), str):
+            body = json.dumps({"response_type": "ephemeral", "text": BUSY})
+            return BoltResponse(status=200, body=body, headers={"content-type": "application/json"})
+        return BoltResponse(status=503, body="")
 
 
 class PayloadErrors(AsyncMiddlewareErrorHandler):
