@@ -74,6 +74,7 @@ WAVE_CLIENTS = 16
 ANSWER = "Shipped the invite flow and fixed the two login bugs"
 GOAL_THROUGHPUT, GOAL_P99, GOAL_CLIENTS = 0.70, 1.5, (16, 64)
 SLACK_ACK_SECONDS = 3.0
+BUSY_WORDS = b"swamped"  # in adapters/slack/inbound.py's BUSY
 CLIENT_TIMEOUT = 10.0  # a request unanswered by then counts as failed (and over 3 s)
 DRAIN_SECONDS, WAVE_SECONDS = 60.0, 120.0
 
@@ -100,7 +101,8 @@ class Requests:
 class Sample:
     started: float  # time.perf_counter()
     seconds: float  # until the HTTP response was read
-    ok: bool  # a 200
+    ok: bool  # a 200 that took the request in
+    refused: bool = False  # held back by a full backlog: a 503, or a slash command's "busy"
 
 
 async def drive(
@@ -132,11 +134,12 @@ async def drive(
             started = time.perf_counter()
             try:
                 async with session.post(url, data=body.encode(), headers=headers) as response:
-                    await response.read()
-                    ok = response.status == 200
+                    answer = await response.read()
+                    refused = response.status == 503 or BUSY_WORDS in answer
+                    ok = response.status == 200 and not refused
             except (aiohttp.ClientError, TimeoutError):
-                ok = False
-            samples.append(Sample(started, time.perf_counter() - started, ok))
+                ok, refused = False, False
+            samples.append(Sample(started, time.perf_counter() - started, ok, refused))
 
     timeout = aiohttp.ClientTimeout(total=CLIENT_TIMEOUT)
     connector = aiohttp.TCPConnector(limit=clients)
@@ -201,7 +204,11 @@ class Side:
 
     @property
     def failed(self) -> int:
-        return sum(1 for sample in self.samples if not sample.ok)
+        return sum(1 for sample in self.samples if not sample.ok and not sample.refused)
+
+    @property
+    def refused(self) -> int:
+        return sum(1 for sample in self.samples if sample.refused)
 
     def p(self, q: float) -> float:
         return percentile([sample.seconds for sample in self.samples], q)
@@ -245,7 +252,7 @@ async def level(
             side.samples += samples
             side.seconds += seconds
             if server is bot:
-                bot.sent += len(samples)
+                bot.sent += sum(1 for sample in samples if sample.ok)
                 drain, tally = await bot.drained()
                 side.drain_seconds += drain
                 result.missing = bot.sent - (tally.load_posts - bot.prompts)
@@ -268,6 +275,7 @@ def level_line(result: Level) -> str:
         f"replies done +{result.bot.drain_seconds:4.1f} s: {result.bot.done_rate:3.0f} req/s"
         + (f", {result.missing} MISSING" if result.missing > 0 else "")
         + (f", {result.sorry} SORRY" if result.sorry else "")
+        + (f", {result.bot.refused} refused (busy)" if result.bot.refused else "")
         + (f", {failed} FAILED" if failed else "")
     )
 
@@ -288,7 +296,9 @@ class Wave:
 
     @property
     def over(self) -> int:
-        return sum(1 for s in self.during if s.seconds > SLACK_ACK_SECONDS or not s.ok)
+        return sum(
+            1 for s in self.during if s.seconds > SLACK_ACK_SECONDS or not (s.ok or s.refused)
+        )
 
 
 async def wave(bot: Bot, requests: Requests, people: int, rate: float | None) -> Wave:
@@ -315,7 +325,7 @@ async def wave(bot: Bot, requests: Requests, people: int, rate: float | None) ->
     await asyncio.sleep(1.0)
     stop.set()
     samples, _ = await load
-    bot.sent += len(samples)
+    bot.sent += sum(1 for sample in samples if sample.ok)
     owed = bot.sent - ((await bot.mock.tally()).load_posts - bot.prompts)
     during = [s for s in samples if released_at <= s.started <= finished_at]
     return Wave(
@@ -333,7 +343,8 @@ async def wave(bot: Bot, requests: Requests, people: int, rate: float | None) ->
 def wave_lines(result: Wave, database: str) -> list[str]:
     during = [s.seconds for s in result.during]
     p50, p99, slowest = (percentile(during, q) * 1000 for q in (0.5, 0.99, 1.0))
-    failed = sum(1 for s in result.during if not s.ok)
+    failed = sum(1 for s in result.during if not s.ok and not s.refused)
+    refused = sum(1 for s in result.during if s.refused)
     twice = result.prompts - result.prompted
     paced = f" paced to {result.rate:g} req/s" if result.rate else ""
     return [
@@ -344,6 +355,7 @@ def wave_lines(result: Wave, database: str) -> list[str]:
         f"({len(during) / result.seconds:.0f} req/s): p50 {p50:.1f}  p99 {p99:.1f}  "
         f"max {slowest:.0f} ms, {result.over} over {SLACK_ACK_SECONDS:.0f} s"
         + (f" ({failed} failed)" if failed else "")
+        + (f", {refused} refused (busy)" if refused else "")
         + f"; {result.owed:,} replies still owed a second after the wave",
     ]
 

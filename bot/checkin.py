@@ -181,15 +181,19 @@ class CheckinFlow:
         done = sum(1 for answer in answers.values() if answer.round == run.round)
         return f"Your check-in for the week of {week}: {done} of {len(run.questions)} answered."
 
-    async def _close_expired(self) -> None:
+    async def _close_expired(self) -> list[CheckinRun]:
+        """Marks the open runs whose period ended missed; the ones still open, oldest first."""
+        current = []
         for run in await self.store.open_runs(self.person):
             if run.period_end <= self.now:
                 run.status = "missed"
                 self.store.session.add(run)
+            else:
+                current.append(run)
+        return current
 
     async def active_run(self) -> CheckinRun | None:
-        await self._close_expired()
-        runs = [r for r in await self.store.open_runs(self.person) if r.period_end > self.now]
+        runs = await self._close_expired()
         return runs[0] if runs else None
 
     # -- one question at a time ----------------------------------------------------------------

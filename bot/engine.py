@@ -38,7 +38,14 @@ from bot.team_view import TeamView
 from bot.views import feedback_help, goals_card, help_card, home_card, pulse_help
 from bot.whole_numbers import whole_number
 from storage.db import Database, out_of_space
-from storage.models import CheckinRun, FeedbackInvite, Person, SurveyInvite, Tenant
+from storage.models import (
+    CheckinRun,
+    FeedbackInvite,
+    Person,
+    PlatformIdentity,
+    SurveyInvite,
+    Tenant,
+)
 from storage.repository import Store
 from storage.waves import WaveStore
 
@@ -198,15 +205,17 @@ class Engine:
             tenant = await store.ensure_tenant(actor.tenant_id, actor.platform, actor.tenant)
             if not await store.first_time_seen(tenant.id, actor.platform, event.event_id):
                 return Handled(duplicate=True)
-            known = await store.identity(tenant.id, actor.platform, actor.user) is not None
-            person = await self._person(store, actor, profile)
+            identity = await store.identity(tenant.id, actor.platform, actor.user)
+            person = await self._person(store, actor, profile, identity)
             if person is None:
                 raise _Stranger
             flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
             feedback = FeedbackFlow(store, tenant, person, flow.now, actor.platform)
             pulse = PulseFlow(store, tenant, person, flow.now)
             channel = event.channel if isinstance(event, CommandInvoked) else None
-            context = _Context(store, tenant, person, flow, feedback, pulse, not known, channel)
+            context = _Context(
+                store, tenant, person, flow, feedback, pulse, identity is None, channel
+            )
             handled = await self._dispatch(context, event)
             handled.closed = flow.closed
             handled.notices = [*handled.notices, *flow.notices]
@@ -327,7 +336,8 @@ class Engine:
         profile = await self._first_contact(actor)
         async with self.database.session() as session:
             store = Store(session)
-            person = await self._person(store, actor, profile)
+            identity = await store.identity(actor.tenant_id, actor.platform, actor.user)
+            person = await self._person(store, actor, profile, identity)
             tenant = await store.tenant(actor.tenant_id)
             if person is None or tenant is None:
                 yield None
@@ -545,9 +555,14 @@ class Engine:
 
     # -- identities and delivery ---------------------------------------------------------------
 
-    async def _person(self, store: Store, actor: Actor, profile: Profile | None) -> Person | None:
+    async def _person(
+        self,
+        store: Store,
+        actor: Actor,
+        profile: Profile | None,
+        identity: PlatformIdentity | None,
+    ) -> Person | None:
         """The person behind a platform identity; on first contact, matched by email."""
-        identity = await store.identity(actor.tenant_id, actor.platform, actor.user)
         if identity is not None:
             if not identity.reachable:
                 # Marked unreachable once (blocked, uninstalled); writing to us undoes that.

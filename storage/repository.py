@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -57,6 +58,12 @@ class Store:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # What this unit of work already read, so that a reply reads it once. Every write to
+        # these rows in a unit of work goes through this Store (and the session's identity map
+        # would hand back the same objects anyway).
+        self._key_results: dict[int, KeyResult] = {}
+        self._answers: dict[int, dict[str, Answer]] = {}
+        self._waiting: dict[int, PendingPrompt | None] = {}  # per run
 
     # -- tenants, people, identities -------------------------------------------------------
 
@@ -64,6 +71,9 @@ class Store:
         return await self.session.get(Tenant, tenant_id)
 
     async def ensure_tenant(self, tenant_id: str, platform: str, external_id: str) -> Tenant:
+        known = await self.session.get(Tenant, tenant_id)
+        if known is not None:
+            return known
         await insert_if_absent(
             self.session, Tenant(id=tenant_id, platform=platform, external_id=external_id)
         )
@@ -170,12 +180,15 @@ class Store:
         return (await self.session.exec(statement)).all()
 
     async def key_results(self, tenant_id: str, ids: Sequence[int]) -> dict[int, KeyResult]:
-        if not ids:
-            return {}
-        statement = select(KeyResult).where(
-            KeyResult.tenant_id == tenant_id, col(KeyResult.id).in_(ids)
-        )
-        return {kr.id: kr for kr in (await self.session.exec(statement)).all() if kr.id}
+        missing = [kr_id for kr_id in ids if kr_id not in self._key_results]
+        if missing:
+            statement = select(KeyResult).where(
+                KeyResult.tenant_id == tenant_id, col(KeyResult.id).in_(missing)
+            )
+            for kr in (await self.session.exec(statement)).all():
+                self._key_results[_id(kr.id)] = kr
+        found = (self._key_results.get(kr_id) for kr_id in ids)
+        return {_id(kr.id): kr for kr in found if kr is not None and kr.tenant_id == tenant_id}
 
     async def objectives(self, tenant_id: str) -> Sequence[Objective]:
         statement = (
@@ -297,8 +310,17 @@ class Store:
         return (await self.session.exec(statement)).all()
 
     async def answers(self, run: CheckinRun) -> dict[str, Answer]:
-        statement = select(Answer).where(Answer.tenant_id == run.tenant_id, Answer.run_id == run.id)
-        return {a.question_key: a for a in (await self.session.exec(statement)).all()}
+        return dict(await self._run_answers(run))
+
+    async def _run_answers(self, run: CheckinRun) -> dict[str, Answer]:
+        known = self._answers.get(_id(run.id))
+        if known is None:
+            statement = select(Answer).where(
+                Answer.tenant_id == run.tenant_id, Answer.run_id == run.id
+            )
+            known = {a.question_key: a for a in (await self.session.exec(statement)).all()}
+            self._answers[_id(run.id)] = known
+        return known
 
     async def all_answers(self, tenant_id: str) -> Sequence[Answer]:
         statement = select(Answer).where(Answer.tenant_id == tenant_id).order_by(col(Answer.id))
@@ -314,10 +336,11 @@ class Store:
         skipped: bool = False,
         when: datetime,
     ) -> None:
-        answers = await self.answers(run)
+        answers = await self._run_answers(run)
         answer = answers.get(question_key) or Answer(
             tenant_id=run.tenant_id, run_id=_id(run.id), question_key=question_key
         )
+        answers[question_key] = answer
         answer.round, answer.number, answer.text = run.round, number, text
         answer.skipped, answer.answered_at = skipped, when
         self.session.add(answer)
@@ -328,6 +351,8 @@ class Store:
         return prompt if prompt is not None and prompt.tenant_id == tenant_id else None
 
     async def waiting_prompt(self, run: CheckinRun) -> PendingPrompt | None:
+        if _id(run.id) in self._waiting:
+            return self._waiting[_id(run.id)]
         statement = (
             select(PendingPrompt)
             .where(
@@ -337,7 +362,9 @@ class Store:
             )
             .order_by(col(PendingPrompt.created_at).desc())
         )
-        return (await self.session.exec(statement)).first()
+        waiting = (await self.session.exec(statement)).first()
+        self._waiting[_id(run.id)] = waiting
+        return waiting
 
     async def ask(self, run: CheckinRun, question_key: str, when: datetime) -> PendingPrompt:
         """Record that `question_key` is now the question waiting; older prompts are superseded."""
@@ -359,6 +386,7 @@ class Store:
         )
         self.session.add(prompt)
         await self.session.flush()
+        self._waiting[prompt.run_id] = prompt
         return prompt
 
     async def claim_prompt(self, prompt: PendingPrompt, when: datetime) -> bool:
@@ -370,8 +398,11 @@ class Store:
             .execution_options(synchronize_session=False)
         )
         claimed = bool(result.rowcount == 1)
-        if claimed:
-            prompt.status = "answered"
+        if claimed:  # as the database has it now: nothing left for the session to write
+            set_committed_value(prompt, "status", "answered")
+            set_committed_value(prompt, "answered_at", when)
+            if self._waiting.get(prompt.run_id, prompt) is prompt:
+                self._waiting[prompt.run_id] = None  # ask() keeps one waiting prompt a run
         return claimed
 
     async def set_message_ref(
