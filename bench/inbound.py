@@ -468,6 +468,11 @@ def report_log(path: Path) -> None:
         print("the servers logged:", file=sys.stderr)
         for line, count in firsts.most_common(12):
             print(f"  {count:6,} x {line}", file=sys.stderr)
+    error = next((n for n, line in enumerate(lines) if line.startswith("ERROR")), None)
+    if error is not None:
+        print("the first error, and what followed it:", file=sys.stderr)
+        for line in lines[error : error + 40]:
+            print(f"  {line[:200]}", file=sys.stderr)
 
 
 def report_profile(path: Path) -> None:

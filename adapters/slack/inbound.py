@@ -200,9 +200,7 @@ class HoldBack:
             return None
         self.refused += 1
         if self.refused == 1 or self.refused % 1000 == 0:
-            log.warning(
-                "busy: refused %d Slack requests so far, to be delivered again", self.refused
-            )
+            log.warning("busy: %d Slack requests refused so far", self.refused)
         if isinstance(req.body.get("command"), str):
             body = json.dumps({"response_type": "ephemeral", "text": BUSY})
             return BoltResponse(status=200, body=body, headers={"content-type": "application/json"})
