@@ -55,6 +55,7 @@ class Scheduler:
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._concurrency = concurrency
         self._aps: AsyncIOScheduler | None = None
+        self._failed_ticks = 0  # in a row: a database away fails every tick until it is back
         # Run before each tick's claim: e.g. give newly imported people their first job.
         self.maintenance: list[Callable[[], Awaitable[object]]] = []
         # How claimed jobs ended, when the database was away as they did: written by the next
@@ -192,11 +193,28 @@ class Scheduler:
                 break
         return total
 
+    async def periodic_tick(self) -> None:
+        """The periodic job. A tick that fails is logged with its traceback the first time;
+        while the next ones fail too (a database away for a while), a line a minute, and one
+        when ticks work again. Nothing is lost: the jobs stay due."""
+        try:
+            await self.tick_while_full()
+        except Exception:
+            self._failed_ticks += 1
+            if self._failed_ticks == 1:
+                log.exception("a scheduler tick failed; the jobs due stay due")
+            elif self._failed_ticks % max(1, round(60 / self.tick_seconds)) == 0:
+                log.error("scheduler ticks still failing (%d in a row)", self._failed_ticks)
+            return
+        if self._failed_ticks:
+            log.warning("scheduler ticks work again after %d failed", self._failed_ticks)
+            self._failed_ticks = 0
+
     def start(self) -> None:
         """Tick every few seconds in this process's event loop."""
         self._aps = AsyncIOScheduler(timezone=UTC)
         self._aps.add_job(
-            self.tick_while_full,
+            self.periodic_tick,
             "interval",
             seconds=self.tick_seconds,
             max_instances=1,
