@@ -8,8 +8,15 @@ the part of it spent drawing the chart (bot.charts, Pillow), and the SQL stateme
 Loopback only: SQLite in a temporary directory, or PostgreSQL (a throwaway server from
 tests/postgres.py unless --postgres-url is given). It stops by itself.
 
+With --against COMMIT, the digest's modules as they were at COMMIT (read with `git show`) run
+too, on the same data in the same process, each team's digest in turn with today's: a before
+and after that one busy spell of the machine can't tilt. Their words must be the same.
+With --analyze, PostgreSQL gathers its statistics after the import (as autovacuum does within
+a minute or so); without, it plans the digests' queries on tables it knows nothing about.
+
     .venv/bin/python bench/digest.py [--people N [N ...]] [--database sqlite|postgres]
-                                     [--postgres-url URL] [--profile]
+                                     [--postgres-url URL] [--profile] [--against COMMIT]
+                                     [--analyze]
 """
 
 from __future__ import annotations
@@ -18,15 +25,18 @@ import argparse
 import asyncio
 import cProfile
 import io
+import os
 import pstats
 import random
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from unittest.mock import patch
 
@@ -37,8 +47,7 @@ from fresh_databases import counting_statements, fresh_databases  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 import bot.digest  # noqa: E402
-from bot.charts import line_chart  # noqa: E402
-from bot.digest import build_digest  # noqa: E402
+from bot.digest import Digest  # noqa: E402
 from bot.messages import Chart  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -64,6 +73,9 @@ COMPANY_OBJECTIVES = 5
 GOAL_SECONDS = 2.0
 GOAL_PEOPLE = 10_000
 CHUNK = 5000
+YARDSTICK = 2_000_000  # additions, timed with each run
+# What --against loads as it was, in the order they import each other.
+DIGEST_MODULES = ("storage/digest.py", "bot/charts.py", "bot/goal_history.py", "bot/digest.py")
 
 
 @dataclass
@@ -75,17 +87,25 @@ class Org:
 
 
 @dataclass(frozen=True)
+class Version:
+    label: str  # "today", or the commit
+    digest: ModuleType  # bot.digest as it is, or was
+
+
+@dataclass(frozen=True)
 class Timed:
     team: str | None
     size: int
     seconds: float
     chart_seconds: float
     statements: int
+    words: str  # all of the digest but the chart's pixels
 
 
 @dataclass(frozen=True)
 class Result:
     database: str
+    version: str
     org: Org
     seed_seconds: float
     teams: Sequence[Timed]
@@ -316,14 +336,36 @@ def _win(person: int, week: int) -> str:
     return f"Shipped part {week} of project {person % 50}, and the customer noticed."
 
 
+def digest_at(commit: str) -> ModuleType:
+    """bot.digest as it was at `commit`, importing the other DIGEST_MODULES as they were then
+    (the rest of the app as it is today)."""
+    names = [path.removesuffix(".py").replace("/", ".") for path in DIGEST_MODULES]
+    today = {name: sys.modules[name] for name in names}
+    try:
+        for path, name in zip(DIGEST_MODULES, names, strict=True):
+            source = subprocess.run(
+                ["git", "-C", str(ROOT), "show", f"{commit}:{path}"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            module = ModuleType(name)
+            module.__file__ = f"{commit}:{path}"
+            sys.modules[name] = module  # for the modules after it, and for dataclasses
+            exec(compile(source, module.__file__, "exec"), module.__dict__)
+    finally:
+        sys.modules.update(today)
+    return module
+
+
 class ChartClock:
     """Wraps the chart drawing that build_digest calls (bot.charts.line_chart, Pillow), to
     tell its time apart from the queries and the arithmetic."""
 
-    def __init__(self) -> None:
+    def __init__(self, digest: ModuleType) -> None:
         self.seconds = 0.0
-        self._draw = line_chart
-        self._patch = patch.object(bot.digest, "line_chart", self._timed)
+        self._draw = digest.line_chart
+        self._patch = patch.object(digest, "line_chart", self._timed)
 
     def _timed(self, *args: Any, **kwargs: Any) -> Chart:
         started = time.perf_counter()
@@ -340,28 +382,47 @@ class ChartClock:
         self._patch.stop()
 
 
-async def time_digest(database: Database, team: str | None, size: int) -> Timed:
-    with counting_statements(database) as statements, ChartClock() as chart:
+async def time_digest(database: Database, version: Version, team: str | None, size: int) -> Timed:
+    with counting_statements(database) as statements, ChartClock(version.digest) as chart:
         started = time.perf_counter()
         async with database.session() as session:
-            digest = await build_digest(session, TENANT, team, NOW)
+            digest = await version.digest.build_digest(session, TENANT, team, NOW)
         elapsed = time.perf_counter() - started
     assert digest.summary and digest.card.sections, f"an empty digest for {team}"
-    return Timed(team, size, elapsed, chart.seconds, statements[0])
+    return Timed(team, size, elapsed, chart.seconds, statements[0], _words(digest))
 
 
-async def time_digests(database: Database, org: Org, profile: bool) -> tuple[list[Timed], Timed]:
-    # One digest first, untimed: SQLAlchemy compiles and caches each statement on first use.
-    await time_digest(database, next(iter(org.teams)), 0)
+def _words(digest: Digest) -> str:
+    chart = digest.card.chart
+    card = digest.card if chart is None else replace(digest.card, chart=replace(chart, png=b""))
+    return repr((digest.summary, card))
+
+
+async def time_digests(
+    database: Database, org: Org, profile: bool, versions: Sequence[Version]
+) -> dict[str, tuple[list[Timed], Timed]]:
+    """Each team's digest and the whole org's, in each version, the versions taking turns to
+    go first."""
+    for version in versions:
+        # One digest first, untimed: SQLAlchemy compiles and caches each statement on first use.
+        await time_digest(database, version, next(iter(org.teams)), 0)
+    teams: dict[str, list[Timed]] = {version.label: [] for version in versions}
+    whole: dict[str, Timed] = {}
     profiler = cProfile.Profile() if profile else None
     if profiler is not None:
         profiler.enable()
-    teams = [await time_digest(database, team, size) for team, size in org.teams.items()]
-    whole = await time_digest(database, None, org.people)
+    for turn, (team, size) in enumerate([*org.teams.items(), (None, org.people)]):
+        first = turn % len(versions)
+        for version in [*versions[first:], *versions[:first]]:
+            timed = await time_digest(database, version, team, size)
+            if team is None:
+                whole[version.label] = timed
+            else:
+                teams[version.label].append(timed)
     if profiler is not None:
         profiler.disable()
         report(profiler)
-    return teams, whole
+    return {label: (teams[label], whole[label]) for label in teams}
 
 
 def report(profiler: cProfile.Profile) -> None:
@@ -372,6 +433,9 @@ def report(profiler: cProfile.Profile) -> None:
 
 
 async def bench(args: argparse.Namespace) -> list[Result]:
+    versions = [Version("today", bot.digest)]
+    if args.against:
+        versions.append(Version(args.against, digest_at(args.against)))
     results = []
     async with fresh_databases(args.database, args.postgres_url, "digest") as fresh:
         for people in args.people:
@@ -385,20 +449,50 @@ async def bench(args: argparse.Namespace) -> list[Result]:
                     f" ({org.rows:,} rows) in {seeded:.1f} s",
                     file=sys.stderr,
                 )
+                if args.analyze and args.database == "postgres":
+                    async with database.engine.begin() as connection:
+                        await connection.exec_driver_sql("ANALYZE")
                 profile = args.profile and people == max(args.people)
-                teams, whole = await time_digests(database, org, profile)
-            results.append(Result(args.database, org, seeded, teams, whole))
-            print(line(results[-1]), flush=True)
-            for size_line in by_team_size(results[-1].teams):
-                print(size_line, flush=True)
+                before = _machine()
+                timed = await time_digests(database, org, profile, versions)
+                print(f"    {before} -> {_machine()}", flush=True)
+            for label, (teams, whole) in timed.items():
+                results.append(Result(args.database, label, org, seeded, teams, whole))
+                print(line(results[-1]), flush=True)
+                for size_line in by_team_size(results[-1].teams):
+                    print(size_line, flush=True)
+            if len(timed) > 1:
+                print(f"    {_compared(results[-2], results[-1])}", flush=True)
     return results
+
+
+def _machine() -> str:
+    """The time of day, the load average, and the time a fixed loop of Python takes (on a
+    shared virtual machine the same work can take twice as long at the same load)."""
+    started = time.perf_counter()
+    total = 0
+    for n in range(YARDSTICK):
+        total += n
+    yardstick = 1000 * (time.perf_counter() - started)
+    return f"{time.strftime('%H:%M:%S')} load {os.getloadavg()[0]:.2f} yardstick {yardstick:.0f} ms"
+
+
+def _compared(today: Result, then: Result) -> str:
+    pairs = list(zip((*today.teams, today.whole), (*then.teams, then.whole), strict=True))
+    differ = [now.team or "the whole org" for now, before in pairs if now.words != before.words]
+    words = f"words differ for {', '.join(differ)}" if differ else "the same words in every digest"
+    return (
+        f"{then.version} / today: all teams {then.all_teams_seconds / today.all_teams_seconds:.1f}x"
+        f", whole org {then.whole.seconds / today.whole.seconds:.1f}x; {words}"
+    )
 
 
 def line(result: Result) -> str:
     org, whole, teams = result.org, result.whole, result.teams
     charts = sum(t.chart_seconds for t in teams)
     return (
-        f"{result.database:<9} {org.people:>6,} people {org.key_results:>6,} KRs "
+        f"{result.version:<8.8} {result.database:<9} {org.people:>6,} people "
+        f"{org.key_results:>6,} KRs "
         f"{len(teams):>3} teams: all teams {result.all_teams_seconds:5.2f} s "
         f"(charts {charts:4.2f} s), per team median "
         f"{1000 * statistics.median(t.seconds for t in teams):4.0f} ms, "
@@ -431,10 +525,16 @@ def main() -> int:
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the largest org's digests (to stderr)"
     )
+    parser.add_argument(
+        "--against", metavar="COMMIT", help="also time the digest as it was at this commit"
+    )
+    parser.add_argument(
+        "--analyze", action="store_true", help="PostgreSQL: ANALYZE the tables once seeded"
+    )
     args = parser.parse_args()
     results = asyncio.run(bench(args))
     for result in results:
-        if result.org.people < GOAL_PEOPLE:
+        if result.org.people < GOAL_PEOPLE or result.version != "today":
             continue
         slowest = max((*result.teams, result.whole), key=lambda t: t.seconds)
         each = "meets" if slowest.seconds < GOAL_SECONDS else "misses"
@@ -447,7 +547,7 @@ def main() -> int:
             f"{result.org.people:,} people: {total} {GOAL_SECONDS:.0f} s for all "
             f"{len(result.teams)} teams' digests together ({result.all_teams_seconds:.2f} s)"
         )
-    counts = set().union(*(r.statements for r in results))
+    counts = set().union(*(r.statements for r in results if r.version == "today"))
     verdict = "the same" if len(counts) == 1 else "NOT the same"
     print(f"SQL statements per digest: {verdict} for every team size and org ({sorted(counts)})")
     return 0

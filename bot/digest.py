@@ -22,8 +22,7 @@ from bot.charts import line_chart
 from bot.goal_history import GoalHistory
 from bot.goals import alignment_tree, progress, progress_bar, status_from_confidence
 from bot.messages import Card, Chart, Field, Section
-from storage.digest import DigestRows, Member, Run, load_digest_rows
-from storage.models import KeyResult, Objective
+from storage.digest import DigestRows, KeyResultRow, Member, ObjectiveRow, Run, load_digest_rows
 
 WINS_KEY = "wins"  # the closing question whose answers may be shared (bot/questions.py)
 WEEK = timedelta(days=7)
@@ -80,7 +79,8 @@ async def build_digest(
 def shape_digest(rows: DigestRows, team: str | None, quarter: Quarter, now: datetime) -> Digest:
     name = team if team is not None else "Everyone"
     history = GoalHistory(rows.objectives, rows.key_results, rows.changes)
-    goals = _Goals(_in_reading_order(rows.objectives), history, now)
+    weeks = _Weeks(quarter, now)
+    goals = _Goals(_in_reading_order(rows.objectives), history.progress_at(weeks.instants))
     people = {member.id: member for member in rows.people}
     turned = _turned_at_risk(rows.key_results, history, now)
     due, done = _participation(rows.runs, people, now)
@@ -93,7 +93,7 @@ def shape_digest(rows: DigestRows, team: str | None, quarter: Quarter, now: date
             Section("Check-ins", text=_checked_in(len(done), due) + "."),
         ),
         footer=f"The week to {_day(now, year=True)}. Blockers go to managers only, never here.",
-        chart=_chart(goals.objectives, history, quarter, now) if goals.objectives else None,
+        chart=_chart(goals, weeks, quarter) if goals.objectives else None,
     )
     headlines = (
         _objectives_summary(goals, quarter),
@@ -106,13 +106,25 @@ def shape_digest(rows: DigestRows, team: str | None, quarter: Quarter, now: date
 # -- the parts ------------------------------------------------------------------------------
 
 
-class _Goals:
-    """The objectives' progress now and a week ago, in whole percents."""
+class _Weeks:
+    """Instants a week apart up to `now`: the last `charted` reach back to the quarter's
+    start, for the chart, and there are at least two, for the change since a week ago."""
 
-    def __init__(self, objectives: Sequence[Objective], history: GoalHistory, now: datetime):
+    def __init__(self, quarter: Quarter, now: datetime):
+        self.charted = (now - quarter.start) // WEEK + 1
+        back = max(self.charted, 2) - 1
+        self.instants = [now - WEEK * weeks for weeks in range(back, -1, -1)]
+
+
+class _Goals:
+    """The objectives' progress at each of the weeks' instants (0..1), and now and a week ago
+    in whole percents."""
+
+    def __init__(self, objectives: Sequence[ObjectiveRow], weekly: Mapping[int, Sequence[float]]):
         self.objectives = objectives
-        self.now = {i: _percent(v) for i, v in history.progress(now).items()}
-        self.then = {i: _percent(v) for i, v in history.progress(now - WEEK).items()}
+        self.weekly = weekly
+        self.now = {i: _percent(shares[-1]) for i, shares in weekly.items()}
+        self.then = {i: _percent(shares[-2]) for i, shares in weekly.items()}
         # The change is between the averages as each week's digest shows them.
         self.average = _half_up(_average(self.now))
         self.change = self.average - _half_up(_average(self.then))
@@ -120,7 +132,7 @@ class _Goals:
 
 @dataclass(frozen=True)
 class _Turned:
-    kr: KeyResult
+    kr: KeyResultRow
     before: str
     after: str
     confidence: int | None
@@ -128,7 +140,7 @@ class _Turned:
 
 
 def _turned_at_risk(
-    key_results: Sequence[KeyResult], history: GoalHistory, now: datetime
+    key_results: Sequence[KeyResultRow], history: GoalHistory, now: datetime
 ) -> list[_Turned]:
     """Active key results whose status got worse this week and is now at risk or off track,
     comparing the confidence a week ago with today's (ups and downs in between don't count)."""
@@ -193,21 +205,24 @@ def _wins(
 ) -> list[Field]:
     """The first few wins of the check-ins submitted this week, earliest submitted first."""
     runs = {run.id: run for run in done}
-    found = []
+    shared = []
     for answer in rows.answers:
         run = runs.get(answer.run_id)
-        text = _one_line(answer.text or "")
-        if (
-            run is None
-            or not _during_week(run, now)
-            or answer.skipped
-            or text.lower().rstrip(".!") in _NO_WINS
-        ):
+        if run is None or not _during_week(run, now) or answer.skipped:
             continue
         name = _name(people[run.person_id])
-        found.append((run.submitted_at or run.period_start, name.lower(), Field(name, text)))
-    found.sort(key=lambda item: (item[0], item[1]))
-    return [field for _, _, field in found[:SHOWN_WINS]]
+        when = run.submitted_at or run.period_start
+        shared.append((when, name.lower(), name, answer.text or ""))
+    shared.sort(key=lambda item: (item[0], item[1]))
+    wins: list[Field] = []
+    # In order, so that only the few shown are tidied (a whole org has thousands).
+    for _, _, name, text in shared:
+        line = _one_line(text)
+        if line.lower().rstrip(".!") not in _NO_WINS:
+            wins.append(Field(name, line))
+        if len(wins) == SHOWN_WINS:
+            break
+    return wins
 
 
 def _objectives_section(goals: _Goals) -> Section:
@@ -215,7 +230,7 @@ def _objectives_section(goals: _Goals) -> Section:
         return Section("Objectives", text="No objectives for this quarter yet.")
     fields = []
     for objective in goals.objectives[:SHOWN_OBJECTIVES]:
-        now, then = goals.now[_id(objective)], goals.then[_id(objective)]
+        now, then = goals.now[objective.id], goals.then[objective.id]
         fields.append(Field(objective.title, f"{_bar(now)} {now}% · {_points(now - then)}"))
     text = f"Average {goals.average}%, {_points(goals.change)} since last week."
     if len(goals.objectives) > SHOWN_OBJECTIVES:
@@ -249,21 +264,21 @@ def _wins_section(wins: Sequence[Field]) -> Section:
     return Section("Top wins", tuple(wins))
 
 
-def _chart(
-    objectives: Sequence[Objective], history: GoalHistory, quarter: Quarter, now: datetime
-) -> Chart:
+def _chart(goals: _Goals, weeks: _Weeks, quarter: Quarter) -> Chart:
     """Weekly points back from `now` to the quarter's start: each objective, or their average
     when there are more than CHART_SERIES."""
-    weeks = (now - quarter.start) // WEEK
-    instants = [now - WEEK * back for back in range(weeks, -1, -1)]
-    weekly = [history.progress(when) for when in instants]
-    labels = [_day(when) for when in instants]
+    charted = slice(-weeks.charted, None)
+    labels = [_day(when) for when in weeks.instants[charted]]
+    objectives = goals.objectives
     if len(objectives) <= CHART_SERIES:
         title = f"Objective progress in {quarter.label} (%)"
-        series = [(o.title, [100 * shares[_id(o)] for shares in weekly]) for o in objectives]
+        series = [
+            (o.title, [100 * share for share in goals.weekly[o.id][charted]]) for o in objectives
+        ]
     else:
         title = f"Average progress of {len(objectives)} objectives in {quarter.label} (%)"
-        series = [("Average", [100 * _average(shares) for shares in weekly])]
+        every = zip(*goals.weekly.values(), strict=True)
+        series = [("Average", [100 * fmean(shares) for shares in every][charted])]
     return line_chart(title, labels, series, y_min=0, y_max=100)
 
 
@@ -291,10 +306,10 @@ def _checked_in(done: int, due: int) -> str:
     return f"{done} of {due} checked in" if due else "no check-ins due"
 
 
-def _in_reading_order(objectives: Sequence[Objective]) -> list[Objective]:
+def _in_reading_order(objectives: Sequence[ObjectiveRow]) -> list[ObjectiveRow]:
     """Top-level objectives first, then what aligns to them, so a cut list keeps the roots."""
     rows = sorted(alignment_tree(objectives), key=lambda row: row.depth)
-    by_id = {o.id: o for o in objectives}
+    by_id: dict[int | None, ObjectiveRow] = {o.id: o for o in objectives}
     return [by_id[row.objective.id] for row in rows]
 
 
@@ -336,8 +351,3 @@ def _one_line(text: str) -> str:
 
 def _name(member: Member) -> str:
     return member.name or member.email
-
-
-def _id(objective: Objective) -> int:
-    assert objective.id is not None, "objective not flushed"
-    return objective.id
