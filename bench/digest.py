@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -453,6 +454,7 @@ async def bench(args: argparse.Namespace) -> list[Result]:
                     async with database.engine.begin() as connection:
                         await connection.exec_driver_sql("ANALYZE")
                 profile = args.profile and people == max(args.people)
+                gc.freeze()  # as `checkin-bot serve` does once started (app/server.py)
                 before = _machine()
                 timed = await time_digests(database, org, profile, versions)
                 print(f"    {before} -> {_machine()}", flush=True)

@@ -37,7 +37,11 @@ class Tenant(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("tenant_id", "email"),)
+    # A team's people: digests, `checkin team`, pulse audiences.
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "email"),
+        Index("ix_person_tenant_id_team", "tenant_id", "team"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
@@ -81,7 +85,7 @@ class Objective(SQLModel, table=True):
     period: str = Field(max_length=40)  # "2026-Q4"
     level: str = Field(default="team", max_length=20)  # company | team | person
     team: str | None = Field(default=None, max_length=200)
-    owner_id: int | None = Field(default=None, foreign_key="person.id")
+    owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     parent_id: int | None = Field(default=None, foreign_key="objective.id")
     weight: float = 1.0
     created_at: datetime = _when(default_factory=utcnow)
