@@ -4,8 +4,9 @@ Who may ask (SPEC 2.3): anyone about themselves, a manager about their reports d
 an admin about anyone. Anonymous requests need three givers besides the requester and the
 subject, and hold the answers back until three have answered; after that first release, the
 rest come out together when the request closes, so the moment an answer appears never points
-at who wrote it. An anonymous answer is stored without its giver; the invitation only says
-"answered", for the reminder.
+at who wrote it, and only if they are three or more: one or two shown apart from the first
+ones would point at the last to answer. An anonymous answer is stored without its giver; the
+invitation only says "answered", for the reminder.
 """
 
 from __future__ import annotations
@@ -231,6 +232,10 @@ class FeedbackFlow:
                 return []  # never fewer than three at once, never before three
             if released_before and not closing:
                 return []  # later answers wait for the close, so timing tells nothing
+            if released_before and len(pending) < ANONYMOUS_MINIMUM:
+                # Shown apart from the first ones, one or two answers would be known to come
+                # from the one or two who answered last.
+                return [Notice(request.requester_id, [Text(_held_back(request, len(pending)))])]
             random.shuffle(pending)
         for answer in pending:
             answer.released = True
@@ -426,7 +431,10 @@ class FeedbackFlow:
             title = f"Feedback on {display_name(subject)} (#{request.id})"
         footer = ""
         if request.anonymous and not closed:
-            footer = "Any further answers arrive together when the request closes."
+            footer = (
+                "Further answers arrive together when the request closes, if there are at "
+                f"least {ANONYMOUS_MINIMUM} of them."
+            )
         elif request.kind == "request" and request.subject_id != request.requester_id:
             footer = f"To let {first_name(subject)} read these, type feedback share {request.id}."
         return Card(title, tuple(sections), footer=footer)
@@ -569,3 +577,13 @@ def _id(row: Person | FeedbackRequest) -> int:
 def _plain(token: str) -> str:
     inner = token[2:-1]
     return inner.split("|", 1)[1] if "|" in inner else inner
+
+
+def _held_back(request: FeedbackRequest, count: int) -> str:
+    answers = "answer" if count == 1 else "answers"
+    return (
+        f"Your anonymous feedback request #{request.id} closed with {count} more {answers} "
+        "after the first "
+        f"ones. Fewer than {ANONYMOUS_MINIMUM} came in after them, so they stay hidden: shown "
+        "apart, they would tell who wrote them."
+    )

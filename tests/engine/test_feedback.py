@@ -161,13 +161,16 @@ async def test_an_anonymous_request_holds_answers_until_three_and_hides_givers(
     assert all(f"A from {g}" in card for g in ("gil", "gus", "gwen"))
     for name in ("Gil", "Gus", "Gwen"):
         assert name not in card
-    assert "arrive together when the request closes" in card
+    assert "arrive together when the request closes, if there are at least 3" in card
     after_three = len(world.to("mo"))
 
-    # The fourth answer waits for the close: its moment would point at its writer.
+    # The fourth answer waits for the close, and then stays hidden: shown alone, it would be
+    # known to come from the last to answer.
     await answer_all(world, "hal", "A from hal", "B from hal")
     closing = world.to("mo")[after_three:]
-    assert len(closing) == 1 and "A from hal" in closing[0] and "Hal" not in closing[0]
+    assert len(closing) == 1 and "A from hal" not in closing[0] and "Hal" not in closing[0]
+    assert "closed with 1 more answer after the first ones" in closing[0]
+    assert "stay hidden" in closing[0]
 
     async with world.database.session() as session:
         answers = (await session.exec(select(FeedbackAnswer))).all()
@@ -175,6 +178,24 @@ async def test_an_anonymous_request_holds_answers_until_three_and_hides_givers(
     assert [a.giver_id for a in answers] == [None] * 4
     assert [a.created_at for a in answers] == [None] * 4
     assert all(invite.answered and invite.draft == [] for invite in invites)
+
+
+async def test_three_later_anonymous_answers_come_out_together_at_the_close(
+    world: World,
+) -> None:
+    await world.command(
+        "mo", "feedback", "request @rae from @gil @gus @gwen @hal @pat @sid anonymous"
+    )
+    for giver in ("gil", "gus", "gwen"):
+        await answer_all(world, giver, f"A from {giver}", f"B from {giver}")
+    after_three = len(world.to("mo"))
+    for giver in ("hal", "pat"):
+        await answer_all(world, giver, f"A from {giver}", f"B from {giver}")
+    assert len(world.to("mo")) == after_three  # held for the close
+    await answer_all(world, "sid", "A from sid", "B from sid")  # the last: the request closes
+    (card,) = world.to("mo")[after_three:]
+    assert all(f"A from {g}" in card for g in ("hal", "pat", "sid"))
+    assert not any(name in card for name in ("Hal", "Pat", "Sid"))
 
 
 async def test_an_anonymous_request_closing_with_two_answers_shows_none(world: World) -> None:
