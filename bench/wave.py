@@ -23,8 +23,6 @@ import sys
 import time
 import traceback
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,8 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests/postgres.py starts the throwaway server
 
-from fresh_databases import fresh_databases  # noqa: E402
-from sqlalchemy import event, func, update  # noqa: E402
+from fresh_databases import counting_statements, fresh_databases  # noqa: E402
+from sqlalchemy import func, update  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
 from app.scheduling import build_scheduler  # noqa: E402
@@ -144,20 +142,6 @@ async def seed(database: Database, people: int) -> None:
                     ScheduledJob(tenant_id=TENANT, kind=PROMPT, subject_id=person.id, due_at=DUE)
                 )
             await session.flush()
-
-
-@contextmanager
-def counting_statements(database: Database) -> Iterator[list[int]]:
-    counter = [0]
-
-    def count(*_: Any) -> None:
-        counter[0] += 1
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", count)
 
 
 async def time_claims(database: Database, people: int) -> float:
