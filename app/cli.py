@@ -9,7 +9,6 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from app.server import ENGINE, build_web_app, serve, slack_config
 from bot.cadence import CadenceError
 from bot.holiday_import import parse_holidays
 from bot.org_defaults import updated_defaults
+from bot.ports import SystemClock
 from bot.scheduled import PROMPT
 from storage.db import Database, DatabaseUrlError, out_of_space
 from storage.importing import import_goals, import_org
@@ -44,6 +44,10 @@ DISK_FULL = (
 
 class UsageError(Exception):
     """Bad input from the command line; the message is printed as is."""
+
+
+# Every timestamp a command writes comes from here.
+CLOCK = SystemClock()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -208,7 +212,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         if command == "defaults":
             return await _defaults(database, args)
         if command == "prompt":
-            engine = build_web_app(settings, database)[ENGINE]
+            engine = build_web_app(settings, database, clock=CLOCK)[ENGINE]
             print(await engine.prompt(args.org, args.email))
             return 0
         if command == "export":
@@ -216,7 +220,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         if command == "person":
             return await erase_command(database, args.org, args.email, yes=args.yes)
         if command == "demo":
-            seeded = await seed_demo(database, datetime.now(UTC).date())
+            seeded = await seed_demo(database, CLOCK.now())
             print("demo org seeded" if seeded else "the demo org already has people; nothing done")
             return 0
         print("database is up to date")  # db upgrade: open_database already migrated
@@ -226,7 +230,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _start(database: Database) -> int:
-    if await seed_demo(database, datetime.now(UTC).date()):
+    if await seed_demo(database, CLOCK.now()):
         print("Seeded a demo org (Demo Co) into the local database.")
     print(
         f"No Slack or Teams credentials are set, so here is the console chat.\n"
@@ -237,7 +241,7 @@ async def _start(database: Database) -> int:
 
 
 async def _chat(database: Database, email: str, org: str) -> int:
-    engine = build_engine(database, ConsoleOutbox(sys.stdout, me=email))
+    engine = build_engine(database, ConsoleOutbox(sys.stdout, me=email), CLOCK)
     return await chat(engine, email, sys.stdin, sys.stdout)
 
 
@@ -254,15 +258,15 @@ async def _import(
     if noun == "holidays":
         days, problems = parse_holidays(text)
         async with database.session() as session:
-            await Store(session).set_holidays(org, org.partition(":")[0], days)
+            await Store(session).set_holidays(org, org.partition(":")[0], days, CLOCK.now())
         for problem in problems:
             print(f"line {problem.line}: {problem.reason}")
         print(f"{org} has {len(days)} holidays; no check-ins open on those days")
         return 1 if problems else 0
     if noun == "org":
-        report = await import_org(database, org, text, full=full)
+        report = await import_org(database, org, text, now=CLOCK.now(), full=full)
     else:
-        report = await import_goals(database, org, text, path.name)
+        report = await import_goals(database, org, text, path.name, now=CLOCK.now())
     for line in report.lines():
         print(line)
     if noun == "org" and org.startswith("slack:") and settings.slack_configured:
@@ -316,7 +320,7 @@ async def _teams_package(app_id: str, host: str, out: str) -> int:
 
 async def _export(database: Database, args: argparse.Namespace) -> int:
     try:
-        data = await export_org(database, args.org, datetime.now(UTC), args.viewer)
+        data = await export_org(database, args.org, CLOCK.now(), args.viewer)
     except LookupError as error:
         raise UsageError(str(error)) from None
     if args.format == "json" and not args.out:

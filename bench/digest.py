@@ -141,7 +141,10 @@ async def seed(database: Database, people: int) -> Org:
     rng = random.Random(people)
     members = [team for team, size in org.teams.items() for _ in range(size)]
     async with database.session() as session:
-        session.add(Tenant(id=TENANT, platform="slack", external_id="T0BENCH", name="Bench"))
+        bench = Tenant(
+            id=TENANT, platform="slack", external_id="T0BENCH", name="Bench", created_at=NOW
+        )
+        session.add(bench)
         await session.flush()
         insert_rows = _inserter(session, org)
         created = FIRST_MONDAY - 4 * WEEK

@@ -243,9 +243,9 @@ async def seed(database: Database, load_people: int, wave_people: int) -> None:
     lines = ["email,name,team,timezone,checkin_days,checkin_time"] + [
         f"l{n}@bench.example.com,Load {n},Team {n % 25},UTC,daily,{at}" for n in range(load_people)
     ]
-    report = await import_org(database, TENANT, "\n".join(lines) + "\n")
-    assert not report.problems, report.problems[:3]
     now = datetime.now(UTC)
+    report = await import_org(database, TENANT, "\n".join(lines) + "\n", now=now)
+    assert not report.problems, report.problems[:3]
     async with database.session() as session:
         for person in (await session.exec(select(Person))).all():
             n = int(person.email.split("@")[0].removeprefix("l"))
@@ -261,6 +261,7 @@ async def seed(database: Database, load_people: int, wave_people: int) -> None:
                     timezone="UTC",
                     checkin_days="daily",
                     checkin_time=at,
+                    created_at=now,
                 )
                 for n in numbers
             ]

@@ -41,7 +41,10 @@ async def seed_scheduled_people(
     (all by default) are due at `due_at`, the rest at `later_at`. Returns the people's ids."""
     created = datetime.now(UTC)
     async with database.session() as session:
-        session.add(Tenant(id=TENANT, platform="slack", external_id=TEAM, name="Bench"))
+        bench = Tenant(
+            id=TENANT, platform="slack", external_id=TEAM, name="Bench", created_at=created
+        )
+        session.add(bench)
         await session.flush()
         await _insert(
             session,

@@ -112,7 +112,9 @@ class Result:
 async def seed(database: Database, people: int) -> None:
     """`people` people with a reachable identity and a prompt job due at DUE."""
     async with database.session() as session:
-        session.add(Tenant(id=TENANT, platform="slack", external_id="T1", name="Bench"))
+        session.add(
+            Tenant(id=TENANT, platform="slack", external_id="T1", name="Bench", created_at=DUE)
+        )
         await session.flush()
         for first in range(0, people, 2000):
             rows = [
@@ -123,6 +125,7 @@ async def seed(database: Database, people: int) -> None:
                     timezone="UTC",
                     checkin_days="daily",
                     checkin_time="09:00",
+                    created_at=DUE,
                 )
                 for n in range(first, min(first + 2000, people))
             ]

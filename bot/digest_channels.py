@@ -60,6 +60,7 @@ class DigestChannels:
             team=team,
             team_key=(team or "").lower(),
             created_by=self.person.id,
+            created_at=self.now,
         )
         what = f"the {team} digest" if team else "the whole org's digest"
         where = subscription.channel_name or "this channel"

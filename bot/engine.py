@@ -202,14 +202,15 @@ class Engine:
         actor = event.actor
         async with self.database.session() as session:
             store = Store(session)
-            tenant = await store.ensure_tenant(actor.tenant_id, actor.platform, actor.tenant)
-            if not await store.first_time_seen(tenant.id, actor.platform, event.event_id):
+            now = self.clock.now()
+            tenant = await store.ensure_tenant(actor.tenant_id, actor.platform, actor.tenant, now)
+            if not await store.first_time_seen(tenant.id, actor.platform, event.event_id, now):
                 return Handled(duplicate=True)
             identity = await store.identity(tenant.id, actor.platform, actor.user)
             person = await self._person(store, actor, profile, identity)
             if person is None:
                 raise _Stranger
-            flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
+            flow = CheckinFlow(store, person, tenant.settings, now)
             feedback = FeedbackFlow(store, tenant, person, flow.now, actor.platform)
             pulse = PulseFlow(store, tenant, person, flow.now)
             channel = event.channel if isinstance(event, CommandInvoked) else None

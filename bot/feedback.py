@@ -84,6 +84,7 @@ class FeedbackFlow:
             questions=[q.format(name=first_name(subject)) for q in REQUEST_QUESTIONS],
             due_on=due_on.isoformat(),
             due_at=self._end_of(due_on),
+            created_at=self.now,
         )
         invites = await self.feedback.add_request(request, [_id(g) for g in givers])
         await self._schedule(request)
@@ -128,6 +129,7 @@ class FeedbackFlow:
             requester_id=_id(self.person),
             subject_id=_id(subject),
             questions=[q.format(name=first_name(subject)) for q in GIVE_QUESTIONS],
+            created_at=self.now,
         )
         [invite] = await self.feedback.add_request(request, [_id(self.person)])
         return Outcome(await self._ask(request, invite, self.person, subject, 0))

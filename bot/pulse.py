@@ -86,6 +86,7 @@ class PulseFlow:
             audience=audience.spec,
             every_weeks=every,
             open_days=days,
+            created_at=self.now,
         )
         self.store.session.add(survey)
         await self.store.session.flush()

@@ -26,10 +26,6 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class Scheduler:
     def __init__(
         self,
@@ -37,7 +33,7 @@ class Scheduler:
         handlers: Mapping[str, Handler],
         *,
         batch_handlers: Mapping[str, BatchHandler] | None = None,
-        clock: Clock = _utcnow,
+        clock: Clock,
         owner: str | None = None,
         concurrency: int = 32,
         batch: int = 256,
@@ -219,7 +215,7 @@ class Scheduler:
             seconds=self.tick_seconds,
             max_instances=1,
             coalesce=True,
-            next_run_time=datetime.now(UTC),
+            next_run_time=datetime.now(UTC),  # APScheduler runs on the real clock
             misfire_grace_time=None,
         )
         self._aps.start()

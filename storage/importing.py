@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import func
@@ -21,7 +22,7 @@ from bot.goal_import import KeyResultRow, ObjectiveRow, parse_goals
 from bot.import_rows import ImportProblem, find_cycles, loop_text
 from bot.org_import import PersonRow, parse_org_csv
 from storage.db import Database
-from storage.models import KeyResult, Objective, Person, utcnow
+from storage.models import KeyResult, Objective, Person
 from storage.repository import Store
 
 N = TypeVar("N", int, float)
@@ -87,9 +88,9 @@ class _Tally:
         return ImportReport(self.created, self.updated, self.unchanged, ordered, len(skipped), noun)
 
 
-async def _ensure_tenant(store: Store, tenant_id: str) -> None:
+async def _ensure_tenant(store: Store, tenant_id: str, now: datetime) -> None:
     platform, _, external_id = tenant_id.partition(":")
-    await store.ensure_tenant(tenant_id, platform, external_id or tenant_id)
+    await store.ensure_tenant(tenant_id, platform, external_id or tenant_id, now)
 
 
 def _id(row: Person | Objective | KeyResult) -> int:
@@ -101,20 +102,21 @@ def _id(row: Person | Objective | KeyResult) -> int:
 
 
 async def import_org(
-    database: Database, tenant_id: str, text: str, *, full: bool = False
+    database: Database, tenant_id: str, text: str, *, now: datetime, full: bool = False
 ) -> ImportReport:
     """Creates and updates the people in the file; no one is deleted. With `full` (an HRIS
     export: the file is the whole org), people not in it become inactive, keeping their
-    history, and come back when a later file has them."""
+    history, and come back when a later file has them. `now` stamps the rows it creates."""
     rows, problems = parse_org_csv(text)
     tally = _Tally()
     async with database.session() as session:
         store = Store(session)
-        await _ensure_tenant(store, tenant_id)
+        await _ensure_tenant(store, tenant_id, now)
         people = {p.email.lower(): p for p in await store.people(tenant_id)}
         before = {email: _person_state(p) for email, p in people.items()}
         for row in rows:
-            people[row.email] = _apply_person(session, tenant_id, row, people.get(row.email))
+            known = people.get(row.email)
+            people[row.email] = _apply_person(session, tenant_id, row, known, now)
         await session.flush()
         problems += _link_managers(rows, people)
         for row in rows:
@@ -155,9 +157,9 @@ def _person_state(person: Person) -> Hashable:
 
 
 def _apply_person(
-    session: AsyncSession, tenant_id: str, row: PersonRow, person: Person | None
+    session: AsyncSession, tenant_id: str, row: PersonRow, person: Person | None, now: datetime
 ) -> Person:
-    person = person or Person(tenant_id=tenant_id, email=row.email)
+    person = person or Person(tenant_id=tenant_id, email=row.email, created_at=now)
     for name in row.provided - {"manager_email"}:
         setattr(person, name, getattr(row, name))
     person.active = True  # in the file: back, if they had left
@@ -201,19 +203,20 @@ def _link_managers(rows: Sequence[PersonRow], people: Mapping[str, Person]) -> l
 
 
 async def import_goals(
-    database: Database, tenant_id: str, text: str, filename: str
+    database: Database, tenant_id: str, text: str, filename: str, *, now: datetime
 ) -> ImportReport:
+    """Creates and updates objectives and key results; `now` stamps them and their history."""
     objective_rows, kr_rows, problems = parse_goals(text, filename)
     tally = _Tally()
     async with database.session() as session:
         store = Store(session)
-        await _ensure_tenant(store, tenant_id)
+        await _ensure_tenant(store, tenant_id, now)
         emails = {r.owner_email for r in objective_rows if r.owner_email}
         emails |= {r.owner_email for r in kr_rows if r.owner_email}
         owners = await _people_by_email(session, tenant_id, emails)
         existing = {o.key: o for o in await store.objectives(tenant_id)}
         accepted = _accept_objectives(objective_rows, owners, existing, problems)
-        saved = await _save_objectives(session, tenant_id, accepted, owners, existing, tally)
+        saved = await _save_objectives(session, tenant_id, accepted, owners, existing, tally, now)
         # An objective the file defines but that was skipped takes its key results with it.
         defined = {row.key for row in objective_rows}
         orphans = [r for r in kr_rows if r.objective_key in defined - saved.keys()]
@@ -221,7 +224,7 @@ async def import_goals(
         problems += [_orphan_problem(r) for r in orphans if r.line not in reported]
         objectives = {k: o for k, o in existing.items() if k not in defined} | saved
         rows = [r for r in kr_rows if r not in orphans]
-        await _save_key_results(store, tenant_id, rows, owners, objectives, tally, problems)
+        await _save_key_results(store, tenant_id, rows, owners, objectives, tally, problems, now)
     return tally.report(problems, "goal", header=filename.lower().endswith(".csv"))
 
 
@@ -283,12 +286,13 @@ async def _save_objectives(
     owners: Mapping[str, Person],
     existing: Mapping[str, Objective],
     tally: _Tally,
+    now: datetime,
 ) -> dict[str, Objective]:
     before = {key: _objective_state(o) for key, o in existing.items()}
     saved: dict[str, Objective] = {}
     for key, row in rows.items():
         objective = existing.get(key) or Objective(
-            tenant_id=tenant_id, key=key, title=row.title, period=row.period
+            tenant_id=tenant_id, key=key, title=row.title, period=row.period, created_at=now
         )
         objective.title, objective.period, objective.level = row.title, row.period, row.level
         objective.team, objective.weight = row.team, row.weight
@@ -317,6 +321,7 @@ async def _save_key_results(
     objectives: Mapping[str, Objective],
     tally: _Tally,
     problems: list[ImportProblem],
+    now: datetime,
 ) -> None:
     session = store.session
     rows = [row for row in rows if _key_result_allowed(row, owners, objectives, problems)]
@@ -329,7 +334,11 @@ async def _save_key_results(
     for row in rows:
         objective = objectives[row.objective_key]
         kr = existing.get(row.key) or KeyResult(
-            tenant_id=tenant_id, key=row.key, objective_id=_id(objective), title=row.title
+            tenant_id=tenant_id,
+            key=row.key,
+            objective_id=_id(objective),
+            title=row.title,
+            updated_at=now,
         )
         kr.objective_id, kr.title, kr.kind, kr.unit = _id(objective), row.title, row.kind, row.unit
         kr.start, kr.target, kr.weight, kr.active = row.start, row.target, row.weight, True
@@ -338,7 +347,6 @@ async def _save_key_results(
         session.add(kr)
         saved.append((row, kr))
     await session.flush()  # new key results need ids before their history rows
-    now = utcnow()
     for row, kr in saved:
         value = _if_edited(row.current, kr.imported_current)
         confidence = _if_edited(row.confidence, kr.imported_confidence)

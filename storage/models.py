@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _when(**kwargs: Any) -> Any:
@@ -33,7 +29,7 @@ class Tenant(SQLModel, table=True):
     name: str = Field(default="", max_length=200)
     # Org settings: default cadence, the check-in question set, extra admins.
     settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = _when(default_factory=utcnow)
+    created_at: datetime = _when()
 
 
 class Person(SQLModel, table=True):
@@ -57,7 +53,7 @@ class Person(SQLModel, table=True):
     active: bool = True
     paused_until: str | None = Field(default=None, max_length=10)  # local ISO date, inclusive
     reminders: bool = True
-    created_at: datetime = _when(default_factory=utcnow)
+    created_at: datetime = _when()
 
 
 class PlatformIdentity(SQLModel, table=True):
@@ -88,7 +84,7 @@ class Objective(SQLModel, table=True):
     owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     parent_id: int | None = Field(default=None, foreign_key="objective.id")
     weight: float = 1.0
-    created_at: datetime = _when(default_factory=utcnow)
+    created_at: datetime = _when()
 
 
 class KeyResult(SQLModel, table=True):
@@ -111,7 +107,7 @@ class KeyResult(SQLModel, table=True):
     imported_current: float | None = None
     imported_confidence: int | None = None
     active: bool = True
-    updated_at: datetime = _when(default_factory=utcnow)
+    updated_at: datetime = _when()
 
 
 class KeyResultChange(SQLModel, table=True):
@@ -126,7 +122,7 @@ class KeyResultChange(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="person.id")
     checkin_run_id: int | None = Field(default=None, foreign_key="checkinrun.id")
     source: str = Field(max_length=20)  # checkin | import | chat
-    changed_at: datetime = _when(default_factory=utcnow)
+    changed_at: datetime = _when()
 
 
 class CheckinRun(SQLModel, table=True):
@@ -170,7 +166,7 @@ class PendingPrompt(SQLModel, table=True):
     status: str = Field(default="waiting", max_length=20)  # waiting | answered | superseded
     # The platform's handle on the sent message, for disabling its buttons later.
     message_ref: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
-    created_at: datetime = _when(default_factory=utcnow)
+    created_at: datetime = _when()
     answered_at: datetime | None = _when(default=None)
 
 
@@ -185,7 +181,7 @@ class Answer(SQLModel, table=True):
     number: float | None = None
     text: str | None = Field(default=None, sa_column=Column(Text))
     skipped: bool = False
-    answered_at: datetime = _when(default_factory=utcnow)
+    answered_at: datetime = _when()
 
 
 class ProcessedEvent(SQLModel, table=True):
@@ -194,7 +190,7 @@ class ProcessedEvent(SQLModel, table=True):
     tenant_id: str = Field(foreign_key="tenant.id", primary_key=True, max_length=200)
     platform: str = Field(primary_key=True, max_length=20)
     event_id: str = Field(primary_key=True, max_length=200)
-    received_at: datetime = _when(default_factory=utcnow)
+    received_at: datetime = _when()
 
 
 class SlackInstallation(SQLModel, table=True):
@@ -220,7 +216,7 @@ class SlackInstallation(SQLModel, table=True):
     bot_refresh_token_enc: str | None = Field(default=None, sa_column=Column(Text))
     bot_token_expires_at: datetime | None = _when(default=None)  # set when rotation is on
     installer_user_id: str | None = Field(default=None, max_length=40)
-    installed_at: datetime = _when(default_factory=utcnow)
+    installed_at: datetime = _when()
 
 
 class SlackOAuthState(SQLModel, table=True):
@@ -268,7 +264,7 @@ class FeedbackRequest(SQLModel, table=True):
     due_at: datetime | None = _when(default=None)  # the end of due_on in the requester's zone
     shared_with_subject: bool = False
     status: str = Field(default="open", max_length=20)  # open | closed
-    created_at: datetime = _when(default_factory=utcnow)
+    created_at: datetime = _when()
 
 
 class FeedbackInvite(SQLModel, table=True):
@@ -318,7 +314,7 @@ class Survey(SQLModel, table=True):
     every_weeks: int | None = None  # None: one round only
     open_days: int = 3  # a round closes this long after it opens (or when all have answered)
     status: str = Field(default="active", max_length=20)  # active | stopped
-    created_at: datetime = _when(default_factory=utcnow)
+    created_at: datetime = _when()
 
 
 class SurveyRound(SQLModel, table=True):
@@ -380,4 +376,4 @@ class DigestSubscription(SQLModel, table=True):
     team: str | None = Field(default=None, max_length=200)
     team_key: str = Field(default="", max_length=200)  # team lowercased; "" for the whole org
     created_by: int | None = Field(default=None, foreign_key="person.id")
-    created_at: datetime = _when(default_factory=utcnow)
+    created_at: datetime = _when()

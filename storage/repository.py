@@ -70,19 +70,22 @@ class Store:
     async def tenant(self, tenant_id: str) -> Tenant | None:
         return await self.session.get(Tenant, tenant_id)
 
-    async def ensure_tenant(self, tenant_id: str, platform: str, external_id: str) -> Tenant:
+    async def ensure_tenant(
+        self, tenant_id: str, platform: str, external_id: str, when: datetime
+    ) -> Tenant:
         known = await self.session.get(Tenant, tenant_id)
         if known is not None:
             return known
-        await insert_if_absent(
-            self.session, Tenant(id=tenant_id, platform=platform, external_id=external_id)
-        )
+        new = Tenant(id=tenant_id, platform=platform, external_id=external_id, created_at=when)
+        await insert_if_absent(self.session, new)
         tenant = await self.session.get(Tenant, tenant_id)
         assert tenant is not None
         return tenant
 
-    async def set_holidays(self, tenant_id: str, platform: str, days: list[str]) -> None:
-        tenant = await self.ensure_tenant(tenant_id, platform, tenant_id.partition(":")[2])
+    async def set_holidays(
+        self, tenant_id: str, platform: str, days: list[str], when: datetime
+    ) -> None:
+        tenant = await self.ensure_tenant(tenant_id, platform, tenant_id.partition(":")[2], when)
         tenant.settings = {**tenant.settings, "holidays": days}
         self.session.add(tenant)
 
@@ -338,7 +341,7 @@ class Store:
     ) -> None:
         answers = await self._run_answers(run)
         answer = answers.get(question_key) or Answer(
-            tenant_id=run.tenant_id, run_id=_id(run.id), question_key=question_key
+            tenant_id=run.tenant_id, run_id=_id(run.id), question_key=question_key, answered_at=when
         )
         answers[question_key] = answer
         answer.round, answer.number, answer.text = run.round, number, text
@@ -416,13 +419,16 @@ class Store:
 
     # -- inbound dedupe -------------------------------------------------------------------
 
-    async def first_time_seen(self, tenant_id: str, platform: str, event_id: str) -> bool:
+    async def first_time_seen(
+        self, tenant_id: str, platform: str, event_id: str, when: datetime
+    ) -> bool:
         """Platforms retry deliveries: only the first sighting of an event id is handled."""
         # Platforms' ids are short and printable; one the column can't hold (too long, or NUL,
         # which PostgreSQL refuses) is kept as its digest, which tells retries apart as well.
         if len(event_id) > EVENT_ID_LENGTH or not event_id.isprintable():
             raw = event_id.encode("utf-8", "surrogatepass")
             event_id = "sha256:" + hashlib.sha256(raw).hexdigest()
-        return await insert_if_absent(
-            self.session, ProcessedEvent(tenant_id=tenant_id, platform=platform, event_id=event_id)
+        seen = ProcessedEvent(
+            tenant_id=tenant_id, platform=platform, event_id=event_id, received_at=when
         )
+        return await insert_if_absent(self.session, seen)

@@ -17,7 +17,7 @@ _INSTALLATION_KEY = {"id", "tenant_id", "app_id"}
 
 
 async def ensure_slack_tenant(
-    session: AsyncSession, tenant_id: str, *, external_id: str, name: str
+    session: AsyncSession, tenant_id: str, *, external_id: str, name: str, when: datetime
 ) -> None:
     """Create the tenant on its first install; a reinstall leaves its name and settings alone."""
     await insert_if_absent(
@@ -27,6 +27,7 @@ async def ensure_slack_tenant(
             platform="slack",
             external_id=external_id,
             name=name[:_TENANT_NAME_LENGTH],
+            created_at=when,
         ),
     )
 

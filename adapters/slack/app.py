@@ -96,7 +96,7 @@ class SlackAdapter:
                 client_secret=config.client_secret,
                 scopes=BOT_SCOPES,
                 installation_store=self.installations,
-                state_store=DatabaseOAuthStateStore(self._database),
+                state_store=DatabaseOAuthStateStore(self._database, now=engine.clock.now),
                 install_path=INSTALL_PATH,
                 redirect_uri_path=REDIRECT_PATH,
                 token_rotation_expiration_minutes=120,

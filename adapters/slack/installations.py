@@ -27,7 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from storage import slack_installs
 from storage.db import Database
-from storage.models import SlackInstallation, utcnow
+from storage.models import SlackInstallation
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +174,11 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         name = bot.enterprise_name if bot.is_enterprise_install else bot.team_name
         async with self._database.session() as session:
             await slack_installs.ensure_slack_tenant(
-                session, tenant_id, external_id=tenant_id.removeprefix("slack:"), name=name or ""
+                session,
+                tenant_id,
+                external_id=tenant_id.removeprefix("slack:"),
+                name=name or "",
+                when=row.installed_at,
             )
             await slack_installs.save_installation(session, row)
         self._logger.info("saved the Slack installation of %s", tenant_id)
@@ -267,7 +271,7 @@ class DatabaseOAuthStateStore(AsyncOAuthStateStore):
         database: Database,
         *,
         lifetime: timedelta = STATE_LIFETIME,
-        now: Callable[[], datetime] = utcnow,
+        now: Callable[[], datetime],
         log: logging.Logger | None = None,
     ) -> None:
         self._database = database

@@ -225,7 +225,8 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
             return
         async with self.database.session() as session:
             store = Store(session)
-            tenant = await store.ensure_tenant(actor.tenant_id, "teams", actor.tenant)
+            now = self.engine.clock.now()
+            tenant = await store.ensure_tenant(actor.tenant_id, "teams", actor.tenant, now)
             if tenant.settings.get("teams_service_url") != service_url:
                 tenant.settings = {**tenant.settings, "teams_service_url": service_url}
                 session.add(tenant)

@@ -33,6 +33,7 @@ from storage.models import (
 from tests.console.test_console_cli import cli
 from tests.digest.test_digest_queries import counting_statements
 from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
+from tests.seeded import SEEDED_AT
 
 # Mo manages Rae and the Ops three; Rae manages the Core three (Sid and two more). Ada is an
 # admin, Pat a peer with no reports, and four givers are there to be asked for feedback.
@@ -83,19 +84,32 @@ async def add_checkin(world: World, who: str, *texts: str, status: str = "submit
         assert run.id is not None
         for number, text in enumerate(texts):
             session.add(
-                Answer(tenant_id=TENANT, run_id=run.id, question_key=f"q{number}", text=text)
+                Answer(
+                    tenant_id=TENANT,
+                    run_id=run.id,
+                    question_key=f"q{number}",
+                    text=text,
+                    answered_at=SEEDED_AT,
+                )
             )
 
 
 async def add_goal(world: World) -> None:
     async with world.database.session() as session:
-        objective = Objective(tenant_id=TENANT, key="grow", title="Grow", period="2026-Q1")
+        objective = Objective(
+            tenant_id=TENANT, key="grow", title="Grow", period="2026-Q1", created_at=SEEDED_AT
+        )
         objective.owner_id = world.ids["pat"]
         session.add(objective)
         await session.flush()
         assert objective.id is not None
         kr = KeyResult(
-            tenant_id=TENANT, key="signups", objective_id=objective.id, title="Signups", target=10
+            tenant_id=TENANT,
+            key="signups",
+            objective_id=objective.id,
+            title="Signups",
+            target=10,
+            updated_at=SEEDED_AT,
         )
         kr.owner_id = world.ids["pat"]
         session.add(kr)
@@ -104,10 +118,26 @@ async def add_goal(world: World) -> None:
 async def seed_other_tenant(database: Database) -> None:
     """Another workspace, with people of the same emails and data of every kind."""
     async with database.session() as session:
-        session.add(Tenant(id=OTHER_TENANT, platform="slack", external_id="T2", name="Other"))
+        session.add(
+            Tenant(
+                id=OTHER_TENANT,
+                platform="slack",
+                external_id="T2",
+                name="Other",
+                created_at=SEEDED_AT,
+            )
+        )
         await session.flush()
-        ada = Person(tenant_id=OTHER_TENANT, email="ada@x.com", name="Other Ada", is_admin=True)
-        sid = Person(tenant_id=OTHER_TENANT, email="sid@x.com", name="Other Sid")
+        ada = Person(
+            tenant_id=OTHER_TENANT,
+            email="ada@x.com",
+            name="Other Ada",
+            is_admin=True,
+            created_at=SEEDED_AT,
+        )
+        sid = Person(
+            tenant_id=OTHER_TENANT, email="sid@x.com", name="Other Sid", created_at=SEEDED_AT
+        )
         session.add_all([ada, sid])
         await session.flush()
         assert ada.id is not None and sid.id is not None
@@ -120,9 +150,15 @@ async def seed_other_tenant(database: Database) -> None:
             status="submitted",
         )
         request = FeedbackRequest(
-            tenant_id=OTHER_TENANT, requester_id=ada.id, subject_id=sid.id, questions=["Q?"]
+            tenant_id=OTHER_TENANT,
+            requester_id=ada.id,
+            subject_id=sid.id,
+            questions=["Q?"],
+            created_at=SEEDED_AT,
         )
-        survey = Survey(tenant_id=OTHER_TENANT, creator_id=ada.id, title="Other survey")
+        survey = Survey(
+            tenant_id=OTHER_TENANT, creator_id=ada.id, title="Other survey", created_at=SEEDED_AT
+        )
         session.add_all([run, request, survey])
         await session.flush()
         assert run.id is not None and request.id is not None and survey.id is not None
@@ -140,7 +176,13 @@ async def seed_other_tenant(database: Database) -> None:
         assert survey_round.id is not None
         session.add_all(
             [
-                Answer(tenant_id=OTHER_TENANT, run_id=run.id, question_key="q", text="T2 secret"),
+                Answer(
+                    tenant_id=OTHER_TENANT,
+                    run_id=run.id,
+                    question_key="q",
+                    text="T2 secret",
+                    answered_at=SEEDED_AT,
+                ),
                 FeedbackAnswer(
                     id="fa_other",
                     tenant_id=OTHER_TENANT,

@@ -20,6 +20,7 @@ from storage.models import (
     Person,
     Tenant,
 )
+from tests.seeded import SEEDED_AT
 
 TENANT = "slack:T0DIGEST"
 # A Wednesday, four weeks after the shared clock fixture's: twelve weeks into 2026-Q4.
@@ -34,7 +35,15 @@ BLOCKER_WORDS = ("security review", "Flaky staging", "Quota for the CRM")
 
 async def seed_quarter(database: Database) -> None:
     async with database.session() as session:
-        session.add(Tenant(id=TENANT, platform="slack", external_id="T0DIGEST", name="Acme"))
+        session.add(
+            Tenant(
+                id=TENANT,
+                platform="slack",
+                external_id="T0DIGEST",
+                name="Acme",
+                created_at=SEEDED_AT,
+            )
+        )
         await session.flush()
         p = await _people(session)
         company = await _objective(
@@ -135,7 +144,9 @@ async def _people(session: AsyncSession) -> dict[str, Person]:
 
 def _person(name: str, team: str, **settings: Any) -> Person:
     email = f"{name.split()[0].lower()}@acme.test"
-    return Person(tenant_id=TENANT, email=email, name=name, team=team, **settings)
+    return Person(
+        tenant_id=TENANT, email=email, name=name, team=team, **settings, created_at=SEEDED_AT
+    )
 
 
 async def _objective(

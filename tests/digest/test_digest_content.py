@@ -15,6 +15,7 @@ from bot.messages import Section
 from storage.db import Database
 from storage.models import Answer, CheckinRun, Objective, Person, Tenant
 from tests.digest.seed import BLOCKER_WORDS, NOW, TENANT, THIS_PERIOD, TRICKY_KR, seed_quarter
+from tests.seeded import SEEDED_AT
 
 
 @pytest.fixture
@@ -207,7 +208,13 @@ async def test_long_wins_are_cut_and_only_the_first_few_shown(sqlite_db: Databas
     await seed_quarter(sqlite_db)
     async with sqlite_db.session() as session:
         for n in range(SHOWN_WINS + 2):
-            person = Person(tenant_id=TENANT, email=f"w{n}@acme.test", name=f"W{n}", team="Wins")
+            person = Person(
+                tenant_id=TENANT,
+                email=f"w{n}@acme.test",
+                name=f"W{n}",
+                team="Wins",
+                created_at=SEEDED_AT,
+            )
             session.add(person)
             await session.flush()
             assert person.id is not None
@@ -224,7 +231,15 @@ async def test_long_wins_are_cut_and_only_the_first_few_shown(sqlite_db: Databas
             await session.flush()
             assert run.id is not None
             text = "word\n" * 100 if n == 0 else f"win {n}"
-            session.add(Answer(tenant_id=TENANT, run_id=run.id, question_key="wins", text=text))
+            session.add(
+                Answer(
+                    tenant_id=TENANT,
+                    run_id=run.id,
+                    question_key="wins",
+                    text=text,
+                    answered_at=SEEDED_AT,
+                )
+            )
     wins = section(await digest_of(sqlite_db, "Wins"), "Top wins").fields
     assert [f.label for f in wins] == [f"W{n}" for n in range(SHOWN_WINS)]
     assert len(wins[0].value) == WIN_CHARS and wins[0].value.endswith("…")
@@ -234,15 +249,24 @@ async def test_long_wins_are_cut_and_only_the_first_few_shown(sqlite_db: Databas
 async def test_another_tenants_team_of_the_same_name_stays_out(seeded: Database) -> None:
     other = "teams:other-tenant"
     async with seeded.session() as session:
-        session.add(Tenant(id=other, platform="teams", external_id="other-tenant"))
+        session.add(
+            Tenant(id=other, platform="teams", external_id="other-tenant", created_at=SEEDED_AT)
+        )
         await session.flush()
-        person = Person(tenant_id=other, email="eve@other.test", name="Eve", team="Platform")
+        person = Person(
+            tenant_id=other,
+            email="eve@other.test",
+            name="Eve",
+            team="Platform",
+            created_at=SEEDED_AT,
+        )
         session.add(person)
         await session.flush()
         session.add(
             Objective(
                 tenant_id=other, key="x", title="Another tenant's goal", period="2026-Q4",
                 team="Platform", owner_id=person.id,
+                created_at=SEEDED_AT,
             )
         )  # fmt: skip
         assert person.id is not None
@@ -257,7 +281,15 @@ async def test_another_tenants_team_of_the_same_name_stays_out(seeded: Database)
         session.add(run)
         await session.flush()
         assert run.id is not None
-        session.add(Answer(tenant_id=other, run_id=run.id, question_key="wins", text="Eve's win"))
+        session.add(
+            Answer(
+                tenant_id=other,
+                run_id=run.id,
+                question_key="wins",
+                text="Eve's win",
+                answered_at=SEEDED_AT,
+            )
+        )
     shown = everything_shown(await digest_of(seeded, "Platform"))
     assert "Another tenant's goal" not in shown and "Eve's win" not in shown
     assert "3 of 4 checked in" in shown

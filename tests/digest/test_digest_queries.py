@@ -21,6 +21,7 @@ from storage.models import (
     Tenant,
 )
 from tests.digest.seed import FIRST_UPDATE, NOW, TENANT, THIS_PERIOD
+from tests.seeded import SEEDED_AT
 
 MOST_STATEMENTS = 6
 
@@ -44,13 +45,22 @@ async def seed_team(database: Database, team: str, size: int) -> None:
     submitted check-in this week with wins and blockers."""
     async with database.session() as session:
         for n in range(size):
-            person = Person(tenant_id=TENANT, email=f"{team}{n}@acme.test", name=f"{team} {n}")
+            person = Person(
+                tenant_id=TENANT,
+                email=f"{team}{n}@acme.test",
+                name=f"{team} {n}",
+                created_at=SEEDED_AT,
+            )
             person.team = team
             session.add(person)
             await session.flush()
             assert person.id is not None
             objective = Objective(
-                tenant_id=TENANT, key=f"{team}{n}", title=f"Goal {n}", period="2026-Q4"
+                tenant_id=TENANT,
+                key=f"{team}{n}",
+                title=f"Goal {n}",
+                period="2026-Q4",
+                created_at=SEEDED_AT,
             )
             objective.owner_id = person.id
             session.add(objective)
@@ -65,7 +75,8 @@ async def seed_team(database: Database, team: str, size: int) -> None:
                     title=f"KR {n}.{k}",
                     target=12,
                     current=11,
-                    confidence=4,  # at risk since this week's check-in
+                    confidence=4,  # at risk since this week's check-in,
+                    updated_at=SEEDED_AT,
                 )
                 session.add(kr)
                 await session.flush()
@@ -106,7 +117,15 @@ async def seed_team(database: Database, team: str, size: int) -> None:
             await session.flush()
             assert run.id is not None
             for key in ("wins", "blockers"):
-                session.add(Answer(tenant_id=TENANT, run_id=run.id, question_key=key, text=key))
+                session.add(
+                    Answer(
+                        tenant_id=TENANT,
+                        run_id=run.id,
+                        question_key=key,
+                        text=key,
+                        answered_at=SEEDED_AT,
+                    )
+                )
 
 
 async def statements_for(database: Database, team: str, size: int) -> list[str]:
@@ -126,7 +145,9 @@ async def test_a_digest_takes_the_same_statements_for_5_people_as_for_50(
     any_db: Database,
 ) -> None:
     async with any_db.session() as session:
-        session.add(Tenant(id=TENANT, platform="slack", external_id="T0DIGEST"))
+        session.add(
+            Tenant(id=TENANT, platform="slack", external_id="T0DIGEST", created_at=SEEDED_AT)
+        )
     await seed_team(any_db, "Small", 5)
     await seed_team(any_db, "Large", 50)
 

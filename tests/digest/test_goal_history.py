@@ -7,16 +7,20 @@ from datetime import UTC, datetime, timedelta
 from bot.goal_history import GoalHistory
 from storage.digest import Change
 from storage.models import KeyResult, Objective
+from tests.seeded import SEEDED_AT
 
 T0 = datetime(2026, 10, 6, 10, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 
 
 def history() -> tuple[GoalHistory, KeyResult]:
-    objective = Objective(id=1, tenant_id="t", key="o", title="O", period="2026-Q4")
+    objective = Objective(
+        id=1, tenant_id="t", key="o", title="O", period="2026-Q4", created_at=SEEDED_AT
+    )
     kr = KeyResult(
         id=7, tenant_id="t", key="k", objective_id=1, title="K", start=0, target=10,
         current=8, confidence=3,
+        updated_at=SEEDED_AT,
     )  # fmt: skip
     changes = [
         Change(7, "confidence", T0, None),  # None -> 9

@@ -38,6 +38,7 @@ from storage.importing import import_org
 from storage.migrate import upgrade
 from storage.models import Answer, CheckinRun, KeyResult, KeyResultChange, PendingPrompt
 from tests.conftest import FakeClock, until
+from tests.seeded import SEEDED_AT
 from tests.serve_process import ROOT, cli_env
 from tests.slack.conftest import TOKEN, Slack, buttons, seed, slack_settings, text_of
 from tests.slack.mock_api import MockSlackApi
@@ -249,7 +250,7 @@ async def test_an_org_import_that_does_not_fit_fails_in_one_line_and_imports_no_
     assert await people_in(tmp_path / "bot.db") == 0
     # With room again, the same file imports whole.
     database = Database(env["DATABASE_URL"])
-    report = await import_org(database, "slack:T1", org.read_text())
+    report = await import_org(database, "slack:T1", org.read_text(), now=SEEDED_AT)
     await database.dispose()
     assert not report.problems
     assert await people_in(tmp_path / "bot.db") == 500

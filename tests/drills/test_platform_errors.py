@@ -38,6 +38,7 @@ from tests.scheduler.test_replicas import (
     still_due,
     wait_for,
 )
+from tests.seeded import SEEDED_AT
 from tests.slack.mock_api import MockSlackApi
 from tests.teams.activities import BOT_ID, TENANT, personal_conversation_id
 from tests.teams.connector import MockConnector
@@ -116,7 +117,9 @@ async def seed_teams(database: Database, connector: MockConnector, people: int) 
     users = {f"29:person{n:04d}" for n in range(people)}
     tenant_id = f"teams:{TENANT}"
     async with database.session() as session:
-        session.add(Tenant(id=tenant_id, platform="teams", external_id=TENANT))
+        session.add(
+            Tenant(id=tenant_id, platform="teams", external_id=TENANT, created_at=SEEDED_AT)
+        )
         await session.flush()
         for user in sorted(users):
             person = Person(
@@ -126,6 +129,7 @@ async def seed_teams(database: Database, connector: MockConnector, people: int) 
                 checkin_days="daily",
                 checkin_time="09:00",
                 reminders=False,
+                created_at=SEEDED_AT,
             )
             session.add(person)
             await session.flush()

@@ -11,6 +11,7 @@ from bot.events import Actor
 from storage.db import Database
 from storage.models import KeyResult, Objective, Person, Tenant
 from tests.conftest import FakeClock, RecordingOutbox
+from tests.seeded import SEEDED_AT
 
 TENANT = "console:local"
 
@@ -26,13 +27,22 @@ class Org:
 
 async def seed_org(database: Database) -> Org:
     async with database.session() as session:
-        session.add(Tenant(id=TENANT, platform="console", external_id="local", name="Demo"))
+        session.add(
+            Tenant(
+                id=TENANT,
+                platform="console",
+                external_id="local",
+                name="Demo",
+                created_at=SEEDED_AT,
+            )
+        )
         await session.flush()
         grace = Person(
             tenant_id=TENANT,
             email="grace@example.com",
             name="Grace Hopper",
             timezone="America/New_York",
+            created_at=SEEDED_AT,
         )
         session.add(grace)
         await session.flush()
@@ -45,11 +55,17 @@ async def seed_org(database: Database) -> Org:
             timezone="Europe/London",
             checkin_days="fri",
             checkin_time="15:00",
+            created_at=SEEDED_AT,
         )
         session.add(alan)
         await session.flush()
         objective = Objective(
-            tenant_id=TENANT, key="grow", title="Grow", period="2026-Q4", owner_id=grace.id
+            tenant_id=TENANT,
+            key="grow",
+            title="Grow",
+            period="2026-Q4",
+            owner_id=grace.id,
+            created_at=SEEDED_AT,
         )
         session.add(objective)
         await session.flush()
@@ -66,6 +82,7 @@ async def seed_org(database: Database) -> Org:
                 target=500,
                 current=120,
                 unit="signups",
+                updated_at=SEEDED_AT,
             ),
             "nps": KeyResult(
                 tenant_id=TENANT,
@@ -78,6 +95,7 @@ async def seed_org(database: Database) -> Org:
                 target=40,
                 current=28,
                 confidence=6,
+                updated_at=SEEDED_AT,
             ),
             "docs": KeyResult(
                 tenant_id=TENANT,
@@ -88,6 +106,7 @@ async def seed_org(database: Database) -> Org:
                 kind="binary",
                 start=0,
                 target=1,
+                updated_at=SEEDED_AT,
             ),
         }
         for kr in krs.values():

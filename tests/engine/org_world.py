@@ -13,6 +13,7 @@ from storage.db import Database
 from storage.models import Person, PlatformIdentity
 from storage.repository import Store
 from tests.conftest import FakeClock, RecordingOutbox
+from tests.seeded import SEEDED_AT
 
 TENANT = "slack:T1"
 # key -> (name, manager key, admin, team)
@@ -60,7 +61,7 @@ async def seed_world(database: Database, people: OrgSpec) -> World:
     ids: dict[str, int] = {}
     async with database.session() as session:
         store = Store(session)
-        await store.ensure_tenant(TENANT, "slack", "T1")
+        await store.ensure_tenant(TENANT, "slack", "T1", SEEDED_AT)
         for key, (name, manager, admin, team) in people.items():
             person = Person(
                 tenant_id=TENANT,
@@ -70,6 +71,7 @@ async def seed_world(database: Database, people: OrgSpec) -> World:
                 is_admin=admin,
                 team=team,
                 manager_id=ids[manager] if manager else None,
+                created_at=SEEDED_AT,
             )
             session.add(person)
             await session.flush()

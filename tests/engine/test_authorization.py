@@ -21,6 +21,7 @@ from storage.models import KeyResult, Objective, Person, PlatformIdentity
 from storage.repository import Store
 from storage.subscriptions import Subscriptions
 from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
+from tests.seeded import SEEDED_AT
 
 PLATFORM = ["sid", "pat", "p1", "p2", "p3", "p4"]
 PEOPLE: OrgSpec = {
@@ -72,6 +73,7 @@ async def org(sqlite_db: Database) -> Org:
         objective = Objective(
             tenant_id=TENANT, key="ship", title="Ship the API", period="2026-Q1",
             owner_id=world.ids["rae"], team="Platform",
+            created_at=SEEDED_AT,
         )  # fmt: skip
         session.add(objective)
         await session.flush()
@@ -80,14 +82,16 @@ async def org(sqlite_db: Database) -> Org:
             KeyResult(
                 tenant_id=TENANT, key="calls", objective_id=objective.id, title="API calls",
                 owner_id=world.ids["sid"], start=0, target=200, current=50, confidence=7,
+                updated_at=SEEDED_AT,
             )
         )  # fmt: skip
         # The other workspace: Oz, its admin, and Olu in a team that is also called Platform.
-        await Store(session).ensure_tenant("slack:T2", "slack", "T2")
+        await Store(session).ensure_tenant("slack:T2", "slack", "T2", SEEDED_AT)
         for key, admin in (("oz", True), ("olu", False)):
             person = Person(
                 tenant_id="slack:T2", email=f"{key}@y.com", name=f"{key.title()} Other",
                 timezone="UTC", is_admin=admin, team="Platform",
+                created_at=SEEDED_AT,
             )  # fmt: skip
             session.add(person)
             await session.flush()

@@ -20,6 +20,7 @@ from storage.db import Database
 from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest, Person
 from storage.repository import Store
 from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
+from tests.seeded import SEEDED_AT
 
 # Mo manages Rae, who manages Sid; Ada is an admin; the rest are peers with no reports.
 PEOPLE: OrgSpec = {
@@ -321,7 +322,15 @@ async def test_a_giver_first_met_after_the_request_sees_the_question_before_answ
     """Nia was asked before the bot could reach her: her first message is not taken as an
     answer to a question she never saw; she's shown it instead."""
     async with world.database.session() as session:
-        session.add(Person(tenant_id=TENANT, email="nia@x.com", name="Nia New", timezone="UTC"))
+        session.add(
+            Person(
+                tenant_id=TENANT,
+                email="nia@x.com",
+                name="Nia New",
+                timezone="UTC",
+                created_at=SEEDED_AT,
+            )
+        )
     await world.command("mo", "feedback", "request @rae from nia@x.com")
     assert "Not reachable yet: Nia New. They'll see the request" in world.last("mo")
     assert world.to("nia") == []
@@ -348,7 +357,15 @@ async def test_someone_mentioned_before_the_bot_met_them_is_found_on_the_platfor
     world: World,
 ) -> None:
     async with world.database.session() as session:
-        session.add(Person(tenant_id=TENANT, email="nia@x.com", name="Nia New", timezone="UTC"))
+        session.add(
+            Person(
+                tenant_id=TENANT,
+                email="nia@x.com",
+                name="Nia New",
+                timezone="UTC",
+                created_at=SEEDED_AT,
+            )
+        )
     world.engine.directory = Directory()
     await world.command("mo", "feedback", "request <@U_RAE> from <@U_NIA|nia>")
     assert "Asked Nia New for feedback on Rae Lead" in world.last("mo")

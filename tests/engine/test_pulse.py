@@ -16,6 +16,7 @@ from bot.messages import Card, Question
 from storage.db import Database
 from storage.models import Person, SurveyInvite, SurveyResponse, SurveyRound
 from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
+from tests.seeded import SEEDED_AT
 
 PLATFORM = [f"p{n}" for n in range(1, 7)]  # a team of 6
 TINY = [f"t{n}" for n in range(1, 5)]  # a team of 4
@@ -314,6 +315,7 @@ async def test_the_sender_hears_who_cant_be_reached_yet(world: World) -> None:
                 name="Plat p7",
                 team="Platform",
                 manager_id=world.ids["mo"],
+                created_at=SEEDED_AT,
             )
         )
     await world.command("mo", "pulse", "send engagement to team Platform")

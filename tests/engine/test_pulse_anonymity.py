@@ -20,6 +20,7 @@ from bot.pulse import PulseFlow
 from storage.db import Database
 from storage.models import Person, SurveyResponse, SurveyRound, Tenant
 from storage.repository import Store
+from tests.seeded import SEEDED_AT
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 _tenants = itertools.count()
@@ -73,6 +74,7 @@ async def test_no_visible_result_reveals_a_group_under_k(
                 platform="console",
                 external_id=tenant_id,
                 settings={"pulse_k": org["k"]},
+                created_at=SEEDED_AT,
             )
         )
         await session.flush()
@@ -85,6 +87,7 @@ async def test_no_visible_result_reveals_a_group_under_k(
                 team=team,
                 is_admin=n == 0,
                 manager_id=ids[manager] if manager is not None else None,
+                created_at=SEEDED_AT,
             )
             session.add(person)
             await session.flush()

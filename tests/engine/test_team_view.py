@@ -14,6 +14,7 @@ from bot.ports import Recipient
 from storage.db import Database
 from storage.models import KeyResult, Objective
 from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
+from tests.seeded import SEEDED_AT
 
 # Mo manages Rae, who manages Sid; Pat is a peer; Ada an admin.
 PEOPLE: OrgSpec = {
@@ -32,6 +33,7 @@ async def world(sqlite_db: Database) -> World:
         objective = Objective(
             tenant_id=TENANT, key="ship", title="Ship the API", period="2026-Q1",
             owner_id=world.ids["rae"], team="Platform",
+            created_at=SEEDED_AT,
         )  # fmt: skip
         session.add(objective)
         await session.flush()
@@ -44,6 +46,7 @@ async def world(sqlite_db: Database) -> World:
                 KeyResult(
                     tenant_id=TENANT, key=key, objective_id=objective.id, title=title,
                     owner_id=world.ids[owner], start=0, target=200, current=50, confidence=7,
+                    updated_at=SEEDED_AT,
                 )
             )  # fmt: skip
     return world

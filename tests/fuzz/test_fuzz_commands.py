@@ -19,6 +19,7 @@ from storage.db import Database
 from storage.importing import import_goals
 from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
 from tests.fuzz.strategies import hostile_text, numbers, piece
+from tests.seeded import SEEDED_AT
 
 PEOPLE: OrgSpec = {
     "ada": ("Ada Admin", None, True, "Leads"),
@@ -107,7 +108,7 @@ commands = st.sampled_from([*ARGS, "goals", "home", "help"]).flatmap(
 @pytest.fixture
 async def world(sqlite_db: Database) -> World:
     world = await seed_world(sqlite_db, PEOPLE)
-    assert not (await import_goals(sqlite_db, TENANT, GOALS, "goals.yaml")).problems
+    assert not (await import_goals(sqlite_db, TENANT, GOALS, "goals.yaml", now=SEEDED_AT)).problems
     return world
 
 

@@ -14,12 +14,13 @@ from storage.importing import import_goals
 from storage.models import Answer, ProcessedEvent, Survey
 from tests.engine.org_world import TENANT, World, seed_world
 from tests.fuzz.test_fuzz_commands import GOALS, PEOPLE
+from tests.seeded import SEEDED_AT
 
 
 @pytest.fixture
 async def world(any_db: Database) -> World:
     world = await seed_world(any_db, PEOPLE)
-    assert not (await import_goals(any_db, TENANT, GOALS, "goals.yaml")).problems
+    assert not (await import_goals(any_db, TENANT, GOALS, "goals.yaml", now=SEEDED_AT)).problems
     return world
 
 

@@ -14,8 +14,9 @@ from bot.goal_import import KeyResultRow, parse_goals
 from bot.import_rows import ImportProblem
 from storage.db import Database
 from storage.importing import import_goals, import_org
-from storage.models import KeyResult, KeyResultChange, Objective, Person, utcnow
+from storage.models import KeyResult, KeyResultChange, Objective, Person
 from storage.repository import Store
+from tests.seeded import SEEDED_AT
 
 TENANT = "slack:T1"
 OTHER = "slack:T2"
@@ -28,7 +29,7 @@ KR_HEADER = (
 
 @pytest.fixture
 async def database(sqlite_db: Database) -> Database:
-    await import_org(sqlite_db, TENANT, (DATA / "org.csv").read_text())
+    await import_org(sqlite_db, TENANT, (DATA / "org.csv").read_text(), now=SEEDED_AT)
     return sqlite_db
 
 
@@ -66,7 +67,9 @@ def problem_lines(problems: list[ImportProblem]) -> list[int]:
 async def test_a_clean_yaml_file_imports_objectives_key_results_owners_and_parents(
     database: Database,
 ) -> None:
-    report = await import_goals(database, TENANT, (DATA / "goals.yaml").read_text(), "goals.yaml")
+    report = await import_goals(
+        database, TENANT, (DATA / "goals.yaml").read_text(), "goals.yaml", now=SEEDED_AT
+    )
 
     assert report.problems == []
     assert (report.created, report.updated, report.unchanged) == (6, 0, 0)
@@ -89,11 +92,17 @@ async def test_a_clean_yaml_file_imports_objectives_key_results_owners_and_paren
 async def test_a_clean_csv_file_imports_the_same_goals_as_the_yaml_file(
     database: Database,
 ) -> None:
-    await import_goals(database, OTHER, (DATA / "goals.yaml").read_text(), "goals.yaml")
-    await import_org(database, OTHER, (DATA / "org.csv").read_text())
-    await import_goals(database, OTHER, (DATA / "goals.yaml").read_text(), "goals.yaml")
+    await import_goals(
+        database, OTHER, (DATA / "goals.yaml").read_text(), "goals.yaml", now=SEEDED_AT
+    )
+    await import_org(database, OTHER, (DATA / "org.csv").read_text(), now=SEEDED_AT)
+    await import_goals(
+        database, OTHER, (DATA / "goals.yaml").read_text(), "goals.yaml", now=SEEDED_AT
+    )
 
-    report = await import_goals(database, TENANT, (DATA / "goals.csv").read_text(), "goals.csv")
+    report = await import_goals(
+        database, TENANT, (DATA / "goals.csv").read_text(), "goals.csv", now=SEEDED_AT
+    )
 
     assert report.problems == []
     assert (report.created, report.updated, report.unchanged) == (6, 0, 0)
@@ -123,7 +132,7 @@ async def test_a_binary_key_result_takes_yes_or_no_and_runs_from_0_to_1(
         "      - {title: Demo, metric: binary, current: maybe}\n"
     )
 
-    report = await import_goals(database, TENANT, text, "g.yml")
+    report = await import_goals(database, TENANT, text, "g.yml", now=SEEDED_AT)
 
     assert report.problems == [ImportProblem(8, "current: “maybe” is not yes or no")]
     _, krs, _, _ = await stored(database)
@@ -136,7 +145,9 @@ async def test_a_binary_key_result_takes_yes_or_no_and_runs_from_0_to_1(
 
 
 async def test_a_new_key_result_with_a_value_gets_import_history_rows(database: Database) -> None:
-    await import_goals(database, TENANT, (DATA / "goals.yaml").read_text(), "goals.yaml")
+    await import_goals(
+        database, TENANT, (DATA / "goals.yaml").read_text(), "goals.yaml", now=SEEDED_AT
+    )
 
     _, krs, changes, _ = await stored(database)
 
@@ -154,11 +165,11 @@ async def test_reimport_with_new_values_adds_history_and_keeps_the_old_rows(
     database: Database,
 ) -> None:
     original = (DATA / "goals.yaml").read_text()
-    await import_goals(database, TENANT, original, "goals.yaml")
+    await import_goals(database, TENANT, original, "goals.yaml", now=SEEDED_AT)
     changed = original.replace("current: 150", "current: 220")
     changed = changed.replace("confidence: 7", "confidence: 4")
 
-    report = await import_goals(database, TENANT, changed, "goals.yaml")
+    report = await import_goals(database, TENANT, changed, "goals.yaml", now=SEEDED_AT)
 
     assert (report.created, report.updated, report.unchanged) == (0, 1, 5)
     _, krs, changes, _ = await stored(database)
@@ -183,17 +194,19 @@ async def test_reimporting_the_same_file_changes_nothing_and_adds_no_history(
     database: Database,
 ) -> None:
     text = (DATA / "goals.csv").read_text()
-    await import_goals(database, TENANT, text, "goals.csv")
+    await import_goals(database, TENANT, text, "goals.csv", now=SEEDED_AT)
     _, _, before, _ = await stored(database)
 
-    report = await import_goals(database, TENANT, text, "goals.csv")
+    report = await import_goals(database, TENANT, text, "goals.csv", now=SEEDED_AT)
 
     assert (report.created, report.updated, report.unchanged) == (0, 0, 6)
     assert len((await stored(database))[2]) == len(before)
 
 
 async def test_reimport_updates_titles_owners_and_parents_in_place(database: Database) -> None:
-    await import_goals(database, TENANT, (DATA / "goals.yaml").read_text(), "goals.yaml")
+    await import_goals(
+        database, TENANT, (DATA / "goals.yaml").read_text(), "goals.yaml", now=SEEDED_AT
+    )
     objectives, krs, _, _ = await stored(database)
     text = yaml_goals(
         "  - id: platform\n    title: Trusted platform\n    owner: ada@example.com\n"
@@ -201,7 +214,7 @@ async def test_reimport_updates_titles_owners_and_parents_in_place(database: Dat
         " target: 99.99, owner: katherine@example.com}\n"
     )
 
-    report = await import_goals(database, TENANT, text, "g.yaml")
+    report = await import_goals(database, TENANT, text, "g.yaml", now=SEEDED_AT)
 
     assert (report.created, report.updated, report.problems) == (0, 2, [])
     after_objectives, after_krs, _, emails = await stored(database)
@@ -228,7 +241,7 @@ async def checkin(
         kr = (await session.exec(statement)).one()
         await Store(session).change_key_result(
             kr, value=value, confidence=confidence,
-            author_id=None, run_id=None, source="checkin", when=utcnow(),
+            author_id=None, run_id=None, source="checkin", when=SEEDED_AT,
         )  # fmt: skip
 
 
@@ -241,11 +254,11 @@ async def test_reimporting_an_unedited_file_keeps_the_value_a_checkin_set(
     database: Database,
 ) -> None:
     text = (DATA / "goals.yaml").read_text()
-    await import_goals(database, TENANT, text, "goals.yaml")
+    await import_goals(database, TENANT, text, "goals.yaml", now=SEEDED_AT)
     await checkin(database, "signups", value=400)
     _, _, before, _ = await stored(database)
 
-    report = await import_goals(database, TENANT, text, "goals.yaml")
+    report = await import_goals(database, TENANT, text, "goals.yaml", now=SEEDED_AT)
 
     assert (report.created, report.updated, report.unchanged) == (0, 0, 6)
     _, krs, changes, _ = await stored(database)
@@ -257,12 +270,12 @@ async def test_a_value_edited_in_the_file_replaces_the_checkin_value_with_histor
     database: Database,
 ) -> None:
     text = (DATA / "goals.yaml").read_text()
-    await import_goals(database, TENANT, text, "goals.yaml")
+    await import_goals(database, TENANT, text, "goals.yaml", now=SEEDED_AT)
     await checkin(database, "signups", value=400)
-    await import_goals(database, TENANT, text, "goals.yaml")
+    await import_goals(database, TENANT, text, "goals.yaml", now=SEEDED_AT)
 
     edited = text.replace("current: 150", "current: 450")
-    report = await import_goals(database, TENANT, edited, "goals.yaml")
+    report = await import_goals(database, TENANT, edited, "goals.yaml", now=SEEDED_AT)
 
     assert (report.created, report.updated, report.unchanged) == (0, 1, 5)
     _, krs, changes, _ = await stored(database)
@@ -279,13 +292,17 @@ async def test_a_file_edited_to_the_current_value_goes_stale_like_any_other(
     database: Database,
 ) -> None:
     text = (DATA / "goals.yaml").read_text()
-    await import_goals(database, TENANT, text, "goals.yaml")
+    await import_goals(database, TENANT, text, "goals.yaml", now=SEEDED_AT)
     await checkin(database, "signups", value=400)
     caught_up = text.replace("current: 150", "current: 400")
-    await import_goals(database, TENANT, caught_up, "goals.yaml")  # agrees: nothing to change
+    await import_goals(
+        database, TENANT, caught_up, "goals.yaml", now=SEEDED_AT
+    )  # agrees: nothing to change
     await checkin(database, "signups", value=500)
 
-    await import_goals(database, TENANT, caught_up, "goals.yaml")  # the same file again
+    await import_goals(
+        database, TENANT, caught_up, "goals.yaml", now=SEEDED_AT
+    )  # the same file again
 
     _, krs, _, _ = await stored(database)
     assert krs["signups"].current == 500
@@ -295,11 +312,11 @@ async def test_reimporting_an_unedited_file_keeps_the_confidence_a_checkin_set(
     database: Database,
 ) -> None:
     text = (DATA / "goals.csv").read_text()
-    await import_goals(database, TENANT, text, "goals.csv")
+    await import_goals(database, TENANT, text, "goals.csv", now=SEEDED_AT)
     await checkin(database, "uptime", confidence=3)
     _, _, before, _ = await stored(database)
 
-    report = await import_goals(database, TENANT, text, "goals.csv")
+    report = await import_goals(database, TENANT, text, "goals.csv", now=SEEDED_AT)
 
     assert (report.created, report.updated, report.unchanged) == (0, 0, 6)
     _, krs, changes, _ = await stored(database)
@@ -311,12 +328,12 @@ async def test_a_confidence_edited_in_the_file_replaces_the_checkin_confidence_w
     database: Database,
 ) -> None:
     text = (DATA / "goals.csv").read_text()
-    await import_goals(database, TENANT, text, "goals.csv")
+    await import_goals(database, TENANT, text, "goals.csv", now=SEEDED_AT)
     await checkin(database, "uptime", value=99.7, confidence=3)
-    await import_goals(database, TENANT, text, "goals.csv")
+    await import_goals(database, TENANT, text, "goals.csv", now=SEEDED_AT)
 
     edited = text.replace("99.5,,,8", "99.5,,,9")
-    report = await import_goals(database, TENANT, edited, "goals.csv")
+    report = await import_goals(database, TENANT, edited, "goals.csv", now=SEEDED_AT)
 
     assert (report.created, report.updated, report.unchanged) == (0, 1, 5)
     _, krs, changes, _ = await stored(database)
@@ -327,11 +344,11 @@ async def test_a_confidence_edited_in_the_file_replaces_the_checkin_confidence_w
 
 async def test_a_value_no_import_has_set_yet_comes_from_the_file(database: Database) -> None:
     text = (DATA / "goals.yaml").read_text()
-    await import_goals(database, TENANT, text, "goals.yaml")
+    await import_goals(database, TENANT, text, "goals.yaml", now=SEEDED_AT)
     await checkin(database, "grow/net-promoter-score", value=30)
 
     given = text.replace("start: 20\n", "start: 20\n        current: 35\n")
-    report = await import_goals(database, TENANT, given, "goals.yaml")
+    report = await import_goals(database, TENANT, given, "goals.yaml", now=SEEDED_AT)
 
     assert (report.created, report.updated, report.unchanged) == (0, 1, 5)
     _, krs, changes, _ = await stored(database)
@@ -342,11 +359,11 @@ async def test_a_value_no_import_has_set_yet_comes_from_the_file(database: Datab
 
 async def test_a_new_key_result_in_a_reimport_gets_its_history_rows(database: Database) -> None:
     text = (DATA / "goals.yaml").read_text()
-    await import_goals(database, TENANT, text, "goals.yaml")
+    await import_goals(database, TENANT, text, "goals.yaml", now=SEEDED_AT)
     await checkin(database, "signups", value=400)
 
     added = text + "      - {id: latency, title: Latency, start: 900, target: 300, current: 700}\n"
-    report = await import_goals(database, TENANT, added, "goals.yaml")
+    report = await import_goals(database, TENANT, added, "goals.yaml", now=SEEDED_AT)
 
     assert (report.created, report.updated, report.unchanged) == (1, 0, 6)
     _, krs, changes, _ = await stored(database)
@@ -366,7 +383,7 @@ async def test_a_reimport_reads_the_import_history_in_one_query_whatever_the_fil
         return yaml_goals(f"  - id: o{count}\n    title: O\n    key_results:\n{krs}")
 
     async def selects_in_reimport(text: str) -> int:
-        await import_goals(database, TENANT, text, "g.yaml")
+        await import_goals(database, TENANT, text, "g.yaml", now=SEEDED_AT)
         statements: list[str] = []
 
         def record(*args: object) -> None:
@@ -374,7 +391,7 @@ async def test_a_reimport_reads_the_import_history_in_one_query_whatever_the_fil
 
         event.listen(database.engine.sync_engine, "before_cursor_execute", record)
         try:
-            await import_goals(database, TENANT, text, "g.yaml")
+            await import_goals(database, TENANT, text, "g.yaml", now=SEEDED_AT)
         finally:
             event.remove(database.engine.sync_engine, "before_cursor_execute", record)
         return sum(s.lstrip().upper().startswith("SELECT") for s in statements)
@@ -395,7 +412,7 @@ async def test_an_unknown_owner_skips_that_row_and_its_key_results(database: Dat
         "      - {title: K3, target: 10}\n"
     )
 
-    report = await import_goals(database, TENANT, text, "g.yaml")
+    report = await import_goals(database, TENANT, text, "g.yaml", now=SEEDED_AT)
 
     assert report.problems == [
         ImportProblem(3, "owner nobody@example.com is not in the org"),
@@ -410,21 +427,23 @@ async def test_an_unknown_owner_skips_that_row_and_its_key_results(database: Dat
 async def test_a_goals_import_cannot_use_an_owner_from_another_tenant(database: Database) -> None:
     text = yaml_goals("  - id: a\n    title: A\n    owner: grace@example.com\n")
 
-    report = await import_goals(database, OTHER, text, "g.yaml")
+    report = await import_goals(database, OTHER, text, "g.yaml", now=SEEDED_AT)
 
     assert report.problems == [ImportProblem(3, "owner grace@example.com is not in the org")]
     assert (await stored(database, OTHER))[0] == {}
 
 
 async def test_goals_with_the_same_keys_in_two_tenants_stay_separate(database: Database) -> None:
-    await import_org(database, OTHER, "email,name\ngrace@example.com,Other Grace\n")
-    await import_goals(database, TENANT, (DATA / "goals.yaml").read_text(), "goals.yaml")
+    await import_org(database, OTHER, "email,name\ngrace@example.com,Other Grace\n", now=SEEDED_AT)
+    await import_goals(
+        database, TENANT, (DATA / "goals.yaml").read_text(), "goals.yaml", now=SEEDED_AT
+    )
     text = yaml_goals(
         "  - id: grow\n    title: Other growth\n    owner: grace@example.com\n"
         "    key_results:\n      - {id: signups, title: Signups, target: 9, current: 1}\n"
     )
 
-    report = await import_goals(database, OTHER, text, "g.yaml")
+    report = await import_goals(database, OTHER, text, "g.yaml", now=SEEDED_AT)
 
     assert (report.created, report.updated) == (2, 0)
     mine, my_krs, my_changes, _ = await stored(database)
@@ -437,10 +456,12 @@ async def test_goals_with_the_same_keys_in_two_tenants_stay_separate(database: D
 
 
 async def test_a_parent_already_in_the_org_is_linked(database: Database) -> None:
-    await import_goals(database, TENANT, (DATA / "goals.yaml").read_text(), "goals.yaml")
+    await import_goals(
+        database, TENANT, (DATA / "goals.yaml").read_text(), "goals.yaml", now=SEEDED_AT
+    )
     text = yaml_goals("  - id: child\n    title: Child\n    parent: grow\n")
 
-    report = await import_goals(database, TENANT, text, "g.yaml")
+    report = await import_goals(database, TENANT, text, "g.yaml", now=SEEDED_AT)
 
     objectives, _, _, _ = await stored(database)
     assert (report.problems, objectives["child"].parent_id) == ([], objectives["grow"].id)
@@ -455,7 +476,7 @@ async def test_a_parent_in_neither_the_file_nor_the_org_skips_the_objective_and_
         "  - id: c\n    title: C\n"
     )
 
-    report = await import_goals(database, TENANT, text, "g.yaml")
+    report = await import_goals(database, TENANT, text, "g.yaml", now=SEEDED_AT)
 
     assert report.problems == [
         ImportProblem(3, "parent nowhere is not in the file or the org's goals"),
@@ -465,10 +486,12 @@ async def test_a_parent_in_neither_the_file_nor_the_org_skips_the_objective_and_
 
 
 async def test_a_parent_from_another_tenant_is_not_found(database: Database) -> None:
-    await import_goals(database, OTHER, yaml_goals("  - {id: theirs, title: T}\n"), "g.yaml")
+    await import_goals(
+        database, OTHER, yaml_goals("  - {id: theirs, title: T}\n"), "g.yaml", now=SEEDED_AT
+    )
     text = yaml_goals("  - {id: a, title: A, parent: theirs}\n")
 
-    report = await import_goals(database, TENANT, text, "g.yaml")
+    report = await import_goals(database, TENANT, text, "g.yaml", now=SEEDED_AT)
 
     assert problem_lines(report.problems) == [3]
 
@@ -477,11 +500,11 @@ async def test_a_parent_loop_through_stored_goals_is_reported_and_skipped(
     database: Database,
 ) -> None:
     first = yaml_goals("  - {id: a, title: A}\n  - {id: b, title: B, parent: a}\n")
-    await import_goals(database, TENANT, first, "g.yaml")
+    await import_goals(database, TENANT, first, "g.yaml", now=SEEDED_AT)
 
     second = yaml_goals("  - {id: a, title: A, parent: b}\n")
 
-    report = await import_goals(database, TENANT, second, "g.yaml")
+    report = await import_goals(database, TENANT, second, "g.yaml", now=SEEDED_AT)
 
     assert report.problems == [ImportProblem(3, "objective a is in a parent loop: a → b → a")]
     objectives, _, _, _ = await stored(database)
@@ -491,10 +514,12 @@ async def test_a_parent_loop_through_stored_goals_is_reported_and_skipped(
 async def test_a_csv_row_with_only_an_objective_id_adds_a_key_result_to_a_stored_objective(
     database: Database,
 ) -> None:
-    await import_goals(database, TENANT, (DATA / "goals.yaml").read_text(), "goals.yaml")
+    await import_goals(
+        database, TENANT, (DATA / "goals.yaml").read_text(), "goals.yaml", now=SEEDED_AT
+    )
     text = KR_HEADER + "grow,,,,,,Revenue,currency,0,1000,,\nghost,,,,,,Nope,,0,1,,\n"
 
-    report = await import_goals(database, TENANT, text, "more.csv")
+    report = await import_goals(database, TENANT, text, "more.csv", now=SEEDED_AT)
 
     assert report.problems == [
         ImportProblem(3, "objective ghost is not in the file or the org's goals")
@@ -514,7 +539,7 @@ async def test_good_rows_import_despite_bad_ones(database: Database) -> None:
         + "d,D,2026-Q4,,,,Fine too,percent,0,100,50,9\n"
     )
 
-    report = await import_goals(database, TENANT, text, "g.csv")
+    report = await import_goals(database, TENANT, text, "g.csv", now=SEEDED_AT)
 
     objectives, krs, _, _ = await stored(database)
     assert set(objectives) == {"a", "c", "d"}

@@ -15,6 +15,7 @@ from bot.org_import import parse_org_csv
 from storage.db import Database
 from storage.importing import ImportReport, import_org
 from storage.models import CheckinRun, Person, Tenant
+from tests.seeded import SEEDED_AT
 
 TENANT = "slack:T1"
 OTHER = "teams:contoso"
@@ -48,7 +49,7 @@ def lines_of(problems: list[ImportProblem]) -> list[int]:
 async def test_clean_org_file_imports_everyone_with_managers_and_normalised_cadence(
     database: Database,
 ) -> None:
-    report = await import_org(database, TENANT, (DATA / "org.csv").read_text())
+    report = await import_org(database, TENANT, (DATA / "org.csv").read_text(), now=SEEDED_AT)
 
     assert (report.created, report.updated, report.unchanged, report.problems) == (4, 0, 0, [])
     everyone = await people(database)
@@ -63,7 +64,7 @@ async def test_clean_org_file_imports_everyone_with_managers_and_normalised_cade
 
 
 async def test_the_tenant_is_created_from_its_namespaced_id(database: Database) -> None:
-    await import_org(database, OTHER, HEADER + "ann@x.com,Ann,,,,,\n")
+    await import_org(database, OTHER, HEADER + "ann@x.com,Ann,,,,,\n", now=SEEDED_AT)
 
     async with database.session() as session:
         tenant = await session.get(Tenant, OTHER)
@@ -213,16 +214,18 @@ async def test_a_manager_defined_later_in_the_file_than_its_report_is_linked(
 ) -> None:
     text = HEADER + "ann@x.com,Ann,boss@x.com,,,,\nboss@x.com,Boss,,,,,\n"
 
-    report = await import_org(database, TENANT, text)
+    report = await import_org(database, TENANT, text, now=SEEDED_AT)
 
     assert report.problems == []
     assert manager_of(await people(database), "ann@x.com") == "boss@x.com"
 
 
 async def test_a_manager_already_in_the_org_is_linked(database: Database) -> None:
-    await import_org(database, TENANT, HEADER + "boss@x.com,Boss,,,,,\n")
+    await import_org(database, TENANT, HEADER + "boss@x.com,Boss,,,,,\n", now=SEEDED_AT)
 
-    report = await import_org(database, TENANT, "email,manager_email\nann@x.com,BOSS@x.com\n")
+    report = await import_org(
+        database, TENANT, "email,manager_email\nann@x.com,BOSS@x.com\n", now=SEEDED_AT
+    )
 
     assert report.problems == []
     assert manager_of(await people(database), "ann@x.com") == "boss@x.com"
@@ -233,7 +236,7 @@ async def test_unknown_manager_is_reported_with_its_line_and_the_person_still_im
 ) -> None:
     text = HEADER + "boss@x.com,Boss,,,,,\nann@x.com,Ann,nobody@x.com,Eng,,,\n"
 
-    report = await import_org(database, TENANT, text)
+    report = await import_org(database, TENANT, text, now=SEEDED_AT)
 
     assert report.problems == [
         ImportProblem(3, "manager nobody@x.com is not in the file or the org")
@@ -247,9 +250,13 @@ async def test_unknown_manager_is_reported_with_its_line_and_the_person_still_im
 async def test_unknown_manager_on_reimport_keeps_the_manager_already_set(
     database: Database,
 ) -> None:
-    await import_org(database, TENANT, HEADER + "boss@x.com,B,,,,,\nann@x.com,A,boss@x.com,,,,\n")
+    await import_org(
+        database, TENANT, HEADER + "boss@x.com,B,,,,,\nann@x.com,A,boss@x.com,,,,\n", now=SEEDED_AT
+    )
 
-    report = await import_org(database, TENANT, HEADER + "ann@x.com,A,gone@x.com,,,,\n")
+    report = await import_org(
+        database, TENANT, HEADER + "ann@x.com,A,gone@x.com,,,,\n", now=SEEDED_AT
+    )
 
     assert lines_of(report.problems) == [2]
     assert manager_of(await people(database), "ann@x.com") == "boss@x.com"
@@ -258,7 +265,9 @@ async def test_unknown_manager_on_reimport_keeps_the_manager_already_set(
 async def test_a_person_named_as_their_own_manager_imports_without_that_manager(
     database: Database,
 ) -> None:
-    report = await import_org(database, TENANT, HEADER + "ann@x.com,Ann,ANN@x.com,,,,\n")
+    report = await import_org(
+        database, TENANT, HEADER + "ann@x.com,Ann,ANN@x.com,,,,\n", now=SEEDED_AT
+    )
 
     assert report.problems == [
         ImportProblem(2, "ann@x.com can't be their own manager; manager left unchanged")
@@ -272,7 +281,7 @@ async def test_a_manager_loop_in_the_file_is_reported_on_each_row_and_sets_no_ma
 ) -> None:
     text = HEADER + "a@x.com,A,b@x.com,,,,\nok@x.com,Ok,a@x.com,,,,\nb@x.com,B,a@x.com,,,,\n"
 
-    report = await import_org(database, TENANT, text)
+    report = await import_org(database, TENANT, text, now=SEEDED_AT)
 
     assert report.problems == [
         ImportProblem(2, "manager loop a@x.com → b@x.com → a@x.com; manager left unchanged"),
@@ -287,9 +296,11 @@ async def test_a_manager_loop_in_the_file_is_reported_on_each_row_and_sets_no_ma
 async def test_a_manager_loop_through_people_already_in_the_org_is_reported(
     database: Database,
 ) -> None:
-    await import_org(database, TENANT, HEADER + "b@x.com,B,,,,,\na@x.com,A,b@x.com,,,,\n")
+    await import_org(
+        database, TENANT, HEADER + "b@x.com,B,,,,,\na@x.com,A,b@x.com,,,,\n", now=SEEDED_AT
+    )
 
-    report = await import_org(database, TENANT, HEADER + "b@x.com,B,a@x.com,,,,\n")
+    report = await import_org(database, TENANT, HEADER + "b@x.com,B,a@x.com,,,,\n", now=SEEDED_AT)
 
     assert lines_of(report.problems) == [2]
     assert "manager loop b@x.com → a@x.com → b@x.com" in report.problems[0].reason
@@ -301,10 +312,12 @@ async def test_a_manager_loop_through_people_already_in_the_org_is_reported(
 async def test_undoing_one_loop_that_would_close_another_reports_that_one_too(
     database: Database,
 ) -> None:
-    await import_org(database, TENANT, HEADER + "p@x.com,P,,,,,\na@x.com,A,p@x.com,,,,\n")
+    await import_org(
+        database, TENANT, HEADER + "p@x.com,P,,,,,\na@x.com,A,p@x.com,,,,\n", now=SEEDED_AT
+    )
     text = HEADER + "a@x.com,A,b@x.com,,,,\nb@x.com,B,a@x.com,,,,\np@x.com,P,a@x.com,,,,\n"
 
-    report = await import_org(database, TENANT, text)
+    report = await import_org(database, TENANT, text, now=SEEDED_AT)
 
     assert lines_of(report.problems) == [2, 3, 4]
     everyone = await people(database)
@@ -316,7 +329,7 @@ async def test_undoing_one_loop_that_would_close_another_reports_that_one_too(
 
 
 async def test_reimport_updates_managers_and_teams_and_deletes_no_one(database: Database) -> None:
-    await import_org(database, TENANT, (DATA / "org.csv").read_text())
+    await import_org(database, TENANT, (DATA / "org.csv").read_text(), now=SEEDED_AT)
     before = await people(database)
     text = (
         "email,name,manager_email,team\n"
@@ -324,7 +337,7 @@ async def test_reimport_updates_managers_and_teams_and_deletes_no_one(database: 
         "grace@example.com,Grace Hopper,,Leadership\n"
     )
 
-    report = await import_org(database, TENANT, text)
+    report = await import_org(database, TENANT, text, now=SEEDED_AT)
 
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     after = await people(database)
@@ -341,9 +354,9 @@ async def test_an_empty_cell_clears_the_field_but_an_empty_name_keeps_the_name(
     database: Database,
 ) -> None:
     text = HEADER + "b@x.com,B,,,,,\na@x.com,A,b@x.com,Eng,UTC,mon,09:00\n"
-    await import_org(database, TENANT, text)
+    await import_org(database, TENANT, text, now=SEEDED_AT)
 
-    await import_org(database, TENANT, HEADER + "a@x.com,,,,,,\n")
+    await import_org(database, TENANT, HEADER + "a@x.com,,,,,,\n", now=SEEDED_AT)
 
     ann = (await people(database))["a@x.com"]
     assert (ann.name, ann.manager_id, ann.team, ann.timezone) == ("A", None, None, None)
@@ -352,9 +365,9 @@ async def test_an_empty_cell_clears_the_field_but_an_empty_name_keeps_the_name(
 
 async def test_reimporting_the_same_file_changes_nothing(database: Database) -> None:
     text = (DATA / "org.csv").read_text()
-    await import_org(database, TENANT, text)
+    await import_org(database, TENANT, text, now=SEEDED_AT)
 
-    report = await import_org(database, TENANT, text)
+    report = await import_org(database, TENANT, text, now=SEEDED_AT)
 
     assert (report.created, report.updated, report.unchanged) == (0, 0, 4)
 
@@ -365,7 +378,7 @@ async def test_reimporting_the_same_file_changes_nothing(database: Database) -> 
 async def test_good_rows_import_despite_bad_ones_and_the_report_says_so(
     database: Database,
 ) -> None:
-    await import_org(database, TENANT, HEADER + "old@x.com,Old,,,,,\n")
+    await import_org(database, TENANT, HEADER + "old@x.com,Old,,,,,\n", now=SEEDED_AT)
     text = (
         HEADER
         + "old@x.com,Old Timer,,,,,\n"
@@ -375,7 +388,7 @@ async def test_good_rows_import_despite_bad_ones_and_the_report_says_so(
         + "new2@x.com,New Two,old@x.com,,,,\n"
     )
 
-    report = await import_org(database, TENANT, text)
+    report = await import_org(database, TENANT, text, now=SEEDED_AT)
 
     assert set(await people(database)) == {"old@x.com", "new@x.com", "new2@x.com"}
     assert report == ImportReport(2, 1, 0, report.problems, skipped=2)
@@ -388,7 +401,7 @@ async def test_good_rows_import_despite_bad_ones_and_the_report_says_so(
 
 
 async def test_a_file_without_an_email_column_imports_nothing(database: Database) -> None:
-    report = await import_org(database, TENANT, "name\nAnn\n")
+    report = await import_org(database, TENANT, "name\nAnn\n", now=SEEDED_AT)
 
     assert report.lines() == [
         "line 1: the header has no email column",
@@ -401,9 +414,13 @@ async def test_a_file_without_an_email_column_imports_nothing(database: Database
 
 
 async def test_the_same_emails_in_two_tenants_stay_separate(database: Database) -> None:
-    await import_org(database, TENANT, HEADER + "b@x.com,Boss,,Eng,,,\na@x.com,A,b@x.com,,,,\n")
+    await import_org(
+        database, TENANT, HEADER + "b@x.com,Boss,,Eng,,,\na@x.com,A,b@x.com,,,,\n", now=SEEDED_AT
+    )
 
-    report = await import_org(database, OTHER, HEADER + "a@x.com,A elsewhere,b@x.com,Ops,,,\n")
+    report = await import_org(
+        database, OTHER, HEADER + "a@x.com,A elsewhere,b@x.com,Ops,,,\n", now=SEEDED_AT
+    )
 
     assert report.created == 1
     assert lines_of(report.problems) == [2]  # b@x.com is in the other tenant only
@@ -434,7 +451,7 @@ async def alans_run(database: Database) -> CheckinRun:
 async def test_a_full_import_makes_people_not_in_the_file_inactive_and_keeps_their_history(
     database: Database,
 ) -> None:
-    await import_org(database, TENANT, (DATA / "org.csv").read_text())
+    await import_org(database, TENANT, (DATA / "org.csv").read_text(), now=SEEDED_AT)
     run = await alans_run(database)
     text = (
         "email,name,manager_email,team\n"
@@ -443,7 +460,7 @@ async def test_a_full_import_makes_people_not_in_the_file_inactive_and_keeps_the
         "ada@example.com,Ada Lovelace,katherine@example.com,Flight\n"
     )
 
-    report = await import_org(database, TENANT, text, full=True)
+    report = await import_org(database, TENANT, text, full=True, now=SEEDED_AT)
 
     assert report.left == ["alan@example.com"]
     assert "1 person not in the file now inactive" in report.lines()[-1]
@@ -458,14 +475,14 @@ async def test_a_full_import_makes_people_not_in_the_file_inactive_and_keeps_the
 
 async def test_someone_back_in_a_later_file_is_active_again(database: Database) -> None:
     text = (DATA / "org.csv").read_text()
-    await import_org(database, TENANT, text)
+    await import_org(database, TENANT, text, now=SEEDED_AT)
     without_alan = "\n".join(line for line in text.splitlines() if not line.startswith("alan@"))
     without_alan = without_alan.replace("alan@example.com", "grace@example.com") + "\n"
-    assert (await import_org(database, TENANT, without_alan, full=True)).left == [
+    assert (await import_org(database, TENANT, without_alan, full=True, now=SEEDED_AT)).left == [
         "alan@example.com"
     ]
 
-    report = await import_org(database, TENANT, text, full=True)
+    report = await import_org(database, TENANT, text, full=True, now=SEEDED_AT)
 
     assert report.left == [] and report.updated >= 1
     assert (await people(database))["alan@example.com"].active
@@ -474,8 +491,10 @@ async def test_someone_back_in_a_later_file_is_active_again(database: Database) 
 async def test_a_plain_import_of_part_of_the_org_makes_no_one_inactive(
     database: Database,
 ) -> None:
-    await import_org(database, TENANT, (DATA / "org.csv").read_text())
-    report = await import_org(database, TENANT, HEADER + "grace@example.com,Grace,,,,,\n")
+    await import_org(database, TENANT, (DATA / "org.csv").read_text(), now=SEEDED_AT)
+    report = await import_org(
+        database, TENANT, HEADER + "grace@example.com,Grace,,,,,\n", now=SEEDED_AT
+    )
     assert report.left == []
     assert all(p.active for p in (await people(database)).values())
 
@@ -490,9 +509,9 @@ async def test_a_plain_import_of_part_of_the_org_makes_no_one_inactive(
 async def test_a_full_import_it_could_not_read_whole_makes_no_one_inactive(
     database: Database, text: str
 ) -> None:
-    await import_org(database, TENANT, (DATA / "org.csv").read_text())
+    await import_org(database, TENANT, (DATA / "org.csv").read_text(), now=SEEDED_AT)
 
-    report = await import_org(database, TENANT, text, full=True)
+    report = await import_org(database, TENANT, text, full=True, now=SEEDED_AT)
 
     assert report.left == [] and report.kept_all is not None
     assert report.lines()[-1].startswith("nobody was made inactive")

@@ -15,6 +15,7 @@ from storage.db import Database
 from storage.models import Person, PlatformIdentity, Tenant
 from storage.repository import Store
 from tests.conftest import FakeClock, RecordingOutbox
+from tests.seeded import SEEDED_AT
 
 TENANT = "slack:T1"
 
@@ -33,7 +34,7 @@ class World:
     ) -> int:
         async with self.database.session() as session:
             store = Store(session)
-            await store.ensure_tenant(TENANT, "slack", "T1")
+            await store.ensure_tenant(TENANT, "slack", "T1", SEEDED_AT)
             person = Person(
                 tenant_id=TENANT,
                 email=email,
@@ -42,6 +43,7 @@ class World:
                 checkin_days=days,
                 checkin_time=at,
                 cadence_weeks=weeks,
+                created_at=SEEDED_AT,
             )
             session.add(person)
             await session.flush()

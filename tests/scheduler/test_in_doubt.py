@@ -26,6 +26,7 @@ from storage.models import CheckinRun, PendingPrompt, Person, PlatformIdentity, 
 from storage.repository import Store
 from storage.waves import WaveStore
 from tests.conftest import FakeClock, RecordingOutbox
+from tests.seeded import SEEDED_AT
 
 NINE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 
@@ -52,7 +53,7 @@ class HistoryOutbox(RecordingOutbox):
 
 async def add_people(database: Database, *users: str) -> None:
     async with database.session() as session:
-        await Store(session).ensure_tenant("slack:T1", "slack", "T1")
+        await Store(session).ensure_tenant("slack:T1", "slack", "T1", SEEDED_AT)
         for user in users:
             person = Person(
                 tenant_id="slack:T1",
@@ -60,6 +61,7 @@ async def add_people(database: Database, *users: str) -> None:
                 timezone="UTC",
                 checkin_days="daily",
                 checkin_time="09:00",
+                created_at=SEEDED_AT,
             )
             session.add(person)
             await session.flush()

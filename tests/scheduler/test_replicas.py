@@ -55,6 +55,7 @@ from storage.models import (
 from tests.conftest import FakeClock, RecordingOutbox
 from tests.postgres import free_port
 from tests.scheduler.test_in_doubt import add_people
+from tests.seeded import SEEDED_AT
 from tests.slack.conftest import SECRET
 from tests.slack.mock_api import MockSlackApi
 from tests.slack.payloads import APP_ID, BOT_ID, BOT_USER, FORM, signed_headers, slash_command
@@ -85,7 +86,9 @@ async def seed(database: Database, api: MockSlackApi, people: int) -> Wave:
     async with database.session() as session:
         for team in WORKSPACES:
             api.add_team(team, token_of(team))
-            session.add(Tenant(id=f"slack:{team}", platform="slack", external_id=team))
+            session.add(
+                Tenant(id=f"slack:{team}", platform="slack", external_id=team, created_at=SEEDED_AT)
+            )
         await session.flush()
         for team in WORKSPACES:
             session.add(
@@ -96,7 +99,8 @@ async def seed(database: Database, api: MockSlackApi, people: int) -> Wave:
                     bot_user_id=BOT_USER,
                     bot_id=BOT_ID,
                     bot_scopes="chat:write,im:write",
-                    bot_token_enc="plain:" + token_of(team),  # no CHECKIN_SECRET_KEY here
+                    bot_token_enc="plain:" + token_of(team),  # no CHECKIN_SECRET_KEY here,
+                    installed_at=SEEDED_AT,
                 )
             )
         await session.flush()
@@ -113,6 +117,7 @@ async def seed(database: Database, api: MockSlackApi, people: int) -> Wave:
                     checkin_days="daily",
                     checkin_time="09:00",
                     reminders=False,
+                    created_at=SEEDED_AT,
                 )
             )
         session.add_all(rows)

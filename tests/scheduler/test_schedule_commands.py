@@ -16,6 +16,7 @@ from bot.holiday_import import parse_holidays
 from bot.org_defaults import updated_defaults
 from storage.models import CheckinRun, Person, ScheduledJob
 from tests.scheduler.conftest import World
+from tests.seeded import SEEDED_AT
 
 _ids = itertools.count()
 
@@ -123,7 +124,7 @@ def test_org_and_team_defaults_are_checked_and_the_individual_setting_still_wins
     assert (
         settings["team_cadence"] == {"Sales": {"days": "fri"}} and settings["reminder_hours"] == 3
     )
-    seller = Person(tenant_id="t", email="s@x", team="Sales")
+    seller = Person(tenant_id="t", email="s@x", team="Sales", created_at=SEEDED_AT)
     cadence = person_cadence(seller, settings)
     assert (cadence.days, cadence.at.hour, cadence.every_weeks) == ((4,), 9, 2)
     seller.checkin_days = "tue"

@@ -9,6 +9,7 @@ from scheduler.due import Due
 from scheduler.runner import Scheduler
 from storage.db import Database
 from storage.models import ScheduledJob, Tenant
+from tests.seeded import SEEDED_AT
 
 TENANT = "slack:T1"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -18,7 +19,7 @@ async def test_a_tick_takes_batch_after_batch_until_one_comes_back_short(
     sqlite_db: Database,
 ) -> None:
     async with sqlite_db.session() as session:
-        session.add(Tenant(id=TENANT, platform="slack", external_id="T1"))
+        session.add(Tenant(id=TENANT, platform="slack", external_id="T1", created_at=SEEDED_AT))
         await session.flush()
         for subject in range(1, 6):
             session.add(ScheduledJob(tenant_id=TENANT, kind="note", subject_id=subject, due_at=NOW))

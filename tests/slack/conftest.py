@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -94,9 +95,9 @@ def form_body(body: str) -> dict[str, Any]:
     return json.loads(parse_qs(body)["payload"][0])  # type: ignore[no-any-return]
 
 
-async def seed(database: Database, tenant: str) -> None:
-    assert not (await import_org(database, tenant, ORG_CSV)).problems
-    assert not (await import_goals(database, tenant, GOALS_YAML, "goals.yaml")).problems
+async def seed(database: Database, tenant: str, now: datetime) -> None:
+    assert not (await import_org(database, tenant, ORG_CSV, now=now)).problems
+    assert not (await import_goals(database, tenant, GOALS_YAML, "goals.yaml", now=now)).problems
 
 
 @pytest.fixture
@@ -115,7 +116,7 @@ def slack_settings(api: MockSlackApi, **extra: str) -> Settings:
 
 @pytest.fixture
 async def slack(api: MockSlackApi, sqlite_db: Database, clock: FakeClock) -> AsyncIterator[Slack]:
-    await seed(sqlite_db, "slack:T1")
+    await seed(sqlite_db, "slack:T1", clock.now())
     app = build_web_app(slack_settings(api), sqlite_db, clock)
     async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
         yield Slack(api, client, sqlite_db)

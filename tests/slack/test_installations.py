@@ -269,16 +269,18 @@ async def test_revoked_bot_token_deletes_the_bot_but_a_revoked_user_token_does_n
 # -- OAuth state --------------------------------------------------------------------------
 
 
-async def test_an_oauth_state_is_accepted_once_by_any_replica(tmp_path: Path) -> None:
+async def test_an_oauth_state_is_accepted_once_by_any_replica(
+    tmp_path: Path, clock: FakeClock
+) -> None:
     first = await fresh_database(tmp_path / "shared.db")
     second = Database(f"sqlite:///{tmp_path / 'shared.db'}")
     try:
-        state = await DatabaseOAuthStateStore(first).async_issue()
-        other_replica = DatabaseOAuthStateStore(second)
+        state = await DatabaseOAuthStateStore(first, now=clock.now).async_issue()
+        other_replica = DatabaseOAuthStateStore(second, now=clock.now)
 
         assert await other_replica.async_consume(state) is True
         assert await other_replica.async_consume(state) is False
-        assert await DatabaseOAuthStateStore(first).async_consume(state) is False
+        assert await DatabaseOAuthStateStore(first, now=clock.now).async_consume(state) is False
         assert await other_replica.async_consume("never-issued") is False
     finally:
         await first.dispose()
@@ -298,9 +300,9 @@ async def test_an_oauth_state_expires_after_ten_minutes(
 
 
 async def test_concurrent_consumes_of_one_state_let_exactly_one_through(
-    database: Database,
+    database: Database, clock: FakeClock
 ) -> None:
-    states = DatabaseOAuthStateStore(database)
+    states = DatabaseOAuthStateStore(database, now=clock.now)
     state = await states.async_issue()
 
     results = await asyncio.gather(*(states.async_consume(state) for _ in range(5)))

@@ -11,6 +11,7 @@ from adapters.slack.pacing import Pacer, Rate
 from storage.db import Database
 from storage.importing import import_org
 from storage.models import Person, PlatformIdentity
+from tests.seeded import SEEDED_AT
 from tests.slack.conftest import TOKEN
 from tests.slack.mock_api import MockSlackApi
 
@@ -33,7 +34,7 @@ async def test_people_are_linked_by_email_and_get_slacks_zone_unless_the_import_
     api: MockSlackApi, sqlite_db: Database
 ) -> None:
     # The fixture's Slack accounts: Alan in Asia/Kolkata, Grace in Europe/London.
-    assert not (await import_org(sqlite_db, "slack:T1", ORG)).problems
+    assert not (await import_org(sqlite_db, "slack:T1", ORG, now=SEEDED_AT)).problems
 
     report = await link_by_email(sqlite_db, "slack:T1", directory(api))
 
@@ -54,7 +55,7 @@ async def test_workspace_admins_become_the_orgs_admins(
 ) -> None:
     api.add_user("U_ADA", email="ada@example.com", name="Ada Admin", admin=True)
     org = ORG + "ada@example.com,Ada Admin,,Ops,\n"
-    assert not (await import_org(sqlite_db, "slack:T1", org)).problems
+    assert not (await import_org(sqlite_db, "slack:T1", org, now=SEEDED_AT)).problems
 
     await link_by_email(sqlite_db, "slack:T1", directory(api))
 

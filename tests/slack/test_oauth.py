@@ -24,6 +24,7 @@ from app.server import build_web_app, slack_config
 from storage.db import Database
 from storage.models import KeyResult, PlatformIdentity, SlackInstallation, Tenant
 from tests.conftest import FakeClock
+from tests.seeded import SEEDED_AT
 from tests.slack.conftest import SECRET, Slack, form_body, seed, text_of
 from tests.slack.mock_api import MockSlackApi
 from tests.slack.payloads import block_action, message_event, slash_command
@@ -180,8 +181,8 @@ async def test_two_workspaces_keep_their_tokens_people_and_goals_apart(
     slack, api, database = deployment.slack, deployment.slack.api, deployment.slack.database
     await deployment.install("code-t1")
     await deployment.install("code-t2")
-    await seed(database, "slack:T1")
-    await seed(database, "slack:T2")
+    await seed(database, "slack:T1", clock.now())
+    await seed(database, "slack:T2", clock.now())
     for team in ("T1", "T2"):
         status, _ = await slack.form(slash_command("/checkin", "now", user=ALAN[team], team=team))
         assert status == 200
@@ -255,7 +256,7 @@ async def test_a_workspace_that_never_installed_gets_no_data_and_no_crash(
 ) -> None:
     slack, api, database = deployment.slack, deployment.slack.api, deployment.slack.database
     await deployment.install("code-t1")
-    await seed(database, "slack:T1")
+    await seed(database, "slack:T1", SEEDED_AT)
     api.add_user("U9ALAN", team="T9", email="alan@example.com")
     before, calls_before = await row_counts(database), len(api.calls)
     hooks = deployment.hooks

@@ -47,7 +47,7 @@ async def slack(api: MockSlackApi, sqlite_db: Database, clock: FakeClock) -> Asy
     for line in ORG_CSV.splitlines()[1:]:
         email, name = line.split(",")[:2]
         api.add_user(user(email.split("@")[0]), email=email, name=name)
-    assert not (await import_org(sqlite_db, "slack:T1", ORG_CSV)).problems
+    assert not (await import_org(sqlite_db, "slack:T1", ORG_CSV, now=clock.now())).problems
     app = build_web_app(slack_settings(api), sqlite_db, clock)
     async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
         yield Slack(api, client, sqlite_db)

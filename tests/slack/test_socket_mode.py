@@ -44,7 +44,7 @@ def action_payload(action_id: str, value: str, *, user: str, message_ts: str) ->
 
 @pytest.fixture
 async def socket(api: MockSlackApi, sqlite_db: Database, clock: FakeClock) -> AsyncIterator[Slack]:
-    await seed(sqlite_db, "slack:T1")
+    await seed(sqlite_db, "slack:T1", clock.now())
     settings = Settings(slack_bot_token=TOKEN, slack_app_token=APP_TOKEN, slack_api_url=api.url)
     app = build_web_app(settings, sqlite_db, clock)
     async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:

@@ -39,6 +39,7 @@ from storage.models import (
     SurveyRound,
 )
 from storage.repository import Store
+from tests.seeded import SEEDED_AT
 
 ORG = "slack:TZ"
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -77,16 +78,42 @@ async def seed(database: Database) -> Org:
     """Zelda Quayle, a manager with everything a person can have; her manager Ada (an admin),
     her reports Bob and Cy, and Dee, who reports to Ada."""
     async with database.session() as session:
-        await Store(session).ensure_tenant(ORG, "slack", "TZ")
-        ada = Person(tenant_id=ORG, email="ada@example.com", name="Ada Byron", is_admin=True)
+        await Store(session).ensure_tenant(ORG, "slack", "TZ", SEEDED_AT)
+        ada = Person(
+            tenant_id=ORG,
+            email="ada@example.com",
+            name="Ada Byron",
+            is_admin=True,
+            created_at=SEEDED_AT,
+        )
         session.add(ada)
         await session.flush()
-        zelda = Person(tenant_id=ORG, email=EMAIL, name="Zelda Quayle", manager_id=ada.id)
-        dee = Person(tenant_id=ORG, email="dee@example.com", name="Dee Ell", manager_id=ada.id)
+        zelda = Person(
+            tenant_id=ORG, email=EMAIL, name="Zelda Quayle", manager_id=ada.id, created_at=SEEDED_AT
+        )
+        dee = Person(
+            tenant_id=ORG,
+            email="dee@example.com",
+            name="Dee Ell",
+            manager_id=ada.id,
+            created_at=SEEDED_AT,
+        )
         session.add_all([zelda, dee])
         await session.flush()
-        bob = Person(tenant_id=ORG, email="bob@example.com", name="Bob Em", manager_id=zelda.id)
-        cy = Person(tenant_id=ORG, email="cy@example.com", name="Cy En", manager_id=zelda.id)
+        bob = Person(
+            tenant_id=ORG,
+            email="bob@example.com",
+            name="Bob Em",
+            manager_id=zelda.id,
+            created_at=SEEDED_AT,
+        )
+        cy = Person(
+            tenant_id=ORG,
+            email="cy@example.com",
+            name="Cy En",
+            manager_id=zelda.id,
+            created_at=SEEDED_AT,
+        )
         session.add_all([bob, cy])
         await session.flush()
         org = Org(_id(ada), _id(zelda), _id(bob), _id(cy), _id(dee), 0, 0, 0, 0)
@@ -125,27 +152,52 @@ async def _accounts(session: AsyncSession, org: Org) -> None:
                 bot_id="B1",
                 bot_token_enc="plain:xoxb-1",
                 installer_user_id=SLACK_ID,
+                installed_at=SEEDED_AT,
             ),
-            ProcessedEvent(tenant_id=ORG, platform="slack", event_id="Ev0001"),
-            ProcessedEvent(tenant_id=ORG, platform="slack", event_id="cmd:1234.5678"),
+            ProcessedEvent(
+                tenant_id=ORG, platform="slack", event_id="Ev0001", received_at=SEEDED_AT
+            ),
+            ProcessedEvent(
+                tenant_id=ORG, platform="slack", event_id="cmd:1234.5678", received_at=SEEDED_AT
+            ),
         ]
     )
 
 
 async def _goals_and_checkins(session: AsyncSession, org: Org) -> None:
     growth = Objective(
-        tenant_id=ORG, key="growth", title="Grow", period="2026-Q4", owner_id=org.zelda
+        tenant_id=ORG,
+        key="growth",
+        title="Grow",
+        period="2026-Q4",
+        owner_id=org.zelda,
+        created_at=SEEDED_AT,
     )
     company = Objective(
-        tenant_id=ORG, key="company", title="Thrive", period="2026-Q4", owner_id=org.ada
+        tenant_id=ORG,
+        key="company",
+        title="Thrive",
+        period="2026-Q4",
+        owner_id=org.ada,
+        created_at=SEEDED_AT,
     )
     session.add_all([growth, company])
     await session.flush()
     signups = KeyResult(
-        tenant_id=ORG, key="signups", objective_id=_id(growth), owner_id=org.zelda, title="Signups"
+        tenant_id=ORG,
+        key="signups",
+        objective_id=_id(growth),
+        owner_id=org.zelda,
+        title="Signups",
+        updated_at=SEEDED_AT,
     )
     uptime = KeyResult(
-        tenant_id=ORG, key="uptime", objective_id=_id(company), owner_id=org.bob, title="Uptime"
+        tenant_id=ORG,
+        key="uptime",
+        objective_id=_id(company),
+        owner_id=org.bob,
+        title="Uptime",
+        updated_at=SEEDED_AT,
     )
     session.add_all([signups, uptime])
     await session.flush()
@@ -162,7 +214,14 @@ async def _goals_and_checkins(session: AsyncSession, org: Org) -> None:
     ]
     for run, key, number, text in answers:
         session.add(
-            Answer(tenant_id=ORG, run_id=_id(run), question_key=key, number=number, text=text)
+            Answer(
+                tenant_id=ORG,
+                run_id=_id(run),
+                question_key=key,
+                number=number,
+                text=text,
+                answered_at=SEEDED_AT,
+            )
         )
         session.add(
             PendingPrompt(
@@ -172,6 +231,7 @@ async def _goals_and_checkins(session: AsyncSession, org: Org) -> None:
                 question_key=key,
                 status="answered",
                 message_ref={"channel": "DZELDA42" if run.person_id == org.zelda else "DBOB"},
+                created_at=SEEDED_AT,
             )
         )
     session.add_all(
@@ -185,6 +245,7 @@ async def _goals_and_checkins(session: AsyncSession, org: Org) -> None:
                 author_id=org.zelda,
                 checkin_run_id=her_runs[0].id,
                 source="checkin",
+                changed_at=SEEDED_AT,
             ),
             KeyResultChange(
                 tenant_id=ORG,
@@ -194,6 +255,7 @@ async def _goals_and_checkins(session: AsyncSession, org: Org) -> None:
                 author_id=org.bob,
                 checkin_run_id=bobs_run.id,
                 source="checkin",
+                changed_at=SEEDED_AT,
             ),
             KeyResultChange(
                 tenant_id=ORG,
@@ -201,6 +263,7 @@ async def _goals_and_checkins(session: AsyncSession, org: Org) -> None:
                 field="value",
                 new_value=120,
                 source="import",
+                changed_at=SEEDED_AT,
             ),
             _job("checkin_prompt", org.zelda),
             _job("checkin_reminder", org.zelda),
@@ -234,6 +297,7 @@ async def _feedback(session: AsyncSession, org: Org) -> None:
             subject_id=subject,
             anonymous=anonymous,
             questions=["What should Zelda Quayle do more of?" if subject == org.zelda else "How?"],
+            created_at=SEEDED_AT,
         )
 
     hers = request(org.zelda, org.zelda, anonymous=False)
@@ -296,6 +360,7 @@ async def _surveys(session: AsyncSession, org: Org) -> None:
         questions=[{"key": "q1", "kind": "likert", "text": "Goals are clear"}],
         audience={"kind": "org", "manager": org.zelda},
         every_weeks=2,
+        created_at=SEEDED_AT,
     )
     adas = Survey(
         tenant_id=ORG,
@@ -303,6 +368,7 @@ async def _surveys(session: AsyncSession, org: Org) -> None:
         title="Engagement",
         questions=[{"key": "q1", "kind": "enps", "text": "Recommend us?"}],
         audience={"kind": "everyone"},
+        created_at=SEEDED_AT,
     )
     session.add_all([hers, adas])
     await session.flush()
@@ -547,8 +613,10 @@ async def test_a_failure_halfway_changes_nothing(
 async def test_only_the_org_asked_for_loses_the_person(any_db: Database) -> None:
     await seed(any_db)
     async with any_db.session() as session:
-        await Store(session).ensure_tenant("slack:T2", "slack", "T2")
-        session.add(Person(tenant_id="slack:T2", email=EMAIL, name="Zelda Quayle"))
+        await Store(session).ensure_tenant("slack:T2", "slack", "T2", SEEDED_AT)
+        session.add(
+            Person(tenant_id="slack:T2", email=EMAIL, name="Zelda Quayle", created_at=SEEDED_AT)
+        )
     await erase_zelda(any_db)
 
     assert await count(any_db, Person, col(Person.email) == EMAIL) == 1

@@ -18,7 +18,9 @@ from storage.db import Database, DatabaseUrlError, async_url
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.models import CheckinRun, Person, ProcessedEvent, Tenant
 from storage.repository import Store
+from storage.types import UTCDateTime
 from tests.postgres import PostgresServer
+from tests.seeded import SEEDED_AT
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
@@ -26,8 +28,10 @@ NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 async def add_person(database: Database, tenant: str = "console:local") -> Person:
     async with database.session() as session:
         store = Store(session)
-        await store.ensure_tenant(tenant, tenant.split(":")[0], tenant.split(":")[1])
-        person = Person(tenant_id=tenant, email="alan@example.com", name="Alan")
+        await store.ensure_tenant(tenant, tenant.split(":")[0], tenant.split(":")[1], SEEDED_AT)
+        person = Person(
+            tenant_id=tenant, email="alan@example.com", name="Alan", created_at=SEEDED_AT
+        )
         session.add(person)
     return person
 
@@ -116,9 +120,9 @@ async def test_an_event_id_is_seen_once_per_tenant(any_db: Database) -> None:
     await add_person(any_db, "slack:T2")
     async with any_db.session() as session:
         store = Store(session)
-        assert await store.first_time_seen("slack:T1", "slack", "Ev1") is True
-        assert await store.first_time_seen("slack:T1", "slack", "Ev1") is False
-        assert await store.first_time_seen("slack:T2", "slack", "Ev1") is True
+        assert await store.first_time_seen("slack:T1", "slack", "Ev1", SEEDED_AT) is True
+        assert await store.first_time_seen("slack:T1", "slack", "Ev1", SEEDED_AT) is False
+        assert await store.first_time_seen("slack:T2", "slack", "Ev1", SEEDED_AT) is True
     async with any_db.session() as session:
         assert len((await session.exec(select(ProcessedEvent))).all()) == 2
 
@@ -169,3 +173,22 @@ async def test_replicas_migrating_a_new_database_at_once_all_succeed(
             await replica.dispose()
         await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         await admin.close()
+
+
+def test_no_timestamp_column_reads_the_real_clock_by_default() -> None:
+    """Every time written comes from the clock the engine, the scheduler or the command was
+    given: a default of "now" would leak the real date past a test's fake clock."""
+    with_defaults = [
+        f"{table.name}.{column.name}"
+        for table in SQLModel.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, UTCDateTime)
+        and (column.default is not None or column.server_default is not None)
+    ]
+    fields_with_defaults = [
+        f"{model.__name__}.{name}"
+        for model in (m.class_ for m in SQLModel._sa_registry.mappers)
+        for name, info in model.model_fields.items()
+        if info.default_factory is not None and "datetime" in str(info.annotation)
+    ]
+    assert with_defaults == [] and fields_with_defaults == []

@@ -96,8 +96,10 @@ async def org(
         email, name = line.split(",")[:2]
         connector.add_member(user(email.split("@")[0]), email=email, name=name, tenant=TENANT)
     tenant_id = f"teams:{TENANT}"
-    assert not (await import_org(sqlite_db, tenant_id, ORG_CSV)).problems
-    assert not (await import_goals(sqlite_db, tenant_id, GOALS_YAML, "goals.yaml")).problems
+    assert not (await import_org(sqlite_db, tenant_id, ORG_CSV, now=clock.now())).problems
+    assert not (
+        await import_goals(sqlite_db, tenant_id, GOALS_YAML, "goals.yaml", now=clock.now())
+    ).problems
     async with sqlite_db.session() as session:
         tenant = await Store(session).tenant(tenant_id)
         assert tenant is not None

@@ -20,6 +20,7 @@ from bot.digest import Digest, quarter_of, shape_digest
 from bot.messages import Text
 from storage.digest import Change, DigestRows, Member, Reply, Run
 from storage.models import KeyResult, Objective
+from tests.seeded import SEEDED_AT
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TENANT = "teams:tenant-1"
@@ -42,6 +43,7 @@ def big_digest(objective_count: int, *, seed: int = 7) -> Digest:
             Objective(
                 id=o + 1, tenant_id=TENANT, key=f"o{o}", title=f"Objective {o} {LONG}",
                 period="2026-Q4", team="Platform", owner_id=o % 12,
+                created_at=SEEDED_AT,
             )
         )  # fmt: skip
         for k in range(4):
@@ -51,6 +53,7 @@ def big_digest(objective_count: int, *, seed: int = 7) -> Digest:
                     id=kr_id, tenant_id=TENANT, key=f"kr{kr_id}", objective_id=o + 1,
                     title=f"Key result {kr_id} {LONG}", start=0, target=100,
                     current=rng.uniform(0, 100), confidence=2, owner_id=k % 12,
+                    updated_at=SEEDED_AT,
                 )
             )  # fmt: skip
             for week in range(12):

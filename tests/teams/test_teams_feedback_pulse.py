@@ -42,7 +42,7 @@ async def teams(
 ) -> AsyncIterator[Teams]:
     for key, name in NAMES.items():
         connector.add_member(user(key), email=f"{key}@example.com", name=name, tenant=TENANT)
-    assert not (await import_org(sqlite_db, f"teams:{TENANT}", ORG_CSV)).problems
+    assert not (await import_org(sqlite_db, f"teams:{TENANT}", ORG_CSV, now=clock.now())).problems
     app = build_web_app(Settings(teams_requested=True), sqlite_db, clock)
     async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
         yield Teams(connector, client, sqlite_db)
