@@ -24,11 +24,11 @@ from app.erase import erase_command
 from app.export import export_org
 from app.export_csv import csv_tables, write_tables
 from app.server import ENGINE, build_web_app, serve, slack_config
-from bot.cadence import CadenceError
-from bot.holiday_import import parse_holidays
-from bot.org_defaults import updated_defaults
-from bot.ports import SystemClock
-from bot.scheduled import PROMPT
+from bot.checkins.cadence import CadenceError
+from bot.checkins.scheduled import PROMPT
+from bot.core.ports import SystemClock
+from bot.imports.holidays_file import parse_holidays
+from bot.org.defaults import updated_defaults
 from storage.db import Database, DatabaseUrlError, out_of_space
 from storage.importing import import_goals, import_org
 from storage.jobs import drop_jobs

@@ -9,10 +9,10 @@ from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.digest_channels import DIGEST
-from bot.feedback import FEEDBACK_CLOSE, FEEDBACK_REMINDER
-from bot.pulse import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
-from bot.scheduled import PROMPT, REMINDER
+from bot.checkins.scheduled import PROMPT, REMINDER
+from bot.digests.channels import DIGEST
+from bot.feedback.flow import FEEDBACK_CLOSE, FEEDBACK_REMINDER
+from bot.pulse.flow import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
 from storage.db import Database
 from storage.erase import AmbiguousEmail, Erasure, JobKinds, erase_person, person_to_erase
 from storage.repository import Store

@@ -2,7 +2,7 @@
 aggregates, as JSON. Anonymous feedback goes out as its requester sees it, and surveys only as
 the aggregates their rounds allowed.
 
-With a viewer, only what that person may see in the bot (`bot.visibility`); without one, the
+With a viewer, only what that person may see in the bot (`bot.privacy.visibility`); without one, the
 operator's export: everything (whoever runs it on the server holds the database anyway)."""
 
 from __future__ import annotations
@@ -13,10 +13,17 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.anonymity import TOO_FEW
-from bot.goals import progress, rollup, status_from_confidence
-from bot.pulse import may_see_group, question_results
-from bot.visibility import GIVER, REQUESTER, SUBJECT, FeedbackView, feedback_view, people_seen
+from bot.goals.progress import progress, rollup, status_from_confidence
+from bot.privacy.pulse_slices import TOO_FEW
+from bot.privacy.visibility import (
+    GIVER,
+    REQUESTER,
+    SUBJECT,
+    FeedbackView,
+    feedback_view,
+    people_seen,
+)
+from bot.pulse.flow import may_see_group, question_results
 from storage.db import Database
 from storage.feedback import FeedbackStore
 from storage.models import (
@@ -229,9 +236,9 @@ def _feedback_entry(
     view: FeedbackView,
     viewer_id: int | None,
 ) -> dict[str, Any]:
-    """A request as `view` sees it (`bot.visibility.feedback_view`). As its requester: anonymous
-    answers only once released, with no giver and no time; and for an anonymous request, not
-    who has answered either."""
+    """A request as `view` sees it (`bot.privacy.visibility.feedback_view`). As its requester:
+    anonymous answers only once released, with no giver and no time; and for an anonymous request,
+    not who has answered either."""
     entry: dict[str, Any] = {
         "id": request.id,
         "kind": request.kind,

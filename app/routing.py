@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.messages import Card, Message, Text
-from bot.ports import Directory, Outbox, Profile, Recipient
+from bot.core.messages import Card, Message, Text
+from bot.core.ports import Directory, Outbox, Profile, Recipient
 
 
 class PlatformOutbox:

@@ -6,14 +6,14 @@ import logging
 import os
 from datetime import datetime
 
-from bot.digest_channels import DIGEST
-from bot.engine import Engine
-from bot.feedback import FEEDBACK_CLOSE, FEEDBACK_REMINDER
-from bot.pulse import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
-from bot.scheduled import PROMPT, REMINDER, ScheduledCheckins
-from bot.scheduled_digest import ScheduledDigests
-from bot.scheduled_feedback import ScheduledFeedback
-from bot.scheduled_pulse import ScheduledPulse
+from bot.checkins.scheduled import PROMPT, REMINDER, ScheduledCheckins
+from bot.core.engine import Engine
+from bot.digests.channels import DIGEST
+from bot.digests.scheduled import ScheduledDigests
+from bot.feedback.flow import FEEDBACK_CLOSE, FEEDBACK_REMINDER
+from bot.feedback.scheduled import ScheduledFeedback
+from bot.pulse.flow import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
+from bot.pulse.scheduled import ScheduledPulse
 from scheduler.due import Due
 from scheduler.runner import Scheduler
 

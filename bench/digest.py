@@ -2,9 +2,10 @@
 
 An org of N people in teams of 4 to 500, 0.8 N key results (two per objective) with 13 weeks
 of value and confidence history, and 13 weekly check-ins per person with their answers, all
-inserted in bulk. Then bot.digest.build_digest, exactly as the scheduler calls it, once per
+inserted in bulk. Then bot.digests.digest.build_digest, exactly as the scheduler calls it, once per
 team and once for the whole org (team None), each in a session of its own: the time of each,
-the part of it spent drawing the chart (bot.charts, Pillow), and the SQL statements each sends.
+the part of it spent drawing the chart (bot.digests.charts, Pillow), and the SQL statements each
+sends.
 Loopback only: SQLite in a temporary directory, or PostgreSQL (a throwaway server from
 tests/postgres.py unless --postgres-url is given). It stops by itself.
 
@@ -47,9 +48,9 @@ sys.path.insert(0, str(ROOT))  # the app, and tests/postgres.py for the throwawa
 from fresh_databases import counting_statements, fresh_databases  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-import bot.digest  # noqa: E402
-from bot.digest import Digest  # noqa: E402
-from bot.messages import Chart  # noqa: E402
+import bot.digests.digest  # noqa: E402
+from bot.core.messages import Chart  # noqa: E402
+from bot.digests.digest import Digest  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import (  # noqa: E402
@@ -76,7 +77,12 @@ GOAL_PEOPLE = 10_000
 CHUNK = 5000
 YARDSTICK = 2_000_000  # additions, timed with each run
 # What --against loads as it was, in the order they import each other.
-DIGEST_MODULES = ("storage/digest.py", "bot/charts.py", "bot/goal_history.py", "bot/digest.py")
+DIGEST_MODULES = (
+    "storage/digest.py",
+    "bot/digests/charts.py",
+    "bot/goals/history.py",
+    "bot/digests/digest.py",
+)
 
 
 @dataclass
@@ -90,7 +96,7 @@ class Org:
 @dataclass(frozen=True)
 class Version:
     label: str  # "today", or the commit
-    digest: ModuleType  # bot.digest as it is, or was
+    digest: ModuleType  # bot.digests.digest as it is, or was
 
 
 @dataclass(frozen=True)
@@ -341,8 +347,8 @@ def _win(person: int, week: int) -> str:
 
 
 def digest_at(commit: str) -> ModuleType:
-    """bot.digest as it was at `commit`, importing the other DIGEST_MODULES as they were then
-    (the rest of the app as it is today)."""
+    """bot.digests.digest as it was at `commit`, importing the other DIGEST_MODULES as they were
+    then (the rest of the app as it is today)."""
     names = [path.removesuffix(".py").replace("/", ".") for path in DIGEST_MODULES]
     today = {name: sys.modules[name] for name in names}
     try:
@@ -363,7 +369,7 @@ def digest_at(commit: str) -> ModuleType:
 
 
 class ChartClock:
-    """Wraps the chart drawing that build_digest calls (bot.charts.line_chart, Pillow), to
+    """Wraps the chart drawing that build_digest calls (bot.digests.charts.line_chart, Pillow), to
     tell its time apart from the queries and the arithmetic."""
 
     def __init__(self, digest: ModuleType) -> None:
@@ -437,7 +443,7 @@ def report(profiler: cProfile.Profile) -> None:
 
 
 async def bench(args: argparse.Namespace) -> list[Result]:
-    versions = [Version("today", bot.digest)]
+    versions = [Version("today", bot.digests.digest)]
     if args.against:
         versions.append(Version(args.against, digest_at(args.against)))
     results = []

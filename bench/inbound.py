@@ -10,7 +10,7 @@ Web API): acks that run ahead of the work show as the time the replies took afte
 as the rate of work done. Then a wave of 10,000 due check-ins is released on the bot while 16
 clients keep sending: the slowest ack, p99, how many took over Slack's 3 s, the wave's length.
 A request the bot refuses while its backlog is full (a 503, or a slash command's "I'm swamped"
-answer: bot/backlog.py) is counted apart, as "refused", and owes no reply.
+answer: bot/core/backlog.py) is counted apart, as "refused", and owes no reply.
 
 Four processes (bench/inbound_servers.py): this one is the load generator; the bot, the bare
 app and the mock Slack Web API (tests/slack/mock_api.py: zero latency, no rate limits) each

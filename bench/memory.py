@@ -38,7 +38,7 @@ from sqlalchemy import update  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
 from adapters.slack.pacing import PER_CHANNEL_POST, SLACK_RATES  # noqa: E402
-from bot.scheduled import PROMPT  # noqa: E402
+from bot.checkins.scheduled import PROMPT  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import ScheduledJob  # noqa: E402

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import col, select
 
-from bot.scheduled import PROMPT
+from bot.checkins.scheduled import PROMPT
 from storage.db import Database
 from storage.models import Person, PlatformIdentity, ScheduledJob, Tenant
 

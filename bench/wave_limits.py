@@ -46,7 +46,7 @@ from app.config import Settings  # noqa: E402
 from app.routing import PlatformOutbox  # noqa: E402
 from app.scheduling import build_scheduler  # noqa: E402
 from app.server import ENGINE, build_web_app  # noqa: E402
-from bot.scheduled import PROMPT  # noqa: E402
+from bot.checkins.scheduled import PROMPT  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import CheckinRun, ScheduledJob  # noqa: E402

@@ -1,1 +1,2 @@
-"""Turns time into "these are due now". The cadence arithmetic it relies on is bot.cadence."""
+"""Turns time into "these are due now". The cadence arithmetic it relies on is
+bot.checkins.cadence."""

@@ -130,7 +130,7 @@ class Database:
 
     @property
     def inbound_slots(self) -> int:
-        """How many inbound units of work may run at once (bot/backlog.py). SQLite has one
+        """How many inbound units of work may run at once (bot/core/backlog.py). SQLite has one
         writer at a time: a second in line is all that helps. On PostgreSQL, fewer than the
         pool holds, so the scheduler always finds a connection."""
         if self.engine.dialect.name == "sqlite":

@@ -41,7 +41,7 @@ class Member(NamedTuple):
     paused_until: str | None  # local ISO date, inclusive
 
 
-# Settable attributes, as bot.goals.ObjectiveLike has them: a dataclass, not a tuple.
+# Settable attributes, as bot.goals.progress.ObjectiveLike has them: a dataclass, not a tuple.
 @dataclass(slots=True)
 class ObjectiveRow:
     id: int

@@ -15,7 +15,7 @@ from sqlalchemy import select as subquery
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.org import first_name
+from bot.org.tree import first_name
 from storage.models import (
     WEEKLY_BLOCKERS,
     Answer,
@@ -41,7 +41,7 @@ from storage.models import (
 
 # What a pulse group named for an erased manager ("Zelda's org") is called from then on.
 FORMER_ORG = "a former manager's org"
-_WHOLE = "all"  # the key of a round's group for the whole audience (bot.pulse.EVERYONE)
+_WHOLE = "all"  # the key of a round's group for the whole audience (bot.pulse.flow.EVERYONE)
 
 
 @dataclass(frozen=True)

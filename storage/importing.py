@@ -18,9 +18,9 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.goal_import import KeyResultRow, ObjectiveRow, parse_goals
-from bot.import_rows import ImportProblem, find_cycles, loop_text
-from bot.org_import import PersonRow, parse_org_csv
+from bot.imports.goals_file import KeyResultRow, ObjectiveRow, parse_goals
+from bot.imports.org_file import PersonRow, parse_org_csv
+from bot.imports.rows import ImportProblem, find_cycles, loop_text
 from storage.db import Database
 from storage.models import KeyResult, Objective, Person
 from storage.repository import Store

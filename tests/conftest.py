@@ -13,8 +13,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from bot.messages import Message
-from bot.ports import Recipient
+from bot.core.messages import Message
+from bot.core.ports import Recipient
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.postgres import PostgresServer, start_server

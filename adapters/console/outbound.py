@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from adapters.console.render import render
-from bot.messages import Card, Message, Question, Text
-from bot.ports import Recipient
+from bot.core.messages import Card, Message, Question, Text
+from bot.core.ports import Recipient
 
 
 class ConsoleOutbox:

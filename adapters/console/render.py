@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from bot.messages import Answered, Card, Form, Message, Question, Text
+from bot.core.messages import Answered, Card, Form, Message, Question, Text
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
 

@@ -24,10 +24,10 @@ from adapters.slack.render import (
     form_values,
     parse_choice_value,
 )
-from bot.backlog import Backlog
-from bot.engine import Engine
-from bot.events import Actor, ChoiceSelected, CommandInvoked, FormSubmitted, TextReceived
-from bot.messages import Text
+from bot.core.backlog import Backlog
+from bot.core.engine import Engine
+from bot.core.events import Actor, ChoiceSelected, CommandInvoked, FormSubmitted, TextReceived
+from bot.core.messages import Text
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.pacing import Pacer, SlackSendError, call_slack
 from adapters.slack.render import render_answered, render_home, render_message, render_modal
 from adapters.slack.upload import share_chart
-from bot.messages import Answered, Card, Chart, Form, Message, Question, Text
-from bot.ports import Profile, Recipient, Undeliverable
+from bot.core.messages import Answered, Card, Chart, Form, Message, Question, Text
+from bot.core.ports import Profile, Recipient, Undeliverable
 
 log = logging.getLogger(__name__)
 

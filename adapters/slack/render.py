@@ -30,7 +30,7 @@ from adapters.slack.render_text import (
     split_text,
     truncate,
 )
-from bot.messages import Card, Form, Message, Question, Text
+from bot.core.messages import Card, Form, Message, Question, Text
 
 __all__ = [
     "ACTION_OPEN_FORM",

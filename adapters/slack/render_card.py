@@ -20,7 +20,7 @@ from adapters.slack.render_text import (
     split_text,
     truncate,
 )
-from bot.messages import Card, Chart, Field, Section
+from bot.core.messages import Card, Chart, Field, Section
 
 # A long section is cut rather than crowding every later one out of the card.
 SECTION_BLOCKS = 5

@@ -14,7 +14,7 @@ from adapters.slack.render_text import (
     section,
     truncate,
 )
-from bot.messages import Choice, Form, FormField
+from bot.core.messages import Choice, Form, FormField
 
 FORM_CALLBACK_ID = "checkin_form"
 INPUT_ACTION_ID = "value"

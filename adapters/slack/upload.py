@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 
 from adapters.slack.pacing import SlackSendError
-from bot.messages import Chart
+from bot.core.messages import Chart
 
 # SlackApi.call for one workspace: (method, **params) -> response data.
 ApiCall = Callable[..., Awaitable[dict[str, Any]]]

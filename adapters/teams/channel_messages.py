@@ -12,10 +12,10 @@ from botbuilder.schema import Activity
 from adapters.teams.conversations import channel_of
 from adapters.teams.pacing import TeamsPacer, send_with_retries
 from adapters.teams.render import render_activity
-from bot.commands import command_in_text
-from bot.engine import Engine
-from bot.events import Actor, CommandInvoked
-from bot.messages import Message, Text
+from bot.core.commands import command_in_text
+from bot.core.engine import Engine
+from bot.core.events import Actor, CommandInvoked
+from bot.core.messages import Message, Text
 
 ELSEWHERE = (
     "Check-ins, goals and feedback happen in your personal chat with me. "

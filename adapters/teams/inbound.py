@@ -25,8 +25,8 @@ from adapters.teams.render import (
     parse_submit,
     render_card,
 )
-from bot.engine import Engine, Handled
-from bot.events import (
+from bot.core.engine import Engine, Handled
+from bot.core.events import (
     Actor,
     ChoiceSelected,
     CommandInvoked,
@@ -35,7 +35,7 @@ from bot.events import (
     TextReceived,
     UserReachable,
 )
-from bot.messages import Answered, Text
+from bot.core.messages import Answered, Text
 from storage.db import Database
 from storage.repository import Store
 

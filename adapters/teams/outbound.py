@@ -22,8 +22,8 @@ from adapters.teams.conversations import CHANNEL
 from adapters.teams.pacing import TeamsPacer, TeamsSendError, send_with_retries
 from adapters.teams.render import render_activity, render_card
 from adapters.teams.render_digest import digest_activity
-from bot.messages import Card, Message, Text
-from bot.ports import Recipient, Undeliverable
+from bot.core.messages import Card, Message, Text
+from bot.core.ports import Recipient, Undeliverable
 from storage.db import Database
 from storage.repository import Store
 

@@ -38,7 +38,7 @@ from adapters.teams.render_text import (
     json_size,
     text_block,
 )
-from bot.messages import Answered, Card, Form, Message, Question, Text
+from bot.core.messages import Answered, Card, Form, Message, Question, Text
 
 __all__ = [
     "CARD_CONTENT_TYPE",

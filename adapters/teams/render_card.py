@@ -20,7 +20,7 @@ from adapters.teams.render_text import (
     text_block,
     user_text,
 )
-from bot.messages import Card, Chart, Field, Section
+from bot.core.messages import Card, Chart, Field, Section
 
 
 def titled_card(card: Card, size: int = CARD_BUDGET) -> Element:

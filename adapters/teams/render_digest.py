@@ -27,7 +27,7 @@ from adapters.teams.render_text import (
     clip,
     json_size,
 )
-from bot.messages import Card, Chart, Text
+from bot.core.messages import Card, Chart, Text
 
 MAX_POST_BYTES = 28_000
 # What sending adds to the activity: conversation, from, recipient, serviceUrl, channelId.

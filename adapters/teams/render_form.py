@@ -20,7 +20,7 @@ from adapters.teams.render_text import (
     text_block,
     user_text,
 )
-from bot.messages import Choice, Form, FormField
+from bot.core.messages import Choice, Form, FormField
 
 NUMBER_PLACEHOLDER = "e.g. 400, 40% or done"
 INPUT_LENGTH = 3000

@@ -19,7 +19,7 @@ from adapters.teams.render_text import (
     text_block,
     user_text,
 )
-from bot.messages import Answered, Choice, Question
+from bot.core.messages import Answered, Choice, Question
 
 # Teams lays out about six buttons in a row; a longer scale wraps into rows of five in the body.
 ROW = 5

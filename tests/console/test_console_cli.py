@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from adapters.console.render import render
-from bot.messages import Card, Field, Section, Text
+from bot.core.messages import Card, Field, Section, Text
 
 EMAIL = "alan@demo.example"
 

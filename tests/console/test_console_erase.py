@@ -12,7 +12,7 @@ import pytest
 
 from app.erase import JOB_KINDS
 from app.scheduling import build_scheduler
-from bot.engine import Engine
+from bot.core.engine import Engine
 from storage.db import Database
 from tests.conftest import RecordingOutbox
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.console.render import render
-from bot.messages import Card, Chart, Field, Section
+from bot.core.messages import Card, Chart, Field, Section
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 CHART = Chart(PNG, "eNPS by round", "eNPS by round: Mar 2 +12, Mar 9 +20, Mar 16 +35.")

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from app.export import export_org
 from app.export_csv import cell, csv_tables, write_tables
-from bot.messages import Question
+from bot.core.messages import Question
 from storage.db import Database
 from storage.models import (
     Answer,
@@ -31,8 +31,8 @@ from storage.models import (
     Tenant,
 )
 from tests.console.test_console_cli import cli
-from tests.digest.test_digest_queries import counting_statements
-from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
+from tests.bot.digests.test_digest_queries import counting_statements
+from tests.bot.org_world import TENANT, OrgSpec, World, seed_world
 from tests.seeded import SEEDED_AT
 
 # Mo manages Rae and the Ops three; Rae manages the Core three (Sid and two more). Ada is an

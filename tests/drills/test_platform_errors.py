@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 
-from bot.scheduled import PROMPT
+from bot.checkins.scheduled import PROMPT
 from storage.db import Database
 from storage.models import Person, PlatformIdentity, ScheduledJob, Tenant
 from tests.drills.conftest import seconds

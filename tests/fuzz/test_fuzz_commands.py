@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import SORRY
-from bot.events import FormSubmitted
-from bot.messages import Question
+from bot.core.engine import SORRY
+from bot.core.events import FormSubmitted
+from bot.core.messages import Question
 from storage.db import Database
 from storage.importing import import_goals
-from tests.engine.org_world import TENANT, OrgSpec, World, seed_world
+from tests.bot.org_world import TENANT, OrgSpec, World, seed_world
 from tests.fuzz.strategies import hostile_text, numbers, piece
 from tests.seeded import SEEDED_AT
 

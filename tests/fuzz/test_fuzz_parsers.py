@@ -16,8 +16,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import questions as q
-from bot.cadence import (
+from bot.checkins import questions as q
+from bot.checkins.cadence import (
     ALLOWED_EVERY_WEEKS,
     CadenceError,
     friendly_day,
@@ -27,14 +27,8 @@ from bot.cadence import (
     parse_zone,
     read_day,
 )
-from bot.commands import SUBCOMMANDS, Command, command_in_text, parse_command
-from bot.goal_import import LEVELS, METRICS, parse_goals
-from bot.holiday_import import parse_holidays
-from bot.import_rows import ImportProblem
-from bot.interpret import Said, interpret
-from bot.org_defaults import updated_defaults
-from bot.org_import import parse_org_csv
-from bot.parsing import (
+from bot.checkins.interpret import Said, interpret
+from bot.checkins.parsing import (
     Invalid,
     MetricSpec,
     NoChange,
@@ -46,7 +40,14 @@ from bot.parsing import (
     parse_mood,
     parse_multi_update,
 )
-from bot.pulse_questions import (
+from bot.core.commands import SUBCOMMANDS, Command, command_in_text, parse_command
+from bot.core.whole_numbers import MAX_ROW_ID, whole_number
+from bot.imports.goals_file import LEVELS, METRICS, parse_goals
+from bot.imports.holidays_file import parse_holidays
+from bot.imports.org_file import parse_org_csv
+from bot.imports.rows import ImportProblem
+from bot.org.defaults import updated_defaults
+from bot.pulse.questions import (
     BANK,
     MAX_OPTIONS,
     MAX_QUESTIONS,
@@ -56,8 +57,7 @@ from bot.pulse_questions import (
     read_answer,
     split_questions,
 )
-from bot.pulse_stats import ENPS, LIKERT, MULTI, SINGLE, TEXT
-from bot.whole_numbers import MAX_ROW_ID, whole_number
+from bot.pulse.stats import ENPS, LIKERT, MULTI, SINGLE, TEXT
 from storage.models import Answer, KeyResult
 from tests.fuzz.strategies import PIECES, either, has_control, hostile_text, piece
 
@@ -65,7 +65,7 @@ FUZZ = settings(max_examples=150, deadline=None)
 PARSED = (Value, NoChange, Skipped, Invalid)
 TODAY = date(2026, 3, 2)
 
-# -- check-in answers (bot/parsing.py) ---------------------------------------------------------
+# -- check-in answers (bot/checkins/parsing.py) ----------------------------------------------------
 
 bounds = st.sampled_from([0.0, 1.0, 100.0, -50.0, 1e12, 0.5, 250.0])
 specs = st.builds(
@@ -135,7 +135,7 @@ def test_a_multi_update_names_only_real_key_results(text: str) -> None:
         assert_well_formed(parsed, specs_by_key[key])
 
 
-# -- commands (bot/commands.py) ----------------------------------------------------------------
+# -- commands (bot/core/commands.py) ---------------------------------------------------------------
 
 names = st.sampled_from([*SUBCOMMANDS, "/checkin", " /GOALS ", "Feedback", "nope"]) | hostile_text
 
@@ -165,7 +165,7 @@ def test_a_command_typed_in_chat_is_exact_or_none(text: str) -> None:
         assert command.sub != "unknown"  # free text that merely starts with a command word
 
 
-# -- cadence (bot/cadence.py) ------------------------------------------------------------------
+# -- cadence (bot/checkins/cadence.py) -------------------------------------------------------------
 
 
 @FUZZ
@@ -439,7 +439,7 @@ def test_a_holiday_file_gives_sorted_iso_dates_and_problems(text: str) -> None:
     assert days == sorted(set(days)) and all(date.fromisoformat(day) for day in days)
 
 
-# -- pulse questions and answers (bot/pulse_questions.py) --------------------------------------
+# -- pulse questions and answers (bot/pulse/questions.py) --------------------------------------
 
 KINDS = ["likert", "enps", "choice", "multi", "text", "nps", "scale", "single", "bogus"]
 question_text = st.builds(
@@ -525,7 +525,7 @@ def test_superscript_digits_are_no_answer_to_a_scale_or_a_choice() -> None:
             raise AssertionError(f"{typed!r} was taken as an answer")
 
 
-# -- what a typed reply means (bot/interpret.py) -----------------------------------------------
+# -- what a typed reply means (bot/checkins/interpret.py) ------------------------------------------
 
 kr_models = st.builds(
     KeyResult,
@@ -604,7 +604,7 @@ def test_a_whole_number_is_in_range_or_none(text: str, most: int) -> None:
     assert number is None or 0 <= number <= most
 
 
-# -- `checkin-bot defaults` (bot/org_defaults.py) -------------------------------------------
+# -- `checkin-bot defaults` (bot/org/defaults.py) -------------------------------------------
 
 
 @FUZZ

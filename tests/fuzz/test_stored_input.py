@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.engine import SORRY
-from bot.events import TextReceived
+from bot.core.engine import SORRY
+from bot.core.events import TextReceived
 from storage.db import Database
 from storage.importing import import_goals
 from storage.models import Answer, ProcessedEvent, Survey
-from tests.engine.org_world import TENANT, World, seed_world
+from tests.bot.org_world import TENANT, World, seed_world
 from tests.fuzz.test_fuzz_commands import GOALS, PEOPLE
 from tests.seeded import SEEDED_AT
 

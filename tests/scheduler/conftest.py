@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from app.scheduling import build_scheduler
-from bot.engine import Engine
-from bot.scheduled import ScheduledCheckins
+from bot.checkins.scheduled import ScheduledCheckins
+from bot.core.engine import Engine
 from scheduler.runner import Scheduler
 from storage.db import Database
 from storage.models import Person, PlatformIdentity, Tenant

@@ -15,11 +15,11 @@ import pytest
 from sqlmodel import select
 
 from app.scheduling import build_scheduler
-from bot.engine import Engine
-from bot.events import Actor, TextReceived
-from bot.messages import Question
-from bot.ports import Outbox, Recipient
-from bot.scheduled import PROMPT, REMINDER
+from bot.checkins.scheduled import PROMPT, REMINDER
+from bot.core.engine import Engine
+from bot.core.events import Actor, TextReceived
+from bot.core.messages import Question
+from bot.core.ports import Outbox, Recipient
 from scheduler.runner import Scheduler
 from storage.db import Database
 from storage.models import CheckinRun, PendingPrompt, Person, PlatformIdentity, ScheduledJob
@@ -90,7 +90,7 @@ async def wave_left_in_doubt(
     async def database_gone(*args: Any, **kwargs: Any) -> None:
         raise ConnectionResetError("the database connection dropped")
 
-    monkeypatch.setattr("bot.scheduled.MARK_ATTEMPTS", 1)
+    monkeypatch.setattr("bot.checkins.scheduled.MARK_ATTEMPTS", 1)
     with monkeypatch.context() as patch:
         patch.setattr(WaveStore, "mark_prompted", database_gone)
         clock.current = NINE
@@ -221,7 +221,7 @@ async def test_a_mark_that_fails_once_is_retried_within_the_job(
         await healthy(self, sent, now)
 
     monkeypatch.setattr(WaveStore, "mark_prompted", fails_once)
-    monkeypatch.setattr("bot.scheduled.asyncio.sleep", _no_wait)
+    monkeypatch.setattr("bot.checkins.scheduled.asyncio.sleep", _no_wait)
     clock.current = NINE
     assert await scheduler.tick() == 3
     assert failed and sorted(to.user for to, _ in outbox.sent) == ["U1", "U2", "U3"]

@@ -38,10 +38,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.scheduling import build_scheduler
-from bot.engine import Engine
-from bot.messages import Message
-from bot.ports import Recipient
-from bot.scheduled import PROMPT
+from bot.checkins.scheduled import PROMPT
+from bot.core.engine import Engine
+from bot.core.messages import Message
+from bot.core.ports import Recipient
 from storage.db import Database
 from storage.jobs import JobEnd, finish_many, people_without_job
 from storage.models import (
@@ -509,7 +509,7 @@ async def test_a_replica_planning_late_does_not_wipe_another_replicas_claim(
             await asyncio.wait_for(go.wait(), 30)
         return people
 
-    monkeypatch.setattr("bot.scheduled.people_without_job", slow_first_read)
+    monkeypatch.setattr("bot.checkins.scheduled.people_without_job", slow_first_read)
     try:
         late = asyncio.create_task(b.tick())  # B reads that nobody is planned, and stalls
         await asyncio.wait_for(read.wait(), 10)

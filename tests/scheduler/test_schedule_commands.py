@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot.cadence import CadenceError
-from bot.checkin import person_cadence
-from bot.events import Actor, TextReceived
-from bot.holiday_import import parse_holidays
-from bot.org_defaults import updated_defaults
+from bot.checkins.cadence import CadenceError
+from bot.checkins.flow import person_cadence
+from bot.core.events import Actor, TextReceived
+from bot.imports.holidays_file import parse_holidays
+from bot.org.defaults import updated_defaults
 from storage.models import CheckinRun, Person, ScheduledJob
 from tests.scheduler.conftest import World
 from tests.seeded import SEEDED_AT

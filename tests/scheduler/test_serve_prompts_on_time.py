@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.cadence import WEEKDAYS
+from bot.checkins.cadence import WEEKDAYS
 from tests.serve_process import cli_env, run_cli, running_server
 from tests.slack.conftest import GOALS_YAML, SECRET, TOKEN
 from tests.slack.conftest import api as api  # the mock Slack fixture

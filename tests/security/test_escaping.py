@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from adapters.console.render import render as render_console
 from adapters.slack.render import render_answered, render_home, render_message, render_modal
 from adapters.teams.render import render_activity
-from bot.messages import (
+from bot.core.messages import (
     Answered,
     Card,
     Chart,

@@ -31,8 +31,8 @@ from adapters.slack.installations import (
 )
 from app.config import Settings
 from app.server import ENGINE, build_web_app
-from bot.messages import Text
-from bot.ports import Recipient
+from bot.core.messages import Text
+from bot.core.ports import Recipient
 from storage.db import Database, DatabaseUrlError
 from tests.conftest import FakeClock, until
 from tests.fuzz.apps import APP_PASSWORD, running_bot

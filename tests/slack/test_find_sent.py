@@ -11,8 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.outbound import CLOCK_SKEW, SlackApi, SlackOutbox, slack_ts
 from adapters.slack.pacing import Pacer, Rate, SlackSendError
 from adapters.slack.render import render_message
-from bot.messages import Choice, Question, Text
-from bot.ports import Recipient, Undeliverable
+from bot.core.messages import Choice, Question, Text
+from bot.core.ports import Recipient, Undeliverable
 from tests.slack.conftest import TOKEN
 from tests.slack.mock_api import MockSlackApi
 

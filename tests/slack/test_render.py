@@ -28,7 +28,7 @@ from adapters.slack.render import (
     render_modal,
     truncate,
 )
-from bot.messages import Card, Chart, Choice, Field, Form, FormField, Question, Section, Text
+from bot.core.messages import Card, Chart, Choice, Field, Form, FormField, Question, Section, Text
 
 HOSTILE = "<!channel> <@U123> <https://evil.example|click> <#C1> Tom & Jerry"
 WORLD = "שלום 👋🏽 مرحبا — ça va? 🇳🇴"

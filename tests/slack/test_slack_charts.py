@@ -14,9 +14,9 @@ from adapters.slack.outbound import SlackApi, SlackOutbox
 from adapters.slack.pacing import SLACK_RATES, Pacer, Rate
 from adapters.slack.render import render_home, render_message
 from adapters.slack.upload import file_name
-from bot.charts import line_chart
-from bot.messages import Card, Chart, Field, Section, Text
-from bot.ports import Recipient
+from bot.core.messages import Card, Chart, Field, Section, Text
+from bot.core.ports import Recipient
+from bot.digests.charts import line_chart
 from tests.slack.conftest import TOKEN
 from tests.slack.mock_api import UPLOAD, MockSlackApi
 

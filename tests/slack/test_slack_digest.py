@@ -11,8 +11,8 @@ import pytest
 from adapters.slack.pacing import SlackSendError
 from app.scheduling import build_scheduler
 from app.server import ENGINE
-from bot.messages import Text
-from bot.ports import Recipient, Undeliverable
+from bot.core.messages import Text
+from bot.core.ports import Recipient, Undeliverable
 from tests.conftest import FakeClock
 from tests.slack.conftest import Slack, text_of
 from tests.slack.mock_api import Call, MockSlackApi

@@ -16,8 +16,8 @@ import pytest
 from PIL import Image
 
 from adapters.teams.render_digest import CHART_LEFT_OUT, MAX_POST_BYTES, digest_activity
-from bot.digest import Digest, quarter_of, shape_digest
-from bot.messages import Text
+from bot.core.messages import Text
+from bot.digests.digest import Digest, quarter_of, shape_digest
 from storage.digest import Change, DigestRows, Member, Reply, Run
 from storage.models import KeyResult, Objective
 from tests.seeded import SEEDED_AT

@@ -29,8 +29,7 @@ from adapters.teams.render import (
     render_card,
     start_checkin_action,
 )
-from bot.charts import line_chart
-from bot.messages import (
+from bot.core.messages import (
     Answered,
     Card,
     Chart,
@@ -43,6 +42,7 @@ from bot.messages import (
     Section,
     Text,
 )
+from bot.digests.charts import line_chart
 
 HOSTILE = "**bold** [link](http://x) <at>Bob</at> # heading"
 WORLD = "שלום 👋🏽 مرحبا — ça va? 🇳🇴"

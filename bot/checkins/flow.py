@@ -1,0 +1,437 @@
+"""The check-in conversation (SPEC 2.2), read top to bottom as the person sees it:
+start (or resume), one question at a time, the summary; edit; the whole thing as one form.
+
+State lives in the database: the run, its answers and the one prompt waiting. Any process can
+pick up the conversation at the next unanswered question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from bot.checkins import questions as q
+from bot.checkins.blockers import WEEKLY_BLOCKERS, blocker_in
+from bot.checkins.cadence import (
+    Cadence,
+    CadenceError,
+    Period,
+    friendly_day,
+    make_cadence,
+    next_period,
+    period_at,
+)
+from bot.checkins.interpret import Outcome, Said, blank, interpret
+from bot.checkins.parsing import Invalid, Skipped, Value, parse_multi_update
+from bot.core.messages import Form, Message, Question, Text
+from bot.core.outcome import Notice
+from bot.goals.progress import progress
+from bot.home.cards import summary_card
+from storage.models import CheckinRun, KeyResult, PendingPrompt, Person
+from storage.repository import Store
+
+DEFAULT_CADENCE = {"days": "fri", "time": "15:00", "every_weeks": 1, "timezone": "UTC"}
+
+
+@dataclass(frozen=True)
+class ClosedPrompt:
+    """A prompt answered in this unit of work; its message on screen can now be retired."""
+
+    prompt_id: str
+    message_ref: dict[str, Any] | None
+    question: Question
+    answer: str
+
+
+SCHEDULED_HELLO = "Hi! It's check-in time."
+
+
+def opening(run: CheckinRun) -> str:
+    """The line before a fresh check-in's first question."""
+    return (
+        f"Your check-in for the week of {friendly_day(run.period_label)}: "
+        f"{len(run.questions)} quick questions. Reply to each one; skip skips it."
+    )
+
+
+def scheduled_intro(run: CheckinRun) -> str:
+    """The line before the first question when the scheduler starts the check-in."""
+    return f"{SCHEDULED_HELLO} {opening(run)}"
+
+
+def person_cadence(person: Person, settings: Mapping[str, Any]) -> Cadence:
+    """The person's own setting wins over their team's default, which wins over the org's."""
+    org = {**DEFAULT_CADENCE, **settings.get("cadence", {})}
+    team = settings.get("team_cadence", {}).get(person.team or "", {})
+    merged = {**org, **team}
+    try:
+        return make_cadence(
+            person.checkin_days or str(merged["days"]),
+            person.checkin_time or str(merged["time"]),
+            person.cadence_weeks or int(merged["every_weeks"]),
+            person.timezone or str(merged["timezone"]),
+        )
+    except CadenceError:
+        d = DEFAULT_CADENCE
+        return make_cadence(str(d["days"]), str(d["time"]), 1, str(d["timezone"]))
+
+
+class CheckinFlow:
+    def __init__(
+        self, store: Store, person: Person, settings: Mapping[str, Any], now: datetime
+    ) -> None:
+        self.store = store
+        self.person = person
+        self.settings = settings
+        self.now = now
+        self.cadence = person_cadence(person, settings)
+        self.closed: list[ClosedPrompt] = []
+        self.notices: list[Notice] = []  # for others: a blocker, to the manager
+
+    # -- starting ----------------------------------------------------------------------------
+
+    async def start(self) -> list[Message]:
+        """`checkin now`: resume this period's check-in, or start it (early if need be)."""
+        await self._close_expired()
+        period = period_at(self.cadence, self.now)
+        run = await self.store.run_for_period(self.person, period.start)
+        if run is not None and run.status == "submitted":
+            upcoming = next_period(self.cadence, period)
+            early = await self.store.run_for_period(self.person, upcoming.start)
+            if early is not None and early.status == "submitted":
+                return [
+                    Text(
+                        f"You've already checked in for this period and the next one "
+                        f"({friendly_day(upcoming.label)}). Type checkin edit to change answers."
+                    )
+                ]
+            run = early or await self._open(upcoming)
+        elif run is None:
+            run = await self._open(period)
+        if run.status != "open":
+            run.status = "open"
+            self.store.session.add(run)
+        return await self.ask_next(run, intro=await self._intro(run))
+
+    async def prompt_for(self, period: Period) -> tuple[CheckinRun, list[Message]] | None:
+        """The scheduled prompt for `period`; None when there's nothing to send (the person
+        started early and finished, skipped it, or was prompted already)."""
+        await self._close_expired()
+        run = await self.store.run_for_period(self.person, period.start)
+        if run is not None and (
+            run.prompted_at is not None or run.status in ("submitted", "skipped", "missed")
+        ):
+            return None
+        if run is None:
+            run = await self._open(period)
+        run.status = "open"
+        self.store.session.add(run)
+        answers = await self.store.answers(run)
+        if any(answer.round == run.round for answer in answers.values()):
+            intro = f"{SCHEDULED_HELLO} Picking up your check-in where you left off."
+        else:
+            intro = scheduled_intro(run)
+        return run, await self.ask_next(run, intro=intro)
+
+    async def skip(self, period: Period) -> CheckinRun:
+        """Mark `period` skipped, creating its run if need be."""
+        run = await self.store.run_for_period(self.person, period.start) or await self._open(period)
+        run.status = "skipped"
+        self.store.session.add(run)
+        return run
+
+    async def _open(self, period: Period) -> CheckinRun:
+        key_results = await self.store.key_results_owned_by(self.person)
+        assert self.person.id is not None
+        return await self.store.create_run(
+            CheckinRun(
+                tenant_id=self.person.tenant_id,
+                person_id=self.person.id,
+                period_label=period.label,
+                period_start=period.start,
+                period_end=period.end,
+                status="open",
+                questions=q.build_questions(key_results, self.settings),
+                opened_at=self.now,
+            )
+        )
+
+    async def _intro(self, run: CheckinRun) -> str:
+        answers = await self.store.answers(run)
+        if any(answer.round == run.round for answer in answers.values()):
+            return "Picking up your check-in where you left off."
+        return opening(run)
+
+    async def status_line(self) -> str:
+        """Where this period's check-in stands, in one sentence."""
+        await self._close_expired()
+        period = period_at(self.cadence, self.now)
+        upcoming = friendly_day(next_period(self.cadence, period).label)
+        run = await self.store.run_for_period(self.person, period.start)
+        week = friendly_day(period.label)
+        if run is None or run.status in ("pending", "skipped"):
+            return (
+                f"Your check-in for the week of {week} hasn't started. The next opens {upcoming}."
+            )
+        if run.status == "submitted":
+            return f"Your check-in for the week of {week} is done ✓. The next opens {upcoming}."
+        answers = await self.store.answers(run)
+        done = sum(1 for answer in answers.values() if answer.round == run.round)
+        return f"Your check-in for the week of {week}: {done} of {len(run.questions)} answered."
+
+    async def _close_expired(self) -> list[CheckinRun]:
+        """Marks the open runs whose period ended missed; the ones still open, oldest first."""
+        current = []
+        for run in await self.store.open_runs(self.person):
+            if run.period_end <= self.now:
+                run.status = "missed"
+                self.store.session.add(run)
+            else:
+                current.append(run)
+        return current
+
+    async def active_run(self) -> CheckinRun | None:
+        runs = await self._close_expired()
+        return runs[0] if runs else None
+
+    # -- one question at a time ----------------------------------------------------------------
+
+    async def ask_next(self, run: CheckinRun, intro: str | None = None) -> list[Message]:
+        answers = await self.store.answers(run)
+        index = q.next_question(run.questions, answers, run.round)
+        if index is None:
+            return await self._submit(run)
+        question = run.questions[index]
+        prompt = await self.store.waiting_prompt(run)
+        # Resuming re-sends the same prompt, so buttons already on screen stay valid.
+        if prompt is None or prompt.question_key != question["key"] or prompt.round != run.round:
+            prompt = await self.store.ask(run, question["key"], self.now)
+        kr = await self._kr(question)
+        message = q.render_question(
+            question,
+            prompt.id,
+            index + 1,
+            len(run.questions),
+            kr,
+            answers.get(question["key"]) if run.round > 1 else None,
+        )
+        return [replace(message, intro=intro)]
+
+    async def answer(self, run: CheckinRun, prompt: PendingPrompt, text: str) -> list[Message]:
+        question = _find(run, prompt.question_key)
+        if question is None or prompt.status != "waiting" or prompt.round != run.round:
+            return [Text("That question was already answered.")]
+        answers = await self.store.answers(run)
+        previous = answers.get(question["key"]) if run.round > 1 else None
+        kr = await self._kr(question)
+        outcome = interpret(question, text, kr, previous)
+        if isinstance(outcome, Invalid) and question["kind"] == q.KR_VALUE:
+            return await self._answer_several(run, prompt, text, outcome)
+        if isinstance(outcome, Invalid):
+            return [Text(outcome.reason)]
+        # Compare-and-set: a double click or a redelivered reply records once.
+        if not await self._claim(run, prompt, text):
+            return []
+        await self._record(run, question, outcome, kr)
+        return await self.ask_next(run)
+
+    async def _claim(self, run: CheckinRun, prompt: PendingPrompt, said: str) -> bool:
+        """Take the prompt for this answer; remember it so its buttons can be retired."""
+        question = _find(run, prompt.question_key)
+        if question is None or not await self.store.claim_prompt(prompt, self.now):
+            return False
+        shown = q.render_question(
+            question,
+            prompt.id,
+            [entry["key"] for entry in run.questions].index(prompt.question_key) + 1,
+            len(run.questions),
+            await self._kr(question),
+            None,
+        )
+        self.closed.append(ClosedPrompt(prompt.id, prompt.message_ref, shown, said))
+        return True
+
+    async def _answer_several(
+        self, run: CheckinRun, prompt: PendingPrompt, text: str, first_error: Invalid
+    ) -> list[Message]:
+        """One line for several key results: 'signups 400, nps 35'."""
+        key_results = await self._run_key_results(run)
+        by_key = {
+            question["key"]: (question, key_results.get(question["kr_id"]))
+            for question in run.questions
+            if question["kind"] == q.KR_VALUE
+        }
+        candidates = [
+            (key, kr.title, q.metric_spec(kr)) for key, (_, kr) in by_key.items() if kr is not None
+        ]
+        parsed = parse_multi_update(text, candidates)
+        if not parsed:
+            return [Text(first_error.reason)]
+        problems = [
+            f"{by_key[key][1].title}: {result.reason}"  # type: ignore[union-attr]
+            for key, result in parsed.items()
+            if isinstance(result, Invalid)
+        ]
+        if problems:
+            return [
+                Text("I couldn't use all of that, so nothing is saved yet.\n" + "\n".join(problems))
+            ]
+        if prompt.question_key in parsed and not await self._claim(run, prompt, text):
+            return []
+        for key, result in parsed.items():
+            question, kr = by_key[key]
+            await self._record(run, question, result, kr)
+        return await self.ask_next(run)
+
+    async def _record(
+        self, run: CheckinRun, question: Mapping[str, Any], outcome: Outcome, kr: KeyResult | None
+    ) -> None:
+        key, kind, store, now = question["key"], question["kind"], self.store, self.now
+        if isinstance(outcome, Skipped):
+            await store.save_answer(run, key, skipped=True, when=now)
+        elif kind in (q.KR_VALUE, q.KR_CONFIDENCE) and kr is not None:
+            if isinstance(outcome, Value):
+                is_value = kind == q.KR_VALUE
+                await store.change_key_result(
+                    kr,
+                    value=outcome.number if is_value else None,
+                    confidence=None if is_value else int(outcome.number),
+                    author_id=self.person.id,
+                    run_id=run.id,
+                    source="checkin",
+                    when=now,
+                )
+            number = kr.current if kind == q.KR_VALUE else kr.confidence
+            await store.save_answer(run, key, number=number, when=now)
+            if kind == q.KR_VALUE and isinstance(outcome, Value) and _reached(kr):
+                await self._certain(run, kr)
+        elif isinstance(outcome, Value):
+            await store.save_answer(run, key, number=outcome.number, when=now)
+        elif isinstance(outcome, Said):
+            await store.save_answer(run, key, text=outcome.text, when=now)
+
+    async def _certain(self, run: CheckinRun, kr: KeyResult) -> None:
+        """A key result that reached its target needs no confidence question: it's a 10."""
+        key = f"kr:{kr.id}:confidence"
+        if _find(run, key) is None:
+            return
+        await self.store.change_key_result(
+            kr,
+            confidence=10,
+            author_id=self.person.id,
+            run_id=run.id,
+            source="checkin",
+            when=self.now,
+        )
+        await self.store.save_answer(run, key, number=10, when=self.now)
+
+    async def _submit(self, run: CheckinRun) -> list[Message]:
+        first_time = run.submitted_at is None
+        run.status = "submitted"
+        run.submitted_at = self.now
+        self.store.session.add(run)
+        if first_time:
+            await self._tell_manager_of_blockers(run)
+        return [await self.summary(run)]
+
+    async def _tell_manager_of_blockers(self, run: CheckinRun) -> None:
+        """A blocker reaches the manager as it is reported, unless they read them weekly."""
+        manager = self.person.manager_id
+        if manager is None or manager in self.settings.get(WEEKLY_BLOCKERS, ()):
+            return
+        answer = (await self.store.answers(run)).get("blockers")
+        blocker = blocker_in(answer.text) if answer is not None and not answer.skipped else None
+        if blocker is None:
+            return
+        who = self.person.name or self.person.email
+        text = (
+            f"{who} reported a blocker in their check-in for the week of "
+            f"{friendly_day(run.period_label)}: “{blocker}”\n"
+            "(checkin team shows your team's week; checkin blockers weekly keeps these for it.)"
+        )
+        self.notices.append(Notice(manager, [Text(text)]))
+
+    async def summary(self, run: CheckinRun) -> Message:
+        answers = await self.store.answers(run)
+        key_results = await self._run_key_results(run)
+        changes = await self.store.changes_in_run(run)
+        return summary_card(run, answers, key_results, changes)
+
+    async def _run_key_results(self, run: CheckinRun) -> dict[int, KeyResult]:
+        kr_ids = [question["kr_id"] for question in run.questions if "kr_id" in question]
+        return await self.store.key_results(run.tenant_id, kr_ids)
+
+    async def _kr(self, question: Mapping[str, Any]) -> KeyResult | None:
+        if "kr_id" not in question:
+            return None
+        return (await self.store.key_results(self.person.tenant_id, [question["kr_id"]])).get(
+            question["kr_id"]
+        )
+
+    # -- edit ----------------------------------------------------------------------------------
+
+    async def edit(self) -> list[Message]:
+        await self._close_expired()
+        current = [
+            run
+            for run in await self.store.latest_runs(self.person, limit=2)
+            if run.period_end > self.now and run.status in ("submitted", "open")
+        ]
+        if not current:
+            return [Text("There's no check-in to edit in this period yet. Type checkin now.")]
+        run = current[0]
+        run.round += 1
+        run.status = "open"
+        self.store.session.add(run)
+        await self.store.session.flush()
+        return await self.ask_next(
+            run, intro="Let's go over your check-in again. Reply same to keep an answer."
+        )
+
+    # -- the whole check-in as one form --------------------------------------------------------
+
+    async def form(self, run: CheckinRun) -> Form:
+        answers = await self.store.answers(run)
+        key_results = await self._run_key_results(run)
+        fields = [
+            q.form_field(
+                question, key_results.get(question.get("kr_id", 0)), answers.get(question["key"])
+            )
+            for question in run.questions
+        ]
+        return Form(form_id=f"f_{run.id}", title="Weekly check-in", fields=tuple(fields))
+
+    async def submit_form(self, run: CheckinRun, values: Mapping[str, str]) -> dict[str, str]:
+        """Validate every field first; store all or nothing. Returns field -> error."""
+        plan: list[tuple[Mapping[str, Any], Outcome, KeyResult | None]] = []
+        errors: dict[str, str] = {}
+        key_results = await self._run_key_results(run)
+        for question in run.questions:
+            kr = key_results.get(question.get("kr_id", 0))
+            text = (values.get(question["key"]) or "").strip()
+            outcome = interpret(question, text, kr, None) if text else blank(question, kr)
+            if isinstance(outcome, Invalid):
+                errors[question["key"]] = outcome.reason
+            else:
+                plan.append((question, outcome, kr))
+        if errors:
+            return errors
+        run.round += 1  # a form answers every question afresh
+        run.status = "open"
+        waiting = await self.store.waiting_prompt(run)
+        if waiting is not None:
+            await self._claim(run, waiting, "(in the form)")
+        for planned_question, outcome, planned_kr in plan:
+            await self._record(run, planned_question, outcome, planned_kr)
+        await self._submit(run)
+        return {}
+
+
+def _reached(kr: KeyResult) -> bool:
+    return progress(kr.kind, kr.start, kr.target, kr.current) >= 1.0
+
+
+def _find(run: CheckinRun, key: str) -> Mapping[str, Any] | None:
+    return next((question for question in run.questions if question["key"] == key), None)

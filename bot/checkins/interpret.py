@@ -1,0 +1,82 @@
+"""What a typed reply means for one check-in question. Pure: nothing is stored here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.checkins import questions as q
+from bot.checkins.parsing import (
+    Invalid,
+    NoChange,
+    Parsed,
+    Skipped,
+    Value,
+    parse_confidence,
+    parse_kr_value,
+    parse_mood,
+)
+from storage.models import Answer, KeyResult
+
+NONE_WORDS = {"none", "no", "nope", "nothing", "n/a", "na", "-", "no blockers", "nothing new"}
+KEEP_WORDS = {"same", "keep", "no change", "unchanged", "as before"}
+SKIP_WORDS = {"skip", "pass", "next"}
+
+
+@dataclass(frozen=True)
+class Said:
+    """A free-text answer; None means the person said there's nothing."""
+
+    text: str | None
+
+
+Outcome = Parsed | Said
+
+
+def interpret(
+    question: Mapping[str, Any], text: str, kr: KeyResult | None, previous: Answer | None
+) -> Outcome:
+    """What a typed reply means for this question."""
+    kind = question["kind"]
+    words = " ".join(text.lower().split()).strip(" .!")
+    if previous is not None and words in KEEP_WORDS:
+        return _keep(kind, previous)
+    if kind == q.KR_VALUE and kr is not None:
+        return parse_kr_value(text, q.metric_spec(kr))
+    if kind == q.KR_CONFIDENCE and kr is not None:
+        outcome = parse_confidence(text)
+        if isinstance(outcome, NoChange) and kr.confidence is None:
+            return Invalid("There's no earlier confidence to keep: pick a number from 1 to 10.")
+        return outcome
+    if kind == q.MOOD:
+        return parse_mood(text)
+    if words in SKIP_WORDS:
+        return Skipped()
+    if words in NONE_WORDS:
+        return Said(None)
+    if not text.strip():
+        return Invalid("Type an answer, or none if there's nothing to say.")
+    return Said(text.strip())
+
+
+def _keep(kind: str, previous: Answer) -> Outcome:
+    """'same' in an edit round: the answer given last time stands."""
+    if previous.skipped:
+        return Skipped()
+    if kind in (q.KR_VALUE, q.KR_CONFIDENCE):
+        return NoChange()
+    if kind == q.MOOD:
+        return Value(previous.number) if previous.number is not None else Skipped()
+    return Said(previous.text)
+
+
+def blank(question: Mapping[str, Any], kr: KeyResult | None) -> Outcome:
+    """An empty form field: no change for key results, nothing to say for the rest."""
+    if question["kind"] == q.KR_VALUE:
+        return NoChange()
+    if question["kind"] == q.KR_CONFIDENCE:
+        return NoChange() if kr is not None and kr.confidence is not None else Skipped()
+    if question["kind"] == q.MOOD:
+        return Skipped()
+    return Said(None)

@@ -1,0 +1,183 @@
+"""The check-in's questions: per key result a value and a confidence, then the org's own set.
+
+A run stores its question list as plain dicts when it opens, so the cursor never shifts when
+goals change mid-check-in. Each entry: key, kind, text, and kr_id for key-result questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.checkins.parsing import MetricSpec
+from bot.core.messages import Choice, FormField, Question
+from bot.goals.progress import format_value
+from storage.models import Answer, KeyResult
+
+KR_VALUE = "kr_value"
+KR_CONFIDENCE = "kr_confidence"
+FREE_TEXT = "text"
+MOOD = "mood"
+
+# The org's questions after the key results; an org may replace them in its settings.
+DEFAULT_CLOSING_QUESTIONS: tuple[dict[str, str], ...] = (
+    {"key": "blockers", "kind": FREE_TEXT, "text": "Anything blocking you? (reply none if not)"},
+    {"key": "wins", "kind": FREE_TEXT, "text": "Wins this week, and your plan for the next one?"},
+    {"key": "mood", "kind": MOOD, "text": "How are you feeling about work, from 1 to 5?"},
+)
+
+CONFIDENCE_CHOICES = tuple(Choice(str(n), str(n)) for n in range(1, 11))
+MOOD_CHOICES = (
+    Choice("1 😞", "1"),
+    Choice("2 🙁", "2"),
+    Choice("3 😐", "3"),
+    Choice("4 🙂", "4"),
+    Choice("5 😀", "5"),
+)
+NO_CHANGE = Choice("No change", "same")
+SKIP = Choice("Skip", "skip")
+
+
+def closing_questions(settings: Mapping[str, Any]) -> list[dict[str, Any]]:
+    configured = settings.get("checkin_questions")
+    if not isinstance(configured, list) or not configured:
+        return [dict(q) for q in DEFAULT_CLOSING_QUESTIONS]
+    questions = []
+    for entry in configured:
+        if isinstance(entry, dict) and entry.get("key") and entry.get("text"):
+            kind = MOOD if entry.get("kind") == MOOD else FREE_TEXT
+            questions.append({"key": str(entry["key"]), "kind": kind, "text": str(entry["text"])})
+    return questions or [dict(q) for q in DEFAULT_CLOSING_QUESTIONS]
+
+
+def build_questions(
+    key_results: Sequence[KeyResult], settings: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    questions: list[dict[str, Any]] = []
+    for kr in key_results:
+        questions.append(
+            {"key": f"kr:{kr.id}:value", "kind": KR_VALUE, "kr_id": kr.id, "text": kr.title}
+        )
+        questions.append(
+            {
+                "key": f"kr:{kr.id}:confidence",
+                "kind": KR_CONFIDENCE,
+                "kr_id": kr.id,
+                "text": kr.title,
+            }
+        )
+    return questions + closing_questions(settings)
+
+
+def next_question(
+    questions: Sequence[Mapping[str, Any]], answers: Mapping[str, Answer], round_: int
+) -> int | None:
+    """Index of the first question not yet answered in this round."""
+    for index, question in enumerate(questions):
+        answer = answers.get(question["key"])
+        if answer is None or answer.round < round_:
+            return index
+    return None
+
+
+def metric_spec(kr: KeyResult) -> MetricSpec:
+    kind = kr.kind if kr.kind in ("number", "percent", "currency", "binary") else "number"
+    return MetricSpec(kind=kind, start=kr.start, target=kr.target, current=kr.current, unit=kr.unit)  # type: ignore[arg-type]
+
+
+def render_question(
+    question: Mapping[str, Any],
+    prompt_id: str,
+    position: int,
+    total: int,
+    kr: KeyResult | None,
+    previous: Answer | None,
+) -> Question:
+    kind = question["kind"]
+    again = _previous_hint(question, previous, kr)
+    if kind == KR_VALUE and kr is not None:
+        now = format_value(kr.kind, kr.current, kr.unit)
+        goal = format_value(kr.kind, kr.target, kr.unit)
+        if kr.kind == "binary":
+            text = f"{kr.title}: is it done? (now: {now})"
+            choices: tuple[Choice, ...] = (Choice("Yes", "yes"), Choice("Not yet", "no"), SKIP)
+            hint = "Reply yes or no."
+        else:
+            text = f"{kr.title}: what is it now? (was {now}, target {goal})"
+            choices = (NO_CHANGE, SKIP)
+            hint = (
+                "Type a number like 400, 40% or done. "
+                "Several at once work too: signups 400, nps 35."
+            )
+        return _checkin_question(prompt_id, text, choices, _join(hint, again), position, total)
+    if kind == KR_CONFIDENCE and kr is not None:
+        text = f"{kr.title}: how confident are you of reaching it, from 1 to 10?"
+        choices = CONFIDENCE_CHOICES + ((NO_CHANGE,) if kr.confidence is not None else ())
+        hint = "1 = it won't happen, 10 = certain." + (
+            f" Last time: {kr.confidence}." if kr.confidence is not None else ""
+        )
+        return _checkin_question(prompt_id, text, choices, _join(hint, again), position, total)
+    if kind == MOOD:
+        choices = (*MOOD_CHOICES, SKIP)
+        return _checkin_question(prompt_id, question["text"], choices, again, position, total)
+    return _checkin_question(prompt_id, question["text"], (SKIP,), again, position, total)
+
+
+def _checkin_question(
+    prompt_id: str,
+    text: str,
+    choices: tuple[Choice, ...],
+    hint: str | None,
+    position: int,
+    total: int,
+) -> Question:
+    """A check-in's questions can all be answered at once in its form."""
+    return Question(prompt_id, text, choices, hint, position, total, offers_form=total > 0)
+
+
+def _previous_hint(
+    question: Mapping[str, Any], previous: Answer | None, kr: KeyResult | None
+) -> str | None:
+    """In an edit round, show what was said before; 'same' keeps it."""
+    if previous is None:
+        return None
+    if previous.skipped:
+        said = "skipped"
+    elif question["kind"] == KR_VALUE and kr is not None:
+        said = format_value(kr.kind, previous.number, kr.unit)
+    elif previous.number is not None:
+        said = f"{previous.number:g}"
+    else:
+        said = _shorten(previous.text or "none", 120)
+    return f"You said: {said}. Reply same to keep it."
+
+
+def _join(*parts: str | None) -> str | None:
+    kept = [p for p in parts if p]
+    return " ".join(kept) if kept else None
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def form_field(
+    question: Mapping[str, Any], kr: KeyResult | None, answer: Answer | None
+) -> FormField:
+    kind = question["kind"]
+    if kind == KR_VALUE and kr is not None:
+        return FormField(
+            question["key"],
+            f"{kr.title} (now {kr.current if kr.current is not None else '—'})",
+            "number",
+            initial="",
+        )
+    if kind == KR_CONFIDENCE and kr is not None:
+        initial = str(kr.confidence) if kr.confidence is not None else ""
+        return FormField(
+            question["key"], f"{kr.title}: confidence 1–10", "choice", CONFIDENCE_CHOICES, initial
+        )
+    if kind == MOOD:
+        return FormField(question["key"], question["text"], "choice", MOOD_CHOICES)
+    initial = answer.text or "" if answer is not None else ""
+    return FormField(question["key"], question["text"], "text", initial=initial)

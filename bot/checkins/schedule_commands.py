@@ -1,0 +1,118 @@
+"""`checkin schedule|pause|resume|skip|reminders`: a person's own say over when we ask."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.checkins.cadence import (
+    WEEKDAYS,
+    CadenceError,
+    friendly_day,
+    make_cadence,
+    next_period,
+    period_at,
+)
+from bot.checkins.flow import CheckinFlow, person_cadence
+from bot.checkins.scheduled import PROMPT, next_opening
+from bot.core.messages import Message, Text
+from bot.core.whole_numbers import whole_number
+from storage.jobs import upsert_job
+from storage.models import Person
+from storage.repository import Store
+
+_EVERY = re.compile(r"^every\s+(\d+)\s+weeks?$")
+_TIME = re.compile(r"^\d{1,2}:\d{2}$")
+SCHEDULE_USAGE = "Try: checkin schedule mon,thu 09:30 (or add: every 2 weeks)."
+
+
+async def schedule(flow: CheckinFlow, args: str) -> list[Message]:
+    words = args.lower().split()
+    at = next((i for i, word in enumerate(words) if _TIME.match(word)), None)
+    if at is None or at == 0:
+        return [Text(f"I need the days and a time. {SCHEDULE_USAGE}")]
+    every = _EVERY.match(" ".join(words[at + 1 :]))
+    if words[at + 1 :] and every is None:
+        return [Text(f"I didn't understand “{' '.join(words[at + 1 :])[:40]}”. {SCHEDULE_USAGE}")]
+    weeks = (whole_number(every.group(1)) or 0) if every else 1  # make_cadence refuses a 0
+    days = ",".join(words[:at])
+    person = flow.person
+    zone = person_cadence(person, flow.settings).zone.key
+    try:
+        cadence = make_cadence(days, words[at], weeks, zone)
+    except CadenceError as error:
+        return [Text(f"{error} {SCHEDULE_USAGE}")]
+    person.checkin_days = ",".join(WEEKDAYS[d] for d in cadence.days)
+    person.checkin_time = cadence.at.strftime("%H:%M")
+    person.cadence_weeks = weeks
+    flow.store.session.add(person)
+    due = await _reschedule(flow.store, person, flow)
+    repeat = "every week" if weeks == 1 else f"every {weeks} weeks"
+    names = ", ".join(WEEKDAYS[d].title() for d in cadence.days)
+    return [
+        Text(
+            f"Done: check-ins on {names} at {person.checkin_time} ({zone}), {repeat}. "
+            f"The next one: {_local(due, zone)}."
+        )
+    ]
+
+
+async def pause(flow: CheckinFlow, args: str) -> list[Message]:
+    text = args.strip().lower().removeprefix("until").strip()
+    try:
+        until = date.fromisoformat(text)
+    except ValueError:
+        return [Text("Pause until which day? Try: checkin pause 2026-12-31")]
+    today = flow.now.astimezone(flow.cadence.zone).date()
+    if until < today:
+        return [Text(f"{until.isoformat()} has passed already. Pick a day from today on.")]
+    flow.person.paused_until = until.isoformat()
+    flow.store.session.add(flow.person)
+    return [
+        Text(
+            f"Paused: no check-ins through {friendly_day(until.isoformat())}. "
+            "Type checkin resume to come back sooner."
+        )
+    ]
+
+
+async def resume(flow: CheckinFlow) -> list[Message]:
+    flow.person.paused_until = None
+    flow.store.session.add(flow.person)
+    due = await _reschedule(flow.store, flow.person, flow)
+    zone = flow.cadence.zone.key
+    return [Text(f"Welcome back. Your next check-in: {_local(due, zone)}.")]
+
+
+async def skip(flow: CheckinFlow) -> list[Message]:
+    """Skip this period's check-in, or the next one if this one is done."""
+    current = period_at(flow.cadence, flow.now)
+    run = await flow.store.run_for_period(flow.person, current.start)
+    target = next_period(flow.cadence, current) if run and run.status == "submitted" else current
+    skipped = await flow.skip(target)
+    waiting = await flow.store.waiting_prompt(skipped)
+    if waiting is not None:
+        waiting.status = "superseded"
+        flow.store.session.add(waiting)
+    return [Text(f"Skipped the check-in for the week of {friendly_day(target.label)}.")]
+
+
+async def reminders(flow: CheckinFlow, args: str) -> list[Message]:
+    choice = args.strip().lower()
+    if choice not in ("on", "off"):
+        return [Text("Say checkin reminders on, or checkin reminders off.")]
+    flow.person.reminders = choice == "on"
+    flow.store.session.add(flow.person)
+    return [Text(f"Reminders are {choice}.")]
+
+
+async def _reschedule(store: Store, person: Person, flow: CheckinFlow) -> datetime:
+    due = next_opening(person, flow.settings, flow.now)
+    await upsert_job(store.session, person.tenant_id, PROMPT, person.id or 0, due)
+    return due
+
+
+def _local(instant: datetime, zone: str) -> str:
+    local = instant.astimezone(ZoneInfo(zone))
+    return f"{friendly_day(local.date().isoformat())} at {local.strftime('%H:%M')}"

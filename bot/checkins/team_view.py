@@ -1,0 +1,195 @@
+"""A manager's views: the team's week (`checkin team`) and the team's goals (`goals team`).
+
+Who sees whom: a manager their reports down the tree, an admin everyone. Blockers appear
+here and in the manager's DM, never in a channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.checkins.blockers import blocker_in
+from bot.checkins.cadence import friendly_day, period_at
+from bot.checkins.flow import person_cadence
+from bot.core.messages import Card, Field, Section
+from bot.goals.progress import status_from_confidence
+from bot.home.cards import goals_card
+from bot.org.tree import display_name, org_of
+from storage.models import CheckinRun, KeyResult, Person, Tenant
+from storage.repository import Store
+from storage.team import TeamStore
+
+STALE_PERIODS = 3
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The people a viewer may see, or why they see no one."""
+
+    people: dict[int, Person]
+    refusal: str | None = None
+
+
+async def scope_of(store: Store, tenant: Tenant, viewer: Person) -> Scope:
+    everyone = {p.id or 0: p for p in await store.people(tenant.id)}
+    below = org_of(viewer.id or 0, everyone)
+    if viewer.is_admin and not below:
+        below = {i for i in everyone if i != viewer.id}
+    if not below:
+        return Scope(
+            {}, "No one reports to you. This view is for managers: their team's week at a glance."
+        )
+    return Scope({i: everyone[i] for i in below if everyone[i].active})
+
+
+class TeamView:
+    def __init__(self, store: Store, tenant: Tenant, viewer: Person, now: datetime) -> None:
+        self.store = store
+        self.team = TeamStore(store.session)
+        self.tenant = tenant
+        self.viewer = viewer
+        self.now = now
+
+    async def week(self) -> Card:
+        """This period's status per report, their blockers, confidence drops, stale goals."""
+        scope = await scope_of(self.store, self.tenant, self.viewer)
+        if scope.refusal:
+            return Card("Your team's week", (Section("", text=scope.refusal),))
+        people = scope.people
+        ids = list(people)
+        runs = await self.team.runs_since(self.tenant.id, ids, self.now - timedelta(weeks=9))
+        current = {p: self._current_run(people[p], runs) for p in ids}
+        statuses = tuple(
+            Field(display_name(people[p]), self._status(people[p], current[p], runs))
+            for p in sorted(ids, key=lambda i: display_name(people[i]).lower())
+        )
+        done = sum(1 for run in current.values() if run is not None and run.status == "submitted")
+        blockers = await self._blockers(people, current)
+        krs = await self.team.key_results_of(self.tenant.id, ids)
+        drops = await self._confidence_drops(people, krs)
+        stale = await self._stale(people, krs)
+        sections = [
+            Section(f"Check-ins: {done} of {len(ids)} done", statuses),
+            Section("Blockers", blockers, "" if blockers else "No one reported a blocker."),
+            Section("Confidence dropped this week", drops, "" if drops else "No drops."),
+            Section(
+                f"Key results not updated for {STALE_PERIODS}+ check-ins",
+                stale,
+                "" if stale else "Every key result is up to date.",
+            ),
+        ]
+        return Card("Your team's week", tuple(sections), footer="goals team shows their goals.")
+
+    async def summary(self) -> str | None:
+        """One line for a manager's home; None for someone with no one to see."""
+        everyone = {p.id or 0: p for p in await self.store.people(self.tenant.id)}
+        if not org_of(self.viewer.id or 0, everyone):
+            return None
+        scope = await scope_of(self.store, self.tenant, self.viewer)
+        ids = list(scope.people)
+        runs = await self.team.runs_since(self.tenant.id, ids, self.now - timedelta(weeks=9))
+        current = {p: self._current_run(scope.people[p], runs) for p in ids}
+        done = sum(1 for run in current.values() if run is not None and run.status == "submitted")
+        blockers = len(await self._blockers(scope.people, current))
+        blocked = f", {blockers} blocker{'s' if blockers != 1 else ''}" if blockers else ""
+        return f"{done} of {len(ids)} checked in this period{blocked}. checkin team for more."
+
+    async def goals(self) -> Card:
+        """The goal tree of the team's objectives and key results, with roll-up."""
+        scope = await scope_of(self.store, self.tenant, self.viewer)
+        if scope.refusal:
+            return Card("Your team's goals", (Section("", text=scope.refusal),))
+        objectives = await self.store.objectives(self.tenant.id)
+        key_results = await self.store.all_key_results(self.tenant.id)
+        members = set(scope.people) | {self.viewer.id}
+        owned = [
+            o
+            for o in objectives
+            if o.owner_id in members
+            or any(kr.objective_id == o.id and kr.owner_id in members for kr in key_results)
+        ]
+        card = goals_card(objectives, key_results, None, include={o.id for o in owned})
+        return Card("Your team's goals", card.sections, footer="checkin team shows their week.")
+
+    # -- pieces --------------------------------------------------------------------------------
+
+    def _current_run(self, person: Person, runs: Sequence[CheckinRun]) -> CheckinRun | None:
+        period = period_at(person_cadence(person, self.tenant.settings), self.now)
+        return next(
+            (r for r in runs if r.person_id == person.id and r.period_start == period.start),
+            None,
+        )
+
+    def _status(self, person: Person, run: CheckinRun | None, runs: Sequence[CheckinRun]) -> str:
+        cadence = person_cadence(person, self.tenant.settings)
+        today = self.now.astimezone(cadence.zone).date()
+        if person.paused_until and today <= date.fromisoformat(person.paused_until):
+            status = f"paused until {friendly_day(person.paused_until)}"
+        elif run is None:
+            status = "pending (not started)"
+        elif run.status == "submitted":
+            status = "done ✓"
+        elif run.status == "skipped":
+            status = "skipped"
+        else:
+            status = "pending"
+        before = [r for r in runs if r.person_id == person.id and r.period_end <= self.now]
+        if before and before[-1].status == "missed":
+            status += "; missed the last one"
+        return status
+
+    async def _blockers(
+        self, people: Mapping[int, Person], current: Mapping[int, CheckinRun | None]
+    ) -> tuple[Field, ...]:
+        runs = {run.id: run for run in current.values() if run is not None and run.id}
+        answers = await self.team.answers_to(self.tenant.id, list(runs), "blockers")
+        found = []
+        for answer in answers:
+            blocker = None if answer.skipped else blocker_in(answer.text)
+            if blocker is not None:
+                person = people[runs[answer.run_id].person_id]
+                found.append(Field(display_name(person), blocker))
+        return tuple(sorted(found, key=lambda f: f.label.lower()))
+
+    async def _confidence_drops(
+        self, people: Mapping[int, Person], krs: Sequence[KeyResult]
+    ) -> tuple[Field, ...]:
+        by_id = {kr.id: kr for kr in krs if kr.id is not None}
+        changes = await self.team.changes_since(
+            self.tenant.id, list(by_id), self.now - timedelta(days=7), "confidence"
+        )
+        drops = []
+        for change in changes:
+            old, new = change.old_value, change.new_value
+            if old is None or new is None or new >= old:
+                continue
+            kr = by_id[change.key_result_id]
+            owner = people.get(kr.owner_id or 0)
+            was, now = status_from_confidence(int(old)), status_from_confidence(int(new))
+            moved = f", now {now}" if now != was else ""
+            who = display_name(owner) if owner else "someone"
+            drops.append(Field(f"{kr.title} ({who})", f"{old:g} → {new:g}{moved}"))
+        return tuple(drops)
+
+    async def _stale(
+        self, people: Mapping[int, Person], krs: Sequence[KeyResult]
+    ) -> tuple[Field, ...]:
+        updated = await self.team.last_checkin_updates(
+            self.tenant.id, [kr.id for kr in krs if kr.id is not None]
+        )
+        stale = []
+        for kr in krs:
+            owner = people.get(kr.owner_id or 0)
+            if owner is None:
+                continue
+            weeks = person_cadence(owner, self.tenant.settings).every_weeks
+            last = updated.get(kr.id or 0)
+            if last is not None and self.now - last < timedelta(weeks=weeks * STALE_PERIODS):
+                continue
+            when = (
+                f"last {friendly_day(last.date().isoformat())}" if last else "never in a check-in"
+            )
+            stale.append(Field(f"{kr.title} ({display_name(owner)})", when))
+        return tuple(stale)

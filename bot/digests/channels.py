@@ -1,0 +1,114 @@
+"""`digest subscribe [team]` and `digest unsubscribe [team]`, typed in a channel: a team's
+weekly goal digest posted there, on Monday morning in the org's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from bot.checkins.cadence import local_to_utc, parse_zone
+from bot.core.messages import Text
+from bot.org.tree import org_of
+from storage.jobs import drop_job, upsert_job
+from storage.models import DigestSubscription, Person, Tenant
+from storage.repository import Store, insert_if_absent
+from storage.subscriptions import Subscriptions
+
+DIGEST = "channel_digest"
+DIGEST_WEEKDAY = 0  # Monday
+DIGEST_TIME = time(9, 0)
+IN_A_CHANNEL = (
+    "Type this in the channel that should get the digest: in Slack as /digest subscribe "
+    "(a private channel needs /invite @checkin first), in Teams with @checkin in front."
+)
+
+
+def next_digest(settings: dict[str, Any], after: datetime) -> datetime:
+    """The next Monday 09:00 in the org's time zone, strictly after `after`."""
+    cadence = settings.get("cadence", {})
+    zone = parse_zone(str(cadence.get("timezone") or "UTC"))
+    day = after.astimezone(zone).date()
+    for ahead in range(0, 8):
+        candidate = day + timedelta(days=ahead)
+        if candidate.weekday() == DIGEST_WEEKDAY:
+            instant = local_to_utc(candidate, DIGEST_TIME, zone)
+            if instant > after:
+                return instant
+    raise AssertionError("a Monday comes within eight days")
+
+
+class DigestChannels:
+    def __init__(self, store: Store, tenant: Tenant, person: Person, now: datetime) -> None:
+        self.store = store
+        self.subscriptions = Subscriptions(store.session)
+        self.tenant = tenant
+        self.person = person
+        self.now = now
+
+    async def subscribe(self, args: str, channel: dict[str, Any] | None) -> list[Text]:
+        if not channel or not channel.get("key"):
+            return [Text(IN_A_CHANNEL)]
+        team, refusal = await self.team_for(args, "subscribe")
+        if refusal:
+            return [Text(refusal)]
+        subscription = DigestSubscription(
+            tenant_id=self.tenant.id,
+            platform=self.tenant.platform,
+            channel_key=str(channel["key"]),
+            channel_name=str(channel.get("name") or "")[:200],
+            channel=channel,
+            team=team,
+            team_key=(team or "").lower(),
+            created_by=self.person.id,
+            created_at=self.now,
+        )
+        what = f"the {team} digest" if team else "the whole org's digest"
+        where = subscription.channel_name or "this channel"
+        if not await insert_if_absent(self.store.session, subscription):
+            return [Text(f"{where} gets {what} already.")]
+        here = await self.subscriptions.in_channel(self.tenant.id, subscription.channel_key)
+        saved = next(s for s in here if s.team_key == subscription.team_key)
+        due = next_digest(self.tenant.settings, self.now)
+        await upsert_job(self.store.session, self.tenant.id, DIGEST, saved.id or 0, due)
+        when = due.strftime("%a %-d %b %H:%M UTC")
+        return [
+            Text(
+                f"Done: {where} gets {what} every Monday morning, the first on {when}. "
+                "Blockers never go to a channel. digest now previews it in your DM."
+            )
+        ]
+
+    async def unsubscribe(self, args: str, channel: dict[str, Any] | None) -> list[Text]:
+        if not channel or not channel.get("key"):
+            return [Text(IN_A_CHANNEL)]
+        team, refusal = await self.team_for(args, "unsubscribe")
+        if refusal:
+            return [Text(refusal)]
+        for subscription in await self.subscriptions.in_channel(
+            self.tenant.id, str(channel["key"])
+        ):
+            if subscription.team_key == (team or "").lower():
+                await drop_job(self.store.session, DIGEST, subscription.id or 0)
+                await self.store.session.delete(subscription)
+                return [Text("Stopped: no more weekly digests of that team here.")]
+        return [Text("This channel doesn't get that digest.")]
+
+    async def team_for(self, args: str, verb: str) -> tuple[str | None, str | None]:
+        """The team asked for (default: mine; `everyone` for the whole org, admins only), or
+        why this person may not have its digest: it's for members, their managers, admins."""
+        wanted = args.strip().removeprefix("team ").strip()
+        people = await self.store.people(self.tenant.id)
+        teams = {p.team.lower(): p.team for p in people if p.team}
+        if wanted.lower() in ("everyone", "all", "org"):
+            if not self.person.is_admin:
+                return None, "Only admins can have the whole org's digest."
+            return None, None
+        team = teams.get(wanted.lower()) if wanted else self.person.team
+        if team is None:
+            known = ", ".join(sorted(teams.values())) or "none yet"
+            return None, f"Which team? digest {verb} TEAM. Teams: {known}."
+        members = {p.id for p in people if p.team == team}
+        mine = org_of(self.person.id or 0, {p.id or 0: p for p in people})
+        if self.person.is_admin or self.person.team == team or members <= mine:
+            return team, None
+        return None, f"The {team} digest is for its members, their managers and admins."

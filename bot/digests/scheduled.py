@@ -1,0 +1,61 @@
+"""The scheduler's handler for channel digests: build this week's, post it, next Monday."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.core.messages import Text
+from bot.core.outcome import Notice
+from bot.core.ports import Recipient, Undeliverable
+from bot.digests.channels import next_digest
+from bot.digests.digest import build_digest
+from scheduler.due import Due
+from storage.repository import Store
+from storage.subscriptions import Subscriptions
+
+if TYPE_CHECKING:
+    from bot.core.engine import Engine
+
+log = logging.getLogger(__name__)
+
+INVITE = {
+    "slack": "Invite me there (/invite @checkin)",
+    "teams": "Add me to that team or chat (Apps, then Add to a team)",
+}
+
+
+class ScheduledDigests:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    async def post(self, due: Due, now: datetime) -> datetime | None:
+        async with self.engine.database.session() as session:
+            subscription = await Subscriptions(session).get(due.tenant_id, due.subject_id)
+            tenant = await Store(session).tenant(due.tenant_id)
+            if subscription is None or tenant is None:
+                return None  # unsubscribed meanwhile
+            digest = await build_digest(session, tenant.id, subscription.team, now)
+            to = Recipient(tenant.platform, tenant.external_id, "", subscription.channel)
+            following = next_digest(tenant.settings, now)
+        try:
+            await self.engine.post_digest(to, digest)
+        except Undeliverable as error:
+            # The channel is gone or closed to the app: trying again within the hour won't
+            # help. Whoever subscribed it hears why; next week's digest tries again.
+            where = subscription.channel_name or "the channel"
+            log.warning(
+                "a weekly digest was not posted: %s channel %s (%s); skipped until next week",
+                tenant.platform,
+                subscription.channel_key,
+                error,
+            )
+            if subscription.created_by is not None:
+                invite = INVITE.get(tenant.platform, "Add me there")
+                note = Text(
+                    f"I couldn't post this week's goal digest in {where}: I'm not in it, or "
+                    f"it's gone. {invite}, or type digest unsubscribe there to stop it."
+                )
+                await self.engine.notify(tenant.id, [Notice(subscription.created_by, [note])])
+        return following

@@ -1,0 +1,65 @@
+"""Org and team defaults for check-ins: the cadence people get unless they set their own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.checkins.cadence import WEEKDAYS, CadenceError, make_cadence
+from bot.privacy.pulse_slices import MIN_K
+
+
+def updated_defaults(
+    settings: Mapping[str, Any],
+    *,
+    team: str | None,
+    days: str | None,
+    at: str | None,
+    every_weeks: int | None,
+    timezone: str | None,
+    reminder_hours: float | None,
+    pulse_k: int | None = None,
+) -> dict[str, Any]:
+    """New tenant settings with these defaults; raises CadenceError with a clear message."""
+    current = dict(
+        settings.get("team_cadence", {}).get(team, {}) if team else settings.get("cadence", {})
+    )
+    for key, value in (
+        ("days", days),
+        ("time", at),
+        ("every_weeks", every_weeks),
+        ("timezone", timezone),
+    ):
+        if value is not None:
+            current[key] = value
+    merged: dict[str, Any] = {"days": "fri", "time": "15:00", "every_weeks": 1, "timezone": "UTC"}
+    merged |= dict(settings.get("cadence", {})) | current
+    cadence = make_cadence(
+        str(merged["days"]),
+        str(merged["time"]),
+        int(merged["every_weeks"]),
+        str(merged["timezone"]),
+    )
+    if "days" in current:
+        current["days"] = ",".join(WEEKDAYS[d] for d in cadence.days)
+    if "time" in current:
+        current["time"] = cadence.at.strftime("%H:%M")
+    result = dict(settings)
+    if team:
+        result["team_cadence"] = {**settings.get("team_cadence", {}), team: current}
+    else:
+        result["cadence"] = current
+    if reminder_hours is not None:
+        if not 0 < reminder_hours <= 7 * 24:
+            raise CadenceError("Reminders go out between a few minutes and a week later.")
+        result["reminder_hours"] = reminder_hours
+    if pulse_k is not None:
+        if team:
+            raise CadenceError("The pulse threshold is the org's: leave out --team.")
+        if not MIN_K <= pulse_k <= 50:
+            raise CadenceError(
+                f"The pulse threshold is between {MIN_K} (the least that keeps answers "
+                "anonymous) and 50."
+            )
+        result["pulse_k"] = pulse_k
+    return result

@@ -1,0 +1,48 @@
+"""An answer reads each row once: no SELECT runs twice with the same parameters in one event's
+unit of work, through a whole check-in. (Opening a run reads it back after inserting it: that
+one may repeat.)"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import event
+
+from bot.core.engine import Engine
+from bot.core.events import CommandInvoked, TextReceived
+from storage.db import Database
+from tests.conftest import RecordingOutbox
+from tests.bot.conftest import Org
+
+
+async def test_no_select_repeats_within_an_event(
+    engine: Engine, org: Org, sqlite_db: Database, outbox: RecordingOutbox
+) -> None:
+    seen: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, params: Any, _x: Any, _many: bool) -> None:
+        seen.append((statement, repr(params)))
+
+    event.listen(sqlite_db.engine.sync_engine, "before_cursor_execute", record)
+    ids = itertools.count()
+    replies = ["400", "7", "same", "same", "no", "9", "waiting on design review", "shipped", "4"]
+    said = [("command", "now"), *(("text", reply) for reply in replies), ("text", "help")]
+    counts = []
+    for kind, text in said:
+        seen.clear()
+        event_id = f"e{next(ids)}"
+        handled = await engine.handle(
+            CommandInvoked(org.alan, "checkin", text, event_id)
+            if kind == "command"
+            else TextReceived(org.alan, text, event_id),
+            deliver=False,
+        )
+        selects = Counter(s for s in seen if s[0].lstrip().upper().startswith("SELECT"))
+        if kind == "text":
+            assert [s for s, n in selects.items() if n > 1] == [], text
+        counts.append(len(seen))
+        await engine.deliver(org.alan, handled.replies, handled.closed, handled.notices)
+    assert "Check-in saved" in outbox.texts()[-2]
+    assert max(counts) <= 22, counts  # 31 before each unit of work kept what it had read

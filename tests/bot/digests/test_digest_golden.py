@@ -1,0 +1,71 @@
+"""The digest of a seeded quarter as each platform shows it, against reviewed golden files.
+
+UPDATE_GOLDEN=1 rewrites the files from this run; review the diff by eye before keeping it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.slack.render import render_message
+from adapters.teams.render import render_card
+from bot.digests.digest import Digest, build_digest
+from storage.db import Database
+from tests.conftest import FakeClock
+from tests.bot.digests.seed import NOW, TENANT, seed_quarter
+
+GOLDEN = Path(__file__).parent / "golden"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+IMAGE_PLACEHOLDER = "data:image/png;base64,<PNG>"
+
+
+@pytest.fixture
+async def digest(sqlite_db: Database, clock: FakeClock) -> Digest:
+    clock.advance(weeks=4)
+    assert clock.now() == NOW
+    await seed_quarter(sqlite_db)
+    async with sqlite_db.session() as session:
+        return await build_digest(session, TENANT, "Platform", clock.now())
+
+
+def assert_golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"no golden file {name}: run with UPDATE_GOLDEN=1, then review it"
+    assert actual == path.read_text(encoding="utf-8"), f"{name} changed; see the diff above"
+
+
+def as_json(payload: Any) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+async def test_text_fallback_matches_golden(digest: Digest) -> None:
+    text = f"{digest.summary}\n\n---\n\n{digest.card.fallback_text()}\n"
+    assert_golden("platform.txt", text)
+
+
+async def test_slack_blocks_match_golden(digest: Digest) -> None:
+    assert_golden("platform.slack.json", as_json(render_message(digest.card)))
+
+
+async def test_teams_card_matches_golden_with_a_real_png(digest: Digest) -> None:
+    card = render_card(digest.card)
+    images = [element for element in card["body"] if element.get("type") == "Image"]
+    assert len(images) == 1
+    prefix, _, data = images[0]["url"].partition(",")
+    assert prefix == "data:image/png;base64"
+    assert base64.b64decode(data).startswith(PNG_SIGNATURE)
+    images[0]["url"] = IMAGE_PLACEHOLDER
+    assert_golden("platform.teams.json", as_json(card))
+
+
+async def test_the_card_carries_a_real_png(digest: Digest) -> None:
+    assert digest.card.chart is not None
+    assert digest.card.chart.png.startswith(PNG_SIGNATURE)

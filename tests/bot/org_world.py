@@ -1,0 +1,90 @@
+"""A small org of named people on one Slack workspace, and an engine to talk to as them."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.core.engine import Engine
+from bot.core.events import Actor, ChoiceSelected, CommandInvoked, TextReceived
+from bot.core.messages import Message
+from storage.db import Database
+from storage.models import Person, PlatformIdentity
+from storage.repository import Store
+from tests.conftest import FakeClock, RecordingOutbox
+from tests.seeded import SEEDED_AT
+
+TENANT = "slack:T1"
+# key -> (name, manager key, admin, team)
+OrgSpec = dict[str, tuple[str, str | None, bool, str | None]]
+_events = itertools.count()
+
+
+@dataclass
+class World:
+    engine: Engine
+    outbox: RecordingOutbox
+    clock: FakeClock
+    database: Database
+    ids: dict[str, int]
+
+    def actor(self, name: str) -> Actor:
+        return Actor("slack", "T1", f"U_{name.upper()}")
+
+    async def say(self, name: str, text: str) -> None:
+        await self.engine.handle(TextReceived(self.actor(name), text, f"e{next(_events)}"))
+
+    async def command(self, name: str, command: str, text: str) -> None:
+        event = CommandInvoked(self.actor(name), command, text, f"e{next(_events)}")
+        await self.engine.handle(event)
+
+    def to(self, name: str) -> list[str]:
+        user = f"U_{name.upper()}"
+        return [m.fallback_text() for to, m in self.outbox.sent if to.user == user]
+
+    async def click(self, name: str, prompt_id: str, value: str) -> None:
+        event = ChoiceSelected(self.actor(name), prompt_id, value, f"e{next(_events)}")
+        await self.engine.handle(event)
+
+    def messages_to(self, name: str) -> list[Message]:
+        user = f"U_{name.upper()}"
+        return [m for to, m in self.outbox.sent if to.user == user]
+
+    def last(self, name: str) -> str:
+        sent = self.to(name)
+        assert sent, f"nothing sent to {name}"
+        return sent[-1]
+
+
+async def seed_world(database: Database, people: OrgSpec) -> World:
+    ids: dict[str, int] = {}
+    async with database.session() as session:
+        store = Store(session)
+        await store.ensure_tenant(TENANT, "slack", "T1", SEEDED_AT)
+        for key, (name, manager, admin, team) in people.items():
+            person = Person(
+                tenant_id=TENANT,
+                email=f"{key}@x.com",
+                name=name,
+                timezone="UTC",
+                is_admin=admin,
+                team=team,
+                manager_id=ids[manager] if manager else None,
+                created_at=SEEDED_AT,
+            )
+            session.add(person)
+            await session.flush()
+            assert person.id is not None
+            ids[key] = person.id
+            session.add(
+                PlatformIdentity(
+                    tenant_id=TENANT,
+                    person_id=person.id,
+                    platform="slack",
+                    external_user_id=f"U_{key.upper()}",
+                )
+            )
+    outbox = RecordingOutbox()
+    clock = FakeClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))  # a Monday
+    return World(Engine(database, outbox, clock), outbox, clock, database, ids)
