@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.engine import Engine
 from bot.core.ports import Clock, Outbox
+from bot.engine import Engine
 from storage.db import Database
 from storage.migrate import upgrade
 

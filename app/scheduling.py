@@ -7,9 +7,9 @@ import os
 from datetime import datetime
 
 from bot.checkins.scheduled import PROMPT, REMINDER, ScheduledCheckins
-from bot.core.engine import Engine
 from bot.digests.channels import DIGEST
 from bot.digests.scheduled import ScheduledDigests
+from bot.engine import Engine
 from bot.feedback.flow import FEEDBACK_CLOSE, FEEDBACK_REMINDER
 from bot.feedback.scheduled import ScheduledFeedback
 from bot.pulse.flow import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND

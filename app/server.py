@@ -17,8 +17,8 @@ from adapters.teams.app import TeamsAdapter, TeamsConfig
 from app.config import Settings
 from app.routing import PlatformDirectory, PlatformOutbox
 from app.scheduling import build_scheduler
-from bot.core.engine import Engine
 from bot.core.ports import Clock, Directory, Outbox
+from bot.engine import Engine
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -45,9 +45,9 @@ from adapters.slack.outbound import SlackApi, SlackOutbox  # noqa: E402
 from adapters.slack.pacing import DEFAULT, Pacer, Rate  # noqa: E402
 from app.scheduling import build_scheduler  # noqa: E402
 from bot.checkins.scheduled import PROMPT  # noqa: E402
-from bot.core.engine import SORRY, Engine  # noqa: E402
+from bot.engine.engine import SORRY, Engine  # noqa: E402
+from bot.imports.org_import import import_org  # noqa: E402
 from storage.db import Database, async_url  # noqa: E402
-from storage.importing import import_org  # noqa: E402
 from storage.models import Person, PlatformIdentity, ScheduledJob  # noqa: E402
 from tests.postgres import PostgresServer, start_server  # noqa: E402
 from tests.slack.mock_api import MockSlackApi  # noqa: E402

@@ -37,9 +37,9 @@ from sqlmodel import col, select  # noqa: E402
 
 from app.scheduling import build_scheduler  # noqa: E402
 from bot.checkins.scheduled import PROMPT  # noqa: E402
-from bot.core.engine import Engine  # noqa: E402
 from bot.core.messages import Message  # noqa: E402
 from bot.core.ports import Recipient  # noqa: E402
+from bot.engine import Engine  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.jobs import claim_due  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

@@ -11,8 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.insert import insert_if_absent
 from storage.models import Person, ScheduledJob
-from storage.repository import insert_if_absent
 
 
 async def upsert_job(

@@ -8,8 +8,8 @@ from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.insert import insert_if_absent
 from storage.models import SlackInstallation, SlackOAuthState, Tenant
-from storage.repository import insert_if_absent
 
 _TENANT_NAME_LENGTH = 200
 # (tenant, app) is the row's identity; an update rewrites everything else.

@@ -1,23 +1,34 @@
-"""Shared fixtures: databases (SQLite and a real PostgreSQL), a fake clock, a recording outbox;
-and `until`, to wait for work the bot does in the background."""
+"""Shared fixtures: databases (SQLite and a real PostgreSQL, each a copy of one migrated
+template per session), a fake clock, a recording outbox; `until`, to wait for work the bot
+does in the background; and Hypothesis's profiles."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
+from hypothesis import settings
 
 from bot.core.messages import Message
 from bot.core.ports import Recipient
 from storage.db import Database
-from storage.migrate import upgrade
 from tests.postgres import PostgresServer, start_server
+from tests.template_databases import PostgresTemplate, SqliteTemplate
+
+# Example counts stay as each test sets them (Hypothesis's 100 where none is set): a profile
+# changes how examples are drawn and reported, never how many. No deadline: a busy machine is
+# not a failure. `dev` (the default) draws anew each run and keeps failures in .hypothesis/ to
+# replay; `ci` (CI set, as .ci/run has it) draws the same examples every run, so a failure in
+# CI fails again with the same command anywhere, and prints the blob that replays it.
+# `--hypothesis-profile ci` picks one by hand.
+settings.register_profile("dev", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, database=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 class FakeClock:
@@ -71,10 +82,16 @@ def outbox() -> RecordingOutbox:
     return RecordingOutbox()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    """The migrations run once per session, into a file that each test gets a copy of."""
+    return SqliteTemplate.build(tmp_path_factory.mktemp("sqlite-template"))
+
+
 @pytest.fixture
-async def sqlite_db(tmp_path: Any) -> AsyncIterator[Database]:
-    database = Database(f"sqlite:///{tmp_path}/test.db")
-    await upgrade(database.engine)
+async def sqlite_db(sqlite_template: SqliteTemplate, tmp_path: Path) -> AsyncIterator[Database]:
+    """A fresh migrated SQLite file per test."""
+    database = Database(sqlite_template.copy_to(tmp_path / "test.db"))
     yield database
     await database.dispose()
 
@@ -94,20 +111,21 @@ def postgres_server() -> Iterator[PostgresServer | str]:
     server.stop()
 
 
-@pytest.fixture
-async def postgres_db(postgres_server: PostgresServer | str) -> AsyncIterator[Database]:
-    """A fresh database per test on the real server."""
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: PostgresServer | str) -> Iterator[PostgresTemplate]:
+    """The migrations run once per session, into a database on the real server that each
+    test's database is created from."""
     admin_url = postgres_server if isinstance(postgres_server, str) else postgres_server.admin_url
-    name = "t_" + uuid.uuid4().hex[:12]
-    admin = await asyncpg.connect(admin_url.replace("postgresql+asyncpg://", "postgresql://"))
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = admin_url.rsplit("/", 1)[0] + "/" + name
-    database = Database(url)
-    await upgrade(database.engine)
-    yield database
-    await database.dispose()
-    await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    await admin.close()
+    template = PostgresTemplate.build(admin_url)
+    yield template
+    template.drop()
+
+
+@pytest.fixture
+async def postgres_db(postgres_template: PostgresTemplate) -> AsyncIterator[Database]:
+    """A fresh migrated database per test on the real server."""
+    async with postgres_template.database() as database:
+        yield database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

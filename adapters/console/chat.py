@@ -6,8 +6,8 @@ import asyncio
 import uuid
 from typing import TextIO
 
-from bot.core.engine import Engine
 from bot.core.events import Actor, TextReceived, UserReachable
+from bot.engine import Engine
 from storage.db import Database
 from storage.repository import Store
 

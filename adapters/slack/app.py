@@ -23,7 +23,7 @@ from adapters.slack.installations import (
     token_rotation_client,
 )
 from adapters.slack.outbound import SlackApi, SlackDirectory, SlackOutbox
-from bot.core.engine import Engine
+from bot.engine import Engine
 from storage.db import Database
 
 log = logging.getLogger(__name__)

@@ -25,13 +25,13 @@ from adapters.slack.render import (
     parse_choice_value,
 )
 from bot.core.backlog import Backlog
-from bot.core.engine import Engine
+from bot.core.commands import CommandTable
 from bot.core.events import Actor, ChoiceSelected, CommandInvoked, FormSubmitted, TextReceived
 from bot.core.messages import Text
+from bot.engine import Engine
 
 log = logging.getLogger(__name__)
 
-COMMANDS = re.compile(r"^/(checkin|goals|feedback|pulse|digest)$")
 # How long a request may wait for room in the engine's backlog: with bolt's own time, well
 # inside the 3 s in which Slack wants its answer.
 ROOM_SECONDS = 2.0
@@ -76,13 +76,18 @@ def from_slack_text(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def slash_commands(table: CommandTable) -> re.Pattern[str]:
+    """The slash commands the table declares (and the manifest registers)."""
+    return re.compile("^/(" + "|".join(re.escape(s.name) for s in table.slash) + ")$")
+
+
 def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
     # No public setter: AsyncApp.error() replaces it with a handler that reads the payload again.
     assert hasattr(app, "_async_middleware_error_handler"), "slack_bolt changed"
     app._async_middleware_error_handler = PayloadErrors()
     app.middleware(HoldBack(engine.backlog))
 
-    @app.command(COMMANDS)
+    @app.command(slash_commands(engine.commands))
     async def on_command(ack: AsyncAck, body: dict[str, Any]) -> None:
         if body.get("channel_name") == "directmessage":
             await ack()

@@ -21,7 +21,7 @@ from botbuilder.schema import Activity
 
 from adapters.teams.inbound import CheckinTeamsBot
 from adapters.teams.outbound import CarriedError, ReferenceBook, TeamsOutbox
-from bot.core.engine import Engine
+from bot.engine import Engine
 from storage.db import Database
 
 log = logging.getLogger(__name__)

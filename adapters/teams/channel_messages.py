@@ -12,10 +12,9 @@ from botbuilder.schema import Activity
 from adapters.teams.conversations import channel_of
 from adapters.teams.pacing import TeamsPacer, send_with_retries
 from adapters.teams.render import render_activity
-from bot.core.commands import command_in_text
-from bot.core.engine import Engine
 from bot.core.events import Actor, CommandInvoked
 from bot.core.messages import Message, Text
+from bot.engine import Engine
 
 ELSEWHERE = (
     "Check-ins, goals and feedback happen in your personal chat with me. "
@@ -34,7 +33,7 @@ class ChannelMessages:
         self, turn_context: TurnContext, actor: Actor, text: str, event_id: str
     ) -> None:
         """`text` as typed, the bot's own mention dropped."""
-        command = command_in_text(text)
+        command = self.engine.commands.in_text(text)
         if command is None or command.name != "digest":
             await self._reply(turn_context, actor, [Text(ELSEWHERE)])
             return

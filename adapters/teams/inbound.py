@@ -25,7 +25,6 @@ from adapters.teams.render import (
     parse_submit,
     render_card,
 )
-from bot.core.engine import Engine, Handled
 from bot.core.events import (
     Actor,
     ChoiceSelected,
@@ -36,6 +35,8 @@ from bot.core.events import (
     UserReachable,
 )
 from bot.core.messages import Answered, Text
+from bot.core.outcome import Outcome
+from bot.engine import Engine
 from storage.db import Database
 from storage.repository import Store
 
@@ -180,7 +181,7 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
             UserReachable(actor, _event_id(turn_context), reference, actor.timezone, True)
         )
 
-    async def _submit(self, turn_context: TurnContext, actor: Actor, value: Any) -> Handled | None:
+    async def _submit(self, turn_context: TurnContext, actor: Actor, value: Any) -> Outcome | None:
         submit = parse_submit(value)
         event_id = _event_id(turn_context)
         event: InboundEvent

@@ -6,9 +6,13 @@ count for a period until then, so late answers are fine and the next prompt clos
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from storage.models import Person
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Every-N-weeks cadences count weeks from this Monday, so everyone's fortnight lines up.
@@ -167,3 +171,23 @@ def _period_from(cadence: Cadence, start_day: date) -> Period:
         if cadence.is_check_in_day(day)
     )
     return Period(start_day.isoformat(), _opening(cadence, start_day), _opening(cadence, end_day))
+
+
+DEFAULT_CADENCE = {"days": "fri", "time": "15:00", "every_weeks": 1, "timezone": "UTC"}
+
+
+def person_cadence(person: Person, settings: Mapping[str, Any]) -> Cadence:
+    """The person's own setting wins over their team's default, which wins over the org's."""
+    org = {**DEFAULT_CADENCE, **settings.get("cadence", {})}
+    team = settings.get("team_cadence", {}).get(person.team or "", {})
+    merged = {**org, **team}
+    try:
+        return make_cadence(
+            person.checkin_days or str(merged["days"]),
+            person.checkin_time or str(merged["time"]),
+            person.cadence_weeks or int(merged["every_weeks"]),
+            person.timezone or str(merged["timezone"]),
+        )
+    except CadenceError:
+        d = DEFAULT_CADENCE
+        return make_cadence(str(d["days"]), str(d["time"]), 1, str(d["timezone"]))

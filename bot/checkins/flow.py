@@ -8,74 +8,34 @@ pick up the conversation at the next unanswered question.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from bot.checkins import questions as q
 from bot.checkins.blockers import WEEKLY_BLOCKERS, blocker_in
 from bot.checkins.cadence import (
-    Cadence,
-    CadenceError,
     Period,
     friendly_day,
-    make_cadence,
     next_period,
     period_at,
+    person_cadence,
 )
-from bot.checkins.interpret import Outcome, Said, blank, interpret
+from bot.checkins.cards import summary_card
+from bot.checkins.interpret import Reading, Said, blank, interpret
+from bot.checkins.opening import (
+    SCHEDULED_HELLO,
+    new_run,
+    opening,
+    question_message,
+    scheduled_intro,
+)
 from bot.checkins.parsing import Invalid, Skipped, Value, parse_multi_update
-from bot.core.messages import Form, Message, Question, Text
-from bot.core.outcome import Notice
+from bot.core.messages import Form, Message, Text
+from bot.core.outcome import ClosedPrompt, Notice, Outcome
 from bot.goals.progress import progress
-from bot.home.cards import summary_card
 from storage.models import CheckinRun, KeyResult, PendingPrompt, Person
 from storage.repository import Store
-
-DEFAULT_CADENCE = {"days": "fri", "time": "15:00", "every_weeks": 1, "timezone": "UTC"}
-
-
-@dataclass(frozen=True)
-class ClosedPrompt:
-    """A prompt answered in this unit of work; its message on screen can now be retired."""
-
-    prompt_id: str
-    message_ref: dict[str, Any] | None
-    question: Question
-    answer: str
-
-
-SCHEDULED_HELLO = "Hi! It's check-in time."
-
-
-def opening(run: CheckinRun) -> str:
-    """The line before a fresh check-in's first question."""
-    return (
-        f"Your check-in for the week of {friendly_day(run.period_label)}: "
-        f"{len(run.questions)} quick questions. Reply to each one; skip skips it."
-    )
-
-
-def scheduled_intro(run: CheckinRun) -> str:
-    """The line before the first question when the scheduler starts the check-in."""
-    return f"{SCHEDULED_HELLO} {opening(run)}"
-
-
-def person_cadence(person: Person, settings: Mapping[str, Any]) -> Cadence:
-    """The person's own setting wins over their team's default, which wins over the org's."""
-    org = {**DEFAULT_CADENCE, **settings.get("cadence", {})}
-    team = settings.get("team_cadence", {}).get(person.team or "", {})
-    merged = {**org, **team}
-    try:
-        return make_cadence(
-            person.checkin_days or str(merged["days"]),
-            person.checkin_time or str(merged["time"]),
-            person.cadence_weeks or int(merged["every_weeks"]),
-            person.timezone or str(merged["timezone"]),
-        )
-    except CadenceError:
-        d = DEFAULT_CADENCE
-        return make_cadence(str(d["days"]), str(d["time"]), 1, str(d["timezone"]))
 
 
 class CheckinFlow:
@@ -87,8 +47,14 @@ class CheckinFlow:
         self.settings = settings
         self.now = now
         self.cadence = person_cadence(person, settings)
+        # Gathered on the way, whatever the entry point: the questions answered (their buttons
+        # are retired after the commit) and messages for others (a blocker, to the manager).
         self.closed: list[ClosedPrompt] = []
-        self.notices: list[Notice] = []  # for others: a blocker, to the manager
+        self.notices: list[Notice] = []
+
+    def outcome(self, replies: list[Message]) -> Outcome:
+        """The replies, with what the conversation gathered on the way."""
+        return Outcome(replies, list(self.notices), list(self.closed))
 
     # -- starting ----------------------------------------------------------------------------
 
@@ -144,19 +110,8 @@ class CheckinFlow:
 
     async def _open(self, period: Period) -> CheckinRun:
         key_results = await self.store.key_results_owned_by(self.person)
-        assert self.person.id is not None
-        return await self.store.create_run(
-            CheckinRun(
-                tenant_id=self.person.tenant_id,
-                person_id=self.person.id,
-                period_label=period.label,
-                period_start=period.start,
-                period_end=period.end,
-                status="open",
-                questions=q.build_questions(key_results, self.settings),
-                opened_at=self.now,
-            )
-        )
+        run = new_run(self.person, period, key_results, self.settings, self.now)
+        return await self.store.create_run(run)
 
     async def _intro(self, run: CheckinRun) -> str:
         answers = await self.store.answers(run)
@@ -208,15 +163,8 @@ class CheckinFlow:
         # Resuming re-sends the same prompt, so buttons already on screen stay valid.
         if prompt is None or prompt.question_key != question["key"] or prompt.round != run.round:
             prompt = await self.store.ask(run, question["key"], self.now)
-        kr = await self._kr(question)
-        message = q.render_question(
-            question,
-            prompt.id,
-            index + 1,
-            len(run.questions),
-            kr,
-            answers.get(question["key"]) if run.round > 1 else None,
-        )
+        previous = answers.get(question["key"]) if run.round > 1 else None
+        message = question_message(run, index, prompt.id, await self._kr(question), previous)
         return [replace(message, intro=intro)]
 
     async def answer(self, run: CheckinRun, prompt: PendingPrompt, text: str) -> list[Message]:
@@ -242,14 +190,8 @@ class CheckinFlow:
         question = _find(run, prompt.question_key)
         if question is None or not await self.store.claim_prompt(prompt, self.now):
             return False
-        shown = q.render_question(
-            question,
-            prompt.id,
-            [entry["key"] for entry in run.questions].index(prompt.question_key) + 1,
-            len(run.questions),
-            await self._kr(question),
-            None,
-        )
+        index = [entry["key"] for entry in run.questions].index(prompt.question_key)
+        shown = question_message(run, index, prompt.id, await self._kr(question))
         self.closed.append(ClosedPrompt(prompt.id, prompt.message_ref, shown, said))
         return True
 
@@ -286,7 +228,7 @@ class CheckinFlow:
         return await self.ask_next(run)
 
     async def _record(
-        self, run: CheckinRun, question: Mapping[str, Any], outcome: Outcome, kr: KeyResult | None
+        self, run: CheckinRun, question: Mapping[str, Any], outcome: Reading, kr: KeyResult | None
     ) -> None:
         key, kind, store, now = question["key"], question["kind"], self.store, self.now
         if isinstance(outcome, Skipped):
@@ -405,7 +347,7 @@ class CheckinFlow:
 
     async def submit_form(self, run: CheckinRun, values: Mapping[str, str]) -> dict[str, str]:
         """Validate every field first; store all or nothing. Returns field -> error."""
-        plan: list[tuple[Mapping[str, Any], Outcome, KeyResult | None]] = []
+        plan: list[tuple[Mapping[str, Any], Reading, KeyResult | None]] = []
         errors: dict[str, str] = {}
         key_results = await self._run_key_results(run)
         for question in run.questions:

@@ -31,12 +31,12 @@ class Said:
     text: str | None
 
 
-Outcome = Parsed | Said
+Reading = Parsed | Said
 
 
 def interpret(
     question: Mapping[str, Any], text: str, kr: KeyResult | None, previous: Answer | None
-) -> Outcome:
+) -> Reading:
     """What a typed reply means for this question."""
     kind = question["kind"]
     words = " ".join(text.lower().split()).strip(" .!")
@@ -60,7 +60,7 @@ def interpret(
     return Said(text.strip())
 
 
-def _keep(kind: str, previous: Answer) -> Outcome:
+def _keep(kind: str, previous: Answer) -> Reading:
     """'same' in an edit round: the answer given last time stands."""
     if previous.skipped:
         return Skipped()
@@ -71,7 +71,7 @@ def _keep(kind: str, previous: Answer) -> Outcome:
     return Said(previous.text)
 
 
-def blank(question: Mapping[str, Any], kr: KeyResult | None) -> Outcome:
+def blank(question: Mapping[str, Any], kr: KeyResult | None) -> Reading:
     """An empty form field: no change for key results, nothing to say for the rest."""
     if question["kind"] == q.KR_VALUE:
         return NoChange()

@@ -13,9 +13,11 @@ from bot.checkins.cadence import (
     make_cadence,
     next_period,
     period_at,
+    person_cadence,
 )
-from bot.checkins.flow import CheckinFlow, person_cadence
-from bot.checkins.scheduled import PROMPT, next_opening
+from bot.checkins.flow import CheckinFlow
+from bot.checkins.opening import next_opening
+from bot.checkins.scheduled import PROMPT
 from bot.core.messages import Message, Text
 from bot.core.whole_numbers import whole_number
 from storage.jobs import upsert_job

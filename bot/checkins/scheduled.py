@@ -7,29 +7,35 @@ import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import Any
 
 from bot.checkins import questions as q
-from bot.checkins.cadence import Period, friendly_day, next_period, period_at
-from bot.checkins.flow import CheckinFlow, person_cadence, scheduled_intro
+from bot.checkins.cadence import Period, friendly_day, person_cadence
+from bot.checkins.flow import CheckinFlow
+from bot.checkins.opening import (
+    Late,
+    Suppressed,
+    due_now,
+    new_run,
+    next_opening,
+    question_message,
+    scheduled_intro,
+)
 from bot.core.events import Actor
 from bot.core.messages import Message
+from bot.core.ports import Sender
 from scheduler.due import Due, Outcome
+from storage.checkins import new_prompt_id
 from storage.jobs import add_job, people_without_job, upsert_jobs
 from storage.models import (
-    CheckinRun,
-    KeyResult,
     PendingPrompt,
     Person,
     PlatformIdentity,
     Tenant,
 )
-from storage.repository import Store, new_prompt_id
+from storage.repository import Store
 from storage.waves import WaveStore
-
-if TYPE_CHECKING:
-    from bot.core.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -38,22 +44,6 @@ REMINDER = "checkin_reminder"
 DEFAULT_REMINDER_HOURS = 4
 MARK_ATTEMPTS = 4  # about 2 s in all: outlasts a busy SQLite writer or a dropped connection
 SENDERS = 32  # prompts in flight at once per batch; the platform pacers do the rest
-
-
-def next_opening(person: Person, settings: Mapping[str, Any], after: datetime) -> datetime:
-    """The first period opening strictly after `after`."""
-    cadence = person_cadence(person, settings)
-    return next_period(cadence, period_at(cadence, after)).start
-
-
-def suppressed(person: Person, settings: Mapping[str, Any], period: Period) -> str | None:
-    """Why this period gets no prompt (paused, holiday), or None."""
-    day = date.fromisoformat(period.label)
-    if person.paused_until and day <= date.fromisoformat(person.paused_until):
-        return "paused"
-    if period.label in set(settings.get("holidays", ())):
-        return "holiday"
-    return None
 
 
 @dataclass(frozen=True)
@@ -105,7 +95,7 @@ def _prompt_id(message: Message) -> str:
 class ScheduledCheckins:
     """The scheduler's handlers for check-ins; the engine does the talking."""
 
-    def __init__(self, engine: Engine, senders: int = SENDERS) -> None:
+    def __init__(self, engine: Sender, senders: int = SENDERS) -> None:
         self.engine = engine
         self.database = engine.database
         self.senders = senders
@@ -123,12 +113,12 @@ class ScheduledCheckins:
                 return None
             identity = next((i for i in await store.identities_of(person) if i.reachable), None)
             flow = CheckinFlow(store, person, tenant.settings, now)
-            period = period_at(flow.cadence, due_at)
-            following = next_period(flow.cadence, period).start
-            if now >= period.end:
+            due = due_now(person, tenant.settings, flow.cadence, due_at, now)
+            if isinstance(due, Late):
                 # Down for the whole period: too late for it; catch up with the current one.
-                return period_at(flow.cadence, now).start
-            if suppressed(person, tenant.settings, period):
+                return due.next_due
+            period, following = due.period, due.following
+            if isinstance(due, Suppressed):
                 await flow.skip(period)
                 return following
             if identity is None:
@@ -254,7 +244,11 @@ class ScheduledCheckins:
             unusual.extend(f.due for f in fresh if (f.person.id, f.period.start) in taken)
             fresh = [f for f in fresh if (f.person.id, f.period.start) not in taken]
             owned = await wave.key_results_by_owner(ids)
-            runs = [_new_run(f, owned.get(f.person.id or 0, []), now) for f in fresh]
+            runs = [
+                new_run(f.person, f.period, owned.get(f.person.id or 0, []), f.tenant.settings, now,
+                        sending=True)
+                for f in fresh
+            ]  # fmt: skip
             run_ids = await wave.insert_runs(runs)
             ready: list[_Ready] = []
             prompts: list[PendingPrompt] = []
@@ -276,14 +270,7 @@ class ScheduledCheckins:
                 )
                 prompts.append(prompt)
                 krs = {kr.id: kr for kr in owned.get(f.person.id or 0, [])}
-                message = q.render_question(
-                    question,
-                    prompt.id,
-                    index + 1,
-                    len(run.questions),
-                    krs.get(question.get("kr_id")),
-                    None,
-                )
+                message = question_message(run, index, prompt.id, krs.get(question.get("kr_id")))
                 actor = Actor(
                     f.identity.platform, f.tenant.external_id, f.identity.external_user_id
                 )
@@ -327,17 +314,16 @@ class ScheduledCheckins:
                 outcomes[due.job_id] = None  # a job must never reach across tenants
                 continue
             cadence = person_cadence(person, tenant.settings)
-            period = period_at(cadence, due.due_at)
-            following = next_period(cadence, period).start
+            when = due_now(person, tenant.settings, cadence, due.due_at, now)
             identity = identities.get(due.subject_id)
-            if now >= period.end:
-                outcomes[due.job_id] = period_at(cadence, now).start
-            elif suppressed(person, tenant.settings, period):
+            if isinstance(when, Late):
+                outcomes[due.job_id] = when.next_due
+            elif isinstance(when, Suppressed):
                 unusual.append(due)  # the skip is recorded by the one-by-one path
             elif identity is None or identity.tenant_id != due.tenant_id:
-                outcomes[due.job_id] = following
+                outcomes[due.job_id] = when.following
             else:
-                fresh.append(_Fresh(due, person, tenant, identity, period, following))
+                fresh.append(_Fresh(due, person, tenant, identity, when.period, when.following))
         return fresh
 
     async def _send_all(
@@ -438,18 +424,3 @@ class ScheduledCheckins:
                 if await add_job(session, person.tenant_id, PROMPT, person.id or 0, due):
                     added += 1
         return added
-
-
-def _new_run(fresh: _Fresh, key_results: Sequence[KeyResult], now: datetime) -> CheckinRun:
-    return CheckinRun(
-        tenant_id=fresh.person.tenant_id,
-        person_id=fresh.person.id or 0,
-        period_label=fresh.period.label,
-        period_start=fresh.period.start,
-        period_end=fresh.period.end,
-        status="open",
-        questions=q.build_questions(key_results, fresh.tenant.settings),
-        round=1,
-        opened_at=now,
-        sending_at=now,
-    )

@@ -1,67 +1,54 @@
-"""Commands typed in chat or sent as slash commands: the same words on every platform."""
+"""The command table: every command, typed in chat or sent as a slash command, is one row.
+
+Each capability declares its rows once (the words, the handler, who it is for, its help line);
+routing, `help`, the "not available" answers and the Slack manifest's slash commands are all
+read from the table, so a command can't exist in one of them and not another.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-COMMANDS = ("checkin", "goals", "feedback", "pulse", "digest", "home", "help")
+from bot.core.context import Context
+from bot.core.outcome import Outcome
 
-# Subcommands each command knows; the first is what the bare command means.
-SUBCOMMANDS: dict[str, tuple[str, ...]] = {
-    "checkin": (
-        "now",
-        "edit",
-        "skip",
-        "pause",
-        "resume",
-        "schedule",
-        "reminders",
-        "team",
-        "blockers",
-        "help",
-    ),
-    "goals": ("mine", "team", "add", "update", "help"),
-    "feedback": ("help", "request", "give", "inbox", "share"),
-    "pulse": ("help", "send", "results"),
-    "digest": ("help", "subscribe", "unsubscribe", "now"),
-    "home": ("",),
-    "help": ("",),
-}
+Handler = Callable[[Context, str], Awaitable[Outcome]]
+# Who a command is for; the handler checks it against the org (a manager's reports, admins).
+Audience = Literal["anyone", "managers", "admins and managers", "channels"]
 
-# What this version can do; the rest is recognised and answered with a clear note.
-AVAILABLE = {
-    ("checkin", "now"),
-    ("checkin", "edit"),
-    ("checkin", "help"),
-    ("checkin", "skip"),
-    ("checkin", "pause"),
-    ("checkin", "resume"),
-    ("checkin", "schedule"),
-    ("checkin", "reminders"),
-    ("checkin", "team"),
-    ("checkin", "blockers"),
-    ("goals", "team"),
-    ("feedback", "help"),
-    ("feedback", "request"),
-    ("feedback", "give"),
-    ("feedback", "inbox"),
-    ("feedback", "share"),
-    ("pulse", "help"),
-    ("pulse", "send"),
-    ("pulse", "results"),
-    ("goals", "mine"),
-    ("goals", "help"),
-    ("digest", "now"),
-    ("digest", "subscribe"),
-    ("digest", "unsubscribe"),
-    ("home", ""),
-    ("help", ""),
-}
+HELP = "help"
+UNKNOWN = "unknown"  # a subcommand the command doesn't have
+MAX_SHORT_WORDS = 12  # longer text is an answer that happens to start with a command word
+MAX_LONG_WORDS = 400  # a feedback request or a survey names people and questions
 
 
-LONG_COMMANDS = ("feedback", "pulse")
-LONG_SUBS = ("request", "send")
-MAX_LONG_WORDS = 400
+@dataclass(frozen=True)
+class HelpLine:
+    example: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class CommandRow:
+    name: str  # "checkin"
+    sub: str  # "now"; "" for a command without subcommands
+    handler: Handler | None  # None: understood, but not in this version
+    help: tuple[HelpLine, ...] = ()
+    audience: Audience = "anyone"
+    default: bool = False  # what the bare command means
+    long: bool = False  # names people and questions: may run past a dozen words
+
+
+@dataclass(frozen=True)
+class SlashCommand:
+    """A command as the Slack manifest registers it."""
+
+    name: str
+    description: str
+    usage_hint: str
+    escape: bool = False  # Slack sends mentions as <@U123|name> tokens
 
 
 @dataclass(frozen=True)
@@ -71,50 +58,68 @@ class Command:
     args: str = ""
 
     @property
-    def available(self) -> bool:
-        return (self.name, self.sub) in AVAILABLE
-
-    @property
     def words(self) -> str:
         return f"{self.name} {self.sub}".strip()
 
 
-def parse_command(name: str, text: str) -> Command | None:
-    """A slash command's name and text -> Command, or None when `name` is not ours."""
-    name = name.strip().lstrip("/").lower()
-    if name not in SUBCOMMANDS:
-        return None
-    first, _, rest = " ".join(text.split()).partition(" ")
-    sub = first.lower()
-    if name == "help":
-        return Command("help", "", text.strip())
-    if not sub:
-        return Command(name, SUBCOMMANDS[name][0])
-    if sub not in SUBCOMMANDS[name]:
-        return Command(name, "unknown", text.strip())
-    return Command(name, sub, rest)
+class CommandTable:
+    def __init__(self, rows: Iterable[CommandRow], slash: Iterable[SlashCommand] = ()) -> None:
+        self.rows = tuple(rows)
+        self.slash = tuple(slash)
+        self._rows = {(row.name, row.sub): row for row in self.rows}
+        if len(self._rows) != len(self.rows):
+            raise ValueError("a command is declared twice")
+        self._subs: dict[str, list[str]] = {}
+        for row in self.rows:
+            self._subs.setdefault(row.name, []).append(row.sub)
+        self._default = {row.name: row.sub for row in self.rows if row.default or not row.sub}
+        if set(self._default) != set(self._subs):
+            raise ValueError("every command needs a default subcommand")
+        if {s.name for s in self.slash} - set(self._subs):
+            raise ValueError("a slash command with no rows")
 
+    @property
+    def names(self) -> Sequence[str]:
+        return tuple(self._subs)
 
-def command_in_text(text: str) -> Command | None:
-    """A chat message that is a command, or None for anything else (such as an answer).
+    def row(self, command: Command) -> CommandRow | None:
+        return self._rows.get((command.name, command.sub))
 
-    Only exact command forms count, so an answer like "help needed from design" stays an answer.
-    """
-    words = text.strip().lstrip("/").split()
-    if not words:
-        return None
-    name = words[0].lower()
-    # Answers are short sentences that may start with a command word; feedback and pulse
-    # commands name people and questions, and run long.
-    long_form = name in LONG_COMMANDS and len(words) > 1 and words[1].lower() in LONG_SUBS
-    if len(words) > (MAX_LONG_WORDS if long_form else 12):
-        return None
-    if name == "help":
-        if len(words) == 1 or (len(words) == 2 and words[1].lower().lstrip("/") in COMMANDS):
-            return Command("help", "", " ".join(words[1:]))
-        return None
-    if name not in SUBCOMMANDS:
-        return None
-    if len(words) > 1 and words[1].lower() not in SUBCOMMANDS[name]:
-        return None
-    return parse_command(name, " ".join(words[1:]))
+    def help_lines(self) -> tuple[HelpLine, ...]:
+        return tuple(line for row in self.rows for line in row.help)
+
+    def parse(self, name: str, text: str) -> Command | None:
+        """A slash command's name and text -> Command, or None when `name` is not ours."""
+        name = name.strip().lstrip("/").lower()
+        if name not in self._subs:
+            return None
+        if name == HELP:
+            return Command(HELP, "", text.strip())
+        first, _, rest = " ".join(text.split()).partition(" ")
+        sub = first.lower()
+        if not sub:
+            return Command(name, self._default[name])
+        if sub not in self._subs[name]:
+            return Command(name, UNKNOWN, text.strip())
+        return Command(name, sub, rest)
+
+    def in_text(self, text: str) -> Command | None:
+        """A chat message that is a command, or None for anything else (such as an answer).
+
+        Only exact command forms count, so an answer like "help needed from design" stays an
+        answer.
+        """
+        words = text.strip().lstrip("/").split()
+        if not words:
+            return None
+        name, second = words[0].lower(), words[1].lower() if len(words) > 1 else None
+        row = self._rows.get((name, second)) if second is not None else None
+        if len(words) > (MAX_LONG_WORDS if row is not None and row.long else MAX_SHORT_WORDS):
+            return None
+        if name == HELP:
+            if second is None or (len(words) == 2 and second.lstrip("/") in self._subs):
+                return Command(HELP, "", " ".join(words[1:]))
+            return None
+        if name not in self._subs or (second is not None and row is None):
+            return None
+        return self.parse(name, " ".join(words[1:]))

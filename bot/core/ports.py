@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.core.messages import Message
+from bot.core.events import Actor
+from bot.core.messages import Card, Message
+
+if TYPE_CHECKING:
+    from bot.core.outcome import Notice
+    from storage.db import Database
 
 
 @dataclass(frozen=True)
@@ -56,3 +62,30 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What became of one message: taken by the platform (with its handle on it), or not."""
+
+    ok: bool
+    ref: dict[str, Any] | None = None
+    unreachable: bool = False
+
+
+class Sender(Protocol):
+    """What the scheduled jobs need of the engine: its database, and sending on its behalf."""
+
+    database: Database
+
+    async def send(self, actor: Actor, messages: list[Message]) -> bool: ...
+
+    async def post(self, actor: Actor, message: Message) -> Sent: ...
+
+    async def notify(self, tenant_id: str, notices: Sequence[Notice]) -> None: ...
+
+    async def post_digest(self, to: Recipient, summary: Message, details: Card) -> None: ...
+
+    async def find_sent(
+        self, actor: Actor, message: Message, since: datetime
+    ) -> dict[str, Any] | None: ...

@@ -9,9 +9,10 @@ from typing import Any
 from bot.checkins.cadence import local_to_utc, parse_zone
 from bot.core.messages import Text
 from bot.org.tree import org_of
+from storage.insert import insert_if_absent
 from storage.jobs import drop_job, upsert_job
 from storage.models import DigestSubscription, Person, Tenant
-from storage.repository import Store, insert_if_absent
+from storage.repository import Store
 from storage.subscriptions import Subscriptions
 
 DIGEST = "channel_digest"

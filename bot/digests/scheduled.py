@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from bot.core.messages import Text
 from bot.core.outcome import Notice
-from bot.core.ports import Recipient, Undeliverable
+from bot.core.ports import Recipient, Sender, Undeliverable
 from bot.digests.channels import next_digest
 from bot.digests.digest import build_digest
 from scheduler.due import Due
 from storage.repository import Store
 from storage.subscriptions import Subscriptions
-
-if TYPE_CHECKING:
-    from bot.core.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +23,7 @@ INVITE = {
 
 
 class ScheduledDigests:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Sender) -> None:
         self.engine = engine
 
     async def post(self, due: Due, now: datetime) -> datetime | None:
@@ -40,7 +36,7 @@ class ScheduledDigests:
             to = Recipient(tenant.platform, tenant.external_id, "", subscription.channel)
             following = next_digest(tenant.settings, now)
         try:
-            await self.engine.post_digest(to, digest)
+            await self.engine.post_digest(to, Text(digest.summary), digest.card)
         except Undeliverable as error:
             # The channel is gone or closed to the app: trying again within the hour won't
             # help. Whoever subscribed it hears why; next week's digest tries again.

@@ -18,8 +18,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot.checkins.cadence import friendly_day, local_to_utc, read_day
-from bot.checkins.flow import person_cadence
+from bot.checkins.cadence import friendly_day, local_to_utc, person_cadence, read_day
 from bot.core.messages import Card, Message, Question, Section, Text
 from bot.core.messages import Field as CardField
 from bot.core.outcome import Notice, Outcome

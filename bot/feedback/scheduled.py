@@ -14,7 +14,7 @@ from storage.models import FeedbackRequest
 from storage.repository import Store
 
 if TYPE_CHECKING:
-    from bot.core.engine import Engine
+    from bot.engine import Engine
 
 Step = Callable[[FeedbackFlow, FeedbackRequest], Awaitable[list[Notice]]]
 

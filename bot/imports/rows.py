@@ -2,7 +2,7 @@
 
 Bad input never raises: every problem becomes an `ImportProblem` with the file line it came
 from, and the good rows go on. Whether a manager, owner or parent exists in the database is
-for `storage.importing` to decide.
+for `org_import` and `goals_import` to decide.
 """
 
 from __future__ import annotations

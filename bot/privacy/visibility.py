@@ -3,8 +3,8 @@
 - People and their check-ins: themselves and everyone below them in the reporting tree, as
   `checkin team` shows a manager; admins everyone.
 - Goals: the org's, for everyone, as `goals` shows them.
-- Feedback: `feedback_view`.
-- Pulse results: `bot.pulse.flow.may_see_group`, the rule `pulse results` applies.
+- Feedback: `feedback_view`, by the rules of `bot.privacy.feedback_answers`.
+- Pulse results: `bot.privacy.pulse_groups.may_see_group`, the rule `pulse results` applies.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping
 from typing import Final, Literal
 
 from bot.org.tree import org_of
+from bot.privacy.feedback_answers import subject_reads_answers
 from storage.models import FeedbackRequest, Person
 
 REQUESTER: Final = "requester"
@@ -45,7 +46,7 @@ def feedback_view(
     """
     if viewer.is_admin or request.requester_id == viewer.id:
         return REQUESTER
-    if request.subject_id == viewer.id and (request.shared_with_subject or request.kind == "given"):
+    if request.subject_id == viewer.id and subject_reads_answers(request):
         return SUBJECT
     if viewer.id in giver_ids:
         return GIVER

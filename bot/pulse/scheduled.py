@@ -6,13 +6,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.outcome import Notice
-from bot.pulse.flow import PulseFlow
+from bot.pulse.rounds import Rounds
+from bot.pulse.unit import PulseUnit
 from scheduler.due import Due
 from storage.pulse import PulseStore
 from storage.repository import Store
 
 if TYPE_CHECKING:
-    from bot.core.engine import Engine
+    from bot.engine import Engine
 
 
 class ScheduledPulse:
@@ -30,7 +31,7 @@ class ScheduledPulse:
             creator = await store.person(due.tenant_id, survey.creator_id) if survey else None
             if survey is None or tenant is None or creator is None or survey.status != "active":
                 return None
-            _, notices = await PulseFlow(store, tenant, creator, now).open_round(survey)
+            _, notices = await Rounds(PulseUnit(store, tenant, creator, now)).open_round(survey)
             if survey.every_weeks:
                 following = due.due_at + timedelta(weeks=survey.every_weeks)
                 while following <= now:  # down for a while: no burst of missed rounds
@@ -58,6 +59,6 @@ class ScheduledPulse:
             creator = await store.person(due.tenant_id, survey.creator_id) if survey else None
             if survey_round is None or tenant is None or creator is None:
                 return
-            flow = PulseFlow(store, tenant, creator, now)
-            notices = await (flow.remind if remind else flow.close)(survey_round)
+            rounds = Rounds(PulseUnit(store, tenant, creator, now))
+            notices = await (rounds.remind if remind else rounds.close)(survey_round)
         await self.engine.notify(due.tenant_id, notices)

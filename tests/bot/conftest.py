@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.core.engine import Engine
 from bot.core.events import Actor
+from bot.engine import Engine
 from storage.db import Database
 from storage.models import KeyResult, Objective, Person, Tenant
 from tests.conftest import FakeClock, RecordingOutbox

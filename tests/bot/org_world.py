@@ -6,9 +6,9 @@ import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.core.engine import Engine
 from bot.core.events import Actor, ChoiceSelected, CommandInvoked, TextReceived
 from bot.core.messages import Message
+from bot.engine import Engine
 from storage.db import Database
 from storage.models import Person, PlatformIdentity
 from storage.repository import Store

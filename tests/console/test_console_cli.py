@@ -1,12 +1,14 @@
-"""The real `checkin-bot` command, driven like a person would: piped stdin, a kill, a restart."""
+"""The `checkin-bot` command, driven like a person would: piped stdin, a kill, a restart.
+
+Most tests run the command line in this process (`cli`); those about the real process run the
+installed script (`checkin_bot`): the README's piped check-in, `--help`, an exit code, a kill."""
 
 from __future__ import annotations
 
 import json
-import os
+import shlex
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,40 +16,21 @@ import pytest
 
 from adapters.console.render import render
 from bot.core.messages import Card, Field, Section, Text
+from tests.console.conftest import Cli, checkin_bot, script, script_env
 
 EMAIL = "alan@demo.example"
 
 
-def cli(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", "--database", f"sqlite:///{tmp_path}/bot.db", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=_env(),
-    )
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MICROSOFT_"))}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    return env
-
-
-def test_a_piped_checkin_updates_key_results_and_export_shows_their_history(
-    tmp_path: Path,
-) -> None:
-    assert cli(tmp_path, "demo").returncode == 0
+def test_a_piped_checkin_updates_key_results_and_export_shows_their_history(cli: Cli) -> None:
+    assert cli("demo").returncode == 0
     replies = "checkin now\nsignups 400, nps 35\n7\n8\nyes\nnone\nshipped the importer\n4\n"
-    chat = cli(tmp_path, "chat", "--as", EMAIL, stdin=replies)
+    chat = cli("chat", "--as", EMAIL, stdin=replies)
     assert chat.returncode == 0, chat.stderr
     assert "Check-in saved" in chat.stdout
     assert "120 signups → 400 signups" in chat.stdout
     assert "Traceback" not in chat.stdout + chat.stderr
 
-    exported = cli(tmp_path, "export")
+    exported = cli("export")
     assert exported.returncode == 0, exported.stderr
     data = json.loads(exported.stdout)
     krs = {kr["id"]: kr for o in data["objectives"] for kr in o["key_results"]}
@@ -62,28 +45,46 @@ def test_a_piped_checkin_updates_key_results_and_export_shows_their_history(
     assert answers["wins"]["text"] == "shipped the importer"
 
 
+def test_the_readmes_piped_checkin_runs_in_the_installed_script(cli: Cli) -> None:
+    assert cli("demo").returncode == 0
+    command = shlex.join(script(cli.folder, "chat", "--as", EMAIL))
+    piped = subprocess.run(
+        f"printf 'checkin now\\n400\\n7\\n' | {command}",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cli.folder,
+        env=script_env(),
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert "[1/9] Weekly signups: what is it now?" in piped.stdout
+    assert "[2/9] Weekly signups: how confident" in piped.stdout
+    assert "[3/9] NPS: what is it now?" in piped.stdout
+    assert "Traceback" not in piped.stdout + piped.stderr
+
+
+def test_help_in_the_installed_script_lists_the_commands(tmp_path: Path) -> None:
+    result = checkin_bot(tmp_path, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: checkin-bot")
+    for command in ("chat", "org", "goals", "export", "person", "defaults", "db", "serve"):
+        assert command in result.stdout
+    assert not (tmp_path / "bot.db").exists()  # --help touches no database
+
+
 def test_killing_the_process_after_the_second_answer_resumes_at_question_three(
-    tmp_path: Path,
+    cli: Cli,
 ) -> None:
-    assert cli(tmp_path, "demo").returncode == 0
-    command = [
-        sys.executable,
-        "-m",
-        "app",
-        "--database",
-        f"sqlite:///{tmp_path}/bot.db",
-        "chat",
-        "--as",
-        EMAIL,
-    ]
+    assert cli("demo").returncode == 0
     process = subprocess.Popen(
-        command,
+        script(cli.folder, "chat", "--as", EMAIL),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        cwd=tmp_path,
-        env=_env(),
+        cwd=cli.folder,
+        env=script_env(),
     )
     assert process.stdin is not None and process.stdout is not None
     try:
@@ -101,16 +102,16 @@ def test_killing_the_process_after_the_second_answer_resumes_at_question_three(
     finally:
         process.kill()
         process.wait(timeout=30)
-    again = cli(tmp_path, "chat", "--as", EMAIL, stdin="")
+    again = cli("chat", "--as", EMAIL, stdin="")
     assert "Welcome back" in again.stdout
     assert "[3/" in again.stdout and "NPS: what is it now?" in again.stdout
 
 
-def test_the_first_run_seeds_a_demo_org_and_opens_the_console_chat(tmp_path: Path) -> None:
-    first = cli(tmp_path, stdin="help\nquit\n")
+def test_the_first_run_seeds_a_demo_org_and_opens_the_console_chat(cli: Cli) -> None:
+    first = cli(stdin="help\nquit\n")
     assert first.returncode == 0, first.stderr
     assert "Seeded a demo org" in first.stdout and "checkin now" in first.stdout
-    second = cli(tmp_path, stdin="")
+    second = cli(stdin="")
     assert "Seeded" not in second.stdout
 
 
@@ -123,23 +124,23 @@ def test_the_first_run_seeds_a_demo_org_and_opens_the_console_chat(tmp_path: Pat
     ],
 )
 def test_bad_input_gets_a_clear_message_and_no_traceback(
-    tmp_path: Path, args: tuple[str, ...], message: str
+    cli: Cli, args: tuple[str, ...], message: str
 ) -> None:
-    cli(tmp_path, "demo")
-    result = cli(tmp_path, *args, stdin="checkin now\n")
+    cli("demo")
+    result = cli(*args, stdin="checkin now\n")
     assert message in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_a_bad_database_url_is_explained(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "--database", "mysql://x/y", "export"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-        env=_env(),
-    )
+    result = checkin_bot(tmp_path, "export", database="mysql://x/y")
+    assert result.returncode == 2
+    assert "unsupported database" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_bad_database_url_is_explained_in_process(cli: Cli) -> None:
+    cli.database_url = "mysql://x/y"
+    result = cli("export")
     assert result.returncode == 2
     assert "unsupported database" in result.stderr and "Traceback" not in result.stderr
 
@@ -153,23 +154,23 @@ def test_the_terminal_never_sees_control_characters_from_user_text() -> None:
         assert "fake prompt" in shown
 
 
-def test_holidays_import_reports_bad_lines_and_keeps_the_good_ones(tmp_path: Path) -> None:
-    (tmp_path / "holidays.csv").write_text("date,name\n2026-12-25,Christmas\nsoon,Party\n")
-    result = cli(tmp_path, "holidays", "import", "holidays.csv")
+def test_holidays_import_reports_bad_lines_and_keeps_the_good_ones(cli: Cli) -> None:
+    (cli.folder / "holidays.csv").write_text("date,name\n2026-12-25,Christmas\nsoon,Party\n")
+    result = cli("holidays", "import", "holidays.csv")
     assert result.returncode == 1
     assert "line 3:" in result.stdout and "has 1 holidays" in result.stdout
 
 
-def test_a_full_org_import_reports_who_left_and_a_plain_one_does_not(tmp_path: Path) -> None:
+def test_a_full_org_import_reports_who_left_and_a_plain_one_does_not(cli: Cli) -> None:
     header = "email,name,manager_email,team\n"
-    (tmp_path / "all.csv").write_text(
+    (cli.folder / "all.csv").write_text(
         header + "boss@acme.test,Boss,,Leads\nann@acme.test,Ann,boss@acme.test,Eng\n"
     )
-    (tmp_path / "now.csv").write_text(header + "boss@acme.test,Boss,,Leads\n")
-    assert cli(tmp_path, "org", "import", "all.csv", "--org", "slack:T9").returncode == 0
-    plain = cli(tmp_path, "org", "import", "now.csv", "--org", "slack:T9")
+    (cli.folder / "now.csv").write_text(header + "boss@acme.test,Boss,,Leads\n")
+    assert cli("org", "import", "all.csv", "--org", "slack:T9").returncode == 0
+    plain = cli("org", "import", "now.csv", "--org", "slack:T9")
     assert "inactive" not in plain.stdout
-    full = cli(tmp_path, "org", "import", "now.csv", "--org", "slack:T9", "--full")
+    full = cli("org", "import", "now.csv", "--org", "slack:T9", "--full")
     assert full.returncode == 0, full.stderr
     assert "1 person not in the file now inactive" in full.stdout
     assert "ann@acme.test" in full.stdout

@@ -30,9 +30,9 @@ from storage.models import (
     SurveyRound,
     Tenant,
 )
-from tests.console.test_console_cli import cli
 from tests.bot.digests.test_digest_queries import counting_statements
 from tests.bot.org_world import TENANT, OrgSpec, World, seed_world
+from tests.console.conftest import Cli
 from tests.seeded import SEEDED_AT
 
 # Mo manages Rae and the Ops three; Rae manages the Core three (Sid and two more). Ada is an
@@ -546,27 +546,35 @@ CHECKIN = "checkin now\nsignups 400, nps 35\n7\n8\nyes\nnone\nshipped the import
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    assert cli(tmp_path, "demo").returncode == 0
-    return tmp_path
+def demo(cli: Cli) -> Cli:
+    assert cli("demo").returncode == 0
+    return cli
 
 
-def test_the_cli_writes_csv_files_as_someone_into_a_new_directory(demo: Path) -> None:
+def test_the_cli_writes_csv_files_as_someone_into_a_new_directory(demo: Cli) -> None:
     """Alan, Grace's report, checks in; Grace's CSV has his check-in, Margaret's export none."""
-    chat = cli(demo, "chat", "--as", "alan@demo.example", stdin=CHECKIN)
+    chat = demo("chat", "--as", "alan@demo.example", stdin=CHECKIN)
     assert "Check-in saved" in chat.stdout, chat.stderr
-    result = cli(demo, "export", "--format", "csv", "--as", "grace@demo.example", "--out", "out/x")
+    result = demo("export", "--format", "csv", "--as", "grace@demo.example", "--out", "out/x")
     assert result.returncode == 0, result.stderr
     assert "wrote 9 CSV files to out/x" in result.stderr
-    tables = read_tables(demo / "out" / "x")
+    tables = read_tables(demo.folder / "out" / "x")
     assert tables["export.csv"][0]["viewer"] == "grace@demo.example"
     assert {row["person"] for row in tables["checkins.csv"]} == {"alan@demo.example"}
     assert "shipped the importer" in {row["text"] for row in tables["checkins.csv"]}
 
-    margaret = cli(demo, "export", "--as", "margaret@demo.example")
+    margaret = demo("export", "--as", "margaret@demo.example")
     assert margaret.returncode == 0, margaret.stderr
     data = json.loads(margaret.stdout)
     assert data["viewer"] == "margaret@demo.example" and data["checkins"] == []
+
+
+def test_the_cli_writes_the_json_export_to_a_file(demo: Cli) -> None:
+    result = demo("export", "--out", "export.json")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and "wrote export.json" in result.stderr
+    data = json.loads((demo.folder / "export.json").read_text(encoding="utf-8"))
+    assert data == json.loads(demo("export").stdout) | {"exported_at": data["exported_at"]}
 
 
 @pytest.mark.parametrize(
@@ -581,9 +589,9 @@ def test_the_cli_writes_csv_files_as_someone_into_a_new_directory(demo: Path) ->
     ],
 )
 def test_bad_export_input_gets_one_clear_line_and_exit_code_2(
-    demo: Path, args: tuple[str, ...], message: str
+    demo: Cli, args: tuple[str, ...], message: str
 ) -> None:
-    result = cli(demo, "export", *args)
+    result = demo("export", *args)
     assert result.returncode == 2
     assert message in result.stderr, result.stderr
     assert "Traceback" not in result.stdout + result.stderr

@@ -33,9 +33,8 @@ from sqlmodel import select
 
 from adapters.slack.render import ACTION_OPEN_FORM, FORM_CALLBACK_ID
 from app.server import build_web_app
+from bot.imports.org_import import import_org
 from storage.db import Database, out_of_space
-from storage.importing import import_org
-from storage.migrate import upgrade
 from storage.models import Answer, CheckinRun, KeyResult, KeyResultChange, PendingPrompt
 from tests.conftest import FakeClock, until
 from tests.seeded import SEEDED_AT
@@ -49,6 +48,7 @@ from tests.slack.payloads import (
     slash_command,
     view_submission,
 )
+from tests.template_databases import SqliteTemplate
 
 # A long status pasted in as the blockers answer: more than a page (4 KB) of SQLite's.
 LONG = "Waiting on the security review of the importer. " * 100
@@ -106,7 +106,7 @@ async def slack_api() -> AsyncIterator[MockSlackApi]:
 async def slack(
     slack_api: MockSlackApi, sqlite_db: Database, clock: FakeClock
 ) -> AsyncIterator[Slack]:
-    await seed(sqlite_db, "slack:T1")
+    await seed(sqlite_db, "slack:T1", clock.now())
     app = build_web_app(slack_settings(slack_api), sqlite_db, clock)
     async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
         yield Slack(slack_api, client, sqlite_db)
@@ -213,11 +213,11 @@ async def test_a_form_that_does_not_fit_leaves_neither_its_answers_nor_its_key_r
 
 
 async def test_an_org_import_that_does_not_fit_fails_in_one_line_and_imports_no_one(
-    tmp_path: Path,
+    sqlite_template: SqliteTemplate, tmp_path: Path
 ) -> None:
     env = cli_env(tmp_path)
+    assert env["DATABASE_URL"] == sqlite_template.copy_to(tmp_path / "bot.db")
     database = Database(env["DATABASE_URL"])
-    await upgrade(database.engine)
     async with database.engine.connect() as connection:
         pages = (await connection.exec_driver_sql("PRAGMA page_count")).scalar_one()
     await database.dispose()

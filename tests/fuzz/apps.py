@@ -82,8 +82,8 @@ async def running_bot(
         api.add_user("U_GRACE", team="T1", email="grace@example.com")
         connector.add_member("29:alan", email="alan@example.com", name="Alan Turing")
         connector.add_member("29:grace", email="grace@example.com", name="Grace Hopper")
-        await seed(database, "slack:T1")
-        await seed(database, f"teams:{TENANT}")
+        await seed(database, "slack:T1", clock.now())
+        await seed(database, f"teams:{TENANT}", clock.now())
         with AuthServer() as auth:
             for name, value in auth.env().items():
                 monkeypatch.setenv(name, value)

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.engine import SORRY
 from bot.core.events import FormSubmitted
 from bot.core.messages import Question
+from bot.engine.engine import SORRY
+from bot.imports.goals_import import import_goals
 from storage.db import Database
-from storage.importing import import_goals
 from tests.bot.org_world import TENANT, OrgSpec, World, seed_world
 from tests.fuzz.strategies import hostile_text, numbers, piece
 from tests.seeded import SEEDED_AT

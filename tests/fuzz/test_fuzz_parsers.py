@@ -40,7 +40,8 @@ from bot.checkins.parsing import (
     parse_mood,
     parse_multi_update,
 )
-from bot.core.commands import SUBCOMMANDS, Command, command_in_text, parse_command
+from bot.command_table import COMMAND_TABLE
+from bot.core.commands import Command
 from bot.core.whole_numbers import MAX_ROW_ID, whole_number
 from bot.imports.goals_file import LEVELS, METRICS, parse_goals
 from bot.imports.holidays_file import parse_holidays
@@ -137,20 +138,23 @@ def test_a_multi_update_names_only_real_key_results(text: str) -> None:
 
 # -- commands (bot/core/commands.py) ---------------------------------------------------------------
 
-names = st.sampled_from([*SUBCOMMANDS, "/checkin", " /GOALS ", "Feedback", "nope"]) | hostile_text
+TABLE = COMMAND_TABLE
+SUBS = {name: {row.sub for row in TABLE.rows if row.name == name} for name in TABLE.names}
+names = st.sampled_from([*TABLE.names, "/checkin", " /GOALS ", "Feedback", "nope"]) | hostile_text
 
 
 def assert_command(command: Command) -> None:
-    assert command.name in SUBCOMMANDS, command
-    assert command.sub in (*SUBCOMMANDS[command.name], "unknown"), command
-    assert isinstance(command.args, str) and isinstance(command.available, bool)
+    assert command.name in SUBS, command
+    assert command.sub in (*SUBS[command.name], "unknown"), command
+    assert isinstance(command.args, str)
+    assert (TABLE.row(command) is None) == (command.sub == "unknown"), command
 
 
 @FUZZ
 @given(names, hostile_text)
 def test_a_slash_command_is_ours_and_well_formed_or_none(name: str, text: str) -> None:
-    command = parse_command(name, text)
-    ours = name.strip().lstrip("/").lower() in SUBCOMMANDS
+    command = TABLE.parse(name, text)
+    ours = name.strip().lstrip("/").lower() in SUBS
     assert (command is not None) == ours
     if command is not None:
         assert_command(command)
@@ -159,7 +163,7 @@ def test_a_slash_command_is_ours_and_well_formed_or_none(name: str, text: str) -
 @FUZZ
 @given(st.one_of(hostile_text, st.builds(lambda n, t: f"{n} {t}", names, hostile_text)))
 def test_a_command_typed_in_chat_is_exact_or_none(text: str) -> None:
-    command = command_in_text(text)
+    command = TABLE.in_text(text)
     if command is not None:
         assert_command(command)
         assert command.sub != "unknown"  # free text that merely starts with a command word

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.core.engine import SORRY
 from bot.core.events import TextReceived
+from bot.engine.engine import SORRY
+from bot.imports.goals_import import import_goals
 from storage.db import Database
-from storage.importing import import_goals
 from storage.models import Answer, ProcessedEvent, Survey
 from tests.bot.org_world import TENANT, World, seed_world
 from tests.fuzz.test_fuzz_commands import GOALS, PEOPLE

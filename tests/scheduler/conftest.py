@@ -9,7 +9,7 @@ import pytest
 
 from app.scheduling import build_scheduler
 from bot.checkins.scheduled import ScheduledCheckins
-from bot.core.engine import Engine
+from bot.engine import Engine
 from scheduler.runner import Scheduler
 from storage.db import Database
 from storage.models import Person, PlatformIdentity, Tenant

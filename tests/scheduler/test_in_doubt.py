@@ -16,10 +16,10 @@ from sqlmodel import select
 
 from app.scheduling import build_scheduler
 from bot.checkins.scheduled import PROMPT, REMINDER
-from bot.core.engine import Engine
 from bot.core.events import Actor, TextReceived
 from bot.core.messages import Question
 from bot.core.ports import Outbox, Recipient
+from bot.engine import Engine
 from scheduler.runner import Scheduler
 from storage.db import Database
 from storage.models import CheckinRun, PendingPrompt, Person, PlatformIdentity, ScheduledJob

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot.checkins.cadence import CadenceError
-from bot.checkins.flow import person_cadence
+from bot.checkins.cadence import CadenceError, person_cadence
 from bot.core.events import Actor, TextReceived
 from bot.imports.holidays_file import parse_holidays
 from bot.org.defaults import updated_defaults

@@ -19,9 +19,9 @@ from sqlalchemy import event, func
 from sqlmodel import col, select
 
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import Person, ScheduledJob
 from tests.scheduler.conftest import World
+from tests.template_databases import SqliteTemplate
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 END = datetime(2027, 1, 1, tzinfo=UTC)
@@ -62,12 +62,11 @@ def _no_fsync(dbapi_connection: Any, _record: Any) -> None:
 
 
 @pytest.fixture
-async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+async def sqlite_db(sqlite_template: SqliteTemplate, tmp_path: Path) -> AsyncIterator[Database]:
     """The usual SQLite file, minus an fsync per commit: a year is some 4,000 commits, and
     durability is not what this test is about."""
-    database = Database(f"sqlite:///{tmp_path}/year.db")
+    database = Database(sqlite_template.copy_to(tmp_path / "year.db"))
     event.listen(database.engine.sync_engine, "connect", _no_fsync)
-    await upgrade(database.engine)
     yield database
     await database.dispose()
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.core.engine import MAX_MENTIONS
+from bot.engine.identities import MAX_MENTIONS
 from storage.db import Database
 from tests.conftest import FakeClock, until
 from tests.fuzz.apps import Bot, bolt_idle, running_bot, snapshot

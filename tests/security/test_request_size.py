@@ -101,7 +101,7 @@ async def socket(sqlite_db: Database, clock: FakeClock) -> AsyncIterator[MockSla
     async with MockSlackApi() as api:
         api.add_team("T1", TOKEN)
         api.add_user("U_ALAN", team="T1", email="alan@example.com")
-        await seed(sqlite_db, "slack:T1")
+        await seed(sqlite_db, "slack:T1", clock.now())
         settings = Settings(
             slack_bot_token=TOKEN, slack_app_token="xapp-1-t", slack_api_url=api.url
         )

@@ -37,6 +37,7 @@ from storage.db import Database, DatabaseUrlError
 from tests.conftest import FakeClock, until
 from tests.fuzz.apps import APP_PASSWORD, running_bot
 from tests.postgres import free_port
+from tests.seeded import SEEDED_AT
 from tests.serve_process import ROOT, cli_env, run_cli
 from tests.slack.conftest import SECRET, TOKEN, seed
 from tests.slack.mock_api import MockSlackApi
@@ -140,8 +141,8 @@ async def test_installs_and_token_rotation_log_no_token_and_no_client_secret(
     api, client, app = oauth_slack
     await install(client, "c1")
     await install(client, "c2")
-    await seed(sqlite_db, "slack:T1")
-    await seed(sqlite_db, "slack:T2")
+    await seed(sqlite_db, "slack:T1", SEEDED_AT)
+    await seed(sqlite_db, "slack:T2", SEEDED_AT)
     # T1: a send with no request to hang it on (a scheduled one) rotates the token itself.
     await app[ENGINE].outbox.send(Recipient("slack", "T1", "U_ALAN"), Text("Hello"))
     # T2: bolt rotates it while authorizing an inbound request (on our API URL: bolt's own

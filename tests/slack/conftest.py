@@ -14,8 +14,9 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from app.config import Settings
 from app.server import build_web_app
+from bot.imports.goals_import import import_goals
+from bot.imports.org_import import import_org
 from storage.db import Database
-from storage.importing import import_goals, import_org
 from tests.conftest import FakeClock, until
 from tests.slack.mock_api import Call, MockSlackApi
 from tests.slack.payloads import FORM, JSON, signed_headers

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from adapters.slack import inbound
 from app.server import ENGINE
-from bot.core.engine import Engine
+from bot.engine import Engine
 from storage.models import ProcessedEvent
 from tests.slack.conftest import Slack, text_of
 from tests.slack.payloads import block_action, message_event, slash_command

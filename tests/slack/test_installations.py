@@ -13,7 +13,6 @@ import pytest
 from aiohttp import web
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import text
-from sqlmodel import SQLModel
 
 from adapters.slack.installations import (
     DatabaseInstallationStore,
@@ -27,24 +26,14 @@ from adapters.slack.installations import (
 from storage.db import Database
 from storage.models import Tenant
 from tests.conftest import FakeClock
+from tests.template_databases import SqliteTemplate
 
 SECRET = "correct horse battery staple"
 
 
-async def fresh_database(path: Path) -> Database:
-    database = Database(f"sqlite:///{path}")
-    # Built from the models, not storage.migrate.upgrade: the lead regenerates the Alembic
-    # migrations for the Slack tables, so until then they exist only in SQLModel.metadata.
-    async with database.engine.begin() as connection:
-        await connection.run_sync(SQLModel.metadata.create_all)
-    return database
-
-
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await fresh_database(tmp_path / "slack.db")
-    yield database
-    await database.dispose()
+def database(sqlite_db: Database) -> Database:
+    return sqlite_db
 
 
 @pytest.fixture
@@ -270,10 +259,10 @@ async def test_revoked_bot_token_deletes_the_bot_but_a_revoked_user_token_does_n
 
 
 async def test_an_oauth_state_is_accepted_once_by_any_replica(
-    tmp_path: Path, clock: FakeClock
+    sqlite_template: SqliteTemplate, tmp_path: Path, clock: FakeClock
 ) -> None:
-    first = await fresh_database(tmp_path / "shared.db")
-    second = Database(f"sqlite:///{tmp_path / 'shared.db'}")
+    shared = sqlite_template.copy_to(tmp_path / "shared.db")
+    first, second = Database(shared), Database(shared)
     try:
         state = await DatabaseOAuthStateStore(first, now=clock.now).async_issue()
         other_replica = DatabaseOAuthStateStore(second, now=clock.now)

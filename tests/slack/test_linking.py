@@ -8,8 +8,8 @@ from sqlmodel import select
 from adapters.slack.linking import link_by_email
 from adapters.slack.outbound import SlackApi, SlackDirectory
 from adapters.slack.pacing import Pacer, Rate
+from bot.imports.org_import import import_org
 from storage.db import Database
-from storage.importing import import_org
 from storage.models import Person, PlatformIdentity
 from tests.seeded import SEEDED_AT
 from tests.slack.conftest import TOKEN

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from adapters.slack.app import BOT_SCOPES, EVENTS_PATH, REDIRECT_PATH
-from adapters.slack.inbound import COMMANDS
+from adapters.slack.inbound import slash_commands
+from bot.command_table import COMMAND_TABLE
 
 MANIFEST = json.loads((Path(__file__).resolve().parents[2] / "manifest.json").read_text())
 
@@ -15,9 +16,23 @@ def test_every_command_we_answer_is_registered_within_slacks_limits() -> None:
     commands = MANIFEST["features"]["slash_commands"]
     names = {c["command"] for c in commands}
     assert names == {"/checkin", "/goals", "/feedback", "/pulse", "/digest"}
-    assert all(COMMANDS.match(name) for name in names)
+    assert all(slash_commands(COMMAND_TABLE).match(name) for name in names)
     assert len(commands) <= 50 and all(len(name) <= 32 for name in names)
     assert all(c["url"].endswith(EVENTS_PATH) for c in commands)
+
+
+def test_the_manifest_registers_exactly_the_command_tables_slash_commands() -> None:
+    """The command table is the one place a command is declared: the manifest must agree with
+    it word for word, or Slack would show a command the bot doesn't answer (or hide one)."""
+    registered = {
+        c["command"]: (c["description"], c["usage_hint"], c["should_escape"])
+        for c in MANIFEST["features"]["slash_commands"]
+    }
+    declared = {
+        f"/{s.name}": (s.description, s.usage_hint, s.escape) for s in COMMAND_TABLE.slash
+    }
+    assert registered == declared
+    assert {name.lstrip("/") for name in declared} <= set(COMMAND_TABLE.names)
 
 
 def test_feedback_gets_mentions_as_user_id_tokens() -> None:

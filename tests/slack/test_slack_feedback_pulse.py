@@ -10,8 +10,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from app.server import build_web_app
+from bot.imports.org_import import import_org
 from storage.db import Database
-from storage.importing import import_org
 from tests.conftest import FakeClock, until
 from tests.slack.conftest import Slack, buttons, slack_settings, text_of
 from tests.slack.mock_api import Call, MockSlackApi

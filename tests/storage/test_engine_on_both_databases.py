@@ -6,13 +6,13 @@ import asyncio
 
 from sqlmodel import select
 
-from bot.core.engine import SORRY, Engine
 from bot.core.events import ChoiceSelected, TextReceived
 from bot.core.messages import Card, Question
+from bot.engine.engine import SORRY, Engine
 from storage.db import Database
 from storage.models import Answer, KeyResult, KeyResultChange
-from tests.conftest import FakeClock, RecordingOutbox
 from tests.bot.conftest import seed_org
+from tests.conftest import FakeClock, RecordingOutbox
 
 
 async def test_a_full_checkin_updates_key_results(any_db: Database, clock: FakeClock) -> None:

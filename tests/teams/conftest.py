@@ -73,7 +73,7 @@ async def connector() -> AsyncIterator[MockConnector]:
 async def teams(
     connector: MockConnector, sqlite_db: Database, clock: FakeClock
 ) -> AsyncIterator[Teams]:
-    await seed(sqlite_db, f"teams:{TENANT}")
+    await seed(sqlite_db, f"teams:{TENANT}", clock.now())
     settings = Settings(teams_requested=True)
     app = build_web_app(settings, sqlite_db, clock)
     async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:

@@ -36,7 +36,7 @@ def auth(monkeypatch: pytest.MonkeyPatch) -> Iterator[AuthServer]:
 async def client(
     auth: AuthServer, connector: MockConnector, sqlite_db: Database, clock: FakeClock
 ) -> AsyncIterator[TestClient[Any, Any]]:
-    await seed(sqlite_db, f"teams:{TENANT}")
+    await seed(sqlite_db, f"teams:{TENANT}", clock.now())
     settings = Settings(
         microsoft_app_id=APP_ID, microsoft_app_password="secret", teams_requested=True
     )

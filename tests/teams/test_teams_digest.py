@@ -19,9 +19,10 @@ from sqlmodel import select
 from app.config import Settings
 from app.scheduling import build_scheduler
 from app.server import ENGINE, build_web_app
+from bot.imports.goals_import import import_goals
+from bot.imports.org_import import import_org
 from scheduler.runner import Scheduler
 from storage.db import Database
-from storage.importing import import_goals, import_org
 from storage.models import Answer, DigestSubscription, PlatformIdentity
 from storage.repository import Store
 from tests.conftest import FakeClock, until

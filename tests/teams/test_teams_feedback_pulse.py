@@ -15,8 +15,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from app.config import Settings
 from app.server import build_web_app
+from bot.imports.org_import import import_org
 from storage.db import Database
-from storage.importing import import_org
 from tests.conftest import FakeClock, until
 from tests.slack.test_slack_feedback_pulse import ENPS, ORG_CSV, PLATFORM, PNG_SIGNATURE, TINY
 from tests.teams.activities import (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -221,11 +220,16 @@ async def test_a_429_storm_still_delivers_the_message_exactly_once(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     connector.fail(5, status=429, retry_after=0.05)
-    started = time.monotonic()
+    # The pacer's clock moves only by its own sleeps: each pause is counted, not waited for.
+    paused: list[float] = []
 
-    sent = await send_with_retries(TeamsPacer(), "t1", "a:1chat", post(client, "a:1chat"))
+    async def sleep(seconds: float) -> None:
+        paused.append(seconds)
 
-    assert time.monotonic() - started >= 5 * 0.05  # each Retry-After paused the conversation
+    pacer = TeamsPacer(clock=lambda: sum(paused), sleep=sleep)
+    sent = await send_with_retries(pacer, "t1", "a:1chat", post(client, "a:1chat"))
+
+    assert paused == pytest.approx([0.05] * 5)  # each Retry-After paused the conversation
     assert [m["text"] for m in connector.messages_to("a:1chat")] == [PRIVATE_TEXT]
     assert sent.id == connector.sent[0].activity_id
     assert connector.rejected == [("a:1chat", 429)] * 5

@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.core.engine import Engine
 from bot.core.events import Actor, ChoiceSelected, CommandInvoked, FormSubmitted, TextReceived
 from bot.core.messages import Answered, Card, Form, Message, Question
 from bot.core.ports import Profile, Recipient, Undeliverable
+from bot.engine import Engine
 from storage.db import Database
 from storage.models import (
     Answer,
@@ -21,8 +21,8 @@ from storage.models import (
     Person,
     PlatformIdentity,
 )
-from tests.conftest import FakeClock, RecordingOutbox
 from tests.bot.conftest import Org
+from tests.conftest import FakeClock, RecordingOutbox
 
 _ids = itertools.count()
 

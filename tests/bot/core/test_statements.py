@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import event
 
-from bot.core.engine import Engine
 from bot.core.events import CommandInvoked, TextReceived
+from bot.engine import Engine
 from storage.db import Database
-from tests.conftest import RecordingOutbox
 from tests.bot.conftest import Org
+from tests.conftest import RecordingOutbox
 
 
 async def test_no_select_repeats_within_an_event(

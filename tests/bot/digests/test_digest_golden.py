@@ -17,8 +17,8 @@ from adapters.slack.render import render_message
 from adapters.teams.render import render_card
 from bot.digests.digest import Digest, build_digest
 from storage.db import Database
-from tests.conftest import FakeClock
 from tests.bot.digests.seed import NOW, TENANT, seed_quarter
+from tests.conftest import FakeClock
 
 GOLDEN = Path(__file__).parent / "golden"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -366,7 +366,7 @@ async def test_someone_mentioned_before_the_bot_met_them_is_found_on_the_platfor
                 created_at=SEEDED_AT,
             )
         )
-    world.engine.directory = Directory()
+    world.engine.identities.directory = Directory()
     await world.command("mo", "feedback", "request <@U_RAE> from <@U_NIA|nia>")
     assert "Asked Nia New for feedback on Rae Lead" in world.last("mo")
     assert "would value your feedback on Rae Lead" in world.last("nia")

@@ -11,9 +11,10 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from bot.imports.goals_file import KeyResultRow, parse_goals
+from bot.imports.goals_import import import_goals
+from bot.imports.org_import import import_org
 from bot.imports.rows import ImportProblem
 from storage.db import Database
-from storage.importing import import_goals, import_org
 from storage.models import KeyResult, KeyResultChange, Objective, Person
 from storage.repository import Store
 from tests.seeded import SEEDED_AT

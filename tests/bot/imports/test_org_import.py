@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
+from bot.imports.applying import ImportReport
 from bot.imports.org_file import parse_org_csv
+from bot.imports.org_import import import_org
 from bot.imports.rows import ImportProblem
 from storage.db import Database
-from storage.importing import ImportReport, import_org
 from storage.models import CheckinRun, Person, Tenant
 from tests.seeded import SEEDED_AT
 

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.checkins.blockers import blocker_in
-from bot.checkins.cadence import friendly_day, period_at
-from bot.checkins.flow import person_cadence
+from bot.checkins.cadence import friendly_day, period_at, person_cadence
 from bot.core.messages import Card, Field, Section
+from bot.goals.cards import goals_card
 from bot.goals.progress import status_from_confidence
-from bot.home.cards import goals_card
 from bot.org.tree import display_name, org_of
 from storage.models import CheckinRun, KeyResult, Person, Tenant
 from storage.repository import Store

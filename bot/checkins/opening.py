@@ -1,0 +1,133 @@
+"""Opening a check-in, the one way it is done whoever asks: `checkin now`, the scheduler one
+person at a time, or a wave of thousands due at the same minute.
+
+Three decisions, each made here only: whether a due check-in is prompted at all (too late,
+paused, a holiday), the run a period gets (its questions from the key results the person owns
+then), and what its first question says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.checkins import questions as q
+from bot.checkins.cadence import (
+    Cadence,
+    Period,
+    friendly_day,
+    next_period,
+    period_at,
+    person_cadence,
+)
+from bot.core.messages import Question
+from storage.models import Answer, CheckinRun, KeyResult, Person
+
+SCHEDULED_HELLO = "Hi! It's check-in time."
+
+
+@dataclass(frozen=True)
+class Late:
+    """The whole period passed while no one could prompt it: catch up with the current one."""
+
+    next_due: datetime
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """No prompt this period (paused, a holiday); it is recorded as skipped."""
+
+    period: Period
+    following: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class Due:
+    """Prompt now for `period`; the next prompt is at `following`."""
+
+    period: Period
+    following: datetime
+
+
+def due_now(
+    person: Person, settings: Mapping[str, Any], cadence: Cadence, due_at: datetime, now: datetime
+) -> Late | Suppressed | Due:
+    """What a check-in that fell due at `due_at` means at `now`."""
+    period = period_at(cadence, due_at)
+    following = next_period(cadence, period).start
+    if now >= period.end:
+        return Late(period_at(cadence, now).start)
+    reason = suppressed(person, settings, period)
+    if reason is not None:
+        return Suppressed(period, following, reason)
+    return Due(period, following)
+
+
+def next_opening(person: Person, settings: Mapping[str, Any], after: datetime) -> datetime:
+    """The first period opening strictly after `after`."""
+    cadence = person_cadence(person, settings)
+    return next_period(cadence, period_at(cadence, after)).start
+
+
+def suppressed(person: Person, settings: Mapping[str, Any], period: Period) -> str | None:
+    """Why this period gets no prompt (paused, holiday), or None."""
+    day = date.fromisoformat(period.label)
+    if person.paused_until and day <= date.fromisoformat(person.paused_until):
+        return "paused"
+    if period.label in set(settings.get("holidays", ())):
+        return "holiday"
+    return None
+
+
+def new_run(
+    person: Person,
+    period: Period,
+    key_results: Sequence[KeyResult],
+    settings: Mapping[str, Any],
+    now: datetime,
+    *,
+    sending: bool = False,
+) -> CheckinRun:
+    """A period's run, open, asking about the key results the person owns now. `sending`: the
+    scheduler is about to send its first question (a restart finds the send in doubt)."""
+    assert person.id is not None, "a person in the database"
+    return CheckinRun(
+        tenant_id=person.tenant_id,
+        person_id=person.id,
+        period_label=period.label,
+        period_start=period.start,
+        period_end=period.end,
+        status="open",
+        questions=q.build_questions(key_results, settings),
+        round=1,
+        opened_at=now,
+        sending_at=now if sending else None,
+    )
+
+
+def question_message(
+    run: CheckinRun,
+    index: int,
+    prompt_id: str,
+    kr: KeyResult | None,
+    previous: Answer | None = None,
+) -> Question:
+    """Question `index` of the run as the person sees it."""
+    question = run.questions[index]
+    return q.render_question(question, prompt_id, index + 1, len(run.questions), kr, previous)
+
+
+def opening(run: CheckinRun) -> str:
+    """The line before a fresh check-in's first question."""
+    return (
+        f"Your check-in for the week of {friendly_day(run.period_label)}: "
+        f"{len(run.questions)} quick questions. Reply to each one; skip skips it."
+    )
+
+
+def scheduled_intro(run: CheckinRun) -> str:
+    """The line before the first question when the scheduler starts the check-in."""
+    return f"{SCHEDULED_HELLO} {opening(run)}"

@@ -1,0 +1,28 @@
+"""Every command the bot answers, read from the capabilities that declare them.
+
+The order is the order of `help`. A new capability adds its rows (and its slash command) here.
+"""
+
+from __future__ import annotations
+
+from bot.checkins import commands as checkins
+from bot.core.commands import CommandTable
+from bot.digests import commands as digests
+from bot.feedback import commands as feedback
+from bot.goals import commands as goals
+from bot.home import commands as home
+from bot.pulse import commands as pulse
+from bot.team import commands as team
+
+COMMAND_TABLE = CommandTable(
+    (
+        *checkins.COMMANDS,
+        *goals.COMMANDS,
+        *team.COMMANDS,
+        *feedback.COMMANDS,
+        *pulse.COMMANDS,
+        *digests.COMMANDS,
+        *home.COMMANDS,
+    ),
+    (checkins.SLASH, goals.SLASH, feedback.SLASH, pulse.SLASH, digests.SLASH),
+)

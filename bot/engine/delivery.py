@@ -1,0 +1,139 @@
+"""Sending: messages to a person in order, notices to others, digests to channels, and the
+bookkeeping a send leaves (the message's handle, an unreachable person)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.core.events import Actor
+from bot.core.messages import Answered, Card, Message, Question
+from bot.core.outcome import ClosedPrompt, Notice
+from bot.core.ports import Outbox, Recipient, Sent, Undeliverable
+from storage.db import Database
+from storage.repository import Store
+from storage.waves import WaveStore
+
+log = logging.getLogger(__name__)
+NOTICE_SENDERS = 16  # notices in flight at once; the platform pacers do the rest
+
+
+class Delivery:
+    def __init__(self, database: Database, outbox: Outbox) -> None:
+        self.database = database
+        self.outbox = outbox
+
+    async def deliver(
+        self,
+        actor: Actor,
+        messages: list[Message],
+        closed: Sequence[ClosedPrompt] = (),
+        notices: Sequence[Notice] = (),
+    ) -> None:
+        await self.send(actor, messages)
+        await self._retire(actor, closed)
+        await self.notify(actor.tenant_id, notices)
+
+    async def send(self, actor: Actor, messages: list[Message]) -> bool:
+        """Send in order; stop at the first failure. True when everything went out."""
+        for message in messages:
+            sent = await self.post(actor, message)
+            if not sent.ok:
+                return False
+            if sent.ref and isinstance(message, Question):
+                await self._remember_message(actor.tenant_id, message.prompt_id, sent.ref)
+        return True
+
+    async def notify(self, tenant_id: str, notices: Sequence[Notice]) -> None:
+        """Send each notice to its person, where they can be reached; the rest wait in their
+        inbox (`feedback inbox`)."""
+        if not notices:
+            return
+        async with self.database.session() as session:
+            tenant = await Store(session).tenant(tenant_id)
+            wanted = {notice.person_id for notice in notices}
+            reachable = await WaveStore(session).reachable_identities(wanted)
+        if tenant is None:
+            return
+        slots = asyncio.Semaphore(NOTICE_SENDERS)
+
+        per_person: dict[int, list[Message]] = {}
+        for notice in notices:
+            per_person.setdefault(notice.person_id, []).extend(notice.messages)
+
+        async def send(person_id: int, messages: list[Message]) -> None:
+            identity = reachable.get(person_id)
+            if identity is None or identity.tenant_id != tenant_id:
+                return
+            actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
+            async with slots:
+                await self.send(actor, messages)
+
+        # One lookup for everyone (a survey may go to a thousand people), people side by side,
+        # each person's messages in order.
+        await asyncio.gather(*(send(p, messages) for p, messages in per_person.items()))
+
+    async def post(self, actor: Actor, message: Message) -> Sent:
+        """Send one message, recording nothing but an unreachable person."""
+        to = Recipient(actor.platform, actor.tenant, actor.user)
+        try:
+            return Sent(True, await self.outbox.send(to, message))
+        except Undeliverable:
+            await self._mark_unreachable(actor)
+            return Sent(False, unreachable=True)
+        except Exception:
+            log.exception("could not send a message on %s", actor.platform)
+            return Sent(False)
+
+    async def post_digest(self, to: Recipient, summary: Message, details: Card) -> None:
+        """Post a digest in a channel: the summary, then the details (in its thread where the
+        platform has threads). Raises when the platform can't take it (retried later)."""
+        post = getattr(self.outbox, "post_digest", None)
+        if post is None:
+            raise LookupError(f"{to.platform} can't post in channels")
+        await post(to, summary, details)
+
+    async def find_sent(
+        self, actor: Actor, message: Message, since: datetime
+    ) -> dict[str, Any] | None:
+        """The platform's handle on `message`, a question, if it reached `actor` at or after
+        `since`; None when it did not, or the platform can't tell us (its history is closed to
+        bots). Raises when the platform could not be asked."""
+        finder = getattr(self.outbox, "find_sent", None)
+        if finder is None or not isinstance(message, Question):
+            return None
+        to = Recipient(actor.platform, actor.tenant, actor.user)
+        try:
+            found: dict[str, Any] | None = await finder(to, message.prompt_id, since)
+        except Undeliverable:
+            return None  # sending will find that out again, and mark them unreachable
+        return found
+
+    async def _retire(self, actor: Actor, closed: Sequence[ClosedPrompt]) -> None:
+        """Answered questions lose their buttons, so a second click can't look like it counts."""
+        update = getattr(self.outbox, "update", None)
+        if update is None:
+            return
+        to = Recipient(actor.platform, actor.tenant, actor.user)
+        for prompt in closed:
+            if prompt.message_ref:
+                try:
+                    await update(to, prompt.message_ref, Answered(prompt.question, prompt.answer))
+                except Exception:
+                    log.warning("could not retire an answered question on %s", actor.platform)
+
+    async def _mark_unreachable(self, actor: Actor) -> None:
+        async with self.database.session() as session:
+            store = Store(session)
+            identity = await store.identity(actor.tenant_id, actor.platform, actor.user)
+            if identity is not None:
+                identity.reachable = False
+                session.add(identity)
+        log.warning("a %s user is unreachable; marked so", actor.platform)
+
+    async def _remember_message(self, tenant_id: str, prompt_id: str, ref: dict[str, Any]) -> None:
+        async with self.database.session() as session:
+            await Store(session).set_message_ref(tenant_id, prompt_id, ref)

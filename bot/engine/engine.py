@@ -1,0 +1,226 @@
+"""The engine: one neutral event in, one unit of work, replies out after the commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from bot.checkins.flow import CheckinFlow
+from bot.command_table import COMMAND_TABLE
+from bot.core.backlog import Backlog
+from bot.core.commands import CommandTable
+from bot.core.context import Context
+from bot.core.events import (
+    Actor,
+    ChoiceSelected,
+    CommandInvoked,
+    FormSubmitted,
+    InboundEvent,
+    TextReceived,
+)
+from bot.core.messages import Card, Form, Message, Text
+from bot.core.outcome import ClosedPrompt, Notice, Outcome
+from bot.core.ports import Clock, Directory, Outbox, Profile, Recipient, Sent, SystemClock
+from bot.engine.delivery import Delivery
+from bot.engine.identities import Identities
+from bot.engine.routing import Router
+from bot.home.commands import home_of
+from storage.db import Database, out_of_space
+from storage.repository import Store
+
+log = logging.getLogger(__name__)
+
+# Inbound events that may wait for a turn before adapters hold new ones back (bot/core/backlog.py):
+# a few seconds of work at the rates measured in bench/inbound.py.
+QUEUED_EVENTS = 256
+SORRY = "Sorry, something went wrong on my side and nothing was saved. Please try again."
+DISK_FULL = (
+    "I couldn't save that: the server's disk is full. Nothing was saved; please try again later."
+)
+
+
+class _Stranger(Exception):
+    """No person matches the actor yet; rolls the unit of work back so it can be retried."""
+
+
+class Engine:
+    def __init__(
+        self,
+        database: Database,
+        outbox: Outbox,
+        clock: Clock | None = None,
+        directory: Directory | None = None,
+        backlog: Backlog | None = None,
+        commands: CommandTable = COMMAND_TABLE,
+    ) -> None:
+        self.database = database
+        self.outbox = outbox
+        self.clock = clock or SystemClock()
+        self.backlog = backlog or Backlog(database.inbound_slots, QUEUED_EVENTS)
+        self.commands = commands
+        self.identities = Identities(database, directory)
+        self.delivery = Delivery(database, outbox)
+
+    async def handle(self, event: InboundEvent, *, deliver: bool = True) -> Outcome:
+        """Handle one event in one unit of work; then send the replies, unless the caller
+        wants to answer the platform first (deliver=False, then call `deliver`)."""
+        actor = event.actor
+        event = _storable(event)
+        async with self.backlog.turn():
+            outcome = await self._unit_of_work(actor, event)
+        if deliver:
+            await self.deliver(actor, outcome.replies, outcome.closed, outcome.notices)
+        return outcome
+
+    async def _unit_of_work(self, actor: Actor, event: InboundEvent) -> Outcome:
+        try:
+            if isinstance(event, TextReceived | CommandInvoked) and "<@" in event.text:
+                await self.identities.link_mentioned(actor, event.text)
+            try:
+                return await self._handle(event, profile=None)
+            except _Stranger:
+                # First contact: ask the platform who this is (outside any transaction).
+                return await self._handle(event, profile=await self.identities.profile(actor))
+        except _Stranger:
+            return Outcome([Text(_stranger(actor))])
+        except Exception as error:
+            # The unit of work rolled back (the event is not marked seen, so a retry can succeed).
+            log.exception("failed to handle %s from %s", type(event).__name__, actor.platform)
+            return Outcome([Text(DISK_FULL if out_of_space(error) else SORRY)])
+
+    async def _handle(self, event: InboundEvent, profile: Profile | None) -> Outcome:
+        actor = event.actor
+        async with self.database.session() as session:
+            store = Store(session)
+            now = self.clock.now()
+            tenant = await store.ensure_tenant(actor.tenant_id, actor.platform, actor.tenant, now)
+            if not await store.first_time_seen(tenant.id, actor.platform, event.event_id, now):
+                return Outcome(duplicate=True)
+            identity = await store.identity(tenant.id, actor.platform, actor.user)
+            person = await self.identities.person(store, actor, profile, identity)
+            if person is None:
+                raise _Stranger
+            channel = event.channel if isinstance(event, CommandInvoked) else None
+            ctx = Context(
+                store, tenant, person, now, actor.platform, self.commands, identity is None, channel
+            )
+            return await Router(ctx).route(event)
+
+    @asynccontextmanager
+    async def _context(self, actor: Actor) -> AsyncIterator[Context | None]:
+        """A unit of work for a request that is not an event (home, form); None for strangers."""
+        profile = await self.identities.first_contact(actor)
+        async with self.database.session() as session:
+            store = Store(session)
+            identity = await store.identity(actor.tenant_id, actor.platform, actor.user)
+            person = await self.identities.person(store, actor, profile, identity)
+            tenant = await store.tenant(actor.tenant_id)
+            if person is None or tenant is None:
+                yield None
+                return
+            yield Context(store, tenant, person, self.clock.now(), actor.platform, self.commands)
+
+    async def home(self, actor: Actor) -> Card | None:
+        """What the person's home shows: their goals and where this period's check-in stands."""
+        async with self._context(actor) as ctx:
+            return None if ctx is None else await home_of(ctx)
+
+    async def checkin_form(self, actor: Actor) -> Form | None:
+        """The current check-in as one form, starting the run if need be."""
+        async with self._context(actor) as ctx:
+            if ctx is None:
+                return None
+            flow = CheckinFlow(ctx.store, ctx.person, ctx.tenant.settings, ctx.now)
+            run = await flow.active_run()
+            if run is None:
+                await flow.start()
+                run = await flow.active_run()
+            return await flow.form(run) if run is not None else None
+
+    async def prompt(self, tenant_id: str, email: str) -> str:
+        """Start someone's check-in proactively, in their DM on the org's platform.
+
+        Returns what happened, in words for an admin: sent, or why not.
+        """
+        async with self.database.session() as session:
+            store = Store(session)
+            tenant = await store.tenant(tenant_id)
+            person = await store.person_by_email(tenant_id, email) if tenant else None
+            if tenant is None or person is None:
+                return f"no one with the email {email} in {tenant_id}"
+            identities = [i for i in await store.identities_of(person) if i.reachable]
+            if not identities:
+                return f"{email} has no reachable chat account yet (they need to open the app)"
+            identity = identities[0]
+            flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
+            messages = await flow.start()
+        actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
+        if await self.send(actor, messages):
+            return f"sent {email} their check-in on {actor.platform}"
+        async with self.database.session() as session:
+            now = await Store(session).identity(actor.tenant_id, actor.platform, actor.user)
+        if now is not None and not now.reachable:
+            return f"{email} can't be reached on {actor.platform}; marked unreachable"
+        return f"{actor.platform} did not take the message for {email}; try again later"
+
+    async def knows(self, actor: Actor) -> bool:
+        """Whether this platform identity is linked to a person already."""
+        return await self.identities.knows(actor)
+
+    # -- sending (bot/engine/delivery.py) ------------------------------------------------------
+
+    async def deliver(
+        self,
+        actor: Actor,
+        messages: list[Message],
+        closed: Sequence[ClosedPrompt] = (),
+        notices: Sequence[Notice] = (),
+    ) -> None:
+        await self.delivery.deliver(actor, messages, closed, notices)
+
+    async def send(self, actor: Actor, messages: list[Message]) -> bool:
+        """Send proactively (the scheduler); True when the platform took every message."""
+        return await self.delivery.send(actor, messages)
+
+    async def notify(self, tenant_id: str, notices: Sequence[Notice]) -> None:
+        await self.delivery.notify(tenant_id, notices)
+
+    async def post(self, actor: Actor, message: Message) -> Sent:
+        return await self.delivery.post(actor, message)
+
+    async def post_digest(self, to: Recipient, summary: Message, details: Card) -> None:
+        await self.delivery.post_digest(to, summary, details)
+
+    async def find_sent(
+        self, actor: Actor, message: Message, since: datetime
+    ) -> dict[str, Any] | None:
+        return await self.delivery.find_sent(actor, message, since)
+
+
+def _storable(event: InboundEvent) -> InboundEvent:
+    """What people typed, as a database can store it: PostgreSQL refuses NUL in text, and
+    neither database takes half an emoji (a lone surrogate, from a JSON escape). No one means
+    either."""
+
+    def clean(text: str) -> str:
+        return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+    if isinstance(event, TextReceived | CommandInvoked):
+        return replace(event, text=clean(event.text))
+    if isinstance(event, ChoiceSelected):
+        return replace(event, value=clean(event.value))
+    if isinstance(event, FormSubmitted):
+        return replace(event, values={k: clean(v) for k, v in event.values.items()})
+    return event
+
+
+def _stranger(actor: Actor) -> str:
+    who = actor.email or actor.user
+    return (
+        f"I don't know {who} yet. Ask your admin to add you to the org import "
+        "(checkin-bot org import)."
+    )

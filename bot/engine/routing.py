@@ -1,0 +1,204 @@
+"""Which capability an event is for: a command by the table, free text to the question asked
+last (a check-in's, a feedback request's, a survey's), a click or a form to its question."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot.checkins.cadence import friendly_day
+from bot.checkins.flow import CheckinFlow
+from bot.core.commands import UNKNOWN, Command
+from bot.core.context import Context
+from bot.core.events import (
+    ChoiceSelected,
+    CommandInvoked,
+    FormSubmitted,
+    InboundEvent,
+    TextReceived,
+    UserReachable,
+)
+from bot.core.messages import Message, Text
+from bot.core.outcome import Outcome
+from bot.core.whole_numbers import whole_number
+from bot.feedback.flow import FeedbackFlow
+from bot.home.cards import help_card
+from bot.pulse.flow import PROMPT_PREFIX as PULSE_PROMPT
+from bot.pulse.flow import PulseFlow
+from storage.models import CheckinRun, FeedbackInvite, SurveyInvite
+
+
+class Router:
+    """One event, in its unit of work, to the capability it is for."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.checkin = CheckinFlow(ctx.store, ctx.person, ctx.tenant.settings, ctx.now)
+        self.feedback = FeedbackFlow(ctx.store, ctx.tenant, ctx.person, ctx.now, ctx.platform)
+        self.pulse = PulseFlow(ctx.store, ctx.tenant, ctx.person, ctx.now)
+
+    async def route(self, event: InboundEvent) -> Outcome:
+        commands = self.ctx.commands
+        if isinstance(event, CommandInvoked):
+            command = commands.parse(event.command, event.text)
+            if command is None:
+                return self._help(f"I don't know the command {event.command[:40]}.")
+            return await self.command(command)
+        if isinstance(event, TextReceived):
+            command = commands.in_text(event.text)
+            if command is not None:
+                return await self.command(command)
+            return await self._text(event.text)
+        if isinstance(event, ChoiceSelected) and event.prompt_id.startswith(PULSE_PROMPT):
+            return await self.pulse.choose(event.prompt_id, event.value)
+        if isinstance(event, ChoiceSelected):
+            outcome = self.checkin.outcome(await self._choice(event.prompt_id, event.value))
+            outcome.closed = [
+                replace(closed, message_ref=closed.message_ref or event.message_ref)
+                if closed.prompt_id == event.prompt_id
+                else closed
+                for closed in outcome.closed
+            ]
+            return outcome
+        if isinstance(event, FormSubmitted):
+            return await self._form(event.form_id, event.values)
+        if isinstance(event, UserReachable):
+            return self.checkin.outcome(await self._greet(event))
+        raise TypeError(f"unknown event {type(event).__name__}")
+
+    async def command(self, command: Command) -> Outcome:
+        if command.sub == UNKNOWN:
+            return self._help(f"{command.name} doesn't know “{command.args[:40]}”.")
+        row = self.ctx.commands.row(command)
+        if row is None or row.handler is None:
+            return self._help(f"{command.words} is coming soon.")
+        return await row.handler(self.ctx, command.args)
+
+    def _help(self, note: str) -> Outcome:
+        return Outcome([help_card(self.ctx.commands.help_lines(), note)])
+
+    # -- free text -----------------------------------------------------------------------------
+
+    async def _text(self, text: str) -> Outcome:
+        focus = await self._focus()
+        if focus is not None and self.ctx.first_contact:
+            # Asked while we couldn't reach them: show the question, don't take this text
+            # (written without seeing it) as the answer.
+            return Outcome(await self._show_waiting(focus))
+        if isinstance(focus, FeedbackInvite):
+            return await self.feedback.answer(focus, text)
+        if isinstance(focus, SurveyInvite):
+            return await self.pulse.answer(focus, text)
+        return self.checkin.outcome(await self._checkin_text(text))
+
+    async def _checkin_text(self, text: str) -> list[Message]:
+        run = await self.checkin.active_run()
+        if run is None:
+            return [Text(await self._nothing_waiting())]
+        prompt = await self.ctx.store.waiting_prompt(run)
+        if prompt is None:
+            return await self.checkin.ask_next(run)
+        return await self.checkin.answer(run, prompt, text)
+
+    async def _focus(self) -> FeedbackInvite | SurveyInvite | None:
+        """What free text answers: of the questions waiting for this person (a check-in's, a
+        feedback request's, a survey's), the one asked last. None: the check-in's, or none."""
+        waiting: list[tuple[datetime, FeedbackInvite | SurveyInvite | None]] = []
+        for invite in (await self.feedback.waiting(), await self.pulse.waiting()):
+            if invite is not None and invite.asked_at is not None:
+                waiting.append((invite.asked_at, invite))
+        if not waiting:
+            return None
+        run = await self.checkin.active_run()
+        prompt = await self.ctx.store.waiting_prompt(run) if run is not None else None
+        if prompt is not None:
+            waiting.append((prompt.created_at, None))
+        return max(waiting, key=lambda pair: pair[0])[1]
+
+    async def _show_waiting(self, focus: FeedbackInvite | SurveyInvite) -> list[Message]:
+        waiting = (
+            await self.feedback.start(focus)
+            if isinstance(focus, FeedbackInvite)
+            else await self.pulse.start(focus)
+        )
+        return [Text("Hi! A question is waiting for you:"), *waiting]
+
+    async def _nothing_waiting(self) -> str:
+        latest = await self.ctx.store.latest_runs(self.ctx.person, limit=1)
+        if latest and latest[0].status == "missed":
+            return closed_note(latest[0])
+        return "No check-in is waiting for you. Type checkin now to start one, or help."
+
+    # -- clicks and forms ----------------------------------------------------------------------
+
+    async def _choice(self, prompt_id: str, value: str) -> list[Message]:
+        store, ctx = self.ctx.store, self.ctx
+        prompt = await store.prompt(ctx.tenant.id, prompt_id)
+        run = await store.run(ctx.tenant.id, prompt.run_id) if prompt is not None else None
+        if prompt is None or run is None or run.person_id != ctx.person.id:
+            return [Text("That button isn't for you, or it has expired.")]
+        if not self._still_open(run):
+            return [Text(closed_note(run))]
+        return await self.checkin.answer(run, prompt, value)
+
+    async def _form(self, form_id: str, values: dict[str, str]) -> Outcome:
+        run = await self._own_run(form_id.removeprefix("f_"))
+        if run is None:
+            return Outcome([Text("That form isn't for you, or it has expired.")])
+        if not self._still_open(run):
+            return Outcome([Text(closed_note(run))])
+        errors = await self.checkin.submit_form(run, values)
+        if errors:
+            return _errors(self.checkin, errors)
+        return self.checkin.outcome([await self.checkin.summary(run)])
+
+    async def _own_run(self, run_id: str) -> CheckinRun | None:
+        number = whole_number(run_id)
+        if number is None:
+            return None
+        run = await self.ctx.store.run(self.ctx.tenant.id, number)
+        return run if run is not None and run.person_id == self.ctx.person.id else None
+
+    def _still_open(self, run: CheckinRun) -> bool:
+        return run.status in ("open", "submitted") and run.period_end > self.ctx.now
+
+    # -- a person the bot can reach (again) ----------------------------------------------------
+
+    async def _greet(self, event: UserReachable) -> list[Message]:
+        ctx = self.ctx
+        identity = await ctx.store.identity(ctx.tenant.id, event.actor.platform, event.actor.user)
+        greeted_before = identity is not None and identity.conversation is not None
+        if identity is not None and event.conversation:
+            identity.conversation = event.conversation
+            identity.reachable = True
+            ctx.store.session.add(identity)
+        if event.timezone and not ctx.person.timezone:
+            ctx.person.timezone = event.timezone
+            ctx.store.session.add(ctx.person)
+        if event.greet_once and greeted_before:
+            return []
+        focus = await self._focus()
+        if focus is not None:
+            return await self._show_waiting(focus)
+        run = await self.checkin.active_run()
+        if run is not None and await ctx.store.waiting_prompt(run) is not None:
+            intro = "Welcome back! Picking up where we left off."
+            return await self.checkin.ask_next(run, intro=intro)
+        name = ctx.person.name.split()[0] if ctx.person.name else "there"
+        return [
+            Text(f"Hi {name}! Type checkin now for your check-in, goals for your goals, or help.")
+        ]
+
+
+def _errors(flow: CheckinFlow, errors: dict[str, str]) -> Outcome:
+    """A form to fix: its field errors, and what was gathered on the way (nothing stored)."""
+    outcome = flow.outcome([])
+    outcome.form_errors = errors
+    return outcome
+
+
+def closed_note(run: CheckinRun) -> str:
+    return (
+        f"Your check-in for the week of {friendly_day(run.period_label)} closed when the next "
+        "one opened. Type checkin now for the current one."
+    )

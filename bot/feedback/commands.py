@@ -1,0 +1,69 @@
+"""`feedback …`: ask for feedback, give it unasked, read what I owe and got, share a request."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.core.commands import CommandRow, HelpLine, SlashCommand
+from bot.core.context import Context
+from bot.core.outcome import Outcome
+from bot.feedback.flow import FeedbackFlow
+from bot.home.cards import feedback_help
+
+
+def flow_of(ctx: Context) -> FeedbackFlow:
+    return FeedbackFlow(ctx.store, ctx.tenant, ctx.person, ctx.now, ctx.platform)
+
+
+def _with_flow(
+    step: Callable[[FeedbackFlow, str], Awaitable[Outcome]],
+) -> Callable[[Context, str], Awaitable[Outcome]]:
+    async def handler(ctx: Context, args: str) -> Outcome:
+        return await step(flow_of(ctx), args)
+
+    return handler
+
+
+async def _help(_ctx: Context, _args: str) -> Outcome:
+    return Outcome([feedback_help()])
+
+
+async def _inbox(flow: FeedbackFlow, _args: str) -> Outcome:
+    return await flow.inbox_outcome()
+
+
+SLASH = SlashCommand(
+    "feedback",
+    "Ask for or give feedback",
+    "request @person from @a @b [anonymous] | give @person | inbox | help",
+    escape=True,
+)
+
+COMMANDS = (
+    CommandRow("feedback", "help", _help, default=True),
+    CommandRow(
+        "feedback",
+        "request",
+        _with_flow(FeedbackFlow.request),
+        (
+            HelpLine(
+                "feedback request @ana from @ben @cy",
+                "ask for feedback (add: anonymous, due friday)",
+            ),
+        ),
+        long=True,
+    ),
+    CommandRow(
+        "feedback",
+        "give",
+        _with_flow(FeedbackFlow.give),
+        (HelpLine("feedback give @ana", "tell someone something, unasked"),),
+    ),
+    CommandRow(
+        "feedback",
+        "inbox",
+        _with_flow(_inbox),
+        (HelpLine("feedback inbox", "feedback you owe and feedback you got"),),
+    ),
+    CommandRow("feedback", "share", _with_flow(FeedbackFlow.share)),
+)

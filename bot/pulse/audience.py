@@ -1,0 +1,58 @@
+"""Who a survey goes to: everyone, a team, or a manager's org; and who may send it there."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.org.tree import first_name, org_of
+from bot.pulse.questions import SEND_USAGE, PulseError
+from bot.pulse.unit import id_of
+from storage.models import Person
+
+
+@dataclass(frozen=True)
+class Audience:
+    description: str
+    spec: dict[str, Any]  # as stored in Survey.audience
+
+
+def choose_audience(target: str, sender: Person, people: Mapping[int, Person]) -> Audience:
+    """`everyone`, `my org` or `team NAME`: admins may ask anyone, managers people in their
+    org (the sender sees the whole audience's results)."""
+    words = target.lower().split()
+    mine = org_of(id_of(sender), people)
+    if not sender.is_admin and not mine:
+        raise PulseError("Admins and managers can send pulse surveys.")
+    if words in (["everyone"], ["all"], ["everybody"]):
+        if not sender.is_admin:
+            raise PulseError("Only admins can ask everyone; try: to my org.")
+        return Audience("everyone", {"kind": "everyone"})
+    if words in (["my", "org"], ["my", "team"], ["my", "reports"]):
+        if not mine:
+            raise PulseError("No one reports to you, so you have no org to ask.")
+        return Audience(f"{first_name(sender)}'s org", {"kind": "org", "manager": id_of(sender)})
+    if words and words[0] == "team":
+        name = target.split(None, 1)[1].strip() if len(words) > 1 else ""
+        members = {
+            i for i, p in people.items() if p.active and (p.team or "").lower() == name.lower()
+        }
+        if not members:
+            raise PulseError(f"No one is in a team called {name[:40]}.")
+        if not sender.is_admin and not members <= mine:
+            raise PulseError(f"Team {name[:40]} isn't all in your org; ask an admin.")
+        team = next(people[i].team for i in members)
+        return Audience(f"team {team}", {"kind": "team", "team": team})
+    raise PulseError(f"Send it to whom? {SEND_USAGE}")
+
+
+def audience_members(spec: Mapping[str, Any], people: Mapping[int, Person]) -> set[int]:
+    """Who a survey's audience is now: its active people."""
+    active = {i for i, p in people.items() if p.active}
+    if spec.get("kind") == "team":
+        team = str(spec.get("team", "")).lower()
+        return {i for i in active if (people[i].team or "").lower() == team}
+    if spec.get("kind") == "org":
+        return org_of(int(spec["manager"]), people) & active
+    return active

@@ -1,0 +1,93 @@
+"""Reading `pulse send …`: which survey, to whom, how often, for how long, and when the first
+round opens. Pure: no database, no sending."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.checkins.cadence import CadenceError, local_to_utc, parse_time, read_day
+from bot.core.whole_numbers import whole_number
+from bot.pulse.audience import Audience, choose_audience
+from bot.pulse.cards import when
+from bot.pulse.questions import BANK, SEND_USAGE, PulseError, custom_questions, split_questions
+from storage.models import Person
+
+_EVERY = re.compile(r"\bevery\s+(\d+)\s+weeks?\b|\bweekly\b", re.IGNORECASE)
+_ON = re.compile(r"\bon\s+(\S+)(?:\s+at\s+(\d{1,2}:\d{2}))?", re.IGNORECASE)
+_FOR_DAYS = re.compile(r"\bfor\s+(\d+)\s+days?\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SendOrder:
+    title: str
+    questions: list[dict[str, Any]]
+    audience: Audience
+    every_weeks: int | None  # None: one round only
+    open_days: int
+    start: datetime | None  # None: now
+
+
+def read_send(
+    args: str, sender: Person, people: Mapping[int, Person], now: datetime, zone: ZoneInfo
+) -> SendOrder:
+    """The survey `args` asks for; a PulseError says what is wrong, in the sender's words."""
+    args, start = _read_start(args, now, zone)
+    head, colon, custom = split_questions(args)
+    every_match = _EVERY.search(head)
+    every = None
+    if every_match:
+        every = whole_number(every_match.group(1) or "1")
+        if every not in (1, 2, 4):
+            raise PulseError("A survey can repeat every 1, 2 or 4 weeks.")
+    days_match = _FOR_DAYS.search(head)
+    days = whole_number(days_match.group(1)) if days_match else 3
+    if days is None or not 1 <= days <= 14:
+        raise PulseError("A round stays open between 1 and 14 days.")
+    head = _FOR_DAYS.sub(" ", _EVERY.sub(" ", head))
+    before, *after = re.split(r"(?i)\bto\b", head, maxsplit=1)
+    words = before.split()
+    target = after[0] if after else ("everyone" if sender.is_admin else "my org")
+    audience = choose_audience(target.strip(), sender, people)
+    if colon:
+        questions = custom_questions(custom)
+        title = words[0].title() if words else f"Pulse {now:%-d %b}"
+    else:
+        name = words[0].lower() if words else ""
+        if name not in BANK:
+            raise PulseError(
+                f"Which survey? From the bank: {', '.join(BANK)}; or your own. {SEND_USAGE}"
+            )
+        title, bank = BANK[name]
+        questions = [dict(q) for q in bank]
+    for number, question in enumerate(questions, start=1):
+        question["key"] = f"q{number}"
+    return SendOrder(title, questions, audience, every, days, start)
+
+
+def _read_start(args: str, now: datetime, zone: ZoneInfo) -> tuple[str, datetime | None]:
+    """`on 2026-12-07 [at 09:00]` or `on monday [at 09:00]`, in the sender's time zone:
+    when the first round opens; None for now. Returns the rest of `args` too."""
+    head, colon, rest = split_questions(args)
+    found = _ON.search(head)
+    if found is None:
+        return args, None
+    today = now.astimezone(zone).date()
+    day = read_day(found.group(1), today)
+    if day is None:
+        raise PulseError(f"I can't read the date {found.group(1)[:20]}: try 2026-12-07 or monday.")
+    try:
+        at = parse_time(found.group(2)) if found.group(2) else time(9, 0)
+    except CadenceError as error:
+        raise PulseError(str(error)) from None
+    start = local_to_utc(day, at, zone)
+    if start <= now:
+        raise PulseError(f"{when(start)} has passed: pick a later time, or leave out on.")
+    if start > now + timedelta(days=90):
+        raise PulseError("Schedule the first round within the next 90 days.")
+    remaining = head[: found.start()] + head[found.end() :]
+    return remaining + colon + rest, start

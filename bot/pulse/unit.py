@@ -1,0 +1,48 @@
+"""One person's unit of work on pulse surveys: what sending, the rounds, answering and results
+share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.messages import Message
+from bot.privacy.pulse_groups import org_k
+from bot.pulse.cards import question_prompt
+from storage.models import Person, Survey, SurveyInvite, SurveyRound, Tenant
+from storage.pulse import PulseStore
+from storage.repository import Store
+
+
+class PulseUnit:
+    def __init__(self, store: Store, tenant: Tenant, person: Person, now: datetime) -> None:
+        self.store = store
+        self.pulse = PulseStore(store.session)
+        self.tenant = tenant
+        self.person = person
+        self.now = now
+
+    def k(self) -> int:
+        """The org's anonymity threshold: default 5, never below 3."""
+        return org_k(self.tenant.settings)
+
+    def ask(
+        self, survey: Survey, invite: SurveyInvite, index: int, intro: str | None = None
+    ) -> list[Message]:
+        """Ask question `index`, and remember it was asked last, for a typed answer."""
+        invite.asking, invite.asked_at = index, self.now
+        self.store.session.add(invite)
+        return [question_prompt(survey, invite, index, intro)]
+
+    async def round_of(self, invite: SurveyInvite) -> tuple[SurveyRound | None, Survey | None]:
+        survey_round = await self.pulse.round(self.tenant.id, invite.round_id)
+        if survey_round is None:
+            return None, None
+        return survey_round, await self.pulse.survey(self.tenant.id, survey_round.survey_id)
+
+    async def people(self) -> dict[int, Person]:
+        return {id_of(p): p for p in await self.store.people(self.tenant.id)}
+
+
+def id_of(row: Person | Survey | SurveyRound) -> int:
+    assert row.id is not None
+    return row.id

@@ -1,0 +1,53 @@
+"""A manager's commands: the team's week and goals, and how blockers reach them."""
+
+from __future__ import annotations
+
+from bot.checkins.blockers import WEEKLY_BLOCKERS
+from bot.core.commands import CommandRow, HelpLine
+from bot.core.context import Context
+from bot.core.messages import Text
+from bot.core.outcome import Outcome
+from bot.team.views import TeamView
+
+
+async def _week(ctx: Context, _args: str) -> Outcome:
+    return Outcome([await TeamView(ctx.store, ctx.tenant, ctx.person, ctx.now).week()])
+
+
+async def _goals(ctx: Context, _args: str) -> Outcome:
+    return Outcome([await TeamView(ctx.store, ctx.tenant, ctx.person, ctx.now).goals()])
+
+
+async def _blocker_alerts(ctx: Context, args: str) -> Outcome:
+    """A manager chooses: blockers in a DM as they come (now), or in the weekly view."""
+    choice = args.strip().lower()
+    if choice not in ("now", "weekly"):
+        return Outcome([Text("Say checkin blockers now (a DM as each is reported) or weekly.")])
+    weekly = set(ctx.tenant.settings.get(WEEKLY_BLOCKERS, ()))
+    me = ctx.person.id or 0
+    weekly = weekly | {me} if choice == "weekly" else weekly - {me}
+    ctx.tenant.settings = {**ctx.tenant.settings, WEEKLY_BLOCKERS: sorted(weekly)}
+    ctx.store.session.add(ctx.tenant)
+    if choice == "weekly":
+        reply = "Your team's blockers will wait for checkin team; no more DMs for them."
+    else:
+        reply = "You'll get a DM as soon as someone on your team reports a blocker."
+    return Outcome([Text(reply)])
+
+
+COMMANDS = (
+    CommandRow(
+        "checkin",
+        "team",
+        _week,
+        (
+            HelpLine(
+                "checkin team / goals team",
+                "managers: the team's week (status, blockers) and goals",
+            ),
+        ),
+        audience="managers",
+    ),
+    CommandRow("goals", "team", _goals, audience="managers"),
+    CommandRow("checkin", "blockers", _blocker_alerts, audience="managers"),
+)

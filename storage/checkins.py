@@ -1,0 +1,187 @@
+"""The Store's queries about check-ins: runs, the question waiting, and the answers."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.insert import insert_if_absent
+from storage.models import Answer, CheckinRun, PendingPrompt, Person
+
+
+def _id(row_id: int | None) -> int:
+    """The id of a row that has been flushed."""
+    assert row_id is not None, "row not flushed yet"
+    return row_id
+
+
+def new_prompt_id() -> str:
+    return "p_" + secrets.token_urlsafe(12)
+
+
+class CheckinQueries:
+    """Runs, prompts, answers. Part of `storage.repository.Store`."""
+
+    session: AsyncSession
+    _answers: dict[int, dict[str, Answer]]
+    _waiting: dict[int, PendingPrompt | None]  # per run
+
+    async def run(self, tenant_id: str, run_id: int) -> CheckinRun | None:
+        run = await self.session.get(CheckinRun, run_id)
+        return run if run is not None and run.tenant_id == tenant_id else None
+
+    async def run_for_period(self, person: Person, period_start: datetime) -> CheckinRun | None:
+        statement = select(CheckinRun).where(
+            CheckinRun.person_id == person.id, CheckinRun.period_start == period_start
+        )
+        return (await self.session.exec(statement)).first()
+
+    async def create_run(self, run: CheckinRun) -> CheckinRun:
+        """Insert the run for (person, period) unless one exists; return whichever is stored."""
+        await insert_if_absent(self.session, run)
+        person = await self.session.get(Person, run.person_id)
+        assert person is not None
+        stored = await self.run_for_period(person, run.period_start)
+        assert stored is not None
+        return stored
+
+    async def open_runs(self, person: Person) -> Sequence[CheckinRun]:
+        statement = (
+            select(CheckinRun)
+            .where(
+                CheckinRun.tenant_id == person.tenant_id,
+                CheckinRun.person_id == person.id,
+                CheckinRun.status == "open",
+            )
+            .order_by(col(CheckinRun.period_start))
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def latest_runs(self, person: Person, limit: int = 2) -> Sequence[CheckinRun]:
+        statement = (
+            select(CheckinRun)
+            .where(CheckinRun.tenant_id == person.tenant_id, CheckinRun.person_id == person.id)
+            .order_by(col(CheckinRun.period_start).desc())
+            .limit(limit)
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def runs(self, tenant_id: str) -> Sequence[CheckinRun]:
+        statement = (
+            select(CheckinRun)
+            .where(CheckinRun.tenant_id == tenant_id)
+            .order_by(col(CheckinRun.period_start), col(CheckinRun.id))
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def answers(self, run: CheckinRun) -> dict[str, Answer]:
+        return dict(await self._run_answers(run))
+
+    async def _run_answers(self, run: CheckinRun) -> dict[str, Answer]:
+        known = self._answers.get(_id(run.id))
+        if known is None:
+            statement = select(Answer).where(
+                Answer.tenant_id == run.tenant_id, Answer.run_id == run.id
+            )
+            known = {a.question_key: a for a in (await self.session.exec(statement)).all()}
+            self._answers[_id(run.id)] = known
+        return known
+
+    async def all_answers(self, tenant_id: str) -> Sequence[Answer]:
+        statement = select(Answer).where(Answer.tenant_id == tenant_id).order_by(col(Answer.id))
+        return (await self.session.exec(statement)).all()
+
+    async def save_answer(
+        self,
+        run: CheckinRun,
+        question_key: str,
+        *,
+        number: float | None = None,
+        text: str | None = None,
+        skipped: bool = False,
+        when: datetime,
+    ) -> None:
+        answers = await self._run_answers(run)
+        answer = answers.get(question_key) or Answer(
+            tenant_id=run.tenant_id, run_id=_id(run.id), question_key=question_key, answered_at=when
+        )
+        answers[question_key] = answer
+        answer.round, answer.number, answer.text = run.round, number, text
+        answer.skipped, answer.answered_at = skipped, when
+        self.session.add(answer)
+        await self.session.flush()
+
+    async def prompt(self, tenant_id: str, prompt_id: str) -> PendingPrompt | None:
+        prompt = await self.session.get(PendingPrompt, prompt_id)
+        return prompt if prompt is not None and prompt.tenant_id == tenant_id else None
+
+    async def waiting_prompt(self, run: CheckinRun) -> PendingPrompt | None:
+        if _id(run.id) in self._waiting:
+            return self._waiting[_id(run.id)]
+        statement = (
+            select(PendingPrompt)
+            .where(
+                PendingPrompt.tenant_id == run.tenant_id,
+                PendingPrompt.run_id == run.id,
+                PendingPrompt.status == "waiting",
+            )
+            .order_by(col(PendingPrompt.created_at).desc())
+        )
+        waiting = (await self.session.exec(statement)).first()
+        self._waiting[_id(run.id)] = waiting
+        return waiting
+
+    async def ask(self, run: CheckinRun, question_key: str, when: datetime) -> PendingPrompt:
+        """Record that `question_key` is now the question waiting; older prompts are superseded."""
+        await self.session.exec(
+            update(PendingPrompt)
+            .where(
+                col(PendingPrompt.run_id) == run.id,
+                col(PendingPrompt.status) == "waiting",
+            )
+            .values(status="superseded")
+        )
+        prompt = PendingPrompt(
+            id=new_prompt_id(),
+            tenant_id=run.tenant_id,
+            run_id=_id(run.id),
+            question_key=question_key,
+            round=run.round,
+            created_at=when,
+        )
+        self.session.add(prompt)
+        await self.session.flush()
+        self._waiting[prompt.run_id] = prompt
+        return prompt
+
+    async def claim_prompt(self, prompt: PendingPrompt, when: datetime) -> bool:
+        """Compare-and-set: the first answer to a waiting prompt wins; a repeat changes nothing."""
+        result = await self.session.exec(
+            update(PendingPrompt)
+            .where(col(PendingPrompt.id) == prompt.id, col(PendingPrompt.status) == "waiting")
+            .values(status="answered", answered_at=when)
+            .execution_options(synchronize_session=False)
+        )
+        claimed = bool(result.rowcount == 1)
+        if claimed:  # as the database has it now: nothing left for the session to write
+            set_committed_value(prompt, "status", "answered")
+            set_committed_value(prompt, "answered_at", when)
+            if self._waiting.get(prompt.run_id, prompt) is prompt:
+                self._waiting[prompt.run_id] = None  # ask() keeps one waiting prompt a run
+        return claimed
+
+    async def set_message_ref(
+        self, tenant_id: str, prompt_id: str, message_ref: dict[str, Any]
+    ) -> None:
+        await self.session.exec(
+            update(PendingPrompt)
+            .where(col(PendingPrompt.id) == prompt_id, col(PendingPrompt.tenant_id) == tenant_id)
+            .values(message_ref=message_ref)
+        )

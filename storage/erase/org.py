@@ -1,0 +1,77 @@
+"""What is the org's loses their name: goals and history, their reports, org settings."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import col
+
+from storage.erase.context import Erasing
+from storage.models import (
+    WEEKLY_BLOCKERS,
+    DigestSubscription,
+    KeyResult,
+    KeyResultChange,
+    Objective,
+    Person,
+    Tenant,
+)
+
+
+class OrgRows(Erasing):
+    """The org's rows that name them: kept, without their name."""
+
+    async def settings(self) -> None:
+        """Org settings that name people by id (managers reading blockers weekly)."""
+        tenant = await self.session.get(Tenant, self.tenant_id)
+        if tenant is None:
+            return
+        weekly = tenant.settings.get(WEEKLY_BLOCKERS)
+        if isinstance(weekly, list) and self.id in weekly:
+            remaining = [i for i in weekly if i != self.id]
+            tenant.settings = {**tenant.settings, WEEKLY_BLOCKERS: remaining}
+            self.session.add(tenant)
+
+    async def goals(self) -> None:
+        mine = self._in_tenant
+        subscribed = await self.run(
+            update(DigestSubscription)
+            .where(mine(DigestSubscription), col(DigestSubscription.created_by) == self.id)
+            .values(created_by=None)
+        )
+        if subscribed:
+            self.erasure.note(
+                "channel digest subscriptions they made", f"{subscribed} kept, with no maker"
+            )
+        authored = await self.run(
+            update(KeyResultChange)
+            .where(mine(KeyResultChange), col(KeyResultChange.author_id) == self.id)
+            .values(author_id=None)
+        )
+        key_results = await self.run(
+            update(KeyResult)
+            .where(mine(KeyResult), col(KeyResult.owner_id) == self.id)
+            .values(owner_id=None)
+        )
+        objectives = await self.run(
+            update(Objective)
+            .where(mine(Objective), col(Objective.owner_id) == self.id)
+            .values(owner_id=None)
+        )
+        note = self.erasure.note
+        note("key result changes they made", f"{authored} kept, without their name")
+        note("key results they owned", f"{key_results} kept, now without an owner")
+        note("objectives they owned", f"{objectives} kept, now without an owner")
+
+    async def reports(self) -> None:
+        """Their reports move up to their own manager, so the tree stays connected."""
+        manager_id = self.person.manager_id if self.person.manager_id != self.id else None
+        theirs = (self._in_tenant(Person), col(Person.manager_id) == self.id)
+        if manager_id is not None:
+            # In a loop (their manager reports to them), that manager ends up at the top.
+            await self.run(
+                update(Person).where(*theirs, col(Person.id) == manager_id).values(manager_id=None)
+            )
+        moved = await self.run(update(Person).where(*theirs).values(manager_id=manager_id))
+        manager = await self.session.get(Person, manager_id) if manager_id else None
+        to = f"now report to {manager.email}" if manager else "now have no manager"
+        self.erasure.note("people who reported to them", f"{moved} {to}" if moved else "none")

@@ -1,0 +1,37 @@
+"""The tables, one module per area. Every row belongs to a tenant: a Slack workspace, a Teams
+tenant, or the console. Importing this package registers every table (Alembic's env relies on
+it), and `from storage.models import X` works for each of them."""
+
+from storage.models.checkins import Answer, CheckinRun, PendingPrompt
+from storage.models.digests import DigestSubscription
+from storage.models.feedback import FeedbackAnswer, FeedbackInvite, FeedbackRequest
+from storage.models.goals import KeyResult, KeyResultChange, Objective
+from storage.models.jobs import ScheduledJob
+from storage.models.org import WEEKLY_BLOCKERS, Person, PlatformIdentity, Tenant
+from storage.models.platform import ProcessedEvent, SlackInstallation, SlackOAuthState
+from storage.models.pulse import Survey, SurveyInvite, SurveyResponse, SurveyRound
+
+__all__ = [
+    "WEEKLY_BLOCKERS",
+    "Answer",
+    "CheckinRun",
+    "DigestSubscription",
+    "FeedbackAnswer",
+    "FeedbackInvite",
+    "FeedbackRequest",
+    "KeyResult",
+    "KeyResultChange",
+    "Objective",
+    "PendingPrompt",
+    "Person",
+    "PlatformIdentity",
+    "ProcessedEvent",
+    "ScheduledJob",
+    "SlackInstallation",
+    "SlackOAuthState",
+    "Survey",
+    "SurveyInvite",
+    "SurveyResponse",
+    "SurveyRound",
+    "Tenant",
+]

@@ -1,0 +1,65 @@
+"""The org: tenants, their people, and how each platform knows a person."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import utc_field
+
+# A tenant setting that names people: ids of the managers who read blockers weekly only.
+WEEKLY_BLOCKERS = "weekly_blockers"
+
+
+class Tenant(SQLModel, table=True):
+    id: str = Field(
+        primary_key=True, max_length=200
+    )  # "slack:T024BE7LD", "teams:<tenant>", "console:local"
+    platform: str = Field(max_length=20)
+    external_id: str = Field(max_length=200)
+    name: str = Field(default="", max_length=200)
+    # Org settings: default cadence, the check-in question set, extra admins.
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = utc_field()
+
+
+class Person(SQLModel, table=True):
+    # A team's people: digests, `checkin team`, pulse audiences.
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "email"),
+        Index("ix_person_tenant_id_team", "tenant_id", "team"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
+    email: str = Field(max_length=320)
+    name: str = Field(default="", max_length=200)
+    manager_id: int | None = Field(default=None, foreign_key="person.id")
+    team: str | None = Field(default=None, max_length=200)
+    timezone: str | None = Field(default=None, max_length=64)  # IANA name; None = org default
+    checkin_days: str | None = Field(default=None, max_length=40)  # "mon,thu"; None = default
+    checkin_time: str | None = Field(default=None, max_length=5)  # "09:30"; None = default
+    cadence_weeks: int | None = Field(default=None)  # 1, 2 or 4; None = default
+    is_admin: bool = False
+    active: bool = True
+    paused_until: str | None = Field(default=None, max_length=10)  # local ISO date, inclusive
+    reminders: bool = True
+    created_at: datetime = utc_field()
+
+
+class PlatformIdentity(SQLModel, table=True):
+    """How a person is known on one platform. Ids are namespaced, never guessed from their shape."""
+
+    __table_args__ = (UniqueConstraint("tenant_id", "platform", "external_user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    platform: str = Field(max_length=20)
+    external_user_id: str = Field(max_length=200)
+    # Where to reach them proactively (DM channel id, Teams conversation reference).
+    conversation: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    reachable: bool = True

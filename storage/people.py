@@ -1,0 +1,130 @@
+"""The Store's queries about tenants, their people and those people's platform accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.insert import insert_if_absent
+from storage.models import Person, PlatformIdentity, Tenant
+
+
+class PeopleQueries:
+    """Tenants, people, identities. Part of `storage.repository.Store`."""
+
+    session: AsyncSession
+
+    async def tenant(self, tenant_id: str) -> Tenant | None:
+        return await self.session.get(Tenant, tenant_id)
+
+    async def ensure_tenant(
+        self, tenant_id: str, platform: str, external_id: str, when: datetime
+    ) -> Tenant:
+        known = await self.session.get(Tenant, tenant_id)
+        if known is not None:
+            return known
+        new = Tenant(id=tenant_id, platform=platform, external_id=external_id, created_at=when)
+        await insert_if_absent(self.session, new)
+        tenant = await self.session.get(Tenant, tenant_id)
+        assert tenant is not None
+        return tenant
+
+    async def set_holidays(
+        self, tenant_id: str, platform: str, days: list[str], when: datetime
+    ) -> None:
+        tenant = await self.ensure_tenant(tenant_id, platform, tenant_id.partition(":")[2], when)
+        tenant.settings = {**tenant.settings, "holidays": days}
+        self.session.add(tenant)
+
+    async def person(self, tenant_id: str, person_id: int) -> Person | None:
+        person = await self.session.get(Person, person_id)
+        return person if person is not None and person.tenant_id == tenant_id else None
+
+    async def person_by_email(self, tenant_id: str, email: str) -> Person | None:
+        statement = select(Person).where(
+            Person.tenant_id == tenant_id, func.lower(Person.email) == email.strip().lower()
+        )
+        return (await self.session.exec(statement)).first()
+
+    async def people(self, tenant_id: str) -> Sequence[Person]:
+        statement = select(Person).where(Person.tenant_id == tenant_id).order_by(col(Person.id))
+        return (await self.session.exec(statement)).all()
+
+    async def people_by_emails(self, tenant_id: str, emails: Collection[str]) -> dict[str, Person]:
+        """The people with these emails, whatever their case, by lower-cased email."""
+        if not emails:
+            return {}
+        wanted = {email.lower() for email in emails}
+        statement = select(Person).where(
+            Person.tenant_id == tenant_id, func.lower(Person.email).in_(wanted)
+        )
+        return {p.email.lower(): p for p in (await self.session.exec(statement)).all()}
+
+    async def identity(
+        self, tenant_id: str, platform: str, external_user_id: str
+    ) -> PlatformIdentity | None:
+        statement = select(PlatformIdentity).where(
+            PlatformIdentity.tenant_id == tenant_id,
+            PlatformIdentity.platform == platform,
+            PlatformIdentity.external_user_id == external_user_id,
+        )
+        return (await self.session.exec(statement)).first()
+
+    async def link_identity(
+        self, person: Person, platform: str, external_user_id: str
+    ) -> PlatformIdentity:
+        assert person.id is not None
+        await insert_if_absent(
+            self.session,
+            PlatformIdentity(
+                tenant_id=person.tenant_id,
+                person_id=person.id,
+                platform=platform,
+                external_user_id=external_user_id,
+            ),
+        )
+        identity = await self.identity(person.tenant_id, platform, external_user_id)
+        assert identity is not None
+        return identity
+
+    async def reachable_people(self, tenant_id: str) -> set[int]:
+        """Ids of the people with a platform account the bot can message."""
+        statement = select(PlatformIdentity.person_id).where(
+            PlatformIdentity.tenant_id == tenant_id, col(PlatformIdentity.reachable).is_(True)
+        )
+        return set((await self.session.exec(statement)).all())
+
+    async def people_without_identity(self, tenant_id: str, platform: str) -> Sequence[Person]:
+        """Active people not yet linked to an account on `platform`."""
+        linked = select(PlatformIdentity.person_id).where(
+            PlatformIdentity.tenant_id == tenant_id, PlatformIdentity.platform == platform
+        )
+        statement = (
+            select(Person)
+            .where(
+                Person.tenant_id == tenant_id,
+                col(Person.active).is_(True),
+                col(Person.id).not_in(linked),
+            )
+            .order_by(col(Person.id))
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def identities(self, tenant_id: str) -> Sequence[PlatformIdentity]:
+        statement = (
+            select(PlatformIdentity)
+            .where(PlatformIdentity.tenant_id == tenant_id)
+            .order_by(col(PlatformIdentity.id))
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def identities_of(self, person: Person) -> Sequence[PlatformIdentity]:
+        statement = select(PlatformIdentity).where(
+            PlatformIdentity.tenant_id == person.tenant_id,
+            PlatformIdentity.person_id == person.id,
+        )
+        return (await self.session.exec(statement)).all()
