@@ -3,7 +3,7 @@ made to them (who, when, from a check-in or an import)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from app.export.entries import Emails, Entry, iso
 from bot.goals.progress import progress, rollup, status_from_confidence
@@ -41,9 +41,10 @@ def objective_entries(
 
 def _history(
     changes: Sequence[KeyResultChange], runs: Sequence[CheckinRun], email: Emails
-) -> dict[int, list[Entry]]:
+) -> dict[int | None, list[Entry]]:
+    """Each key result's changes, oldest first, by the key result's id."""
     run_label = {r.id: r.period_label for r in runs}
-    history: dict[int, list[Entry]] = {}
+    history: dict[int | None, list[Entry]] = {}
     for change in changes:
         history.setdefault(change.key_result_id, []).append(
             {
@@ -59,7 +60,7 @@ def _history(
     return history
 
 
-def _key_result(kr: KeyResult, history: dict[int, list[Entry]], email: Emails) -> Entry:
+def _key_result(kr: KeyResult, history: Mapping[int | None, list[Entry]], email: Emails) -> Entry:
     return {
         "id": kr.key,
         "title": kr.title,

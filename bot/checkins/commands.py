@@ -6,8 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.checkins import schedule_commands
 from bot.checkins.flow import CheckinFlow
-from bot.core.commands import CommandRow, HelpLine, SlashCommand
-from bot.core.context import Context
+from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
 from bot.core.messages import Message
 from bot.core.outcome import Outcome
 from bot.home.commands import show_help

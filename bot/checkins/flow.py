@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from bot.checkins import questions as q
-from bot.checkins.blockers import WEEKLY_BLOCKERS, blocker_in
 from bot.checkins.cadence import (
     Period,
     friendly_day,
@@ -22,7 +21,7 @@ from bot.checkins.cadence import (
     person_cadence,
 )
 from bot.checkins.cards import summary_card
-from bot.checkins.interpret import Reading, Said, blank, interpret
+from bot.checkins.interpret import interpret
 from bot.checkins.opening import (
     SCHEDULED_HELLO,
     new_run,
@@ -30,10 +29,10 @@ from bot.checkins.opening import (
     question_message,
     scheduled_intro,
 )
-from bot.checkins.parsing import Invalid, Skipped, Value, parse_multi_update
-from bot.core.messages import Form, Message, Text
+from bot.checkins.parsing import Invalid, parse_multi_update
+from bot.checkins.recording import Recording, find_question
+from bot.core.messages import Message, Text
 from bot.core.outcome import ClosedPrompt, Notice, Outcome
-from bot.goals.progress import progress
 from storage.models import CheckinRun, KeyResult, PendingPrompt, Person
 from storage.repository import Store
 
@@ -51,6 +50,7 @@ class CheckinFlow:
         # are retired after the commit) and messages for others (a blocker, to the manager).
         self.closed: list[ClosedPrompt] = []
         self.notices: list[Notice] = []
+        self.recording = Recording(store, person, settings, now, self.notices)
 
     def outcome(self, replies: list[Message]) -> Outcome:
         """The replies, with what the conversation gathered on the way."""
@@ -168,7 +168,7 @@ class CheckinFlow:
         return [replace(message, intro=intro)]
 
     async def answer(self, run: CheckinRun, prompt: PendingPrompt, text: str) -> list[Message]:
-        question = _find(run, prompt.question_key)
+        question = find_question(run, prompt.question_key)
         if question is None or prompt.status != "waiting" or prompt.round != run.round:
             return [Text("That question was already answered.")]
         answers = await self.store.answers(run)
@@ -180,14 +180,14 @@ class CheckinFlow:
         if isinstance(outcome, Invalid):
             return [Text(outcome.reason)]
         # Compare-and-set: a double click or a redelivered reply records once.
-        if not await self._claim(run, prompt, text):
+        if not await self.claim(run, prompt, text):
             return []
-        await self._record(run, question, outcome, kr)
+        await self.recording.record(run, question, outcome, kr)
         return await self.ask_next(run)
 
-    async def _claim(self, run: CheckinRun, prompt: PendingPrompt, said: str) -> bool:
+    async def claim(self, run: CheckinRun, prompt: PendingPrompt, said: str) -> bool:
         """Take the prompt for this answer; remember it so its buttons can be retired."""
-        question = _find(run, prompt.question_key)
+        question = find_question(run, prompt.question_key)
         if question is None or not await self.store.claim_prompt(prompt, self.now):
             return False
         index = [entry["key"] for entry in run.questions].index(prompt.question_key)
@@ -199,7 +199,7 @@ class CheckinFlow:
         self, run: CheckinRun, prompt: PendingPrompt, text: str, first_error: Invalid
     ) -> list[Message]:
         """One line for several key results: 'signups 400, nps 35'."""
-        key_results = await self._run_key_results(run)
+        key_results = await self.run_key_results(run)
         by_key = {
             question["key"]: (question, key_results.get(question["kr_id"]))
             for question in run.questions
@@ -220,88 +220,24 @@ class CheckinFlow:
             return [
                 Text("I couldn't use all of that, so nothing is saved yet.\n" + "\n".join(problems))
             ]
-        if prompt.question_key in parsed and not await self._claim(run, prompt, text):
+        if prompt.question_key in parsed and not await self.claim(run, prompt, text):
             return []
         for key, result in parsed.items():
             question, kr = by_key[key]
-            await self._record(run, question, result, kr)
+            await self.recording.record(run, question, result, kr)
         return await self.ask_next(run)
 
-    async def _record(
-        self, run: CheckinRun, question: Mapping[str, Any], outcome: Reading, kr: KeyResult | None
-    ) -> None:
-        key, kind, store, now = question["key"], question["kind"], self.store, self.now
-        if isinstance(outcome, Skipped):
-            await store.save_answer(run, key, skipped=True, when=now)
-        elif kind in (q.KR_VALUE, q.KR_CONFIDENCE) and kr is not None:
-            if isinstance(outcome, Value):
-                is_value = kind == q.KR_VALUE
-                await store.change_key_result(
-                    kr,
-                    value=outcome.number if is_value else None,
-                    confidence=None if is_value else int(outcome.number),
-                    author_id=self.person.id,
-                    run_id=run.id,
-                    source="checkin",
-                    when=now,
-                )
-            number = kr.current if kind == q.KR_VALUE else kr.confidence
-            await store.save_answer(run, key, number=number, when=now)
-            if kind == q.KR_VALUE and isinstance(outcome, Value) and _reached(kr):
-                await self._certain(run, kr)
-        elif isinstance(outcome, Value):
-            await store.save_answer(run, key, number=outcome.number, when=now)
-        elif isinstance(outcome, Said):
-            await store.save_answer(run, key, text=outcome.text, when=now)
-
-    async def _certain(self, run: CheckinRun, kr: KeyResult) -> None:
-        """A key result that reached its target needs no confidence question: it's a 10."""
-        key = f"kr:{kr.id}:confidence"
-        if _find(run, key) is None:
-            return
-        await self.store.change_key_result(
-            kr,
-            confidence=10,
-            author_id=self.person.id,
-            run_id=run.id,
-            source="checkin",
-            when=self.now,
-        )
-        await self.store.save_answer(run, key, number=10, when=self.now)
-
     async def _submit(self, run: CheckinRun) -> list[Message]:
-        first_time = run.submitted_at is None
-        run.status = "submitted"
-        run.submitted_at = self.now
-        self.store.session.add(run)
-        if first_time:
-            await self._tell_manager_of_blockers(run)
+        await self.recording.submit(run)
         return [await self.summary(run)]
-
-    async def _tell_manager_of_blockers(self, run: CheckinRun) -> None:
-        """A blocker reaches the manager as it is reported, unless they read them weekly."""
-        manager = self.person.manager_id
-        if manager is None or manager in self.settings.get(WEEKLY_BLOCKERS, ()):
-            return
-        answer = (await self.store.answers(run)).get("blockers")
-        blocker = blocker_in(answer.text) if answer is not None and not answer.skipped else None
-        if blocker is None:
-            return
-        who = self.person.name or self.person.email
-        text = (
-            f"{who} reported a blocker in their check-in for the week of "
-            f"{friendly_day(run.period_label)}: “{blocker}”\n"
-            "(checkin team shows your team's week; checkin blockers weekly keeps these for it.)"
-        )
-        self.notices.append(Notice(manager, [Text(text)]))
 
     async def summary(self, run: CheckinRun) -> Message:
         answers = await self.store.answers(run)
-        key_results = await self._run_key_results(run)
+        key_results = await self.run_key_results(run)
         changes = await self.store.changes_in_run(run)
         return summary_card(run, answers, key_results, changes)
 
-    async def _run_key_results(self, run: CheckinRun) -> dict[int, KeyResult]:
+    async def run_key_results(self, run: CheckinRun) -> dict[int, KeyResult]:
         kr_ids = [question["kr_id"] for question in run.questions if "kr_id" in question]
         return await self.store.key_results(run.tenant_id, kr_ids)
 
@@ -331,49 +267,3 @@ class CheckinFlow:
         return await self.ask_next(
             run, intro="Let's go over your check-in again. Reply same to keep an answer."
         )
-
-    # -- the whole check-in as one form --------------------------------------------------------
-
-    async def form(self, run: CheckinRun) -> Form:
-        answers = await self.store.answers(run)
-        key_results = await self._run_key_results(run)
-        fields = [
-            q.form_field(
-                question, key_results.get(question.get("kr_id", 0)), answers.get(question["key"])
-            )
-            for question in run.questions
-        ]
-        return Form(form_id=f"f_{run.id}", title="Weekly check-in", fields=tuple(fields))
-
-    async def submit_form(self, run: CheckinRun, values: Mapping[str, str]) -> dict[str, str]:
-        """Validate every field first; store all or nothing. Returns field -> error."""
-        plan: list[tuple[Mapping[str, Any], Reading, KeyResult | None]] = []
-        errors: dict[str, str] = {}
-        key_results = await self._run_key_results(run)
-        for question in run.questions:
-            kr = key_results.get(question.get("kr_id", 0))
-            text = (values.get(question["key"]) or "").strip()
-            outcome = interpret(question, text, kr, None) if text else blank(question, kr)
-            if isinstance(outcome, Invalid):
-                errors[question["key"]] = outcome.reason
-            else:
-                plan.append((question, outcome, kr))
-        if errors:
-            return errors
-        run.round += 1  # a form answers every question afresh
-        run.status = "open"
-        waiting = await self.store.waiting_prompt(run)
-        if waiting is not None:
-            await self._claim(run, waiting, "(in the form)")
-        for planned_question, outcome, planned_kr in plan:
-            await self._record(run, planned_question, outcome, planned_kr)
-        await self._submit(run)
-        return {}
-
-
-def _reached(kr: KeyResult) -> bool:
-    return progress(kr.kind, kr.start, kr.target, kr.current) >= 1.0
-
-
-def _find(run: CheckinRun, key: str) -> Mapping[str, Any] | None:
-    return next((question for question in run.questions if question["key"] == key), None)

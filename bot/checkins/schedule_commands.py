@@ -17,7 +17,7 @@ from bot.checkins.cadence import (
 )
 from bot.checkins.flow import CheckinFlow
 from bot.checkins.opening import next_opening
-from bot.checkins.scheduled import PROMPT
+from bot.checkins.prompting import PROMPT
 from bot.core.messages import Message, Text
 from bot.core.whole_numbers import whole_number
 from storage.jobs import upsert_job

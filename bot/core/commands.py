@@ -9,10 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
-from bot.core.context import Context
 from bot.core.outcome import Outcome
+from storage.models import Person, Tenant
+from storage.repository import Store
+
+
+@dataclass
+class Context:
+    """Who is acting, where, and when: what every handler is given, in one unit of work."""
+
+    store: Store
+    tenant: Tenant
+    person: Person
+    now: datetime
+    platform: str
+    commands: CommandTable
+    # This event linked the person to this platform account: nothing sent before reached it.
+    first_contact: bool = False
+    channel: dict[str, Any] | None = None  # a command typed in a channel: where
+
 
 Handler = Callable[[Context, str], Awaitable[Outcome]]
 # Who a command is for; the handler checks it against the org (a manager's reports, admins).

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.commands import CommandRow, SlashCommand
-from bot.core.context import Context
+from bot.core.commands import CommandRow, Context, SlashCommand
 from bot.core.messages import Text
 from bot.core.outcome import Outcome
 from bot.digests.channels import DigestChannels

@@ -10,10 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.checkins.flow import CheckinFlow
+from bot.checkins.form import checkin_form
 from bot.command_table import COMMAND_TABLE
 from bot.core.backlog import Backlog
-from bot.core.commands import CommandTable
-from bot.core.context import Context
+from bot.core.commands import CommandTable, Context
 from bot.core.events import (
     Actor,
     ChoiceSelected,
@@ -139,7 +139,7 @@ class Engine:
             if run is None:
                 await flow.start()
                 run = await flow.active_run()
-            return await flow.form(run) if run is not None else None
+            return await checkin_form(flow, run) if run is not None else None
 
     async def prompt(self, tenant_id: str, email: str) -> str:
         """Start someone's check-in proactively, in their DM on the org's platform.

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from bot.checkins.cadence import friendly_day
 from bot.checkins.flow import CheckinFlow
-from bot.core.commands import UNKNOWN, Command
-from bot.core.context import Context
+from bot.checkins.form import submit_form
+from bot.core.commands import UNKNOWN, Command, Context
 from bot.core.events import (
     ChoiceSelected,
     CommandInvoked,
@@ -147,7 +147,7 @@ class Router:
             return Outcome([Text("That form isn't for you, or it has expired.")])
         if not self._still_open(run):
             return Outcome([Text(closed_note(run))])
-        errors = await self.checkin.submit_form(run, values)
+        errors = await submit_form(self.checkin, run, values)
         if errors:
             return _errors(self.checkin, errors)
         return self.checkin.outcome([await self.checkin.summary(run)])

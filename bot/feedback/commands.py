@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.core.commands import CommandRow, HelpLine, SlashCommand
-from bot.core.context import Context
+from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
 from bot.core.outcome import Outcome
+from bot.feedback.cards import feedback_help
 from bot.feedback.flow import FeedbackFlow
-from bot.home.cards import feedback_help
 
 
 def flow_of(ctx: Context) -> FeedbackFlow:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.feedback.request_command import FeedbackError
 from storage.models import Person, Tenant
 from storage.repository import Store
 
 
-class FeedbackError(Exception):
-    """A request that can't be made, in words for the person making it."""
-
-
 class Mentions:
     def __init__(
-        self, store: Store, tenant: Tenant, person: Person, platform: str, people: Mapping[int, Person]
+        self,
+        store: Store,
+        tenant: Tenant,
+        person: Person,
+        platform: str,
+        people: Mapping[int, Person],
     ) -> None:
         self.store = store
         self.tenant = tenant

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.outcome import Notice
-from bot.feedback.flow import FeedbackFlow
+from bot.feedback.requests import Requests
+from bot.feedback.unit import FeedbackUnit
 from scheduler.due import Due
 from storage.feedback import FeedbackStore
 from storage.models import FeedbackRequest
@@ -16,7 +17,7 @@ from storage.repository import Store
 if TYPE_CHECKING:
     from bot.engine import Engine
 
-Step = Callable[[FeedbackFlow, FeedbackRequest], Awaitable[list[Notice]]]
+Step = Callable[[Requests, FeedbackRequest], Awaitable[list[Notice]]]
 
 
 class ScheduledFeedback:
@@ -25,12 +26,12 @@ class ScheduledFeedback:
 
     async def remind(self, due: Due, now: datetime) -> datetime | None:
         """Nudge the givers who haven't answered; then this job is done."""
-        await self._run(due, now, FeedbackFlow.reminders)
+        await self._run(due, now, Requests.reminders)
         return None
 
     async def close(self, due: Due, now: datetime) -> datetime | None:
         """The due day ended: release what anonymity allows, and close the request."""
-        await self._run(due, now, FeedbackFlow.close)
+        await self._run(due, now, Requests.close)
         return None
 
     async def _run(self, due: Due, now: datetime, step: Step) -> None:
@@ -43,6 +44,6 @@ class ScheduledFeedback:
             requester = await store.person(tenant.id, request.requester_id)
             if requester is None:
                 return
-            flow = FeedbackFlow(store, tenant, requester, now, tenant.platform)
-            notices = await step(flow, request)
+            requests = Requests(FeedbackUnit(store, tenant, requester, now, tenant.platform))
+            notices = await step(requests, request)
         await self.engine.notify(due.tenant_id, notices)

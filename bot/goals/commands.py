@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.commands import CommandRow, HelpLine, SlashCommand
-from bot.core.context import Context
+from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
 from bot.core.outcome import Outcome
 from bot.goals.cards import goals_card
 from bot.home.commands import show_help

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.commands import CommandRow, HelpLine, SlashCommand
-from bot.core.context import Context
+from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
 from bot.core.outcome import Outcome
-from bot.home.cards import pulse_help
+from bot.pulse.cards import pulse_help
 from bot.pulse.flow import PulseFlow
 
 

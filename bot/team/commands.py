@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from bot.checkins.blockers import WEEKLY_BLOCKERS
-from bot.core.commands import CommandRow, HelpLine
-from bot.core.context import Context
+from bot.core.commands import CommandRow, Context, HelpLine
 from bot.core.messages import Text
 from bot.core.outcome import Outcome
 from bot.team.views import TeamView

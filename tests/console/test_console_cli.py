@@ -5,6 +5,7 @@ installed script (`checkin_bot`): the README's piped check-in, `--help`, an exit
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shlex
 import signal
@@ -17,6 +18,9 @@ import pytest
 from adapters.console.render import render
 from bot.core.messages import Card, Field, Section, Text
 from tests.console.conftest import Cli, checkin_bot, script, script_env
+from tests.slack.conftest import ORG_CSV, SECRET, TOKEN
+from tests.slack.conftest import api as api  # the mock Slack fixture
+from tests.slack.mock_api import MockSlackApi
 
 EMAIL = "alan@demo.example"
 
@@ -159,6 +163,24 @@ def test_holidays_import_reports_bad_lines_and_keeps_the_good_ones(cli: Cli) -> 
     result = cli("holidays", "import", "holidays.csv")
     assert result.returncode == 1
     assert "line 3:" in result.stdout and "has 1 holidays" in result.stdout
+
+
+async def test_an_org_import_into_a_slack_org_links_people_to_their_slack_accounts(
+    cli: Cli, api: MockSlackApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in (
+        ("SLACK_BOT_TOKEN", TOKEN),
+        ("SLACK_SIGNING_SECRET", SECRET),
+        ("SLACK_API_URL", api.url),
+    ):
+        monkeypatch.setenv(name, value)
+    (cli.folder / "org.csv").write_text(ORG_CSV + "nobody@example.com,No Body,,Eng,,,\n")
+    # The command runs a loop of its own: the mock Slack answers on this one meanwhile.
+    result = await asyncio.to_thread(cli, "org", "import", "org.csv", "--org", "slack:T1")
+    assert result.returncode == 0, result.stderr
+    assert "Slack: linked 2 people to their accounts" in result.stdout
+    assert "Slack: no account for nobody@example.com; they can't get DMs yet" in result.stdout
+    assert TOKEN not in result.stdout + result.stderr
 
 
 def test_a_full_org_import_reports_who_left_and_a_plain_one_does_not(cli: Cli) -> None:

@@ -90,7 +90,7 @@ async def wave_left_in_doubt(
     async def database_gone(*args: Any, **kwargs: Any) -> None:
         raise ConnectionResetError("the database connection dropped")
 
-    monkeypatch.setattr("bot.checkins.scheduled.MARK_ATTEMPTS", 1)
+    monkeypatch.setattr("bot.checkins.prompting.MARK_ATTEMPTS", 1)
     with monkeypatch.context() as patch:
         patch.setattr(WaveStore, "mark_prompted", database_gone)
         clock.current = NINE
@@ -221,7 +221,7 @@ async def test_a_mark_that_fails_once_is_retried_within_the_job(
         await healthy(self, sent, now)
 
     monkeypatch.setattr(WaveStore, "mark_prompted", fails_once)
-    monkeypatch.setattr("bot.checkins.scheduled.asyncio.sleep", _no_wait)
+    monkeypatch.setattr("bot.checkins.prompting.asyncio.sleep", _no_wait)
     clock.current = NINE
     assert await scheduler.tick() == 3
     assert failed and sorted(to.user for to, _ in outbox.sent) == ["U1", "U2", "U3"]

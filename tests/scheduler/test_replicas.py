@@ -510,7 +510,7 @@ async def test_a_replica_planning_late_does_not_wipe_another_replicas_claim(
             await asyncio.wait_for(go.wait(), 30)
         return people
 
-    monkeypatch.setattr("bot.checkins.scheduled.people_without_job", slow_first_read)
+    monkeypatch.setattr("bot.checkins.prompting.people_without_job", slow_first_read)
     try:
         late = asyncio.create_task(b.tick())  # B reads that nobody is planned, and stalls
         await asyncio.wait_for(read.wait(), 10)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.pulse.flow import EVERYONE, may_see_group, may_see_results
+from bot.privacy.pulse_groups import EVERYONE, may_see_group, may_see_results
 from storage.models import Person, Survey
 
 # Mo manages Rae, who manages Sid and Sam; Sender sent the survey and manages no one.

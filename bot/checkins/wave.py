@@ -1,0 +1,251 @@
+"""A wave: a claimed batch of check-ins due at the same minute, opened together in a few
+statements and sent side by side, each recorded as the platform takes it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from bot.checkins import questions as q
+from bot.checkins.cadence import Period, person_cadence
+from bot.checkins.opening import (
+    Late,
+    Suppressed,
+    due_now,
+    new_run,
+    question_message,
+    scheduled_intro,
+)
+from bot.checkins.prompting import Mark, Prompter
+from bot.core.events import Actor
+from bot.core.messages import Message
+from scheduler.due import Due, Outcome
+from storage.checkins import new_prompt_id
+from storage.models import PendingPrompt, Person, PlatformIdentity, Tenant
+from storage.waves import WaveStore
+
+log = logging.getLogger(__name__)
+
+SENDERS = 32  # prompts in flight at once per batch; the platform pacers do the rest
+
+
+@dataclass(frozen=True)
+class _Fresh:
+    """A person due now with no run yet for the period: the common case in a wave."""
+
+    due: Due
+    person: Person
+    tenant: Tenant
+    identity: PlatformIdentity
+    period: Period
+    following: datetime
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """A prompt opened and committed (run, waiting question, `sending_at`), ready to send."""
+
+    job_id: int
+    tenant_id: str
+    person_id: int
+    run_id: int
+    actor: Actor
+    message: Message
+    prompt_id: str
+    following: datetime
+    reminder: datetime | None
+
+
+@dataclass(frozen=True)
+class _Delivered:
+    ready: _Ready
+    ref: dict[str, Any] | None
+
+
+class Wave:
+    def __init__(self, prompter: Prompter, senders: int = SENDERS) -> None:
+        self.prompter = prompter
+        self.senders = senders
+
+    async def prompt(self, dues: Sequence[Due], now: datetime) -> dict[int, Outcome]:
+        """A claimed batch of prompts at once. The bookkeeping is done for the whole batch in
+        a few statements (a wave of thousands is all due at the same minute), and only the
+        sends are per person. Anyone out of the ordinary (a run already there, a pause or
+        holiday to record) goes through `prompt`, one at a time."""
+        outcomes: dict[int, Outcome] = {}
+        ready, unusual = await self._open_fresh(dues, now, outcomes)
+        slots = asyncio.Semaphore(self.senders)
+
+        async def one_by_one(due: Due) -> None:
+            async with slots:
+                try:
+                    outcomes[due.job_id] = await self.prompter.prompt(
+                        due.tenant_id, due.subject_id, due.due_at, now
+                    )
+                except Exception as error:
+                    log.warning("a scheduled prompt failed", exc_info=True)
+                    outcomes[due.job_id] = error
+
+        await asyncio.gather(self._send_all(ready, slots, outcomes, now), *map(one_by_one, unusual))
+        return outcomes
+
+    async def _open_fresh(
+        self, dues: Sequence[Due], now: datetime, outcomes: dict[int, Outcome]
+    ) -> tuple[list[_Ready], list[Due]]:
+        """Open the batch's new runs and first questions, committed before anything is sent.
+        Fills `outcomes` for the jobs with nothing to send."""
+        unusual: list[Due] = []
+        async with self.prompter.database.session() as session:
+            wave = WaveStore(session)
+            fresh = await self._sort(wave, dues, now, outcomes, unusual)
+            if not fresh:
+                return [], unusual
+            ids = [f.person.id or 0 for f in fresh]
+            await wave.miss_expired_runs(ids, now)
+            taken = await wave.runs_present(ids, {f.period.start for f in fresh})
+            unusual.extend(f.due for f in fresh if (f.person.id, f.period.start) in taken)
+            fresh = [f for f in fresh if (f.person.id, f.period.start) not in taken]
+            owned = await wave.key_results_by_owner(ids)
+            runs = [
+                new_run(f.person, f.period, owned.get(f.person.id or 0, []), f.tenant.settings, now,
+                        sending=True)
+                for f in fresh
+            ]  # fmt: skip
+            run_ids = await wave.insert_runs(runs)
+            ready: list[_Ready] = []
+            prompts: list[PendingPrompt] = []
+            for f, run in zip(fresh, runs, strict=True):
+                run.id = run_ids.get(f.person.id or 0)
+                if run.id is None:  # someone started this very check-in a moment ago
+                    unusual.append(f.due)
+                    continue
+                index = q.next_question(run.questions, {}, run.round)
+                assert index is not None, "a fresh check-in always has questions"
+                question = run.questions[index]
+                prompt = PendingPrompt(
+                    id=new_prompt_id(),
+                    tenant_id=run.tenant_id,
+                    run_id=run.id,
+                    question_key=question["key"],
+                    round=run.round,
+                    created_at=now,
+                )
+                prompts.append(prompt)
+                krs = {kr.id: kr for kr in owned.get(f.person.id or 0, [])}
+                message = question_message(run, index, prompt.id, krs.get(question.get("kr_id")))
+                actor = Actor(
+                    f.identity.platform, f.tenant.external_id, f.identity.external_user_id
+                )
+                ready.append(
+                    _Ready(
+                        f.due.job_id,
+                        f.due.tenant_id,
+                        f.person.id or 0,
+                        run.id,
+                        actor,
+                        replace(message, intro=scheduled_intro(run)),
+                        prompt.id,
+                        f.following,
+                        self.prompter.reminder_at(f.person, f.tenant, now),
+                    )
+                )
+            await wave.insert_prompts(prompts)
+        return ready, unusual
+
+    async def _sort(
+        self,
+        wave: WaveStore,
+        dues: Sequence[Due],
+        now: datetime,
+        outcomes: dict[int, Outcome],
+        unusual: list[Due],
+    ) -> list[_Fresh]:
+        """The batch's people, tenants and identities in three queries; those with nothing to
+        send get their outcome here, the unusual go to `unusual`, the rest come back."""
+        ids = [due.subject_id for due in dues]
+        people = await wave.people(ids)
+        tenants = await wave.tenants({due.tenant_id for due in dues})
+        identities = await wave.reachable_identities(ids)
+        fresh: list[_Fresh] = []
+        for due in dues:
+            person, tenant = people.get(due.subject_id), tenants.get(due.tenant_id)
+            if person is None or tenant is None or not person.active:
+                outcomes[due.job_id] = None
+                continue
+            if person.tenant_id != due.tenant_id:
+                outcomes[due.job_id] = None  # a job must never reach across tenants
+                continue
+            cadence = person_cadence(person, tenant.settings)
+            when = due_now(person, tenant.settings, cadence, due.due_at, now)
+            identity = identities.get(due.subject_id)
+            if isinstance(when, Late):
+                outcomes[due.job_id] = when.next_due
+            elif isinstance(when, Suppressed):
+                unusual.append(due)  # the skip is recorded by the one-by-one path
+            elif identity is None or identity.tenant_id != due.tenant_id:
+                outcomes[due.job_id] = when.following
+            else:
+                fresh.append(_Fresh(due, person, tenant, identity, when.period, when.following))
+        return fresh
+
+    async def _send_all(
+        self,
+        ready: list[_Ready],
+        slots: asyncio.Semaphore,
+        outcomes: dict[int, Outcome],
+        now: datetime,
+    ) -> None:
+        """Send every prompt, at most `senders` at once, and record each as the platform takes
+        it: a writer commits whatever has arrived since its last write (a group commit), so the
+        time between the platform's answer and the mark stays short without a write per send."""
+        taken: list[_Delivered] = []
+        arrived = asyncio.Event()
+        sending = True
+
+        async def send(item: _Ready) -> None:
+            async with slots:
+                sent = await self.prompter.engine.post(item.actor, item.message)
+            if sent.ok:
+                taken.append(_Delivered(item, sent.ref))
+                arrived.set()
+            elif sent.unreachable:
+                outcomes[item.job_id] = item.following  # the admin sees it in the export
+            else:
+                outcomes[item.job_id] = RuntimeError("the platform did not take the prompt")
+
+        async def write() -> None:
+            while True:
+                await arrived.wait()
+                arrived.clear()
+                while taken:
+                    chunk = taken[:]
+                    taken.clear()
+                    reminders = [
+                        (d.ready.tenant_id, d.ready.person_id, d.ready.reminder)
+                        for d in chunk
+                        if d.ready.reminder is not None
+                    ]
+                    try:
+                        marks = [Mark(d.ready.run_id, d.ready.prompt_id, d.ref) for d in chunk]
+                        await self.prompter.mark(marks, reminders, now)
+                    except Exception as error:
+                        log.exception("could not record %d sent prompts", len(chunk))
+                        for d in chunk:
+                            outcomes[d.ready.job_id] = error
+                    else:
+                        for d in chunk:
+                            outcomes[d.ready.job_id] = d.ready.following
+                if not sending:
+                    return
+
+        writer = asyncio.create_task(write())
+        try:
+            await asyncio.gather(*map(send, ready))
+        finally:
+            sending = False
+            arrived.set()
+            await writer

@@ -1,0 +1,100 @@
+"""A giver answering in chat, one question after another.
+
+An anonymous answer is stored without its giver and without a time; the invitation keeps only
+"answered", for the reminder, and its draft is cleared on submit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Final
+
+from bot.core.messages import Message, Text
+from bot.core.outcome import Outcome
+from bot.core.whole_numbers import whole_number
+from bot.feedback.cards import PROMPT_PREFIX
+from bot.feedback.requests import Requests
+from bot.feedback.unit import FeedbackUnit, id_of
+from bot.org.tree import first_name
+from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest, Person
+
+MAX_ANSWER: Final = 4000
+_SKIP = {"skip", "pass", "-"}
+
+
+class Answering:
+    def __init__(self, unit: FeedbackUnit, requests: Requests) -> None:
+        self.unit = unit
+        self.requests = requests
+
+    async def waiting(self) -> FeedbackInvite | None:
+        """The invitation whose question this person was asked most recently, if any."""
+        return await self.unit.feedback.answering(self.unit.tenant.id, id_of(self.unit.person))
+
+    async def invite_for_prompt(self, prompt_id: str) -> FeedbackInvite | None:
+        """The invitation a feedback question's id names, if it is this person's."""
+        number = whole_number(prompt_id.removeprefix(PROMPT_PREFIX).split("_", 1)[0])
+        if number is None:
+            return None
+        invite = await self.unit.feedback.invite(self.unit.tenant.id, number)
+        return invite if invite is not None and invite.giver_id == self.unit.person.id else None
+
+    async def start(self, invite: FeedbackInvite) -> list[Message]:
+        """Ask (again) the question this invitation is at; from the top if not started."""
+        unit = self.unit
+        request = await unit.feedback.request(unit.tenant.id, invite.request_id)
+        if request is None or request.status != "open" or invite.answered:
+            return [Text("That feedback request is closed. Thank you all the same!")]
+        requester, subject = await unit.pair(request)
+        return unit.ask(request, invite, requester, subject, invite.asking or 0)
+
+    async def answer(self, invite: FeedbackInvite, text: str) -> Outcome:
+        unit = self.unit
+        request = await unit.feedback.request(unit.tenant.id, invite.request_id)
+        if request is None or request.status != "open" or invite.answered:
+            invite.asking = None
+            unit.store.session.add(invite)
+            return Outcome([Text("That feedback request has closed. Thank you all the same!")])
+        said = " ".join(text.split()) if len(text) <= MAX_ANSWER else None
+        if said is None:
+            return Outcome([Text(f"That's a long one: keep it under {MAX_ANSWER} characters?")])
+        index = invite.asking or 0
+        invite.draft = [*invite.draft[:index], "" if said.lower() in _SKIP else said]
+        requester, subject = await unit.pair(request)
+        if index + 1 < len(request.questions):
+            return Outcome(unit.ask(request, invite, requester, subject, index + 1))
+        if not any(invite.draft):
+            invite.draft = []
+            invite.asking = None
+            unit.store.session.add(invite)
+            return Outcome(
+                [Text("Nothing to send: every answer was skipped. Ask me again any time.")]
+            )
+        return await self._submit(request, invite, requester, subject)
+
+    async def _submit(
+        self,
+        request: FeedbackRequest,
+        invite: FeedbackInvite,
+        requester: Person,
+        subject: Person,
+    ) -> Outcome:
+        unit = self.unit
+        answer = FeedbackAnswer(
+            id="fa_" + secrets.token_urlsafe(12),
+            tenant_id=request.tenant_id,
+            request_id=id_of(request),
+            giver_id=None if request.anonymous else invite.giver_id,
+            answers=list(invite.draft),
+            created_at=None if request.anonymous else unit.now,
+        )
+        invite.answered, invite.asking, invite.asked_at, invite.draft = True, None, None, []
+        unit.store.session.add_all([answer, invite])
+        await unit.store.session.flush()
+        thanks = (
+            f"Thanks! Your feedback for {first_name(subject)} is on its way."
+            if request.kind == "given"
+            else f"Thanks! {first_name(requester)} will see your feedback"
+            + (" without your name." if request.anonymous else ".")
+        )
+        return Outcome([Text(thanks)], await self.requests.release(request))

@@ -1,0 +1,95 @@
+"""What I owe and what I got (`feedback inbox`, and the home card's lines), and `feedback share`,
+which lets a request's subject read its answers."""
+
+from __future__ import annotations
+
+from bot.checkins.cadence import friendly_day
+from bot.core.messages import Card, Message, Section, Text
+from bot.core.messages import Field as CardField
+from bot.core.outcome import Notice, Outcome
+from bot.core.whole_numbers import whole_number
+from bot.feedback.unit import FeedbackUnit, id_of
+from bot.org.tree import display_name
+from bot.privacy.feedback_answers import may_share, subject_reads_answers
+
+
+class Inbox:
+    def __init__(self, unit: FeedbackUnit) -> None:
+        self.unit = unit
+
+    async def owed(self) -> list[CardField]:
+        """Feedback requests waiting for this person's answers, one line each."""
+        unit = self.unit
+        lines = []
+        for invite in await unit.feedback.owed_by(unit.tenant.id, id_of(unit.person)):
+            request = await unit.feedback.request(unit.tenant.id, invite.request_id)
+            if request is None or request.kind != "request":
+                continue
+            requester, subject = await unit.pair(request)
+            about = "their own work" if requester.id == subject.id else display_name(subject)
+            due = friendly_day(request.due_on or "")
+            lines.append(
+                CardField(f"Feedback on {about}", f"for {display_name(requester)}, due {due}")
+            )
+        return lines
+
+    async def inbox(self) -> list[Message]:
+        unit = self.unit
+        owed = []
+        for invite in await unit.feedback.owed_by(unit.tenant.id, id_of(unit.person)):
+            request = await unit.feedback.request(unit.tenant.id, invite.request_id)
+            if request is None or request.kind != "request":
+                continue
+            requester, subject = await unit.pair(request)
+            owed.append(
+                CardField(
+                    f"#{request.id} about {display_name(subject)}",
+                    f"asked by {display_name(requester)}, due {friendly_day(request.due_on or '')}",
+                )
+            )
+        received = []
+        for request in await unit.feedback.requests_by(unit.tenant.id, id_of(unit.person)):
+            requester, subject = await unit.pair(request)
+            answered = await unit.feedback.answered_count(request)
+            shown = sum(1 for a in await unit.feedback.answers(request) if a.released)
+            if request.kind == "given":
+                if request.subject_id != unit.person.id or not shown:
+                    continue
+                received.append(
+                    CardField(f"#{request.id} from {display_name(requester)}", "unasked")
+                )
+                continue
+            invited = len(await unit.feedback.invites_of(request))
+            state = f"{answered} of {invited} answered, {shown} shown"
+            if request.anonymous:
+                state += ", anonymous"
+            if request.status != "open":
+                state += ", closed"
+            received.append(CardField(f"#{request.id} about {display_name(subject)}", state))
+        sections = (
+            Section("You owe", tuple(owed), "" if owed else "Nothing: you're all caught up."),
+            Section(
+                "You asked for or received", tuple(received), "" if received else "Nothing yet."
+            ),
+        )
+        footer = "Type feedback request, feedback give @person, or feedback share NUMBER."
+        return [Card("Feedback inbox", sections, footer=footer)]
+
+    async def share(self, args: str) -> Outcome:
+        """The requester lets the subject read a request's answers."""
+        unit = self.unit
+        number = whole_number(args.strip().lstrip("#"))
+        request = None if number is None else await unit.feedback.request(unit.tenant.id, number)
+        if request is None or not may_share(unit.person, request):
+            return Outcome([Text("Share which request? feedback share NUMBER, from your inbox.")])
+        if subject_reads_answers(request):
+            return Outcome([Text("They can see those answers already.")])
+        request.shared_with_subject = True
+        unit.store.session.add(request)
+        _, subject = await unit.pair(request)
+        released = [a for a in await unit.feedback.answers(request) if a.released]
+        notices = []
+        if released:
+            card = await unit.answers_card(request, subject, released, request.status != "open")
+            notices.append(Notice(request.subject_id, [card]))
+        return Outcome([Text(f"Shared with {display_name(subject)}.")], notices)

@@ -1,0 +1,114 @@
+"""A feedback request's life: the givers are asked, reminded once before it is due, and it
+closes at the end of the due day (or once all have answered). Answers are released to their
+readers as `bot.privacy.feedback_answers` allows."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Final
+
+from bot.checkins.cadence import friendly_day
+from bot.core.messages import Text
+from bot.core.outcome import Notice
+from bot.feedback.cards import closed_unseen, held_back
+from bot.feedback.unit import FeedbackUnit, id_of
+from bot.org.tree import display_name, first_name
+from bot.privacy.feedback_answers import Release, answers_go_to, none_shown_at_close, release
+from storage.jobs import upsert_job
+from storage.models import FeedbackRequest, Person
+
+FEEDBACK_REMINDER: Final = "feedback_reminder"
+FEEDBACK_CLOSE: Final = "feedback_close"
+
+
+class Requests:
+    def __init__(self, unit: FeedbackUnit) -> None:
+        self.unit = unit
+
+    async def open(
+        self, request: FeedbackRequest, givers: Sequence[Person], subject: Person
+    ) -> list[Notice]:
+        """Store the request, plan its reminder and close, and ask each giver."""
+        unit = self.unit
+        invites = await unit.feedback.add_request(request, [id_of(g) for g in givers])
+        await self._schedule(request)
+        return [
+            Notice(invite.giver_id, unit.ask(request, invite, unit.person, subject, 0))
+            for invite in invites
+        ]
+
+    async def _schedule(self, request: FeedbackRequest) -> None:
+        """One reminder a day before it is due (or halfway there, if that's sooner), and the
+        close at the end of the due day."""
+        unit = self.unit
+        assert request.due_at is not None
+        remind_at = request.due_at - timedelta(days=1)
+        if remind_at < unit.now + timedelta(hours=1):
+            remind_at = unit.now + (request.due_at - unit.now) / 2
+        session, tenant = unit.store.session, unit.tenant.id
+        await upsert_job(session, tenant, FEEDBACK_REMINDER, id_of(request), remind_at)
+        await upsert_job(session, tenant, FEEDBACK_CLOSE, id_of(request), request.due_at)
+
+    async def reminders(self, request: FeedbackRequest) -> list[Notice]:
+        """One nudge to each giver who hasn't answered yet."""
+        if request.status != "open":
+            return []
+        unit = self.unit
+        requester, subject = await unit.pair(request)
+        notices = []
+        for invite in await unit.feedback.invites_of(request):
+            if invite.answered or invite.reminded:
+                continue
+            invite.reminded = True
+            unit.store.session.add(invite)
+            intro = (
+                f"A reminder: {first_name(requester)} would value your feedback on "
+                f"{display_name(subject)} by {friendly_day(request.due_on or '')}."
+            )
+            asked = unit.ask(request, invite, requester, subject, invite.asking or 0)
+            notices.append(Notice(invite.giver_id, [Text(intro), *asked]))
+        return notices
+
+    async def release(self, request: FeedbackRequest, closing: bool = False) -> list[Notice]:
+        """Show the readers what may be shown now; close the request once all have answered."""
+        unit = self.unit
+        invites = await unit.feedback.invites_of(request)
+        if all(invite.answered for invite in invites):
+            request.status, closing = "closed", True
+            unit.store.session.add(request)
+        answers = list(await unit.feedback.answers(request))
+        pending = [a for a in answers if not a.released]
+        step = release(
+            anonymous=request.anonymous,
+            released=len(answers) - len(pending),
+            pending=len(pending),
+            closing=closing,
+        )
+        if step is Release.HIDE:
+            return [Notice(request.requester_id, [Text(held_back(request, len(pending)))])]
+        if step is not Release.SHOW:
+            return []
+        if request.anonymous:
+            random.shuffle(pending)
+        for answer in pending:
+            answer.released = True
+            unit.store.session.add(answer)
+        _, subject = await unit.pair(request)
+        card = await unit.answers_card(request, subject, pending, closing)
+        return [Notice(person, [card]) for person in sorted(answers_go_to(request))]
+
+    async def close(self, request: FeedbackRequest) -> list[Notice]:
+        """The due date passed: release what is held, and end the request."""
+        if request.status != "open":
+            return []
+        unit = self.unit
+        request.status = "closed"
+        unit.store.session.add(request)
+        notices = await self.release(request, closing=True)
+        answered = await unit.feedback.answered_count(request)
+        if none_shown_at_close(anonymous=request.anonymous, answered=answered):
+            _, subject = await unit.pair(request)
+            notices.append(Notice(request.requester_id, [Text(closed_unseen(subject, answered))]))
+        return notices

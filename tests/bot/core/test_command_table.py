@@ -1,0 +1,103 @@
+"""The command table: words to rows, exactly as people type them, and `help` read from it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.command_table import COMMAND_TABLE
+from bot.core.commands import Command, CommandRow, CommandTable, HelpLine
+
+TABLE = COMMAND_TABLE
+
+# The help list people know, in its order; every line comes from one row of the table.
+HELP = [
+    ("checkin now", "start this period's check-in (or the next one early)"),
+    ("checkin edit", "go over this period's answers again"),
+    ("checkin skip", "skip this period's check-in"),
+    ("checkin pause 2026-12-31", "no check-ins until that day"),
+    ("checkin resume", "check-ins again"),
+    ("checkin schedule mon,thu 09:30", "your days and time (add: every 2 weeks)"),
+    ("checkin reminders off", "no reminder nudges (on to undo)"),
+    ("goals", "your goals and how they're going"),
+    ("checkin team / goals team", "managers: the team's week (status, blockers) and goals"),
+    ("feedback request @ana from @ben @cy", "ask for feedback (add: anonymous, due friday)"),
+    ("feedback give @ana", "tell someone something, unasked"),
+    ("feedback inbox", "feedback you owe and feedback you got"),
+    ("pulse send engagement to my org", "an anonymous pulse survey (admins and managers)"),
+    ("pulse results", "a survey's results, once it has closed"),
+    ("home", "your check-in, what's waiting for you, your team and goals"),
+    ("help", "this list"),
+]
+
+
+def test_help_lists_the_tables_lines_in_order() -> None:
+    assert [(line.example, line.meaning) for line in TABLE.help_lines()] == HELP
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("/checkin", "", Command("checkin", "now")),
+        ("checkin", "  NOW  ", Command("checkin", "now")),
+        ("/checkin", "pause 2026-12-31", Command("checkin", "pause", "2026-12-31")),
+        ("/goals", "", Command("goals", "mine")),
+        ("/goals", "team", Command("goals", "team")),
+        ("/feedback", "", Command("feedback", "help")),
+        ("/pulse", "", Command("pulse", "help")),
+        ("/digest", "", Command("digest", "help")),
+        ("/digest", "subscribe Growth", Command("digest", "subscribe", "Growth")),
+        ("/checkin", "dance wildly", Command("checkin", "unknown", "dance wildly")),
+        ("/help", "checkin", Command("help", "", "checkin")),
+        ("/home", "", Command("home", "")),
+        ("/nope", "now", None),
+    ],
+)
+def test_a_slash_command_finds_its_row(name: str, text: str, expected: Command | None) -> None:
+    assert TABLE.parse(name, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("checkin now", Command("checkin", "now")),
+        ("/checkin", Command("checkin", "now")),
+        ("goals", Command("goals", "mine")),
+        ("help", Command("help", "")),
+        ("help pulse", Command("help", "", "pulse")),
+        ("home", Command("home", "")),
+        # Answers that start with a command word stay answers.
+        ("help needed from design", None),
+        ("checkin went fine thanks", None),
+        ("home office all week", None),
+        ("goals " + "word " * 12, None),
+        # Feedback requests and surveys name people and questions: they may run long.
+        ("feedback request @ana from " + "@p " * 20, Command("feedback", "request")),
+        ("pulse send to my org: " + "likert Q; " * 20, Command("pulse", "send")),
+        ("400", None),
+        ("", None),
+    ],
+)
+def test_typed_text_is_a_command_only_in_its_exact_forms(
+    text: str, expected: Command | None
+) -> None:
+    command = TABLE.in_text(text)
+    if expected is None or command is None:
+        assert command == expected
+    else:
+        assert (command.name, command.sub) == (expected.name, expected.sub)
+
+
+def test_every_row_is_reachable_and_only_unavailable_rows_have_no_handler() -> None:
+    for row in TABLE.rows:
+        command = TABLE.parse(row.name, row.sub)
+        assert command is not None and TABLE.row(command) is row, row
+    unavailable = {(row.name, row.sub) for row in TABLE.rows if row.handler is None}
+    assert unavailable == {("goals", "add"), ("goals", "update"), ("digest", "help")}
+
+
+def test_a_table_refuses_a_command_declared_twice_or_without_a_default() -> None:
+    row = CommandRow("x", "a", None, (HelpLine("x a", "a"),), default=True)
+    with pytest.raises(ValueError, match="twice"):
+        CommandTable([row, row])
+    with pytest.raises(ValueError, match="default"):
+        CommandTable([CommandRow("x", "a", None)])
