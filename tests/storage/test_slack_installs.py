@@ -10,6 +10,7 @@ from sqlmodel import select
 from storage import slack_installs
 from storage.db import Database
 from storage.models import SlackInstallation, SlackOAuthState, Tenant
+from tests.seeded import SEEDED_AT
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
@@ -41,7 +42,11 @@ def installation(
 async def install(database: Database, row: SlackInstallation) -> None:
     async with database.session() as session:
         await slack_installs.ensure_slack_tenant(
-            session, row.tenant_id, external_id=row.team_id or "", name=f"Team {row.team_id}"
+            session,
+            row.tenant_id,
+            external_id=row.team_id or "",
+            name=f"Team {row.team_id}",
+            when=row.installed_at,
         )
         await slack_installs.save_installation(session, row)
 
@@ -75,9 +80,11 @@ async def test_ensuring_a_tenant_twice_keeps_the_first_name_and_fits_the_column(
 ) -> None:
     async with any_db.session() as session:
         await slack_installs.ensure_slack_tenant(
-            session, "slack:T1", external_id="T1", name="x" * 300
+            session, "slack:T1", external_id="T1", name="x" * 300, when=SEEDED_AT
         )
-        await slack_installs.ensure_slack_tenant(session, "slack:T1", external_id="T1", name="y")
+        await slack_installs.ensure_slack_tenant(
+            session, "slack:T1", external_id="T1", name="y", when=SEEDED_AT
+        )
         name = await slack_installs.tenant_name(session, "slack:T1")
         tenant = await session.get(Tenant, "slack:T1")
         missing = await slack_installs.tenant_name(session, "slack:T9")
