@@ -34,6 +34,10 @@ class Store(PeopleQueries, GoalQueries, CheckinQueries):
         self._answers: dict[int, dict[str, Answer]] = {}
         self._waiting: dict[int, PendingPrompt | None] = {}  # per run
 
+    def keep(self, *rows: SQLModel) -> None:
+        """Adds changed or new rows to this unit of work: written at its commit."""
+        self.session.add_all(rows)
+
     async def save(self, rows: Iterable[SQLModel]) -> None:
         """Adds the rows to this unit of work and writes them now, so new ones get their ids."""
         self.session.add_all(list(rows))

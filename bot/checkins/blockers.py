@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from storage.models import WEEKLY_BLOCKERS
-
 NOTHING_BLOCKING = {"none", "no", "nothing", "nope", "n/a", "na", "-", "no blockers"}
-__all__ = ["NOTHING_BLOCKING", "WEEKLY_BLOCKERS", "blocker_in"]
 
 
 def blocker_in(text: str | None) -> str | None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.checkins import questions as q
-from bot.checkins.blockers import WEEKLY_BLOCKERS, blocker_in
+from bot.checkins.blockers import blocker_in
 from bot.checkins.cadence import friendly_day
 from bot.checkins.interpret import Reading, Said
 from bot.checkins.parsing import Skipped, Value
@@ -86,12 +86,14 @@ class Recording:
 
     async def _tell_manager_of_blockers(self, run: CheckinRun) -> None:
         """A blocker reaches the manager as it is reported, unless they read them weekly."""
-        manager = self.person.manager_id
-        if manager is None or manager in self.settings.get(WEEKLY_BLOCKERS, ()):
+        if self.person.manager_id is None:
             return
         answer = (await self.store.answers(run)).get("blockers")
         blocker = blocker_in(answer.text) if answer is not None and not answer.skipped else None
         if blocker is None:
+            return
+        manager = await self.store.person(self.person.tenant_id, self.person.manager_id)
+        if manager is None or manager.weekly_blockers:
             return
         who = self.person.name or self.person.email
         text = (
@@ -99,7 +101,7 @@ class Recording:
             f"{friendly_day(run.period_label)}: “{blocker}”\n"
             "(checkin team shows your team's week; checkin blockers weekly keeps these for it.)"
         )
-        self.notices.append(Notice(manager, [Text(text)]))
+        self.notices.append(Notice(self.person.manager_id, [Text(text)]))
 
 
 def _reached(kr: KeyResult) -> bool:

@@ -10,7 +10,7 @@ Everything here is pure: no database, no sending.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from typing import Any, Final
 
 from bot.org.tree import first_name, org_of
@@ -108,6 +108,17 @@ def decide_groups(
         }
         for group_id, group in groups.items()
     }
+
+
+def may_send_surveys(sender: Person, people: Mapping[int, Person]) -> bool:
+    """Admins, and managers (to people in their org, `may_survey` says)."""
+    return sender.is_admin or bool(org_of(_id(sender), people))
+
+
+def may_survey(sender: Person, members: Set[int], people: Mapping[int, Person]) -> bool:
+    """Admins may ask anyone; a manager only people in their org. The sender sees the whole
+    audience's results (`may_see_group`), so this bounds what a sender may see."""
+    return sender.is_admin or members <= org_of(_id(sender), people)
 
 
 def may_see_results(viewer: Person, survey: Survey, people: Mapping[int, Person]) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.org.tree import first_name, org_of
+from bot.privacy.pulse_groups import may_send_surveys, may_survey
 from bot.pulse.questions import SEND_USAGE, PulseError
 from bot.pulse.unit import id_of
 from storage.models import Person
@@ -19,18 +20,17 @@ class Audience:
 
 
 def choose_audience(target: str, sender: Person, people: Mapping[int, Person]) -> Audience:
-    """`everyone`, `my org` or `team NAME`: admins may ask anyone, managers people in their
-    org (the sender sees the whole audience's results)."""
+    """`everyone`, `my org` or `team NAME`, as far as `may_survey` lets the sender ask."""
     words = target.lower().split()
-    mine = org_of(id_of(sender), people)
-    if not sender.is_admin and not mine:
+    if not may_send_surveys(sender, people):
         raise PulseError("Admins and managers can send pulse surveys.")
     if words in (["everyone"], ["all"], ["everybody"]):
-        if not sender.is_admin:
+        everyone = {*people, id_of(sender)}  # the sender too, who is in no org of their own
+        if not may_survey(sender, everyone, people):
             raise PulseError("Only admins can ask everyone; try: to my org.")
         return Audience("everyone", {"kind": "everyone"})
     if words in (["my", "org"], ["my", "team"], ["my", "reports"]):
-        if not mine:
+        if not org_of(id_of(sender), people):
             raise PulseError("No one reports to you, so you have no org to ask.")
         return Audience(f"{first_name(sender)}'s org", {"kind": "org", "manager": id_of(sender)})
     if words and words[0] == "team":
@@ -40,7 +40,7 @@ def choose_audience(target: str, sender: Person, people: Mapping[int, Person]) -
         }
         if not members:
             raise PulseError(f"No one is in a team called {name[:40]}.")
-        if not sender.is_admin and not members <= mine:
+        if not may_survey(sender, members, people):
             raise PulseError(f"Team {name[:40]} isn't all in your org; ask an admin.")
         team = next(people[i].team for i in members)
         return Audience(f"team {team}", {"kind": "team", "team": team})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.checkins.blockers import WEEKLY_BLOCKERS
 from bot.core.commands import CommandRow, Context, HelpLine
 from bot.core.messages import Text
 from bot.core.outcome import Outcome
@@ -22,11 +21,8 @@ async def _blocker_alerts(ctx: Context, args: str) -> Outcome:
     choice = args.strip().lower()
     if choice not in ("now", "weekly"):
         return Outcome([Text("Say checkin blockers now (a DM as each is reported) or weekly.")])
-    weekly = set(ctx.tenant.settings.get(WEEKLY_BLOCKERS, ()))
-    me = ctx.person.id or 0
-    weekly = weekly | {me} if choice == "weekly" else weekly - {me}
-    ctx.tenant.settings = {**ctx.tenant.settings, WEEKLY_BLOCKERS: sorted(weekly)}
-    ctx.store.session.add(ctx.tenant)
+    ctx.person.weekly_blockers = choice == "weekly"
+    ctx.store.keep(ctx.person)
     if choice == "weekly":
         reply = "Your team's blockers will wait for checkin team; no more DMs for them."
     else:

@@ -57,7 +57,6 @@ async def erase_person(session: AsyncSession, person: Person, kinds: JobKinds) -
     await erasing.goals()
     await erasing.reports()
     await erasing.accounts()
-    await erasing.settings()
     await erasing.run(delete(Person).where(col(Person.id) == erasing.id))
     erasing.erasure.note(
         "anonymous feedback and pulse answers",

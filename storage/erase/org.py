@@ -1,4 +1,4 @@
-"""What is the org's loses their name: goals and history, their reports, org settings."""
+"""What is the org's loses their name: goals and history, their reports."""
 
 from __future__ import annotations
 
@@ -7,29 +7,16 @@ from sqlmodel import col
 
 from storage.erase.context import Erasing
 from storage.models import (
-    WEEKLY_BLOCKERS,
     DigestSubscription,
     KeyResult,
     KeyResultChange,
     Objective,
     Person,
-    Tenant,
 )
 
 
 class OrgRows(Erasing):
     """The org's rows that name them: kept, without their name."""
-
-    async def settings(self) -> None:
-        """Org settings that name people by id (managers reading blockers weekly)."""
-        tenant = await self.session.get(Tenant, self.tenant_id)
-        if tenant is None:
-            return
-        weekly = tenant.settings.get(WEEKLY_BLOCKERS)
-        if isinstance(weekly, list) and self.id in weekly:
-            remaining = [i for i in weekly if i != self.id]
-            tenant.settings = {**tenant.settings, WEEKLY_BLOCKERS: remaining}
-            self.session.add(tenant)
 
     async def goals(self) -> None:
         mine = self._in_tenant

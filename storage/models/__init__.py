@@ -7,12 +7,11 @@ from storage.models.digests import DigestSubscription
 from storage.models.feedback import FeedbackAnswer, FeedbackInvite, FeedbackRequest
 from storage.models.goals import KeyResult, KeyResultChange, Objective
 from storage.models.jobs import ScheduledJob
-from storage.models.org import WEEKLY_BLOCKERS, Person, PlatformIdentity, Tenant
+from storage.models.org import Person, PlatformIdentity, Tenant
 from storage.models.platform import ProcessedEvent, SlackInstallation, SlackOAuthState
 from storage.models.pulse import Survey, SurveyInvite, SurveyResponse, SurveyRound
 
 __all__ = [
-    "WEEKLY_BLOCKERS",
     "Answer",
     "CheckinRun",
     "DigestSubscription",

@@ -10,9 +10,6 @@ from sqlmodel import Field, SQLModel
 
 from storage.types import utc_field
 
-# A tenant setting that names people: ids of the managers who read blockers weekly only.
-WEEKLY_BLOCKERS = "weekly_blockers"
-
 
 class Tenant(SQLModel, table=True):
     id: str = Field(
@@ -47,6 +44,8 @@ class Person(SQLModel, table=True):
     active: bool = True
     paused_until: str | None = Field(default=None, max_length=10)  # local ISO date, inclusive
     reminders: bool = True
+    # A manager who reads their team's blockers in the weekly view only, not as DMs.
+    weekly_blockers: bool = False
     created_at: datetime = utc_field()
 
 

@@ -28,9 +28,7 @@ def test_the_manifest_registers_exactly_the_command_tables_slash_commands() -> N
         c["command"]: (c["description"], c["usage_hint"], c["should_escape"])
         for c in MANIFEST["features"]["slash_commands"]
     }
-    declared = {
-        f"/{s.name}": (s.description, s.usage_hint, s.escape) for s in COMMAND_TABLE.slash
-    }
+    declared = {f"/{s.name}": (s.description, s.usage_hint, s.escape) for s in COMMAND_TABLE.slash}
     assert registered == declared
     assert {name.lstrip("/") for name in declared} <= set(COMMAND_TABLE.names)
 

@@ -18,7 +18,6 @@ from storage import erase
 from storage.db import Database
 from storage.erase import FORMER_ORG, Erasure, erase_person, person_to_erase
 from storage.models import (
-    WEEKLY_BLOCKERS,
     Answer,
     CheckinRun,
     FeedbackAnswer,
@@ -117,10 +116,8 @@ async def seed(database: Database) -> Org:
         session.add_all([bob, cy])
         await session.flush()
         org = Org(_id(ada), _id(zelda), _id(bob), _id(cy), _id(dee), 0, 0, 0, 0)
-        tenant = await Store(session).tenant(ORG)
-        assert tenant is not None
-        tenant.settings = {WEEKLY_BLOCKERS: [org.ada, org.zelda]}  # she reads blockers weekly
-        session.add(tenant)
+        ada.weekly_blockers = zelda.weekly_blockers = True  # she reads blockers weekly
+        session.add_all([ada, zelda])
         await _accounts(session, org)
         await _goals_and_checkins(session, org)
         await _feedback(session, org)
@@ -492,7 +489,8 @@ async def test_an_erased_person_is_found_in_no_table(any_db: Database) -> None:
             assert org.zelda not in group["members"]
     assert all(s["audience"].get("manager") != org.zelda for s in tables["survey"])
     (tenant,) = tables["tenant"]
-    assert tenant["settings"][WEEKLY_BLOCKERS] == [org.ada]  # settings name her no more
+    assert "weekly_blockers" not in tenant["settings"]  # org settings name no one
+    assert [p["weekly_blockers"] for p in tables["person"] if p["id"] == org.ada] == [True]
 
 
 async def test_the_org_keeps_its_goals_and_everyone_else_keeps_their_data(

@@ -1,6 +1,6 @@
 """A pulse round's groups, by the pure rules of bot.privacy.pulse_groups: the org's k, which
 groups a round fixes and which are too small, which a response counts in, what the close
-decides, and which group a viewer is shown first."""
+decides, who may send a survey to whom, and which group a viewer is shown first."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from bot.privacy.pulse_groups import (
     first_group_seen,
     groups_counted,
     in_order,
+    may_send_surveys,
+    may_survey,
     org_k,
     round_groups,
 )
@@ -136,3 +138,23 @@ def test_the_close_decides_every_group_once(answered: set[int], shown: set[str])
 def test_the_first_group_a_viewer_is_shown(viewer: int, first: str) -> None:
     groups = round_groups({"kind": "everyone"}, AUDIENCE, PEOPLE, k=5)
     assert first_group_seen(PEOPLE[viewer], groups, SURVEY, PEOPLE) == first
+
+
+@pytest.mark.parametrize(
+    ("sender", "members", "may_send", "may_ask"),
+    [
+        (1, AUDIENCE | {1}, True, True),  # an admin: anyone, everyone
+        (1, OPS, True, True),
+        (2, CORE, True, True),  # Mo: his own org
+        (2, {10, 11}, True, True),  # or part of it
+        (2, CORE | {20}, True, False),  # not beyond it: he would see their results
+        (2, CORE | {2}, True, False),  # nor himself, so never everyone
+        (3, CORE, True, False),  # Lu: not Mo's org
+        (10, {11, 12}, False, False),  # no reports: no surveys
+    ],
+)
+def test_who_may_send_a_survey_to_whom(
+    sender: int, members: set[int], may_send: bool, may_ask: bool
+) -> None:
+    assert may_send_surveys(PEOPLE[sender], PEOPLE) is may_send
+    assert may_survey(PEOPLE[sender], members, PEOPLE) is may_ask
