@@ -78,7 +78,7 @@ class CheckinFlow:
             run = await self._open(period)
         if run.status != "open":
             run.status = "open"
-            self.store.session.add(run)
+            self.store.keep(run)
         return await self.ask_next(run, intro=await self._intro(run))
 
     async def prompt_for(self, period: Period) -> tuple[CheckinRun, list[Message]] | None:
@@ -93,7 +93,7 @@ class CheckinFlow:
         if run is None:
             run = await self._open(period)
         run.status = "open"
-        self.store.session.add(run)
+        self.store.keep(run)
         answers = await self.store.answers(run)
         if any(answer.round == run.round for answer in answers.values()):
             intro = f"{SCHEDULED_HELLO} Picking up your check-in where you left off."
@@ -105,7 +105,7 @@ class CheckinFlow:
         """Mark `period` skipped, creating its run if need be."""
         run = await self.store.run_for_period(self.person, period.start) or await self._open(period)
         run.status = "skipped"
-        self.store.session.add(run)
+        self.store.keep(run)
         return run
 
     async def _open(self, period: Period) -> CheckinRun:
@@ -142,7 +142,7 @@ class CheckinFlow:
         for run in await self.store.open_runs(self.person):
             if run.period_end <= self.now:
                 run.status = "missed"
-                self.store.session.add(run)
+                self.store.keep(run)
             else:
                 current.append(run)
         return current
@@ -262,8 +262,7 @@ class CheckinFlow:
         run = current[0]
         run.round += 1
         run.status = "open"
-        self.store.session.add(run)
-        await self.store.session.flush()
+        await self.store.save([run])
         return await self.ask_next(
             run, intro="Let's go over your check-in again. Reply same to keep an answer."
         )

@@ -80,7 +80,7 @@ class Prompter:
             answered = in_doubt is not None and bool(await store.answers(run))
             if in_doubt is None:
                 run.sending_at = now
-                session.add(run)
+                store.keep(run)
             run_id, external = run.id or 0, tenant.external_id
             actor = Actor(identity.platform, external, identity.external_user_id)
             reminder = self.reminder_at(person, tenant, now)
@@ -171,7 +171,7 @@ class Prompter:
                 run, intro=f"A quick nudge: your check-in for the week of {day} is waiting."
             )
             run.reminded_at = now
-            session.add(run)
+            store.keep(run)
             actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
         await self.engine.send(actor, messages)
         return None

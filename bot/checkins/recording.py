@@ -80,7 +80,7 @@ class Recording:
         first_time = run.submitted_at is None
         run.status = "submitted"
         run.submitted_at = self.now
-        self.store.session.add(run)
+        self.store.keep(run)
         if first_time:
             await self._tell_manager_of_blockers(run)
 

@@ -48,7 +48,7 @@ async def schedule(flow: CheckinFlow, args: str) -> list[Message]:
     person.checkin_days = ",".join(WEEKDAYS[d] for d in cadence.days)
     person.checkin_time = cadence.at.strftime("%H:%M")
     person.cadence_weeks = weeks
-    flow.store.session.add(person)
+    flow.store.keep(person)
     due = await _reschedule(flow.store, person, flow)
     repeat = "every week" if weeks == 1 else f"every {weeks} weeks"
     names = ", ".join(WEEKDAYS[d].title() for d in cadence.days)
@@ -70,7 +70,7 @@ async def pause(flow: CheckinFlow, args: str) -> list[Message]:
     if until < today:
         return [Text(f"{until.isoformat()} has passed already. Pick a day from today on.")]
     flow.person.paused_until = until.isoformat()
-    flow.store.session.add(flow.person)
+    flow.store.keep(flow.person)
     return [
         Text(
             f"Paused: no check-ins through {friendly_day(until.isoformat())}. "
@@ -81,7 +81,7 @@ async def pause(flow: CheckinFlow, args: str) -> list[Message]:
 
 async def resume(flow: CheckinFlow) -> list[Message]:
     flow.person.paused_until = None
-    flow.store.session.add(flow.person)
+    flow.store.keep(flow.person)
     due = await _reschedule(flow.store, flow.person, flow)
     zone = flow.cadence.zone.key
     return [Text(f"Welcome back. Your next check-in: {_local(due, zone)}.")]
@@ -96,7 +96,7 @@ async def skip(flow: CheckinFlow) -> list[Message]:
     waiting = await flow.store.waiting_prompt(skipped)
     if waiting is not None:
         waiting.status = "superseded"
-        flow.store.session.add(waiting)
+        flow.store.keep(waiting)
     return [Text(f"Skipped the check-in for the week of {friendly_day(target.label)}.")]
 
 
@@ -105,7 +105,7 @@ async def reminders(flow: CheckinFlow, args: str) -> list[Message]:
     if choice not in ("on", "off"):
         return [Text("Say checkin reminders on, or checkin reminders off.")]
     flow.person.reminders = choice == "on"
-    flow.store.session.add(flow.person)
+    flow.store.keep(flow.person)
     return [Text(f"Reminders are {choice}.")]
 
 

@@ -34,7 +34,7 @@ class Identities:
             if not identity.reachable:
                 # Marked unreachable once (blocked, uninstalled); writing to us undoes that.
                 identity.reachable = True
-                store.session.add(identity)
+                store.keep(identity)
             return await store.person(actor.tenant_id, identity.person_id)
         email = actor.email or (profile.email if profile else None)
         if not email:
@@ -47,7 +47,7 @@ class Identities:
             person.timezone = profile.timezone
         if profile is not None and profile.admin:
             person.is_admin = True
-        store.session.add(person)
+        store.keep(person)
         return person
 
     async def knows(self, actor: Actor) -> bool:

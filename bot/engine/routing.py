@@ -171,10 +171,10 @@ class Router:
         if identity is not None and event.conversation:
             identity.conversation = event.conversation
             identity.reachable = True
-            ctx.store.session.add(identity)
+            ctx.store.keep(identity)
         if event.timezone and not ctx.person.timezone:
             ctx.person.timezone = event.timezone
-            ctx.store.session.add(ctx.person)
+            ctx.store.keep(ctx.person)
         if event.greet_once and greeted_before:
             return []
         focus = await self._focus()
