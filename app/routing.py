@@ -4,39 +4,85 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.core.messages import Card, Message, Text
-from bot.core.ports import Directory, Outbox, Profile, Recipient
+from bot.core.ports import (
+    Directory,
+    FindsSent,
+    HasPhrasebook,
+    Outbox,
+    Phrasebook,
+    PostsInChannels,
+    Profile,
+    Recipient,
+    Updates,
+)
+
+Able = TypeVar("Able")
 
 
-class PlatformOutbox:
+class PlatformOutbox(Outbox, Updates, PostsInChannels, FindsSent, HasPhrasebook):
+    """Every capability the engine knows of, each handed to the recipient's platform where that
+    platform has it: no update, no post in a channel (LookupError), no history (None) and the
+    engine's own words where it doesn't."""
+
     def __init__(self, outboxes: Mapping[str, Outbox]) -> None:
         self.outboxes = dict(outboxes)
+        # What each platform can do beyond sending, asked once.
+        self.updates: dict[str, Updates] = {
+            platform: outbox
+            for platform, outbox in self.outboxes.items()
+            if isinstance(outbox, Updates)
+        }
+        self.channels: dict[str, PostsInChannels] = {
+            platform: outbox
+            for platform, outbox in self.outboxes.items()
+            if isinstance(outbox, PostsInChannels)
+        }
+        self.history: dict[str, FindsSent] = {
+            platform: outbox
+            for platform, outbox in self.outboxes.items()
+            if isinstance(outbox, FindsSent)
+        }
+        self.phrases: dict[str, HasPhrasebook] = {
+            platform: outbox
+            for platform, outbox in self.outboxes.items()
+            if isinstance(outbox, HasPhrasebook)
+        }
 
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None:
         return await self._for(to).send(to, message)
 
     async def update(self, to: Recipient, ref: dict[str, Any], message: Message) -> None:
-        update = getattr(self._for(to), "update", None)
-        if update is not None:
-            await update(to, ref, message)
+        updates = self._able(self.updates, to)
+        if updates is not None:
+            await updates.update(to, ref, message)
 
     async def find_sent(
         self, to: Recipient, prompt_id: str, since: datetime
     ) -> dict[str, Any] | None:
         """A platform without a history bots may read (Teams) answers None: not found."""
-        finder = getattr(self._for(to), "find_sent", None)
-        if finder is None:
+        history = self._able(self.history, to)
+        if history is None:
             return None
-        found: dict[str, Any] | None = await finder(to, prompt_id, since)
-        return found
+        return await history.find_sent(to, prompt_id, since)
 
     async def post_digest(self, to: Recipient, summary: Text, details: Card) -> None:
-        post = getattr(self._for(to), "post_digest", None)
-        if post is None:
+        channels = self._able(self.channels, to)
+        if channels is None:
             raise LookupError(f"{to.platform} can't post digests in channels yet")
-        await post(to, summary, details)
+        await channels.post_digest(to, summary, details)
+
+    def phrasebook(self, to: Recipient) -> Phrasebook | None:
+        phrases = self.phrases.get(to.platform)
+        return phrases.phrasebook(to) if phrases is not None else None
+
+    def _able(self, able: Mapping[str, Able], to: Recipient) -> Able | None:
+        """`to`'s outbox as one that can, or None; a platform with no outbox is an error, as
+        for `send`."""
+        self._for(to)
+        return able.get(to.platform)
 
     def _for(self, to: Recipient) -> Outbox:
         outbox = self.outboxes.get(to.platform)

@@ -76,11 +76,17 @@ GOAL_SECONDS = 2.0
 GOAL_PEOPLE = 10_000
 CHUNK = 5000
 YARDSTICK = 2_000_000  # additions, timed with each run
-# What --against loads as it was, in the order they import each other.
+# What --against loads as it was, in the order they import each other. One a commit doesn't
+# have (split out of another since) is left out: nothing imports it there.
 DIGEST_MODULES = (
     "storage/digest.py",
+    "bot/digests/chart_words.py",
+    "bot/digests/chart_png.py",
+    "bot/digests/chart_drawing.py",
     "bot/digests/charts.py",
     "bot/goals/history.py",
+    "bot/digests/week.py",
+    "bot/digests/card.py",
     "bot/digests/digest.py",
 )
 
@@ -97,6 +103,7 @@ class Org:
 class Version:
     label: str  # "today", or the commit
     digest: ModuleType  # bot.digests.digest as it is, or was
+    modules: tuple[ModuleType, ...]  # the DIGEST_MODULES it uses, as they are, or were
 
 
 @dataclass(frozen=True)
@@ -346,54 +353,79 @@ def _win(person: int, week: int) -> str:
     return f"Shipped part {week} of project {person % 50}, and the customer noticed."
 
 
-def digest_at(commit: str) -> ModuleType:
+def module_name(path: str) -> str:
+    return path.removesuffix(".py").replace("/", ".")
+
+
+def today() -> Version:
+    modules = tuple(sys.modules[module_name(path)] for path in DIGEST_MODULES)
+    return Version("today", bot.digests.digest, modules)
+
+
+def digest_at(commit: str) -> Version:
     """bot.digests.digest as it was at `commit`, importing the other DIGEST_MODULES as they were
     then (the rest of the app as it is today)."""
-    names = [path.removesuffix(".py").replace("/", ".") for path in DIGEST_MODULES]
-    today = {name: sys.modules[name] for name in names}
+    names = [module_name(path) for path in DIGEST_MODULES]
+    kept = {name: sys.modules[name] for name in names}
+    loaded: list[ModuleType] = []
     try:
         for path, name in zip(DIGEST_MODULES, names, strict=True):
-            source = subprocess.run(
+            shown = subprocess.run(
                 ["git", "-C", str(ROOT), "show", f"{commit}:{path}"],
-                check=True,
+                check=path == DIGEST_MODULES[-1],
                 capture_output=True,
                 text=True,
-            ).stdout
+            )
+            if shown.returncode != 0:
+                continue  # not there yet at that commit
             module = ModuleType(name)
             module.__file__ = f"{commit}:{path}"
             sys.modules[name] = module  # for the modules after it, and for dataclasses
-            exec(compile(source, module.__file__, "exec"), module.__dict__)
+            exec(compile(shown.stdout, module.__file__, "exec"), module.__dict__)
+            loaded.append(module)
     finally:
-        sys.modules.update(today)
-    return module
+        sys.modules.update(kept)
+    return Version(commit, loaded[-1], tuple(loaded))
 
 
 class ChartClock:
     """Wraps the chart drawing that build_digest calls (bot.digests.charts.line_chart, Pillow), to
-    tell its time apart from the queries and the arithmetic."""
+    tell its time apart from the queries and the arithmetic: where a version's modules import
+    it (bot.digests.card today, bot.digests.digest before the card had a module of its own)."""
 
-    def __init__(self, digest: ModuleType) -> None:
+    def __init__(self, version: Version) -> None:
         self.seconds = 0.0
-        self._draw = digest.line_chart
-        self._patch = patch.object(digest, "line_chart", self._timed)
+        callers = [m for m in version.modules if _imports_line_chart(m)]
+        assert callers, f"no module of {version.label} draws a chart"
+        self._patches = [patch.object(m, "line_chart", self._timed(m.line_chart)) for m in callers]
 
-    def _timed(self, *args: Any, **kwargs: Any) -> Chart:
-        started = time.perf_counter()
-        try:
-            return self._draw(*args, **kwargs)
-        finally:
-            self.seconds += time.perf_counter() - started
+    def _timed(self, draw: Callable[..., Chart]) -> Callable[..., Chart]:
+        def timed(*args: Any, **kwargs: Any) -> Chart:
+            started = time.perf_counter()
+            try:
+                return draw(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        return timed
 
     def __enter__(self) -> ChartClock:
-        self._patch.start()
+        for each in self._patches:
+            each.start()
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._patch.stop()
+        for each in self._patches:
+            each.stop()
+
+
+def _imports_line_chart(module: ModuleType) -> bool:
+    draw = getattr(module, "line_chart", None)
+    return draw is not None and draw.__module__ != module.__name__
 
 
 async def time_digest(database: Database, version: Version, team: str | None, size: int) -> Timed:
-    with counting_statements(database) as statements, ChartClock(version.digest) as chart:
+    with counting_statements(database) as statements, ChartClock(version) as chart:
         started = time.perf_counter()
         async with database.session() as session:
             digest = await version.digest.build_digest(session, TENANT, team, NOW)
@@ -443,9 +475,9 @@ def report(profiler: cProfile.Profile) -> None:
 
 
 async def bench(args: argparse.Namespace) -> list[Result]:
-    versions = [Version("today", bot.digests.digest)]
+    versions = [today()]
     if args.against:
-        versions.append(Version(args.against, digest_at(args.against)))
+        versions.append(digest_at(args.against))
     results = []
     async with fresh_databases(args.database, args.postgres_url, "digest") as fresh:
         for people in args.people:

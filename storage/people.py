@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.insert import insert_if_absent
 from storage.models import Person, PlatformIdentity, Tenant
+from storage.settings import set_settings, settings_of
 
 
 class PeopleQueries:
@@ -37,7 +38,7 @@ class PeopleQueries:
         self, tenant_id: str, platform: str, days: list[str], when: datetime
     ) -> None:
         tenant = await self.ensure_tenant(tenant_id, platform, tenant_id.partition(":")[2], when)
-        tenant.settings = {**tenant.settings, "holidays": days}
+        set_settings(tenant, settings_of(tenant).but(holidays=frozenset(days)))
         self.session.add(tenant)
 
     async def person(self, tenant_id: str, person_id: int) -> Person | None:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
+from adapters.console.phrases import PHRASEBOOK
 from adapters.console.render import render
 from bot.core.messages import Card, Message, Question, Text
-from bot.core.ports import Recipient
+from bot.core.ports import HasPhrasebook, Outbox, Phrasebook, PostsInChannels, Recipient
 
 
-class ConsoleOutbox:
+class ConsoleOutbox(Outbox, PostsInChannels, HasPhrasebook):
     """Everything goes to the one terminal; a message for someone else than the person at the
     keyboard (a feedback request's giver, a survey's respondent) says who it is for."""
 
     def __init__(self, stream: TextIO, me: str | None = None) -> None:
         self.stream = stream
         self.me = me.strip().lower() if me else None
+
+    def phrasebook(self, to: Recipient) -> Phrasebook:
+        return PHRASEBOOK
 
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None:
         text = render(message)

@@ -16,10 +16,21 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.pacing import Pacer, SlackSendError, call_slack
+from adapters.slack.phrases import PHRASEBOOK
 from adapters.slack.render import render_answered, render_home, render_message, render_modal
 from adapters.slack.upload import share_chart
 from bot.core.messages import Answered, Card, Chart, Form, Message, Question, Text
-from bot.core.ports import Profile, Recipient, Undeliverable
+from bot.core.ports import (
+    FindsSent,
+    HasPhrasebook,
+    Outbox,
+    Phrasebook,
+    PostsInChannels,
+    Profile,
+    Recipient,
+    Undeliverable,
+    Updates,
+)
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +108,7 @@ class SlackApi:
         return await call_slack(self.client(token), self.pacer, method, workspace, **params)
 
 
-class SlackOutbox:
+class SlackOutbox(Outbox, Updates, PostsInChannels, FindsSent, HasPhrasebook):
     """The engine's Outbox for Slack. A DM is a chat.postMessage to the user id.
 
     A card's chart follows the card as a PNG file in the same conversation, or in the card's
@@ -106,6 +117,9 @@ class SlackOutbox:
     def __init__(self, api: SlackApi, *, chart_in_thread: bool = False) -> None:
         self.api = api
         self.chart_in_thread = chart_in_thread
+
+    def phrasebook(self, to: Recipient) -> Phrasebook:
+        return PHRASEBOOK
 
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None:
         payload = render_message(message)

@@ -11,9 +11,11 @@ from botbuilder.schema import Activity
 
 from adapters.teams.conversations import channel_of
 from adapters.teams.pacing import TeamsPacer, send_with_retries
+from adapters.teams.phrases import PHRASEBOOK
 from adapters.teams.render import render_activity
 from bot.core.events import Actor, CommandInvoked
 from bot.core.messages import Message, Text
+from bot.core.ports import in_words
 from bot.engine import Engine
 
 ELSEWHERE = (
@@ -54,6 +56,6 @@ class ChannelMessages:
         """In the thread or chat the message came from, paced like every other send."""
         conversation = turn_context.activity.conversation.id
         for message in messages:
-            activity = Activity().deserialize(render_activity(message))
+            activity = Activity().deserialize(render_activity(in_words(message, PHRASEBOOK)))
             send = partial(turn_context.send_activity, activity)
             await send_with_retries(self.pacer, actor.tenant, conversation, send)

@@ -39,6 +39,7 @@ from bot.core.outcome import Outcome
 from bot.engine import Engine
 from storage.db import Database
 from storage.repository import Store
+from storage.settings import set_settings, settings_of
 
 log = logging.getLogger(__name__)
 
@@ -228,8 +229,9 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
             store = Store(session)
             now = self.engine.clock.now()
             tenant = await store.ensure_tenant(actor.tenant_id, "teams", actor.tenant, now)
-            if tenant.settings.get("teams_service_url") != service_url:
-                tenant.settings = {**tenant.settings, "teams_service_url": service_url}
+            settings = settings_of(tenant)
+            if settings.teams_service_url != service_url:
+                set_settings(tenant, settings.but(teams_service_url=service_url))
                 session.add(tenant)
 
 

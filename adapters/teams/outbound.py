@@ -20,12 +20,22 @@ from botbuilder.schema import (
 
 from adapters.teams.conversations import CHANNEL
 from adapters.teams.pacing import TeamsPacer, TeamsSendError, send_with_retries
+from adapters.teams.phrases import PHRASEBOOK
 from adapters.teams.render import render_activity, render_card
 from adapters.teams.render_digest import digest_activity
 from bot.core.messages import Card, Message, Text
-from bot.core.ports import Recipient, Undeliverable
+from bot.core.ports import (
+    HasPhrasebook,
+    Outbox,
+    Phrasebook,
+    PostsInChannels,
+    Recipient,
+    Undeliverable,
+    Updates,
+)
 from storage.db import Database
 from storage.repository import Store
+from storage.settings import settings_of
 
 log = logging.getLogger(__name__)
 
@@ -76,11 +86,13 @@ class ReferenceBook:
     async def service_url(self, tenant: str) -> str | None:
         async with self.database.session() as session:
             found = await Store(session).tenant(f"teams:{tenant}")
-        url = found.settings.get("teams_service_url") if found is not None else None
-        return str(url) if url else None
+        return settings_of(found).teams_service_url if found is not None else None
 
 
-class TeamsOutbox:
+class TeamsOutbox(Outbox, Updates, PostsInChannels, HasPhrasebook):
+    """The engine's Outbox for Teams. Bots may not read a chat's history, so there is no
+    find_sent: a prompt in doubt is sent again."""
+
     def __init__(
         self,
         adapter: CloudAdapter,
@@ -92,6 +104,9 @@ class TeamsOutbox:
         self.app_id = app_id
         self.references = references
         self.pacer = pacer or TeamsPacer()
+
+    def phrasebook(self, to: Recipient) -> Phrasebook:
+        return PHRASEBOOK
 
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None:
         activity = Activity().deserialize(render_activity(message))

@@ -12,6 +12,7 @@ from bot.org.defaults import updated_defaults
 from storage.db import Database
 from storage.jobs import drop_jobs
 from storage.repository import Store
+from storage.settings import set_settings, settings_of
 
 
 async def save_defaults(database: Database, args: argparse.Namespace) -> int:
@@ -21,8 +22,8 @@ async def save_defaults(database: Database, args: argparse.Namespace) -> int:
         if tenant is None:
             raise UsageError(f"no org called {args.org!r} in this database")
         try:
-            tenant.settings = updated_defaults(
-                tenant.settings,
+            settings = updated_defaults(
+                settings_of(tenant),
                 team=args.team,
                 days=args.days,
                 at=args.time,
@@ -33,6 +34,7 @@ async def save_defaults(database: Database, args: argparse.Namespace) -> int:
             )
         except CadenceError as error:
             raise UsageError(str(error)) from None
+        set_settings(tenant, settings)
         session.add(tenant)
         # Everyone's next prompt is planned again from the new defaults on the next tick.
         await drop_jobs(session, args.org, PROMPT)

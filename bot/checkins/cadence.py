@@ -6,13 +6,12 @@ count for a period until then, so late answers are fine and the next prompt clos
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from storage.models import Person
+from storage.settings import CadenceDefaults, OrgSettings
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Every-N-weeks cadences count weeks from this Monday, so everyone's fortnight lines up.
@@ -176,11 +175,10 @@ def _period_from(cadence: Cadence, start_day: date) -> Period:
 DEFAULT_CADENCE = {"days": "fri", "time": "15:00", "every_weeks": 1, "timezone": "UTC"}
 
 
-def person_cadence(person: Person, settings: Mapping[str, Any]) -> Cadence:
+def person_cadence(person: Person, settings: OrgSettings) -> Cadence:
     """The person's own setting wins over their team's default, which wins over the org's."""
-    org = {**DEFAULT_CADENCE, **settings.get("cadence", {})}
-    team = settings.get("team_cadence", {}).get(person.team or "", {})
-    merged = {**org, **team}
+    team = settings.team_cadence.get(person.team or "", CadenceDefaults())
+    merged = {**DEFAULT_CADENCE, **settings.cadence.written(), **team.written()}
     try:
         return make_cadence(
             person.checkin_days or str(merged["days"]),

@@ -10,12 +10,13 @@ from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
 from bot.core.messages import Message
 from bot.core.outcome import Outcome
 from bot.home.commands import show_help
+from storage.settings import settings_of
 
 Step = Callable[[CheckinFlow, str], Awaitable[list[Message]]]
 
 
 def flow_of(ctx: Context) -> CheckinFlow:
-    return CheckinFlow(ctx.store, ctx.person, ctx.tenant.settings, ctx.now)
+    return CheckinFlow(ctx.store, ctx.person, settings_of(ctx.tenant), ctx.now)
 
 
 def _with_flow(step: Step) -> Callable[[Context, str], Awaitable[Outcome]]:

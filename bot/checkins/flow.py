@@ -35,12 +35,11 @@ from bot.core.messages import Message, Text
 from bot.core.outcome import ClosedPrompt, Notice, Outcome
 from storage.models import CheckinRun, KeyResult, PendingPrompt, Person
 from storage.repository import Store
+from storage.settings import OrgSettings
 
 
 class CheckinFlow:
-    def __init__(
-        self, store: Store, person: Person, settings: Mapping[str, Any], now: datetime
-    ) -> None:
+    def __init__(self, store: Store, person: Person, settings: OrgSettings, now: datetime) -> None:
         self.store = store
         self.person = person
         self.settings = settings

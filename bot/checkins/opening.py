@@ -8,10 +8,9 @@ then), and what its first question says.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from bot.checkins import questions as q
 from bot.checkins.cadence import (
@@ -24,6 +23,7 @@ from bot.checkins.cadence import (
 )
 from bot.core.messages import Question
 from storage.models import Answer, CheckinRun, KeyResult, Person
+from storage.settings import OrgSettings
 
 SCHEDULED_HELLO = "Hi! It's check-in time."
 
@@ -53,7 +53,7 @@ class Due:
 
 
 def due_now(
-    person: Person, settings: Mapping[str, Any], cadence: Cadence, due_at: datetime, now: datetime
+    person: Person, settings: OrgSettings, cadence: Cadence, due_at: datetime, now: datetime
 ) -> Late | Suppressed | Due:
     """What a check-in that fell due at `due_at` means at `now`."""
     period = period_at(cadence, due_at)
@@ -66,18 +66,18 @@ def due_now(
     return Due(period, following)
 
 
-def next_opening(person: Person, settings: Mapping[str, Any], after: datetime) -> datetime:
+def next_opening(person: Person, settings: OrgSettings, after: datetime) -> datetime:
     """The first period opening strictly after `after`."""
     cadence = person_cadence(person, settings)
     return next_period(cadence, period_at(cadence, after)).start
 
 
-def suppressed(person: Person, settings: Mapping[str, Any], period: Period) -> str | None:
+def suppressed(person: Person, settings: OrgSettings, period: Period) -> str | None:
     """Why this period gets no prompt (paused, holiday), or None."""
     day = date.fromisoformat(period.label)
     if person.paused_until and day <= date.fromisoformat(person.paused_until):
         return "paused"
-    if period.label in set(settings.get("holidays", ())):
+    if period.label in settings.holidays:
         return "holiday"
     return None
 
@@ -86,7 +86,7 @@ def new_run(
     person: Person,
     period: Period,
     key_results: Sequence[KeyResult],
-    settings: Mapping[str, Any],
+    settings: OrgSettings,
     now: datetime,
     *,
     sending: bool = False,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +20,7 @@ from bot.core.ports import Sender
 from storage.jobs import add_job, people_without_job, upsert_jobs
 from storage.models import Person, Tenant
 from storage.repository import Store
+from storage.settings import OrgSettings, settings_of
 from storage.waves import WaveStore
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,8 @@ class Prompter:
             if person is None or tenant is None or not person.active:
                 return None
             identity = next((i for i in await store.identities_of(person) if i.reachable), None)
-            flow = CheckinFlow(store, person, tenant.settings, now)
-            due = due_now(person, tenant.settings, flow.cadence, due_at, now)
+            flow = CheckinFlow(store, person, settings_of(tenant), now)
+            due = due_now(person, flow.settings, flow.cadence, due_at, now)
             if isinstance(due, Late):
                 # Down for the whole period: too late for it; catch up with the current one.
                 return due.next_due
@@ -115,8 +116,8 @@ class Prompter:
     def reminder_at(person: Person, tenant: Tenant, now: datetime) -> datetime | None:
         if not person.reminders:
             return None
-        hours = float(tenant.settings.get("reminder_hours", DEFAULT_REMINDER_HOURS))
-        return now + timedelta(hours=hours)
+        hours = settings_of(tenant).reminder_hours
+        return now + timedelta(hours=DEFAULT_REMINDER_HOURS if hours is None else hours)
 
     async def _mark_prompted(
         self,
@@ -159,7 +160,7 @@ class Prompter:
             tenant = await store.tenant(tenant_id)
             if person is None or tenant is None or not person.reminders:
                 return None
-            flow = CheckinFlow(store, person, tenant.settings, now)
+            flow = CheckinFlow(store, person, settings_of(tenant), now)
             run = await flow.active_run()
             if run is None or run.prompted_at is None or run.reminded_at is not None:
                 return None
@@ -182,11 +183,11 @@ class Prompter:
         async with self.database.session() as session:
             store = Store(session)
             people = await people_without_job(session, PROMPT, limit)
-            settings: dict[str, Mapping[str, Any]] = {}
+            settings: dict[str, OrgSettings] = {}
             for person in people:
                 if person.tenant_id not in settings:
                     tenant = await store.tenant(person.tenant_id)
-                    settings[person.tenant_id] = tenant.settings if tenant else {}
+                    settings[person.tenant_id] = settings_of(tenant) if tenant else OrgSettings()
                 due = next_opening(person, settings[person.tenant_id], now)
                 if await add_job(session, person.tenant_id, PROMPT, person.id or 0, due):
                     added += 1

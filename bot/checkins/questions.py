@@ -13,6 +13,7 @@ from bot.checkins.parsing import MetricSpec
 from bot.core.messages import Choice, FormField, Question
 from bot.goals.progress import format_value
 from storage.models import Answer, KeyResult
+from storage.settings import OrgSettings
 
 KR_VALUE = "kr_value"
 KR_CONFIDENCE = "kr_confidence"
@@ -38,20 +39,16 @@ NO_CHANGE = Choice("No change", "same")
 SKIP = Choice("Skip", "skip")
 
 
-def closing_questions(settings: Mapping[str, Any]) -> list[dict[str, Any]]:
-    configured = settings.get("checkin_questions")
-    if not isinstance(configured, list) or not configured:
-        return [dict(q) for q in DEFAULT_CLOSING_QUESTIONS]
-    questions = []
-    for entry in configured:
-        if isinstance(entry, dict) and entry.get("key") and entry.get("text"):
-            kind = MOOD if entry.get("kind") == MOOD else FREE_TEXT
-            questions.append({"key": str(entry["key"]), "kind": kind, "text": str(entry["text"])})
-    return questions or [dict(q) for q in DEFAULT_CLOSING_QUESTIONS]
+def closing_questions(settings: OrgSettings) -> list[dict[str, Any]]:
+    """The org's own questions after the key results, or the default set."""
+    configured = [
+        {"key": q.key, "kind": q.kind, "text": q.text} for q in settings.checkin_questions
+    ]
+    return configured or [dict(q) for q in DEFAULT_CLOSING_QUESTIONS]
 
 
 def build_questions(
-    key_results: Sequence[KeyResult], settings: Mapping[str, Any]
+    key_results: Sequence[KeyResult], settings: OrgSettings
 ) -> list[dict[str, Any]]:
     questions: list[dict[str, Any]] = []
     for kr in key_results:

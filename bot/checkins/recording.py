@@ -17,6 +17,7 @@ from bot.core.outcome import Notice
 from bot.goals.progress import progress
 from storage.models import CheckinRun, KeyResult, Person
 from storage.repository import Store
+from storage.settings import OrgSettings
 
 
 class Recording:
@@ -24,7 +25,7 @@ class Recording:
         self,
         store: Store,
         person: Person,
-        settings: Mapping[str, Any],
+        settings: OrgSettings,
         now: datetime,
         notices: list[Notice],
     ) -> None:

@@ -26,6 +26,7 @@ from bot.core.messages import Message
 from scheduler.due import Due, Outcome
 from storage.checkins import new_prompt_id
 from storage.models import PendingPrompt, Person, PlatformIdentity, Tenant
+from storage.settings import settings_of
 from storage.waves import WaveStore
 
 log = logging.getLogger(__name__)
@@ -111,8 +112,8 @@ class Wave:
             fresh = [f for f in fresh if (f.person.id, f.period.start) not in taken]
             owned = await wave.key_results_by_owner(ids)
             runs = [
-                new_run(f.person, f.period, owned.get(f.person.id or 0, []), f.tenant.settings, now,
-                        sending=True)
+                new_run(f.person, f.period, owned.get(f.person.id or 0, []), settings_of(f.tenant),
+                        now, sending=True)
                 for f in fresh
             ]  # fmt: skip
             run_ids = await wave.insert_runs(runs)
@@ -179,8 +180,9 @@ class Wave:
             if person.tenant_id != due.tenant_id:
                 outcomes[due.job_id] = None  # a job must never reach across tenants
                 continue
-            cadence = person_cadence(person, tenant.settings)
-            when = due_now(person, tenant.settings, cadence, due.due_at, now)
+            settings = settings_of(tenant)
+            cadence = person_cadence(person, settings)
+            when = due_now(person, settings, cadence, due.due_at, now)
             identity = identities.get(due.subject_id)
             if isinstance(when, Late):
                 outcomes[due.job_id] = when.next_due

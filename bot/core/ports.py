@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from bot.core.events import Actor
-from bot.core.messages import Card, Message
+from bot.core.messages import Card, Message, Text
 
 if TYPE_CHECKING:
     from bot.core.outcome import Notice
@@ -26,15 +26,72 @@ class Recipient:
 class Outbox(Protocol):
     """Sends a neutral message to one person; returns the platform's handle on it, if any.
 
-    An outbox that can change a sent message also has
-    `async def update(self, to: Recipient, ref: dict[str, Any], message: Message) -> None`;
-    one that can post in channels has
-    `async def post_digest(self, to: Recipient, summary: Text, details: Card) -> None`
-    (`to.conversation` is the channel as the command typed there gave it). The engine asks
-    for these with getattr, never by platform.
+    What a platform can do beyond sending is a protocol of its own below (`Updates`,
+    `PostsInChannels`, `FindsSent`, `HasPhrasebook`). The engine asks once, when it is wired,
+    whether its outbox is one (bot.engine.delivery), and never which platform it is.
     """
 
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None: ...
+
+
+@runtime_checkable
+class Updates(Protocol):
+    """Changes a message it sent (`ref` is what `send` returned): an answered question loses
+    its buttons."""
+
+    async def update(self, to: Recipient, ref: dict[str, Any], message: Message) -> None: ...
+
+
+@runtime_checkable
+class PostsInChannels(Protocol):
+    """Posts a digest in a channel: `to.conversation` is the channel as the command typed
+    there gave it. Raises Undeliverable when the bot can't post there."""
+
+    async def post_digest(self, to: Recipient, summary: Text, details: Card) -> None: ...
+
+
+@runtime_checkable
+class FindsSent(Protocol):
+    """Tells whether a question reached `to` at or after `since`: the platform's handle on it,
+    or None when it did not. Raises when the platform could not be asked."""
+
+    async def find_sent(
+        self, to: Recipient, prompt_id: str, since: datetime
+    ) -> dict[str, Any] | None: ...
+
+
+class Phrasebook(Protocol):
+    """A platform's own words for what only its people know how to do there."""
+
+    def channel_command(self, command: str) -> str:
+        """How `command` is typed in a channel, to end "Type this in the channel …: "."""
+        ...
+
+    def let_me_in(self) -> str:
+        """How the bot is let into a channel or chat it isn't in, as an instruction."""
+        ...
+
+
+@runtime_checkable
+class HasPhrasebook(Protocol):
+    """Has the words of the platform `to` is on; None when that platform has none."""
+
+    def phrasebook(self, to: Recipient) -> Phrasebook | None: ...
+
+
+@dataclass(frozen=True)
+class Phrased(Text):
+    """A sentence with a platform's own words in it. `text` says it without them; `words`
+    says it with the recipient's phrasebook. Delivery sends one or the other as a Text."""
+
+    words: Callable[[Phrasebook], str] = field(compare=False, kw_only=True)
+
+
+def in_words(message: Message, phrasebook: Phrasebook | None) -> Message:
+    """`message` as the recipient's platform words it: a Phrased becomes a Text."""
+    if not isinstance(message, Phrased):
+        return message
+    return Text(message.words(phrasebook) if phrasebook is not None else message.text)
 
 
 class Undeliverable(Exception):
@@ -84,7 +141,7 @@ class Sender(Protocol):
 
     async def notify(self, tenant_id: str, notices: Sequence[Notice]) -> None: ...
 
-    async def post_digest(self, to: Recipient, summary: Message, details: Card) -> None: ...
+    async def post_digest(self, to: Recipient, summary: Text, details: Card) -> None: ...
 
     async def find_sent(
         self, actor: Actor, message: Message, since: datetime

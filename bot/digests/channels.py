@@ -8,26 +8,29 @@ from typing import Any
 
 from bot.checkins.cadence import local_to_utc, parse_zone
 from bot.core.messages import Text
+from bot.core.ports import Phrased
 from bot.org.tree import org_of
 from storage.insert import insert_if_absent
 from storage.jobs import drop_job, upsert_job
 from storage.models import DigestSubscription, Person, Tenant
 from storage.repository import Store
+from storage.settings import OrgSettings, settings_of
 from storage.subscriptions import Subscriptions
 
 DIGEST = "channel_digest"
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_TIME = time(9, 0)
-IN_A_CHANNEL = (
-    "Type this in the channel that should get the digest: in Slack as /digest subscribe "
-    "(a private channel needs /invite @checkin first), in Teams with @checkin in front."
+_TYPE_IT_THERE = "Type this in the channel that should get the digest"
+# How a command is typed in a channel is the platform's to say.
+IN_A_CHANNEL = Phrased(
+    f"{_TYPE_IT_THERE}.",
+    words=lambda book: f"{_TYPE_IT_THERE}: {book.channel_command('digest subscribe')}.",
 )
 
 
-def next_digest(settings: dict[str, Any], after: datetime) -> datetime:
+def next_digest(settings: OrgSettings, after: datetime) -> datetime:
     """The next Monday 09:00 in the org's time zone, strictly after `after`."""
-    cadence = settings.get("cadence", {})
-    zone = parse_zone(str(cadence.get("timezone") or "UTC"))
+    zone = parse_zone(settings.cadence.timezone or "UTC")
     day = after.astimezone(zone).date()
     for ahead in range(0, 8):
         candidate = day + timedelta(days=ahead)
@@ -48,7 +51,7 @@ class DigestChannels:
 
     async def subscribe(self, args: str, channel: dict[str, Any] | None) -> list[Text]:
         if not channel or not channel.get("key"):
-            return [Text(IN_A_CHANNEL)]
+            return [IN_A_CHANNEL]
         team, refusal = await self.team_for(args, "subscribe")
         if refusal:
             return [Text(refusal)]
@@ -69,7 +72,7 @@ class DigestChannels:
             return [Text(f"{where} gets {what} already.")]
         here = await self.subscriptions.in_channel(self.tenant.id, subscription.channel_key)
         saved = next(s for s in here if s.team_key == subscription.team_key)
-        due = next_digest(self.tenant.settings, self.now)
+        due = next_digest(settings_of(self.tenant), self.now)
         await upsert_job(self.store.session, self.tenant.id, DIGEST, saved.id or 0, due)
         when = due.strftime("%a %-d %b %H:%M UTC")
         return [
@@ -81,7 +84,7 @@ class DigestChannels:
 
     async def unsubscribe(self, args: str, channel: dict[str, Any] | None) -> list[Text]:
         if not channel or not channel.get("key"):
-            return [Text(IN_A_CHANNEL)]
+            return [IN_A_CHANNEL]
         team, refusal = await self.team_for(args, "unsubscribe")
         if refusal:
             return [Text(refusal)]

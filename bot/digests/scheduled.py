@@ -7,19 +7,15 @@ from datetime import datetime
 
 from bot.core.messages import Text
 from bot.core.outcome import Notice
-from bot.core.ports import Recipient, Sender, Undeliverable
+from bot.core.ports import Phrased, Recipient, Sender, Undeliverable
 from bot.digests.channels import next_digest
 from bot.digests.digest import build_digest
 from scheduler.due import Due
 from storage.repository import Store
+from storage.settings import settings_of
 from storage.subscriptions import Subscriptions
 
 log = logging.getLogger(__name__)
-
-INVITE = {
-    "slack": "Invite me there (/invite @checkin)",
-    "teams": "Add me to that team or chat (Apps, then Add to a team)",
-}
 
 
 class ScheduledDigests:
@@ -34,7 +30,7 @@ class ScheduledDigests:
                 return None  # unsubscribed meanwhile
             digest = await build_digest(session, tenant.id, subscription.team, now)
             to = Recipient(tenant.platform, tenant.external_id, "", subscription.channel)
-            following = next_digest(tenant.settings, now)
+            following = next_digest(settings_of(tenant), now)
         try:
             await self.engine.post_digest(to, Text(digest.summary), digest.card)
         except Undeliverable as error:
@@ -48,10 +44,18 @@ class ScheduledDigests:
                 error,
             )
             if subscription.created_by is not None:
-                invite = INVITE.get(tenant.platform, "Add me there")
-                note = Text(
-                    f"I couldn't post this week's goal digest in {where}: I'm not in it, or "
-                    f"it's gone. {invite}, or type digest unsubscribe there to stop it."
-                )
+                note = _not_posted(where)
                 await self.engine.notify(tenant.id, [Notice(subscription.created_by, [note])])
         return following
+
+
+def _not_posted(where: str) -> Phrased:
+    """Why the digest didn't come, and how the bot is let in, in the platform's words."""
+
+    def note(let_me_in: str) -> str:
+        return (
+            f"I couldn't post this week's goal digest in {where}: I'm not in it, or it's gone. "
+            f"{let_me_in}, or type digest unsubscribe there to stop it."
+        )
+
+    return Phrased(note("Add me there"), words=lambda book: note(book.let_me_in()))

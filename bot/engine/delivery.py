@@ -10,9 +10,19 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.events import Actor
-from bot.core.messages import Answered, Card, Message, Question
+from bot.core.messages import Answered, Card, Message, Question, Text
 from bot.core.outcome import ClosedPrompt, Notice
-from bot.core.ports import Outbox, Recipient, Sent, Undeliverable
+from bot.core.ports import (
+    FindsSent,
+    HasPhrasebook,
+    Outbox,
+    PostsInChannels,
+    Recipient,
+    Sent,
+    Undeliverable,
+    Updates,
+    in_words,
+)
 from storage.db import Database
 from storage.repository import Store
 from storage.waves import WaveStore
@@ -25,6 +35,13 @@ class Delivery:
     def __init__(self, database: Database, outbox: Outbox) -> None:
         self.database = database
         self.outbox = outbox
+        # What the platform can do beyond sending, asked once.
+        self.updates: Updates | None = outbox if isinstance(outbox, Updates) else None
+        self.channels: PostsInChannels | None = (
+            outbox if isinstance(outbox, PostsInChannels) else None
+        )
+        self.history: FindsSent | None = outbox if isinstance(outbox, FindsSent) else None
+        self.phrases: HasPhrasebook | None = outbox if isinstance(outbox, HasPhrasebook) else None
 
     async def deliver(
         self,
@@ -80,7 +97,8 @@ class Delivery:
         """Send one message, recording nothing but an unreachable person."""
         to = Recipient(actor.platform, actor.tenant, actor.user)
         try:
-            return Sent(True, await self.outbox.send(to, message))
+            phrasebook = self.phrases.phrasebook(to) if self.phrases is not None else None
+            return Sent(True, await self.outbox.send(to, in_words(message, phrasebook)))
         except Undeliverable:
             await self._mark_unreachable(actor)
             return Sent(False, unreachable=True)
@@ -91,10 +109,11 @@ class Delivery:
     async def post_digest(self, to: Recipient, summary: Message, details: Card) -> None:
         """Post a digest in a channel: the summary, then the details (in its thread where the
         platform has threads). Raises when the platform can't take it (retried later)."""
-        post = getattr(self.outbox, "post_digest", None)
-        if post is None:
+        if self.channels is None:
             raise LookupError(f"{to.platform} can't post in channels")
-        await post(to, summary, details)
+        # A summary is one line of text; the engine's callers give one as a Text.
+        line = summary if isinstance(summary, Text) else Text(summary.fallback_text())
+        await self.channels.post_digest(to, line, details)
 
     async def find_sent(
         self, actor: Actor, message: Message, since: datetime
@@ -102,26 +121,24 @@ class Delivery:
         """The platform's handle on `message`, a question, if it reached `actor` at or after
         `since`; None when it did not, or the platform can't tell us (its history is closed to
         bots). Raises when the platform could not be asked."""
-        finder = getattr(self.outbox, "find_sent", None)
-        if finder is None or not isinstance(message, Question):
+        if self.history is None or not isinstance(message, Question):
             return None
         to = Recipient(actor.platform, actor.tenant, actor.user)
         try:
-            found: dict[str, Any] | None = await finder(to, message.prompt_id, since)
+            return await self.history.find_sent(to, message.prompt_id, since)
         except Undeliverable:
             return None  # sending will find that out again, and mark them unreachable
-        return found
 
     async def _retire(self, actor: Actor, closed: Sequence[ClosedPrompt]) -> None:
         """Answered questions lose their buttons, so a second click can't look like it counts."""
-        update = getattr(self.outbox, "update", None)
-        if update is None:
+        if self.updates is None:
             return
         to = Recipient(actor.platform, actor.tenant, actor.user)
         for prompt in closed:
             if prompt.message_ref:
+                answered = Answered(prompt.question, prompt.answer)
                 try:
-                    await update(to, prompt.message_ref, Answered(prompt.question, prompt.answer))
+                    await self.updates.update(to, prompt.message_ref, answered)
                 except Exception:
                     log.warning("could not retire an answered question on %s", actor.platform)
 

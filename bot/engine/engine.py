@@ -31,6 +31,7 @@ from bot.engine.routing import Router
 from bot.home.commands import home_of
 from storage.db import Database, out_of_space
 from storage.repository import Store
+from storage.settings import settings_of
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ class Engine:
         async with self._context(actor) as ctx:
             if ctx is None:
                 return None
-            flow = CheckinFlow(ctx.store, ctx.person, ctx.tenant.settings, ctx.now)
+            flow = CheckinFlow(ctx.store, ctx.person, settings_of(ctx.tenant), ctx.now)
             run = await flow.active_run()
             if run is None:
                 await flow.start()
@@ -156,7 +157,7 @@ class Engine:
             if not identities:
                 return f"{email} has no reachable chat account yet (they need to open the app)"
             identity = identities[0]
-            flow = CheckinFlow(store, person, tenant.settings, self.clock.now())
+            flow = CheckinFlow(store, person, settings_of(tenant), self.clock.now())
             messages = await flow.start()
         actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
         if await self.send(actor, messages):

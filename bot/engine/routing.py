@@ -26,6 +26,7 @@ from bot.home.cards import help_card
 from bot.pulse.flow import PROMPT_PREFIX as PULSE_PROMPT
 from bot.pulse.flow import PulseFlow
 from storage.models import CheckinRun, FeedbackInvite, SurveyInvite
+from storage.settings import settings_of
 
 
 class Router:
@@ -33,7 +34,7 @@ class Router:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.checkin = CheckinFlow(ctx.store, ctx.person, ctx.tenant.settings, ctx.now)
+        self.checkin = CheckinFlow(ctx.store, ctx.person, settings_of(ctx.tenant), ctx.now)
         self.feedback = FeedbackFlow(ctx.store, ctx.tenant, ctx.person, ctx.now, ctx.platform)
         self.pulse = PulseFlow(ctx.store, ctx.tenant, ctx.person, ctx.now)
 

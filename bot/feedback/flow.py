@@ -41,6 +41,7 @@ from bot.org.tree import display_name, first_name
 from bot.privacy.feedback_answers import ANONYMOUS_MINIMUM
 from storage.models import FeedbackInvite, FeedbackRequest, Person, Tenant
 from storage.repository import Store
+from storage.settings import settings_of
 
 __all__ = [
     "FEEDBACK_CLOSE",
@@ -74,7 +75,7 @@ class FeedbackFlow:
     async def request(self, args: str) -> Outcome:
         unit = self.unit
         people = await unit.people()
-        zone = person_cadence(unit.person, unit.tenant.settings).zone
+        zone = person_cadence(unit.person, settings_of(unit.tenant)).zone
         today = unit.now.astimezone(zone).date()
         try:
             order = await read_request(args, self._mentions(people).find, today)

@@ -11,6 +11,7 @@ from bot.goals.cards import goals_card
 from bot.home.cards import help_card, home_card
 from bot.pulse.flow import PulseFlow
 from bot.team.views import TeamView
+from storage.settings import settings_of
 
 
 async def show_help(ctx: Context, _args: str) -> Outcome:
@@ -19,7 +20,7 @@ async def show_help(ctx: Context, _args: str) -> Outcome:
 
 async def home_of(ctx: Context) -> Card:
     """My home: this period's check-in, what I owe, my team (managers), my goals."""
-    flow = CheckinFlow(ctx.store, ctx.person, ctx.tenant.settings, ctx.now)
+    flow = CheckinFlow(ctx.store, ctx.person, settings_of(ctx.tenant), ctx.now)
     status = await flow.status_line()
     objectives = await ctx.store.objectives(ctx.tenant.id)
     key_results = await ctx.store.all_key_results(ctx.tenant.id)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from bot.checkins.cadence import WEEKDAYS, CadenceError, make_cadence
 from bot.privacy.pulse_slices import MIN_K
+from storage.settings import CadenceDefaults, OrgSettings
 
 
 def updated_defaults(
-    settings: Mapping[str, Any],
+    settings: OrgSettings,
     *,
     team: str | None,
     days: str | None,
@@ -19,11 +19,10 @@ def updated_defaults(
     timezone: str | None,
     reminder_hours: float | None,
     pulse_k: int | None = None,
-) -> dict[str, Any]:
-    """New tenant settings with these defaults; raises CadenceError with a clear message."""
-    current = dict(
-        settings.get("team_cadence", {}).get(team, {}) if team else settings.get("cadence", {})
-    )
+) -> OrgSettings:
+    """New org settings with these defaults; raises CadenceError with a clear message."""
+    before = settings.team_cadence.get(team, CadenceDefaults()) if team else settings.cadence
+    current: dict[str, Any] = before.written()
     for key, value in (
         ("days", days),
         ("time", at),
@@ -33,7 +32,7 @@ def updated_defaults(
         if value is not None:
             current[key] = value
     merged: dict[str, Any] = {"days": "fri", "time": "15:00", "every_weeks": 1, "timezone": "UTC"}
-    merged |= dict(settings.get("cadence", {})) | current
+    merged |= settings.cadence.written() | current
     cadence = make_cadence(
         str(merged["days"]),
         str(merged["time"]),
@@ -44,15 +43,15 @@ def updated_defaults(
         current["days"] = ",".join(WEEKDAYS[d] for d in cadence.days)
     if "time" in current:
         current["time"] = cadence.at.strftime("%H:%M")
-    result = dict(settings)
+    defaults = CadenceDefaults.read(current)
     if team:
-        result["team_cadence"] = {**settings.get("team_cadence", {}), team: current}
+        result = settings.but(team_cadence={**settings.team_cadence, team: defaults})
     else:
-        result["cadence"] = current
+        result = settings.but(cadence=defaults)
     if reminder_hours is not None:
         if not 0 < reminder_hours <= 7 * 24:
             raise CadenceError("Reminders go out between a few minutes and a week later.")
-        result["reminder_hours"] = reminder_hours
+        result = result.but(reminder_hours=reminder_hours)
     if pulse_k is not None:
         if team:
             raise CadenceError("The pulse threshold is the org's: leave out --team.")
@@ -61,5 +60,5 @@ def updated_defaults(
                 f"The pulse threshold is between {MIN_K} (the least that keeps answers "
                 "anonymous) and 50."
             )
-        result["pulse_k"] = pulse_k
+        result = result.but(pulse_k=pulse_k)
     return result

@@ -16,16 +16,14 @@ from typing import Any, Final
 from bot.org.tree import first_name, org_of
 from bot.privacy.pulse_slices import DEFAULT_K, TOO_FEW, Slice, choose_slices, effective_k
 from storage.models import Person, Survey, SurveyResponse
+from storage.settings import OrgSettings
 
 EVERYONE: Final = "all"  # the key of the group that is the whole audience
 
 
-def org_k(settings: Mapping[str, Any]) -> int:
+def org_k(settings: OrgSettings) -> int:
     """The org's anonymity threshold: default 5, never below 3."""
-    try:
-        return effective_k(int(settings.get("pulse_k", DEFAULT_K)))
-    except (TypeError, ValueError):
-        return DEFAULT_K
+    return effective_k(DEFAULT_K if settings.pulse_k is None else settings.pulse_k)
 
 
 def round_groups(

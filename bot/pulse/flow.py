@@ -32,6 +32,7 @@ from bot.pulse.unit import PulseUnit, id_of
 from storage.jobs import upsert_job
 from storage.models import Person, Survey, SurveyInvite, SurveyRound, Tenant
 from storage.repository import Store
+from storage.settings import settings_of
 
 __all__ = ["PROMPT_PREFIX", "PULSE_CLOSE", "PULSE_REMINDER", "PULSE_ROUND", "PulseFlow"]
 
@@ -50,7 +51,7 @@ class PulseFlow:
     async def send(self, args: str) -> Outcome:
         unit = self.unit
         people = await unit.people()
-        zone = person_cadence(unit.person, unit.tenant.settings).zone
+        zone = person_cadence(unit.person, settings_of(unit.tenant)).zone
         try:
             order = read_send(args, unit.person, people, unit.now, zone)
         except PulseError as error:

@@ -11,6 +11,7 @@ from bot.pulse.cards import question_prompt
 from storage.models import Person, Survey, SurveyInvite, SurveyRound, Tenant
 from storage.pulse import PulseStore
 from storage.repository import Store
+from storage.settings import settings_of
 
 
 class PulseUnit:
@@ -23,7 +24,7 @@ class PulseUnit:
 
     def k(self) -> int:
         """The org's anonymity threshold: default 5, never below 3."""
-        return org_k(self.tenant.settings)
+        return org_k(settings_of(self.tenant))
 
     def ask(
         self, survey: Survey, invite: SurveyInvite, index: int, intro: str | None = None

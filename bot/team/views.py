@@ -18,6 +18,7 @@ from bot.goals.progress import status_from_confidence
 from bot.org.tree import display_name, org_of
 from storage.models import CheckinRun, KeyResult, Person, Tenant
 from storage.repository import Store
+from storage.settings import settings_of
 from storage.team import TeamStore
 
 STALE_PERIODS = 3
@@ -115,14 +116,14 @@ class TeamView:
     # -- pieces --------------------------------------------------------------------------------
 
     def _current_run(self, person: Person, runs: Sequence[CheckinRun]) -> CheckinRun | None:
-        period = period_at(person_cadence(person, self.tenant.settings), self.now)
+        period = period_at(person_cadence(person, settings_of(self.tenant)), self.now)
         return next(
             (r for r in runs if r.person_id == person.id and r.period_start == period.start),
             None,
         )
 
     def _status(self, person: Person, run: CheckinRun | None, runs: Sequence[CheckinRun]) -> str:
-        cadence = person_cadence(person, self.tenant.settings)
+        cadence = person_cadence(person, settings_of(self.tenant))
         today = self.now.astimezone(cadence.zone).date()
         if person.paused_until and today <= date.fromisoformat(person.paused_until):
             status = f"paused until {friendly_day(person.paused_until)}"
@@ -183,7 +184,7 @@ class TeamView:
             owner = people.get(kr.owner_id or 0)
             if owner is None:
                 continue
-            weeks = person_cadence(owner, self.tenant.settings).every_weeks
+            weeks = person_cadence(owner, settings_of(self.tenant)).every_weeks
             last = updated.get(kr.id or 0)
             if last is not None and self.now - last < timedelta(weeks=weeks * STALE_PERIODS):
                 continue

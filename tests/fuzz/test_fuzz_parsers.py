@@ -60,6 +60,7 @@ from bot.pulse.questions import (
 )
 from bot.pulse.stats import ENPS, LIKERT, MULTI, SINGLE, TEXT
 from storage.models import Answer, KeyResult
+from storage.settings import OrgSettings
 from tests.fuzz.strategies import PIECES, either, has_control, hostile_text, piece
 
 FUZZ = settings(max_examples=150, deadline=None)
@@ -632,21 +633,25 @@ def test_org_defaults_are_valid_or_a_cadence_error(
 ) -> None:
     try:
         settings = updated_defaults(
-            {}, team=team, days=days, at=at, every_weeks=every, timezone=zone,
+            OrgSettings(), team=team, days=days, at=at, every_weeks=every, timezone=zone,
             reminder_hours=reminder_hours, pulse_k=pulse_k,
         )  # fmt: skip
     except CadenceError as error:
         assert str(error)
         return
-    cadence = settings["team_cadence"][team] if team else settings["cadence"]
+    written = settings.written()
+    # An unset cadence is not written at all.
+    teams = written.get("team_cadence", {})
+    cadence = teams.get(team, {}) if team else written.get("cadence", {})
+    assert not team or team in teams or not settings.team_cadence
     make_cadence(
         cadence.get("days", "fri"),
         cadence.get("time", "15:00"),
         int(cadence.get("every_weeks", 1)),
         cadence.get("timezone", "UTC"),
     )
-    if "reminder_hours" in settings:
-        assert 0 < settings["reminder_hours"] <= 7 * 24
+    if "reminder_hours" in written:
+        assert 0 < written["reminder_hours"] <= 7 * 24
 
 
 def test_thousands_sharing_a_placeholder_email_get_short_reasons() -> None:

@@ -14,6 +14,7 @@ from bot.core.events import Actor, TextReceived
 from bot.imports.holidays_file import parse_holidays
 from bot.org.defaults import updated_defaults
 from storage.models import CheckinRun, Person, ScheduledJob
+from storage.settings import OrgSettings
 from tests.scheduler.conftest import World
 from tests.seeded import SEEDED_AT
 
@@ -97,7 +98,7 @@ def test_holidays_are_read_with_their_line_numbers() -> None:
 
 def test_org_and_team_defaults_are_checked_and_the_individual_setting_still_wins() -> None:
     settings = updated_defaults(
-        {},
+        OrgSettings(),
         team=None,
         days="Mon Thu",
         at="9:30",
@@ -114,15 +115,14 @@ def test_org_and_team_defaults_are_checked_and_the_individual_setting_still_wins
         timezone=None,
         reminder_hours=None,
     )
-    assert settings["cadence"] == {
+    written = settings.written()
+    assert written["cadence"] == {
         "days": "mon,thu",
         "time": "09:30",
         "every_weeks": 2,
         "timezone": "Europe/Berlin",
     }
-    assert (
-        settings["team_cadence"] == {"Sales": {"days": "fri"}} and settings["reminder_hours"] == 3
-    )
+    assert written["team_cadence"] == {"Sales": {"days": "fri"}} and written["reminder_hours"] == 3
     seller = Person(tenant_id="t", email="s@x", team="Sales", created_at=SEEDED_AT)
     cadence = person_cadence(seller, settings)
     assert (cadence.days, cadence.at.hour, cadence.every_weeks) == ((4,), 9, 2)
@@ -130,7 +130,7 @@ def test_org_and_team_defaults_are_checked_and_the_individual_setting_still_wins
     assert person_cadence(seller, settings).days == (1,)
     with pytest.raises(CadenceError):
         updated_defaults(
-            {},
+            OrgSettings(),
             team=None,
             days="funday",
             at=None,
@@ -141,10 +141,10 @@ def test_org_and_team_defaults_are_checked_and_the_individual_setting_still_wins
 
 
 def test_the_org_sets_its_pulse_threshold_within_bounds() -> None:
-    blank: dict[str, object] = {}
+    blank = OrgSettings()
     kwargs = {"team": None, "days": None, "at": None, "every_weeks": None, "timezone": None}
     settings = updated_defaults(blank, reminder_hours=None, pulse_k=7, **kwargs)
-    assert settings["pulse_k"] == 7
+    assert settings.written()["pulse_k"] == 7
     for bad in (2, 0, 51):
         with pytest.raises(CadenceError, match="between 3"):
             updated_defaults(blank, reminder_hours=None, pulse_k=bad, **kwargs)

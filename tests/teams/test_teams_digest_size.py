@@ -17,7 +17,8 @@ from PIL import Image
 
 from adapters.teams.render_digest import CHART_LEFT_OUT, MAX_POST_BYTES, digest_activity
 from bot.core.messages import Text
-from bot.digests.digest import Digest, quarter_of, shape_digest
+from bot.digests.digest import Digest, shape_digest
+from bot.digests.week import quarter_of
 from storage.digest import Change, DigestRows, Member, Reply, Run
 from storage.models import KeyResult, Objective
 from tests.seeded import SEEDED_AT

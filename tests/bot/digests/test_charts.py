@@ -10,7 +10,9 @@ import pytest
 from PIL import Image
 
 from bot.core.messages import Chart
-from bot.digests.charts import COLOURS, MAX_PNG_BYTES, line_chart
+from bot.digests.chart_drawing import COLOURS
+from bot.digests.chart_png import MAX_PNG_BYTES
+from bot.digests.charts import line_chart
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ROUNDS = ["Mar 2", "Mar 9", "Mar 16"]

@@ -11,7 +11,8 @@ from sqlmodel import select
 from adapters.slack.render import render_message
 from adapters.teams.render import render_card
 from bot.core.messages import Section
-from bot.digests.digest import SHOWN_WINS, WIN_CHARS, Digest, build_digest, quarter_of
+from bot.digests.digest import Digest, build_digest
+from bot.digests.week import SHOWN_WINS, WIN_CHARS, quarter_of
 from storage.db import Database
 from storage.models import Answer, CheckinRun, Objective, Person, Tenant
 from tests.bot.digests.seed import BLOCKER_WORDS, NOW, TENANT, THIS_PERIOD, TRICKY_KR, seed_quarter

@@ -21,6 +21,7 @@ from bot.privacy.pulse_groups import (
 )
 from bot.privacy.pulse_slices import TOO_FEW
 from storage.models import Person, Survey, SurveyResponse
+from storage.settings import OrgSettings
 
 # Ada (admin) manages Mo and Lu. Mo's org is team Core (5 people); Lu's is team Ops (2).
 PEOPLE = {
@@ -53,7 +54,7 @@ SURVEY = Survey(id=1, tenant_id="t", creator_id=1, title="Pulse")
     ],
 )
 def test_the_orgs_k(settings: dict[str, Any], k: int) -> None:
-    assert org_k(settings) == k
+    assert org_k(OrgSettings.read(settings)) == k
 
 
 def test_a_round_fixes_the_audience_each_team_and_each_org_marking_small_ones() -> None:

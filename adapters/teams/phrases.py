@@ -1,0 +1,16 @@
+"""Teams' words for what only Teams' people know how to do (bot.core.ports.Phrasebook)."""
+
+from __future__ import annotations
+
+from adapters.phrases import on_any_platform
+
+
+class TeamsPhrasebook:
+    def channel_command(self, command: str) -> str:
+        return on_any_platform(command)
+
+    def let_me_in(self) -> str:
+        return "Add me to that team or chat (Apps, then Add to a team)"
+
+
+PHRASEBOOK = TeamsPhrasebook()
