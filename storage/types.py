@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
@@ -39,3 +39,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utc_field(**kwargs: Any) -> Any:
     """An aware UTC timestamp column. No default "now": every time comes from a given clock."""
     return Field(sa_type=UTCDateTime, **kwargs)
+
+
+# Where a row stands. Plain strings in the database; literals, so a typo is a type error.
+RunStatus = Literal["pending", "open", "submitted", "skipped", "missed"]
+PromptStatus = Literal["waiting", "answered", "superseded"]
+OpenOrClosed = Literal["open", "closed"]
+SurveyStatus = Literal["active", "stopped"]
+
+
+def status_field(default: str) -> Any:
+    """A status column: up to 20 characters, one of its type's literals."""
+    return Field(default=default, sa_type=String(20))

@@ -102,14 +102,14 @@ class DigestChannels:
         why this person may not have its digest: it's for members, their managers, admins."""
         wanted = args.strip().removeprefix("team ").strip()
         people = await self.store.people(self.tenant.id)
-        teams = {p.team.lower(): p.team for p in people if p.team}
+        team_names = {p.team.lower(): p.team for p in people if p.team}
         if wanted.lower() in ("everyone", "all", "org"):
             if not self.person.is_admin:
                 return None, "Only admins can have the whole org's digest."
             return None, None
-        team = teams.get(wanted.lower()) if wanted else self.person.team
+        team = team_names.get(wanted.lower()) if wanted else self.person.team
         if team is None:
-            known = ", ".join(sorted(teams.values())) or "none yet"
+            known = ", ".join(sorted(team_names.values())) or "none yet"
             return None, f"Which team? digest {verb} TEAM. Teams: {known}."
         members = {p.id for p in people if p.team == team}
         mine = org_of(self.person.id or 0, {p.id or 0: p for p in people})

@@ -13,6 +13,8 @@ from storage.models import Person, PlatformIdentity
 from storage.repository import Store
 
 log = logging.getLogger(__name__)
+# The engine's mention token, <@USER> or <@USER|label>: its own, in the shape of Slack's
+# (docs/architecture.md).
 MENTION = re.compile(r"<@([A-Za-z0-9:_.\-]{1,200})(?:\|[^>]*)?>")
 MAX_MENTIONS = 25  # a feedback request names its subject and at most 20 givers
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import utc_field
+from storage.types import PromptStatus, RunStatus, status_field, utc_field
 
 
 class CheckinRun(SQLModel, table=True):
@@ -26,7 +26,7 @@ class CheckinRun(SQLModel, table=True):
     period_start: datetime = utc_field()
     period_end: datetime = utc_field()
     # pending (due, not yet sent) | open | submitted | missed | skipped
-    status: str = Field(default="open", max_length=20)
+    status: RunStatus = status_field("open")
     # The question set as it stood when the run opened, so a mid-run goal edit can't shift it.
     questions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     round: int = 1  # bumped by "checkin edit": every question is asked again
@@ -49,7 +49,7 @@ class PendingPrompt(SQLModel, table=True):
     run_id: int = Field(foreign_key="checkinrun.id")
     question_key: str = Field(max_length=60)
     round: int = 1
-    status: str = Field(default="waiting", max_length=20)  # waiting | answered | superseded
+    status: PromptStatus = status_field("waiting")
     # The platform's handle on the sent message, for disabling its buttons later.
     message_ref: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = utc_field()

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import utc_field
+from storage.types import OpenOrClosed, status_field, utc_field
 
 
 class FeedbackRequest(SQLModel, table=True):
@@ -23,7 +23,7 @@ class FeedbackRequest(SQLModel, table=True):
     due_on: str | None = Field(default=None, max_length=10)  # local ISO date, inclusive
     due_at: datetime | None = utc_field(default=None)  # the end of due_on in the requester's zone
     shared_with_subject: bool = False
-    status: str = Field(default="open", max_length=20)  # open | closed
+    status: OpenOrClosed = status_field("open")
     created_at: datetime = utc_field()
 
 

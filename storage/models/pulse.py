@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import utc_field
+from storage.types import OpenOrClosed, SurveyStatus, status_field, utc_field
 
 
 class Survey(SQLModel, table=True):
@@ -26,7 +26,7 @@ class Survey(SQLModel, table=True):
     audience: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     every_weeks: int | None = None  # None: one round only
     open_days: int = 3  # a round closes this long after it opens (or when all have answered)
-    status: str = Field(default="active", max_length=20)  # active | stopped
+    status: SurveyStatus = status_field("active")
     created_at: datetime = utc_field()
 
 
@@ -42,7 +42,7 @@ class SurveyRound(SQLModel, table=True):
     number: int
     opened_at: datetime = utc_field()
     closes_at: datetime = utc_field()
-    status: str = Field(default="open", max_length=20)  # open | closed
+    status: OpenOrClosed = status_field("open")
     k: int = 5
     slices: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
