@@ -117,6 +117,31 @@ async def test_a_private_channel_the_app_was_not_invited_to_tells_the_subscriber
     assert not [c for c in in_channel_posts(slack, "G_PRIV") if c.ok]
 
 
+async def test_the_subscriber_hears_how_to_invite_the_app_in_slacks_words(
+    slack: Slack, clock: FakeClock
+) -> None:
+    slack.api.add_channel("G_PRIV", private=True)
+    await in_channel(slack, "subscribe", "G_PRIV", name="privategroup")
+    seen = len(slack.posts("U_GRACE"))
+    clock.current = MONDAY
+    await run_due_jobs(slack)
+    note = await slack.next_post(seen, "U_GRACE")
+    assert note.params["text"] == (
+        "I couldn't post this week's goal digest in this conversation: I'm not in it, or it's "
+        "gone. Invite me there (/invite @checkin), or type digest unsubscribe there to stop it."
+    )
+
+
+async def test_subscribe_in_a_direct_message_says_where_to_type_it(slack: Slack) -> None:
+    status, _ = await slack.form(slash_command("/digest", "subscribe", user="U_GRACE"))
+    assert status == 200
+    answer = await slack.next_post(0, "U_GRACE")
+    assert answer.params["text"] == (
+        "Type this in the channel that should get the digest: in Slack as /digest subscribe "
+        "(a private channel needs /invite @checkin first), in Teams with @checkin in front."
+    )
+
+
 async def test_digest_rights_hold_in_a_channel_too(slack: Slack) -> None:
     # Alan isn't an admin: the whole org's digest is not his to subscribe a channel to.
     answer = await in_channel(slack, "subscribe everyone", "C_ENG", user="U_ALAN")

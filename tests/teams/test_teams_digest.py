@@ -303,6 +303,30 @@ async def test_a_channel_that_removed_the_bot_is_reported_in_the_log(
     assert any("the bot is no longer in this channel" in r.getMessage() for r in caplog.records)
 
 
+async def test_whoever_subscribed_a_channel_that_removed_the_bot_hears_how_to_add_it_back(
+    org: Org,
+) -> None:
+    await in_channel(org, "mo", "digest subscribe Platform")
+    org.connector.block(CHANNEL_ID, code="BotNotInConversationRoster")
+    seen = len(org.connector.sent)
+    await org.monday(FIRST_MONDAY)
+    [note] = [sent.activity["text"] for sent in org.connector.sent[seen:]]
+    assert note == (
+        "I couldn't post this week's goal digest in Digests: I'm not in it, or it's gone. "
+        "Add me to that team or chat (Apps, then Add to a team), or type digest unsubscribe "
+        "there to stop it."
+    )
+
+
+async def test_subscribing_in_the_personal_chat_says_where_to_type_it(org: Org) -> None:
+    answer = await say(org, "mo", "digest subscribe Platform")
+    assert answer.activity["text"] == (
+        "Type this in the channel that should get the digest: in Slack as /digest subscribe "
+        "(a private channel needs /invite @checkin first), in Teams with @checkin in front."
+    )
+    assert await subscriptions(org) == []
+
+
 # -- group chats ---------------------------------------------------------------------------------
 
 
