@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,3 +72,22 @@ def test_the_engine_imports_no_platform_and_storage_nothing_above_it() -> None:
             assert not {d for d in deps if d.startswith((*platforms, "adapters", "app"))}, name
         if name.startswith("storage"):
             assert not {d for d in deps if d.startswith(("bot", "adapters", "app"))}, name
+
+
+PLATFORM_WORDS = re.compile(
+    r"slack|\bms teams\b|\bin teams\b|\bteams (card|app|chat)|adaptive card", re.I
+)
+
+
+def test_the_engine_speaks_of_no_platform() -> None:
+    """Platform wording and limits come from the adapters; comments may say why."""
+    said = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for name, path in modules()
+        if name.startswith("bot")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and PLATFORM_WORDS.search(node.value)
+    ]
+    assert said == []

@@ -1,5 +1,5 @@
-"""The whole check-in as one form (a Slack modal, a Teams card): every answer validated first,
-then all stored or none, exactly as the conversation would have stored them."""
+"""The whole check-in as one form (a modal or a card, as the platform has it): every answer
+validated first, then all stored or none, exactly as the conversation would have stored them."""
 
 from __future__ import annotations
 

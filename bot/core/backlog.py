@@ -1,12 +1,12 @@
 """A bound on inbound work: how many units of work run at once, and how many may wait.
 
-Slack and Teams deliver as fast as people type; the database does not keep up without limit.
+Platforms deliver as fast as people type; the database does not keep up without limit.
 Unbounded, every event becomes a task holding (or waiting for) a database connection: past
 the pool, they time out and fail, and the scheduler, which shares the pool, starves. Here at
 most `running` units of work run at once, so a few connections always stay free for the
 scheduler, and an adapter asks `room()` before it accepts more: it waits while `queued` are
 already waiting, which slows the platform down instead of piling work up, and after its
-timeout it refuses, so that the platform delivers again later (Slack's retries) or the person
+timeout it refuses, so that the platform delivers again later (a retried delivery) or the person
 is told to try again.
 """
 

@@ -1,7 +1,7 @@
 """The command table: every command, typed in chat or sent as a slash command, is one row.
 
 Each capability declares its rows once (the words, the handler, who it is for, its help line);
-routing, `help`, the "not available" answers and the Slack manifest's slash commands are all
+routing, `help`, the "not available" answers and the app manifest's slash commands are all
 read from the table, so a command can't exist in one of them and not another.
 """
 
@@ -61,7 +61,7 @@ class CommandRow:
 
 @dataclass(frozen=True)
 class SlashCommand:
-    """A command as the Slack manifest registers it."""
+    """A command as a platform's app manifest registers it (where it has slash commands)."""
 
     name: str
     description: str

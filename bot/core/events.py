@@ -31,7 +31,7 @@ class TextReceived:
 
 @dataclass(frozen=True)
 class CommandInvoked:
-    """A slash command (Slack) or a command typed in chat; `text` is what follows the command."""
+    """A slash command or a command typed in chat; `text` is what follows the command."""
 
     actor: Actor
     command: str  # "checkin" | "goals" | "help" | ...

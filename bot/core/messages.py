@@ -113,7 +113,7 @@ class FormField:
 
 @dataclass(frozen=True)
 class Form:
-    """The whole check-in at once: a Slack modal or a Teams Adaptive Card."""
+    """The whole check-in at once: a modal or a card, as the platform renders forms."""
 
     form_id: str
     title: str

@@ -11,6 +11,7 @@ from app.scheduling import build_scheduler
 from bot.core.events import CommandInvoked
 from bot.core.messages import Card, Text
 from bot.core.ports import Recipient
+from bot.engine import Engine
 from storage.db import Database
 from storage.models import KeyResult, Objective
 from tests.bot.org_world import TENANT, OrgSpec, World, seed_world
@@ -166,6 +167,8 @@ async def test_a_subscribed_channel_gets_the_digest_every_monday(world: World) -
         posted.append((to, summary.fallback_text(), details.fallback_text()))
 
     world.outbox.post_digest = post_digest  # type: ignore[attr-defined]
+    # The engine asks its outbox once, when it is built, what it can do beyond sending.
+    world.engine = Engine(world.database, world.outbox, world.clock)
     scheduler = build_scheduler(world.engine, 1)
     await world.command("sid", "digest", "subscribe")
     assert "Type this in the channel" in world.last("sid")
