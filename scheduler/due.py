@@ -25,5 +25,5 @@ Handler = Callable[[Due, datetime], Awaitable[datetime | None]]
 # A batch handler does a claimed batch of one kind at once, for kinds that come in waves: it
 # answers per job id the next due time, or the exception that job failed with (retried later).
 # A job missing from the answer is retried too.
-Outcome = datetime | None | Exception
-BatchHandler = Callable[[Sequence[Due], datetime], Awaitable[Mapping[int, Outcome]]]
+NextDue = datetime | None | Exception
+BatchHandler = Callable[[Sequence[Due], datetime], Awaitable[Mapping[int, NextDue]]]

@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.checkins.prompting import PROMPT, REMINDER, Prompter
 from bot.checkins.wave import SENDERS, Wave
 from bot.core.ports import Sender
-from scheduler.due import Due, Outcome
+from scheduler.due import Due, NextDue
 
 __all__ = ["PROMPT", "REMINDER", "ScheduledCheckins"]
 
@@ -19,6 +19,6 @@ class ScheduledCheckins(Prompter):
         super().__init__(engine)
         self.wave = Wave(self, senders)
 
-    async def prompt_many(self, dues: Sequence[Due], now: datetime) -> dict[int, Outcome]:
+    async def prompt_many(self, dues: Sequence[Due], now: datetime) -> dict[int, NextDue]:
         """A claimed batch of prompts at once (bot/checkins/wave.py)."""
         return await self.wave.prompt(dues, now)

@@ -23,7 +23,7 @@ from bot.checkins.opening import (
 from bot.checkins.prompting import Mark, Prompter
 from bot.core.events import Actor
 from bot.core.messages import Message
-from scheduler.due import Due, Outcome
+from scheduler.due import Due, NextDue
 from storage.checkins import new_prompt_id
 from storage.models import PendingPrompt, Person, PlatformIdentity, Tenant
 from storage.settings import settings_of
@@ -72,12 +72,12 @@ class Wave:
         self.prompter = prompter
         self.senders = senders
 
-    async def prompt(self, dues: Sequence[Due], now: datetime) -> dict[int, Outcome]:
+    async def prompt(self, dues: Sequence[Due], now: datetime) -> dict[int, NextDue]:
         """A claimed batch of prompts at once. The bookkeeping is done for the whole batch in
         a few statements (a wave of thousands is all due at the same minute), and only the
         sends are per person. Anyone out of the ordinary (a run already there, a pause or
         holiday to record) goes through `prompt`, one at a time."""
-        outcomes: dict[int, Outcome] = {}
+        outcomes: dict[int, NextDue] = {}
         ready, unusual = await self._open_fresh(dues, now, outcomes)
         slots = asyncio.Semaphore(self.senders)
 
@@ -95,7 +95,7 @@ class Wave:
         return outcomes
 
     async def _open_fresh(
-        self, dues: Sequence[Due], now: datetime, outcomes: dict[int, Outcome]
+        self, dues: Sequence[Due], now: datetime, outcomes: dict[int, NextDue]
     ) -> tuple[list[_Ready], list[Due]]:
         """Open the batch's new runs and first questions, committed before anything is sent.
         Fills `outcomes` for the jobs with nothing to send."""
@@ -162,7 +162,7 @@ class Wave:
         wave: WaveStore,
         dues: Sequence[Due],
         now: datetime,
-        outcomes: dict[int, Outcome],
+        outcomes: dict[int, NextDue],
         unusual: list[Due],
     ) -> list[_Fresh]:
         """The batch's people, tenants and identities in three queries; those with nothing to
@@ -198,7 +198,7 @@ class Wave:
         self,
         ready: list[_Ready],
         slots: asyncio.Semaphore,
-        outcomes: dict[int, Outcome],
+        outcomes: dict[int, NextDue],
         now: datetime,
     ) -> None:
         """Send every prompt, at most `senders` at once, and record each as the platform takes
