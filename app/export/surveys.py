@@ -13,6 +13,7 @@ from bot.privacy.pulse_slices import TOO_FEW
 from bot.pulse.results import question_results
 from storage.models import Person, Survey, SurveyResponse, SurveyRound
 from storage.pulse import PulseStore
+from storage.survey_questions import questions_of
 
 Round = tuple[SurveyRound, Sequence[SurveyResponse]]
 
@@ -67,7 +68,7 @@ def _survey_entry(
         "sent_by": email.get(survey.creator_id),
         "audience": survey.audience,
         "every_weeks": survey.every_weeks,
-        "questions": survey.questions,
+        "questions": [question.written() for question in questions_of(survey)],
         "rounds": [
             {
                 "number": survey_round.number,
@@ -107,7 +108,7 @@ def _group_entry(
     entry["responded"] = len(mine)
     entry["questions"] = [
         {
-            "question": question["text"],
+            "question": question.text,
             "kind": result.kind,
             "count": result.count,
             "distribution": {str(b): n for b, n in result.distribution.items()},

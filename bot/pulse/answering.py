@@ -18,6 +18,7 @@ from bot.pulse.questions import PulseError, read_answer
 from bot.pulse.rounds import Rounds
 from bot.pulse.unit import PulseUnit, id_of
 from storage.models import Survey, SurveyInvite, SurveyResponse, SurveyRound
+from storage.survey_questions import questions_of
 
 CLOSED = "That survey has closed. Thank you all the same!"
 
@@ -77,13 +78,14 @@ class Answering:
             unit.store.session.add(invite)
             return Outcome([Text(CLOSED)])
         index = invite.asking or 0
-        question = survey.questions[index]
+        questions = questions_of(survey)
+        question = questions[index]
         try:
             value = read_answer(question, text)
         except PulseError as error:
             return Outcome([Text(str(error)), *unit.ask(survey, invite, index)])
-        invite.draft = {**invite.draft, question["key"]: value}
-        if index + 1 < len(survey.questions):
+        invite.draft = {**invite.draft, question.key: value}
+        if index + 1 < len(questions):
             return Outcome(unit.ask(survey, invite, index + 1))
         return await self._submit(survey, survey_round, invite)
 

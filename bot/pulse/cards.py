@@ -10,6 +10,7 @@ from bot.core.messages import Card, Choice, Field, Question, Section
 from bot.pulse import stats
 from bot.pulse.questions import LIKERT_LABELS
 from storage.models import Survey, SurveyInvite
+from storage.survey_questions import questions_of
 
 PROMPT_PREFIX: Final = "pu_"
 
@@ -37,8 +38,9 @@ def question_prompt(
     survey: Survey, invite: SurveyInvite, index: int, intro: str | None = None
 ) -> Question:
     """Question `index` of the survey, with buttons where its kind has them."""
-    question = survey.questions[index]
-    kind = question["kind"]
+    questions = questions_of(survey)
+    question = questions[index]
+    kind = question.kind
     choices: tuple[Choice, ...] = ()
     hint = None
     if kind == stats.LIKERT:
@@ -50,20 +52,20 @@ def question_prompt(
         choices = tuple(Choice(str(n), str(n)) for n in range(11))
         hint = "0 = not at all likely, 10 = extremely likely."
     elif kind == stats.SINGLE:
-        choices = tuple(Choice(o, o) for o in question["options"])
+        choices = tuple(Choice(o, o) for o in question.options)
         hint = "Pick one, or type it."
     elif kind == stats.MULTI:
-        listed = ", ".join(f"{n} {o}" for n, o in enumerate(question["options"], start=1))
+        listed = ", ".join(f"{n} {o}" for n, o in enumerate(question.options, start=1))
         hint = f"Type all that apply, by number or name: {listed}."
     else:
         hint = "Type your answer; skip skips it."
     return Question(
         prompt_id=f"{PROMPT_PREFIX}{invite.id}_{index}",
-        text=question["text"],
+        text=question.text,
         choices=choices,
         hint=hint,
         position=index + 1,
-        total=len(survey.questions),
+        total=len(questions),
         intro=intro,
     )
 

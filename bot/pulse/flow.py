@@ -61,7 +61,7 @@ class PulseFlow:
             tenant_id=unit.tenant.id,
             creator_id=id_of(unit.person),
             title=title,
-            questions=order.questions,
+            questions=[question.written() for question in order.questions],
             audience=audience.spec,
             every_weeks=every,
             open_days=order.open_days,

@@ -4,12 +4,13 @@ and showing one question's results. Pure: no database, no sending."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from bot.core.messages import Field, Section
 from bot.core.whole_numbers import whole_number
 from bot.pulse import stats
+from storage.survey_questions import QuestionKind, SurveyQuestion
 
 MAX_QUESTIONS = 10
 MAX_OPTIONS = 10
@@ -23,45 +24,38 @@ SEND_USAGE = (
 LIKERT_LABELS = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
 
 # The small bank of ready-made surveys.
-BANK: dict[str, tuple[str, list[dict[str, Any]]]] = {
+BANK: dict[str, tuple[str, tuple[SurveyQuestion, ...]]] = {
     "engagement": (
         "Engagement",
-        [
-            {
-                "kind": stats.ENPS,
-                "text": "How likely are you to recommend working here to a friend?",
-            },
-            {"kind": stats.LIKERT, "text": "I know what is expected of me at work."},
-            {"kind": stats.LIKERT, "text": "I have the chance to learn and grow here."},
-            {"kind": stats.TEXT, "text": "Anything you'd like to add?"},
-        ],
+        (
+            SurveyQuestion(stats.ENPS, "How likely are you to recommend working here to a friend?"),
+            SurveyQuestion(stats.LIKERT, "I know what is expected of me at work."),
+            SurveyQuestion(stats.LIKERT, "I have the chance to learn and grow here."),
+            SurveyQuestion(stats.TEXT, "Anything you'd like to add?"),
+        ),
     ),
     "wellbeing": (
         "Wellbeing",
-        [
-            {"kind": stats.LIKERT, "text": "My workload is manageable."},
-            {
-                "kind": stats.SINGLE,
-                "text": "How was your week?",
-                "options": ["Great", "Good", "Okay", "Rough"],
-            },
-            {"kind": stats.TEXT, "text": "What would make next week better?"},
-        ],
+        (
+            SurveyQuestion(stats.LIKERT, "My workload is manageable."),
+            SurveyQuestion(stats.SINGLE, "How was your week?", ("Great", "Good", "Okay", "Rough")),
+            SurveyQuestion(stats.TEXT, "What would make next week better?"),
+        ),
     ),
     "meetings": (
         "Meetings",
-        [
-            {"kind": stats.LIKERT, "text": "Our meetings are a good use of my time."},
-            {
-                "kind": stats.MULTI,
-                "text": "Which meetings helped you this week?",
-                "options": ["Stand-up", "Planning", "1:1", "Retro", "None"],
-            },
-            {"kind": stats.TEXT, "text": "Which meeting would you drop?"},
-        ],
+        (
+            SurveyQuestion(stats.LIKERT, "Our meetings are a good use of my time."),
+            SurveyQuestion(
+                stats.MULTI,
+                "Which meetings helped you this week?",
+                ("Stand-up", "Planning", "1:1", "Retro", "None"),
+            ),
+            SurveyQuestion(stats.TEXT, "Which meeting would you drop?"),
+        ),
     ),
 }
-_KIND_WORDS = {
+_KIND_WORDS: dict[str, QuestionKind] = {
     "likert": stats.LIKERT,
     "scale": stats.LIKERT,
     "enps": stats.ENPS,
@@ -88,7 +82,7 @@ def split_questions(args: str) -> tuple[str, str, str]:
     return args[: found.start()], ":", args[found.end() :]
 
 
-def custom_questions(text: str) -> list[dict[str, Any]]:
+def custom_questions(text: str) -> list[SurveyQuestion]:
     questions = []
     for part in [p.strip() for p in text.split(";") if p.strip()]:
         word, _, rest = part.partition(" ")
@@ -99,9 +93,10 @@ def custom_questions(text: str) -> list[dict[str, Any]]:
                 f"“{part[:60]}”."
             )
         pieces = [p.strip() for p in rest.split("|")]
-        question: dict[str, Any] = {"kind": kind, "text": pieces[0][:300]}
-        if not question["text"]:
+        question_text = pieces[0][:300]
+        if not question_text:
             raise PulseError(f"A {word} question needs its text.")
+        options: list[str] = []
         if kind in (stats.SINGLE, stats.MULTI):
             options = [p[:80] for p in pieces[1:] if p]
             if not 2 <= len(options) <= MAX_OPTIONS or len(set(options)) != len(options):
@@ -109,9 +104,9 @@ def custom_questions(text: str) -> list[dict[str, Any]]:
                     f"“{pieces[0][:60]}” needs 2 to {MAX_OPTIONS} different options: "
                     "choice Best day? | Mon | Fri"
                 )
-            question["options"] = options
         elif len(pieces) > 1:
             raise PulseError(f"Only choice and multi questions have options (“{part[:60]}”).")
+        question = SurveyQuestion(kind, question_text, tuple(options))
         questions.append(question)
     if not questions:
         raise PulseError(f"Which questions? {SEND_USAGE}")
@@ -120,10 +115,10 @@ def custom_questions(text: str) -> list[dict[str, Any]]:
     return questions
 
 
-def read_answer(question: Mapping[str, Any], text: str) -> Any:
+def read_answer(question: SurveyQuestion, text: str) -> Any:
     """A typed or clicked answer as the value stored; None for a skipped question."""
     said = " ".join(text.split())
-    kind = question["kind"]
+    kind = question.kind
     if said.lower() in ("skip", "pass", "-"):
         return None
     if kind in (stats.LIKERT, stats.ENPS):
@@ -134,13 +129,13 @@ def read_answer(question: Mapping[str, Any], text: str) -> Any:
             raise PulseError(f"Pick a number from {bottom} to {top} (or skip).")
         return number
     if kind == stats.SINGLE:
-        options = question["options"]
+        options = question.options
         chosen = _option(said, options)
         if chosen is None:
             raise PulseError(f"Pick one of: {', '.join(options)}.")
         return chosen
     if kind == stats.MULTI:
-        options = question["options"]
+        options = question.options
         picked: list[str] = []
         for part in [p.strip() for p in re.split(r"[,;]", said) if p.strip()]:
             chosen = _option(part, options)
@@ -163,8 +158,8 @@ def _option(said: str, options: Sequence[str]) -> str | None:
     return next((o for o in options if o.lower() == said.lower()), None)
 
 
-def question_section(question: Mapping[str, Any], result: stats.QuestionResult) -> Section:
-    kind = question["kind"]
+def question_section(question: SurveyQuestion, result: stats.QuestionResult) -> Section:
+    kind = question.kind
     fields: list[Field] = []
     if kind == stats.ENPS:
         text = f"eNPS {result.enps:+d}" if result.enps is not None else "No answers."
@@ -180,7 +175,7 @@ def question_section(question: Mapping[str, Any], result: stats.QuestionResult) 
         fields = [Field(str(b), _bar(n, result.count)) for b, n in result.distribution.items()]
     else:
         text = "\n".join(f"“{c}”" for c in result.comments if c) or "No comments."
-    return Section(question["text"], tuple(fields), text)
+    return Section(question.text, tuple(fields), text)
 
 
 def _bar(count: int, total: int) -> str:

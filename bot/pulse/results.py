@@ -17,6 +17,7 @@ from bot.pulse.cards import when
 from bot.pulse.questions import question_section
 from bot.pulse.unit import PulseUnit
 from storage.models import Survey, SurveyResponse, SurveyRound
+from storage.survey_questions import SurveyQuestion, questions_of
 
 
 class Results:
@@ -84,9 +85,10 @@ class Results:
         self, survey: Survey, rounds: Sequence[SurveyRound], group_id: str
     ) -> Chart | None:
         """eNPS (or the first scale question's mean) per closed round, for this group."""
+        questions = questions_of(survey)
         question = next(
-            (q for q in survey.questions if q["kind"] == stats.ENPS),
-            next((q for q in survey.questions if q["kind"] == stats.LIKERT), None),
+            (q for q in questions if q.kind == stats.ENPS),
+            next((q for q in questions if q.kind == stats.LIKERT), None),
         )
         if question is None:
             return None
@@ -101,13 +103,13 @@ class Results:
                 points.append(None)
                 continue
             values = [
-                r.answers[question["key"]]
+                r.answers[question.key]
                 for r in await self.unit.pulse.responses(survey_round)
-                if group_id in r.slices and question["key"] in r.answers
+                if group_id in r.slices and question.key in r.answers
             ]
-            result = stats.summarize(question["kind"], values)
-            points.append(result.enps if question["kind"] == stats.ENPS else result.mean)
-        if question["kind"] == stats.ENPS:
+            result = stats.summarize(question.kind, values)
+            points.append(result.enps if question.kind == stats.ENPS else result.mean)
+        if question.kind == stats.ENPS:
             name, low, high = "eNPS", -100.0, 100.0
         else:
             name, low, high = "Average (1–5)", 1.0, 5.0
@@ -117,14 +119,12 @@ class Results:
 
 def question_results(
     survey: Survey, responses: Sequence[SurveyResponse]
-) -> list[tuple[dict[str, Any], stats.QuestionResult]]:
+) -> list[tuple[SurveyQuestion, stats.QuestionResult]]:
     """Each question's numbers over these responses (one group's, already allowed)."""
     results = []
-    for question in survey.questions:
-        values = [r.answers[question["key"]] for r in responses if question["key"] in r.answers]
-        results.append(
-            (question, stats.summarize(question["kind"], values, question.get("options", ())))
-        )
+    for question in questions_of(survey):
+        values = [r.answers[question.key] for r in responses if question.key in r.answers]
+        results.append((question, stats.summarize(question.kind, values, question.options)))
     return results
 
 

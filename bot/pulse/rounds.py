@@ -15,6 +15,7 @@ from bot.pulse.cards import when
 from bot.pulse.unit import PulseUnit, id_of
 from storage.jobs import upsert_job
 from storage.models import Survey, SurveyInvite, SurveyRound
+from storage.survey_questions import questions_of
 
 PULSE_ROUND: Final = "pulse_round"
 PULSE_REMINDER: Final = "pulse_reminder"
@@ -53,7 +54,7 @@ class Rounds:
         who = display_name(creator) if creator else "Your team"
         intro = (
             f"{who} is running a quick pulse survey: “{survey.title}”, "
-            f"{len(survey.questions)} questions. Answers are anonymous: stored without your "
+            f"{len(questions_of(survey))} questions. Answers are anonymous: stored without your "
             "name, and shown only for groups big enough that no one can be picked out."
         )
         notices = [Notice(i.person_id, unit.ask(survey, i, 0, intro)) for i in invites]

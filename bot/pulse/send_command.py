@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.checkins.cadence import CadenceError, local_to_utc, parse_time, read_day
@@ -16,6 +15,7 @@ from bot.pulse.audience import Audience, choose_audience
 from bot.pulse.cards import when
 from bot.pulse.questions import BANK, SEND_USAGE, PulseError, custom_questions, split_questions
 from storage.models import Person
+from storage.survey_questions import SurveyQuestion
 
 _EVERY = re.compile(r"\bevery\s+(\d+)\s+weeks?\b|\bweekly\b", re.IGNORECASE)
 _ON = re.compile(r"\bon\s+(\S+)(?:\s+at\s+(\d{1,2}:\d{2}))?", re.IGNORECASE)
@@ -25,7 +25,7 @@ _FOR_DAYS = re.compile(r"\bfor\s+(\d+)\s+days?\b", re.IGNORECASE)
 @dataclass(frozen=True)
 class SendOrder:
     title: str
-    questions: list[dict[str, Any]]
+    questions: tuple[SurveyQuestion, ...]  # numbered: q1, q2…
     audience: Audience
     every_weeks: int | None  # None: one round only
     open_days: int
@@ -54,7 +54,7 @@ def read_send(
     target = after[0] if after else ("everyone" if sender.is_admin else "my org")
     audience = choose_audience(target.strip(), sender, people)
     if colon:
-        questions = custom_questions(custom)
+        questions = tuple(custom_questions(custom))
         title = words[0].title() if words else f"Pulse {now:%-d %b}"
     else:
         name = words[0].lower() if words else ""
@@ -62,11 +62,9 @@ def read_send(
             raise PulseError(
                 f"Which survey? From the bank: {', '.join(BANK)}; or your own. {SEND_USAGE}"
             )
-        title, bank = BANK[name]
-        questions = [dict(q) for q in bank]
-    for number, question in enumerate(questions, start=1):
-        question["key"] = f"q{number}"
-    return SendOrder(title, questions, audience, every, days, start)
+        title, questions = BANK[name]
+    numbered = tuple(replace(q, key=f"q{n}") for n, q in enumerate(questions, start=1))
+    return SendOrder(title, numbered, audience, every, days, start)
 
 
 def _read_start(args: str, now: datetime, zone: ZoneInfo) -> tuple[str, datetime | None]:

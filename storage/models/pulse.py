@@ -18,7 +18,8 @@ class Survey(SQLModel, table=True):
     tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
     creator_id: int = Field(foreign_key="person.id")
     title: str = Field(max_length=200)
-    # [{"key", "kind": likert|enps|single|multi|text, "text", "options": [...]}]
+    # [{"kind": likert|enps|single|multi|text, "text", "options": [...], "key"}]: each one
+    # SurveyQuestion.written(), read back with storage.survey_questions.questions_of.
     questions: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )

@@ -61,6 +61,7 @@ from bot.pulse.questions import (
 from bot.pulse.stats import ENPS, LIKERT, MULTI, SINGLE, TEXT
 from storage.models import Answer, KeyResult
 from storage.settings import OrgSettings
+from storage.survey_questions import SurveyQuestion
 from tests.fuzz.strategies import PIECES, either, has_control, hostile_text, piece
 
 FUZZ = settings(max_examples=150, deadline=None)
@@ -471,13 +472,13 @@ def test_custom_questions_are_valid_or_a_pulse_error(text: str) -> None:
         return
     assert 1 <= len(questions) <= MAX_QUESTIONS
     for question in questions:
-        assert question["kind"] in (LIKERT, ENPS, SINGLE, MULTI, TEXT)
-        assert question["text"] and len(question["text"]) <= 300
-        if question["kind"] in (SINGLE, MULTI):
-            options = question["options"]
+        assert question.kind in (LIKERT, ENPS, SINGLE, MULTI, TEXT)
+        assert question.text and len(question.text) <= 300
+        if question.kind in (SINGLE, MULTI):
+            options = question.options
             assert 2 <= len(options) <= MAX_OPTIONS and len(set(options)) == len(options)
         else:
-            assert "options" not in question
+            assert not question.options and "options" not in question.written()
 
 
 bank_questions = [question for _, questions in BANK.values() for question in questions]
@@ -486,7 +487,7 @@ any_question = st.sampled_from(bank_questions) | questions_text.flatmap(
 )
 
 
-def _first_question(text: str) -> st.SearchStrategy[dict[str, Any]]:
+def _first_question(text: str) -> st.SearchStrategy[SurveyQuestion]:
     try:
         return st.just(custom_questions(text)[0])
     except PulseError:
@@ -496,14 +497,14 @@ def _first_question(text: str) -> st.SearchStrategy[dict[str, Any]]:
 @FUZZ
 @given(any_question, st.one_of(hostile_text, st.sampled_from(["²", "³", "١", "5", "0", "10"])))
 def test_a_pulse_answer_is_a_valid_value_or_a_pulse_error(
-    question: dict[str, Any], text: str
+    question: SurveyQuestion, text: str
 ) -> None:
     try:
         value = read_answer(question, text)
     except PulseError as error:
         assert str(error).strip()
         return
-    kind = question["kind"]
+    kind = question.kind
     if value is None:
         return
     if kind == LIKERT:
@@ -511,16 +512,16 @@ def test_a_pulse_answer_is_a_valid_value_or_a_pulse_error(
     elif kind == ENPS:
         assert value in range(0, 11)
     elif kind == SINGLE:
-        assert value in question["options"]
+        assert value in question.options
     elif kind == MULTI:
-        assert value and set(value) <= set(question["options"])
+        assert value and set(value) <= set(question.options)
     else:
         assert isinstance(value, str) and len(value) <= MAX_TEXT
 
 
 def test_superscript_digits_are_no_answer_to_a_scale_or_a_choice() -> None:
-    likert = {"kind": LIKERT, "text": "Clear?"}
-    choice = {"kind": SINGLE, "text": "Day?", "options": ["Mon", "Fri"]}
+    likert = SurveyQuestion(LIKERT, "Clear?")
+    choice = SurveyQuestion(SINGLE, "Day?", ("Mon", "Fri"))
     for question in (likert, choice):
         for typed in ("²", "¹"):
             try:
