@@ -14,10 +14,15 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.checkins import CheckinQueries
+from storage.feedback import FeedbackStore
 from storage.goals import GoalQueries
 from storage.insert import insert_if_absent
+from storage.jobs import drop_job, upsert_job
 from storage.models import Answer, KeyResult, PendingPrompt, ProcessedEvent
 from storage.people import PeopleQueries
+from storage.pulse import PulseStore
+from storage.subscriptions import Subscriptions
+from storage.team import TeamStore
 
 EVENT_ID_LENGTH = 200  # ProcessedEvent.event_id
 
@@ -42,6 +47,39 @@ class Store(PeopleQueries, GoalQueries, CheckinQueries):
         """Adds the rows to this unit of work and writes them now, so new ones get their ids."""
         self.session.add_all(list(rows))
         await self.session.flush()
+
+    async def insert_if_absent(self, row: SQLModel) -> bool:
+        """True when this unit of work inserted the row; False when it was there already."""
+        return await insert_if_absent(self.session, row)
+
+    async def delete(self, row: SQLModel) -> None:
+        await self.session.delete(row)
+
+    async def plan(self, tenant_id: str, kind: str, subject_id: int, due_at: datetime) -> None:
+        """Schedule (or move) the one job of this kind for this subject."""
+        await upsert_job(self.session, tenant_id, kind, subject_id, due_at)
+
+    async def unplan(self, kind: str, subject_id: int) -> None:
+        """Drop the job of this kind for this subject, if there is one."""
+        await drop_job(self.session, kind, subject_id)
+
+    # The feature stores, on this unit of work's session.
+
+    @property
+    def feedback(self) -> FeedbackStore:
+        return FeedbackStore(self.session)
+
+    @property
+    def pulse(self) -> PulseStore:
+        return PulseStore(self.session)
+
+    @property
+    def team(self) -> TeamStore:
+        return TeamStore(self.session)
+
+    @property
+    def subscriptions(self) -> Subscriptions:
+        return Subscriptions(self.session)
 
     # -- inbound dedupe -------------------------------------------------------------------
 

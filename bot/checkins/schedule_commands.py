@@ -20,7 +20,6 @@ from bot.checkins.opening import next_opening
 from bot.checkins.prompting import PROMPT
 from bot.core.messages import Message, Text
 from bot.core.whole_numbers import whole_number
-from storage.jobs import upsert_job
 from storage.models import Person
 from storage.repository import Store
 
@@ -111,7 +110,7 @@ async def reminders(flow: CheckinFlow, args: str) -> list[Message]:
 
 async def _reschedule(store: Store, person: Person, flow: CheckinFlow) -> datetime:
     due = next_opening(person, flow.settings, flow.now)
-    await upsert_job(store.session, person.tenant_id, PROMPT, person.id or 0, due)
+    await store.plan(person.tenant_id, PROMPT, person.id or 0, due)
     return due
 
 

@@ -10,12 +10,9 @@ from bot.checkins.cadence import local_to_utc, parse_zone
 from bot.core.messages import Text
 from bot.core.ports import Phrased
 from bot.org.tree import org_of
-from storage.insert import insert_if_absent
-from storage.jobs import drop_job, upsert_job
 from storage.models import DigestSubscription, Person, Tenant
 from storage.repository import Store
 from storage.settings import OrgSettings, settings_of
-from storage.subscriptions import Subscriptions
 
 DIGEST = "channel_digest"
 DIGEST_WEEKDAY = 0  # Monday
@@ -44,7 +41,7 @@ def next_digest(settings: OrgSettings, after: datetime) -> datetime:
 class DigestChannels:
     def __init__(self, store: Store, tenant: Tenant, person: Person, now: datetime) -> None:
         self.store = store
-        self.subscriptions = Subscriptions(store.session)
+        self.subscriptions = store.subscriptions
         self.tenant = tenant
         self.person = person
         self.now = now
@@ -68,12 +65,12 @@ class DigestChannels:
         )
         what = f"the {team} digest" if team else "the whole org's digest"
         where = subscription.channel_name or "this channel"
-        if not await insert_if_absent(self.store.session, subscription):
+        if not await self.store.insert_if_absent(subscription):
             return [Text(f"{where} gets {what} already.")]
         here = await self.subscriptions.in_channel(self.tenant.id, subscription.channel_key)
         saved = next(s for s in here if s.team_key == subscription.team_key)
         due = next_digest(settings_of(self.tenant), self.now)
-        await upsert_job(self.store.session, self.tenant.id, DIGEST, saved.id or 0, due)
+        await self.store.plan(self.tenant.id, DIGEST, saved.id or 0, due)
         when = due.strftime("%a %-d %b %H:%M UTC")
         return [
             Text(
@@ -92,8 +89,8 @@ class DigestChannels:
             self.tenant.id, str(channel["key"])
         ):
             if subscription.team_key == (team or "").lower():
-                await drop_job(self.store.session, DIGEST, subscription.id or 0)
-                await self.store.session.delete(subscription)
+                await self.store.unplan(DIGEST, subscription.id or 0)
+                await self.store.delete(subscription)
                 return [Text("Stopped: no more weekly digests of that team here.")]
         return [Text("This channel doesn't get that digest.")]
 

@@ -53,7 +53,7 @@ class Answering:
         request = await unit.feedback.request(unit.tenant.id, invite.request_id)
         if request is None or request.status != "open" or invite.answered:
             invite.asking = None
-            unit.store.session.add(invite)
+            unit.store.keep(invite)
             return Outcome([Text("That feedback request has closed. Thank you all the same!")])
         said = " ".join(text.split()) if len(text) <= MAX_ANSWER else None
         if said is None:
@@ -66,7 +66,7 @@ class Answering:
         if not any(invite.draft):
             invite.draft = []
             invite.asking = None
-            unit.store.session.add(invite)
+            unit.store.keep(invite)
             return Outcome(
                 [Text("Nothing to send: every answer was skipped. Ask me again any time.")]
             )
@@ -89,8 +89,7 @@ class Answering:
             created_at=None if request.anonymous else unit.now,
         )
         invite.answered, invite.asking, invite.asked_at, invite.draft = True, None, None, []
-        unit.store.session.add_all([answer, invite])
-        await unit.store.session.flush()
+        await unit.store.save([answer, invite])
         thanks = (
             f"Thanks! Your feedback for {first_name(subject)} is on its way."
             if request.kind == "given"

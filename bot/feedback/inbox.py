@@ -85,7 +85,7 @@ class Inbox:
         if subject_reads_answers(request):
             return Outcome([Text("They can see those answers already.")])
         request.shared_with_subject = True
-        unit.store.session.add(request)
+        unit.store.keep(request)
         _, subject = await unit.pair(request)
         released = [a for a in await unit.feedback.answers(request) if a.released]
         notices = []

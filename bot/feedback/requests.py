@@ -16,7 +16,6 @@ from bot.feedback.cards import closed_unseen, held_back
 from bot.feedback.unit import FeedbackUnit, id_of
 from bot.org.tree import display_name, first_name
 from bot.privacy.feedback_answers import Release, answers_go_to, none_shown_at_close, release
-from storage.jobs import upsert_job
 from storage.models import FeedbackRequest, Person
 
 FEEDBACK_REMINDER: Final = "feedback_reminder"
@@ -47,9 +46,9 @@ class Requests:
         remind_at = request.due_at - timedelta(days=1)
         if remind_at < unit.now + timedelta(hours=1):
             remind_at = unit.now + (request.due_at - unit.now) / 2
-        session, tenant = unit.store.session, unit.tenant.id
-        await upsert_job(session, tenant, FEEDBACK_REMINDER, id_of(request), remind_at)
-        await upsert_job(session, tenant, FEEDBACK_CLOSE, id_of(request), request.due_at)
+        store, tenant = unit.store, unit.tenant.id
+        await store.plan(tenant, FEEDBACK_REMINDER, id_of(request), remind_at)
+        await store.plan(tenant, FEEDBACK_CLOSE, id_of(request), request.due_at)
 
     async def reminders(self, request: FeedbackRequest) -> list[Notice]:
         """One nudge to each giver who hasn't answered yet."""
@@ -62,7 +61,7 @@ class Requests:
             if invite.answered or invite.reminded:
                 continue
             invite.reminded = True
-            unit.store.session.add(invite)
+            unit.store.keep(invite)
             intro = (
                 f"A reminder: {first_name(requester)} would value your feedback on "
                 f"{display_name(subject)} by {friendly_day(request.due_on or '')}."
@@ -77,7 +76,7 @@ class Requests:
         invites = await unit.feedback.invites_of(request)
         if all(invite.answered for invite in invites):
             request.status, closing = "closed", True
-            unit.store.session.add(request)
+            unit.store.keep(request)
         answers = list(await unit.feedback.answers(request))
         pending = [a for a in answers if not a.released]
         step = release(
@@ -94,7 +93,7 @@ class Requests:
             random.shuffle(pending)
         for answer in pending:
             answer.released = True
-            unit.store.session.add(answer)
+            unit.store.keep(answer)
         _, subject = await unit.pair(request)
         card = await unit.answers_card(request, subject, pending, closing)
         return [Notice(person, [card]) for person in sorted(answers_go_to(request))]
@@ -105,7 +104,7 @@ class Requests:
             return []
         unit = self.unit
         request.status = "closed"
-        unit.store.session.add(request)
+        unit.store.keep(request)
         notices = await self.release(request, closing=True)
         answered = await unit.feedback.answered_count(request)
         if none_shown_at_close(anonymous=request.anonymous, answered=answered):

@@ -9,7 +9,6 @@ from datetime import datetime
 from bot.core.messages import Card, Message
 from bot.feedback.cards import answers_card, question_prompt
 from bot.org.tree import display_name
-from storage.feedback import FeedbackStore
 from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest, Person, Tenant
 from storage.repository import Store
 
@@ -19,7 +18,7 @@ class FeedbackUnit:
         self, store: Store, tenant: Tenant, person: Person, now: datetime, platform: str
     ) -> None:
         self.store = store
-        self.feedback = FeedbackStore(store.session)
+        self.feedback = store.feedback
         self.tenant = tenant
         self.person = person
         self.now = now
@@ -35,7 +34,7 @@ class FeedbackUnit:
     ) -> list[Message]:
         """Ask a giver question `index`, and remember it was asked last, for a typed answer."""
         invite.asking, invite.asked_at = index, self.now
-        self.store.session.add(invite)
+        self.store.keep(invite)
         return [question_prompt(request, invite, requester, subject, index)]
 
     async def answers_card(

@@ -75,7 +75,7 @@ class Answering:
         survey_round, survey = await unit.round_of(invite)
         if survey_round is None or survey is None or survey_round.status != "open":
             invite.asking = None
-            unit.store.session.add(invite)
+            unit.store.keep(invite)
             return Outcome([Text(CLOSED)])
         index = invite.asking or 0
         questions = questions_of(survey)
@@ -102,8 +102,7 @@ class Answering:
             slices=groups_counted(survey_round.slices, invite.person_id),
         )
         invite.answered, invite.asking, invite.asked_at, invite.draft = True, None, None, {}
-        unit.store.session.add_all([response, invite])
-        await unit.store.session.flush()
+        await unit.store.save([response, invite])
         notices: list[Notice] = []
         if all(i.answered for i in await unit.pulse.invites(survey_round)):
             notices = await self.rounds.close(survey_round)

@@ -29,7 +29,6 @@ from bot.pulse.results import Results
 from bot.pulse.rounds import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND, Rounds
 from bot.pulse.send_command import read_send
 from bot.pulse.unit import PulseUnit, id_of
-from storage.jobs import upsert_job
 from storage.models import Person, Survey, SurveyInvite, SurveyRound, Tenant
 from storage.repository import Store
 from storage.settings import settings_of
@@ -67,11 +66,10 @@ class PulseFlow:
             open_days=order.open_days,
             created_at=unit.now,
         )
-        unit.store.session.add(survey)
-        await unit.store.session.flush()
-        session, tenant = unit.store.session, unit.tenant.id
+        await unit.store.save([survey])
+        store, tenant = unit.store, unit.tenant.id
         if order.start is not None:
-            await upsert_job(session, tenant, PULSE_ROUND, id_of(survey), order.start)
+            await store.plan(tenant, PULSE_ROUND, id_of(survey), order.start)
             members = len(audience_members(survey.audience, people))
             repeat = f", then every {every} weeks" if every else ""
             reply = (
@@ -82,7 +80,7 @@ class PulseFlow:
         survey_round, notices = await self.rounds.open_round(survey)
         if every:
             following = unit.now + timedelta(weeks=every)
-            await upsert_job(session, tenant, PULSE_ROUND, id_of(survey), following)
+            await store.plan(tenant, PULSE_ROUND, id_of(survey), following)
         members = len(notices)
         k = unit.k()
         note = ""

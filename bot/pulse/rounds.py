@@ -13,7 +13,6 @@ from bot.privacy.pulse_groups import decide_groups, round_groups
 from bot.pulse.audience import audience_members
 from bot.pulse.cards import when
 from bot.pulse.unit import PulseUnit, id_of
-from storage.jobs import upsert_job
 from storage.models import Survey, SurveyInvite, SurveyRound
 from storage.survey_questions import questions_of
 
@@ -42,14 +41,12 @@ class Rounds:
             k=k,
             slices=round_groups(survey.audience, audience, people, k),
         )
-        unit.store.session.add(survey_round)
-        await unit.store.session.flush()
+        await unit.store.save([survey_round])
         invites = [
             SurveyInvite(tenant_id=survey.tenant_id, round_id=id_of(survey_round), person_id=member)
             for member in sorted(audience)
         ]
-        unit.store.session.add_all(invites)
-        await unit.store.session.flush()
+        await unit.store.save(invites)
         creator = people.get(survey.creator_id)
         who = display_name(creator) if creator else "Your team"
         intro = (
@@ -58,10 +55,10 @@ class Rounds:
             "name, and shown only for groups big enough that no one can be picked out."
         )
         notices = [Notice(i.person_id, unit.ask(survey, i, 0, intro)) for i in invites]
-        session, tenant = unit.store.session, unit.tenant.id
+        store, tenant = unit.store, unit.tenant.id
         halfway = unit.now + (survey_round.closes_at - unit.now) / 2
-        await upsert_job(session, tenant, PULSE_REMINDER, id_of(survey_round), halfway)
-        await upsert_job(session, tenant, PULSE_CLOSE, id_of(survey_round), survey_round.closes_at)
+        await store.plan(tenant, PULSE_REMINDER, id_of(survey_round), halfway)
+        await store.plan(tenant, PULSE_CLOSE, id_of(survey_round), survey_round.closes_at)
         return survey_round, notices
 
     async def remind(self, survey_round: SurveyRound) -> list[Notice]:
@@ -95,8 +92,8 @@ class Rounds:
         survey_round.status = "closed"
         for invite in await unit.pulse.invites(survey_round):
             invite.asking, invite.draft = None, {}
-            unit.store.session.add(invite)
-        unit.store.session.add(survey_round)
+            unit.store.keep(invite)
+        unit.store.keep(survey_round)
         await unit.pulse.rewrite_round(survey_round)
         if survey is None:
             return []

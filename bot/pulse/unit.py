@@ -9,7 +9,6 @@ from bot.core.messages import Message
 from bot.privacy.pulse_groups import org_k
 from bot.pulse.cards import question_prompt
 from storage.models import Person, Survey, SurveyInvite, SurveyRound, Tenant
-from storage.pulse import PulseStore
 from storage.repository import Store
 from storage.settings import settings_of
 
@@ -17,7 +16,7 @@ from storage.settings import settings_of
 class PulseUnit:
     def __init__(self, store: Store, tenant: Tenant, person: Person, now: datetime) -> None:
         self.store = store
-        self.pulse = PulseStore(store.session)
+        self.pulse = store.pulse
         self.tenant = tenant
         self.person = person
         self.now = now
@@ -31,7 +30,7 @@ class PulseUnit:
     ) -> list[Message]:
         """Ask question `index`, and remember it was asked last, for a typed answer."""
         invite.asking, invite.asked_at = index, self.now
-        self.store.session.add(invite)
+        self.store.keep(invite)
         return [question_prompt(survey, invite, index, intro)]
 
     async def round_of(self, invite: SurveyInvite) -> tuple[SurveyRound | None, Survey | None]:

@@ -19,7 +19,6 @@ from bot.org.tree import display_name, org_of
 from storage.models import CheckinRun, KeyResult, Person, Tenant
 from storage.repository import Store
 from storage.settings import settings_of
-from storage.team import TeamStore
 
 STALE_PERIODS = 3
 
@@ -47,7 +46,7 @@ async def scope_of(store: Store, tenant: Tenant, viewer: Person) -> Scope:
 class TeamView:
     def __init__(self, store: Store, tenant: Tenant, viewer: Person, now: datetime) -> None:
         self.store = store
-        self.team = TeamStore(store.session)
+        self.team = store.team
         self.tenant = tenant
         self.viewer = viewer
         self.now = now
