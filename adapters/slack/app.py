@@ -14,15 +14,16 @@ from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAutho
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.inbound import register
 from adapters.slack.installations import (
     DatabaseInstallationStore,
-    DatabaseOAuthStateStore,
-    TokenCipher,
     bot_token,
     token_rotation_client,
 )
-from adapters.slack.outbound import SlackApi, SlackDirectory, SlackOutbox
+from adapters.slack.oauth_state import DatabaseOAuthStateStore
+from adapters.slack.outbound import SlackApi, SlackOutbox
+from adapters.slack.token_cipher import TokenCipher
 from bot.engine import Engine
 from storage.db import Database
 

@@ -1,104 +1,34 @@
-"""Slack installations and OAuth states in our database, with bot tokens encrypted at rest.
+"""Slack installations in our database, with bot tokens encrypted at rest (token_cipher.py).
 
-Bolt reads tokens through `DatabaseInstallationStore` and checks OAuth callbacks against
-`DatabaseOAuthStateStore`; scheduled sends, which have no inbound request, call `bot_token`.
+Bolt reads tokens through `DatabaseInstallationStore` (and checks OAuth callbacks against
+`oauth_state.py`'s store); scheduled sends, which have no inbound request, call `bot_token`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
-import secrets
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from datetime import UTC, datetime
 from time import time
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
-from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.token_cipher import TokenCipher
 from storage import slack_installs
 from storage.db import Database
 from storage.models import SlackInstallation
 
 logger = logging.getLogger(__name__)
 
-SECRET_ENV = "CHECKIN_SECRET_KEY"
 ROTATE_MINUTES_BEFORE_EXPIRY = 120
-STATE_LIFETIME = timedelta(minutes=10)
-
-_PLAIN = "plain:"
-_FERNET = "fernet:"
-# PBKDF2, not HKDF: CHECKIN_SECRET_KEY may be a passphrase rather than 32 random bytes, and HKDF
-# does no key stretching, so a leaked database would let weak passphrases be guessed quickly.
-# The salt is fixed (and public) so every replica and every restart derives the same key from
-# the same secret with nothing else to store; one secret per deployment means a per-row salt
-# would buy nothing against precomputation that an app-specific salt does not.
-_KDF_SALT = b"checkin-bot/slack-tokens/v1"
-_KDF_ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256; paid once per process
-
-
-class TokenDecryptionError(RuntimeError):
-    """A stored token cannot be read with the configured key."""
 
 
 class TokenRotationNotConfigured(RuntimeError):
     """A rotating token is about to expire, but no client id/secret was given to refresh it."""
-
-
-@lru_cache(maxsize=4)
-def _fernet_key(secret: str) -> bytes:
-    kdf = PBKDF2HMAC(
-        algorithm=hashes.SHA256(), length=32, salt=_KDF_SALT, iterations=_KDF_ITERATIONS
-    )
-    return base64.urlsafe_b64encode(kdf.derive(secret.encode("utf-8")))
-
-
-class TokenCipher:
-    """Turns tokens into what the database holds ("fernet:…" or "plain:…") and back."""
-
-    def __init__(self, fernet: Fernet | None) -> None:
-        self._fernet = fernet
-        self._warned = False
-
-    @classmethod
-    def from_secret(cls, secret: str | None) -> TokenCipher:
-        return cls(Fernet(_fernet_key(secret)) if secret else None)
-
-    def encrypt(self, token: str) -> str:
-        if self._fernet is None:
-            if not self._warned:
-                logger.warning("set %s to encrypt Slack tokens at rest", SECRET_ENV)
-                self._warned = True
-            return _PLAIN + token
-        return _FERNET + self._fernet.encrypt(token.encode("utf-8")).decode("ascii")
-
-    def decrypt(self, stored: str) -> str:
-        # Rows saved before a key was set stay readable; the next save encrypts them.
-        if stored.startswith(_PLAIN):
-            return stored.removeprefix(_PLAIN)
-        if not stored.startswith(_FERNET):
-            raise TokenDecryptionError("a stored Slack token has an unknown format")
-        if self._fernet is None:
-            raise TokenDecryptionError(
-                f"Slack tokens in the database are encrypted: set {SECRET_ENV} to their key"
-            )
-        try:
-            plain = self._fernet.decrypt(stored.removeprefix(_FERNET).encode("ascii"))
-        except InvalidToken:
-            raise TokenDecryptionError(
-                f"cannot decrypt a stored Slack token: {SECRET_ENV} is not the key it was "
-                "saved with"
-            ) from None
-        return plain.decode("utf-8")
 
 
 def slack_tenant_id(
@@ -261,39 +191,6 @@ class DatabaseInstallationStore(AsyncInstallationStore):
             await slack_installs.delete_installations(session, tenant_id)
         # The tenant's people and goals stay: reinstalling picks them up again.
         self._logger.info("deleted the Slack installation of %s", tenant_id)
-
-
-class DatabaseOAuthStateStore(AsyncOAuthStateStore):
-    """OAuth `state` values in the database, so any replica can take the callback."""
-
-    def __init__(
-        self,
-        database: Database,
-        *,
-        lifetime: timedelta = STATE_LIFETIME,
-        now: Callable[[], datetime],
-        log: logging.Logger | None = None,
-    ) -> None:
-        self._database = database
-        self._lifetime = lifetime
-        self._now = now
-        self._logger = log or logger
-
-    @property
-    def logger(self) -> logging.Logger:
-        return self._logger
-
-    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
-        state = secrets.token_urlsafe(32)
-        now = self._now()
-        async with self._database.session() as session:
-            await slack_installs.issue_oauth_state(session, state, now + self._lifetime, now)
-        return state
-
-    async def async_consume(self, state: str) -> bool:
-        """True once per unexpired state: the DELETE is the claim, so only one replica wins."""
-        async with self._database.session() as session:
-            return await slack_installs.consume_oauth_state(session, state, self._now())
 
 
 _rotation_http_logger = logging.getLogger(__name__ + ".rotation_http")

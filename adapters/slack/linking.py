@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adapters.slack.outbound import SlackDirectory
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.pacing import SlackSendError
 from storage.db import Database
 from storage.repository import Store

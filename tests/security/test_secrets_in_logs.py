@@ -24,11 +24,10 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.slack.installations import (
     DatabaseInstallationStore,
-    TokenCipher,
-    TokenDecryptionError,
     bot_token,
     token_rotation_client,
 )
+from adapters.slack.token_cipher import TokenCipher, TokenDecryptionError
 from app.config import Settings
 from app.server import ENGINE, build_web_app
 from bot.core.messages import Text

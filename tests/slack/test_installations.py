@@ -16,13 +16,12 @@ from sqlalchemy import text
 
 from adapters.slack.installations import (
     DatabaseInstallationStore,
-    DatabaseOAuthStateStore,
-    TokenCipher,
-    TokenDecryptionError,
     TokenRotationNotConfigured,
     bot_token,
     token_rotation_client,
 )
+from adapters.slack.oauth_state import DatabaseOAuthStateStore
+from adapters.slack.token_cipher import TokenCipher, TokenDecryptionError
 from storage.db import Database
 from storage.models import Tenant
 from tests.conftest import FakeClock

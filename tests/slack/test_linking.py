@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.linking import link_by_email
-from adapters.slack.outbound import SlackApi, SlackDirectory
+from adapters.slack.outbound import SlackApi
 from adapters.slack.pacing import Pacer, Rate
 from bot.imports.org_import import import_org
 from storage.db import Database

@@ -17,7 +17,7 @@ from sqlalchemy import func, text
 from sqlmodel import SQLModel, select
 
 from adapters.slack.app import SlackAdapter
-from adapters.slack.outbound import SlackDirectory
+from adapters.slack.directory import SlackDirectory
 from app.config import Settings
 from app.export import export_org
 from app.server import build_web_app, slack_config
