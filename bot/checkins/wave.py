@@ -26,7 +26,7 @@ from bot.core.messages import Message
 from scheduler.due import Due, NextDue
 from storage.checkins import new_prompt_id
 from storage.models import PendingPrompt, Person, PlatformIdentity, Tenant
-from storage.settings import settings_of
+from storage.settings import OrgSettings, settings_of
 from storage.waves import WaveStore
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ class _Fresh:
     due: Due
     person: Person
     tenant: Tenant
+    settings: OrgSettings
     identity: PlatformIdentity
     period: Period
     following: datetime
@@ -112,7 +113,7 @@ class Wave:
             fresh = [f for f in fresh if (f.person.id, f.period.start) not in taken]
             owned = await wave.key_results_by_owner(ids)
             runs = [
-                new_run(f.person, f.period, owned.get(f.person.id or 0, []), settings_of(f.tenant),
+                new_run(f.person, f.period, owned.get(f.person.id or 0, []), f.settings,
                         now, sending=True)
                 for f in fresh
             ]  # fmt: skip
@@ -171,6 +172,7 @@ class Wave:
         people = await wave.people(ids)
         tenants = await wave.tenants({due.tenant_id for due in dues})
         identities = await wave.reachable_identities(ids)
+        settings_by_tenant = {tenant_id: settings_of(t) for tenant_id, t in tenants.items()}
         fresh: list[_Fresh] = []
         for due in dues:
             person, tenant = people.get(due.subject_id), tenants.get(due.tenant_id)
@@ -180,7 +182,7 @@ class Wave:
             if person.tenant_id != due.tenant_id:
                 outcomes[due.job_id] = None  # a job must never reach across tenants
                 continue
-            settings = settings_of(tenant)
+            settings = settings_by_tenant[due.tenant_id]
             cadence = person_cadence(person, settings)
             when = due_now(person, settings, cadence, due.due_at, now)
             identity = identities.get(due.subject_id)
@@ -191,7 +193,9 @@ class Wave:
             elif identity is None or identity.tenant_id != due.tenant_id:
                 outcomes[due.job_id] = when.following
             else:
-                fresh.append(_Fresh(due, person, tenant, identity, when.period, when.following))
+                fresh.append(
+                    _Fresh(due, person, tenant, settings, identity, when.period, when.following)
+                )
         return fresh
 
     async def _send_all(
