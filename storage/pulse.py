@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import json
+import random
+import secrets
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Survey, SurveyInvite, SurveyResponse, SurveyRound
+from storage.insert import insert_if_absent
+from storage.models import Disclosure, Survey, SurveyInvite, SurveyResponse, SurveyRound
 
 
 class PulseStore:
@@ -107,20 +113,82 @@ class PulseStore:
         )
         return (await self.session.exec(statement)).all()
 
-    async def rewrite_round(self, survey_round: SurveyRound) -> None:
-        """Write every invitation and response of the round again, in this one transaction.
+    async def seal_round(self, survey_round: SurveyRound) -> None:
+        """At the close: nothing left in the rows says who answered, or in which order.
 
-        A response is stored in the transaction that marks its invitation answered, and on
-        PostgreSQL both rows carry that transaction's id (xmin) until they are next written: a
-        join on it would name the respondent. Rewritten together, they all carry the same id."""
-        for table in (SurveyInvite, SurveyResponse):
-            statement = (
-                update(table)
-                .where(
-                    col(table.tenant_id) == survey_round.tenant_id,
-                    col(table.round_id) == survey_round.id,
-                )
-                .values(round_id=table.round_id)
-                .execution_options(synchronize_session=False)
+        The invitations go (their answered and reminded flags are all that said who answered),
+        and the responses are written again in a random order with new random ids, in this one
+        transaction: SQLite's rowid and PostgreSQL's ctid then follow that order, and every
+        response carries this transaction's id (xmin), not the one that marked its respondent's
+        invitation answered."""
+        await self.session.exec(
+            delete(SurveyInvite).where(
+                col(SurveyInvite.tenant_id) == survey_round.tenant_id,
+                col(SurveyInvite.round_id) == survey_round.id,
             )
-            await self.session.exec(statement)
+        )
+        responses = list(await self.responses(survey_round))
+        copies = [
+            SurveyResponse(
+                id=new_response_id(),
+                tenant_id=r.tenant_id,
+                round_id=r.round_id,
+                answers=r.answers,
+                slices=r.slices,
+            )
+            for r in responses
+        ]
+        shuffle_rows(copies)
+        for response in responses:
+            await self.session.delete(response)
+        await self.session.flush()
+        self.session.add_all(copies)
+        await self.session.flush()
+
+    async def disclosures(self, tenant_id: str, questions: Collection[str]) -> list[Disclosure]:
+        """The ledger entries that showed any of these questions. On PostgreSQL the org's ledger
+        stays locked until this transaction ends: two rounds closing at once on two replicas
+        would otherwise each decide without the other's groups."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            lock = text("SELECT pg_advisory_xact_lock(:space, hashtext(:tenant))")
+            connection = await self.session.connection()
+            await connection.execute(lock, {"space": _LEDGER_LOCK, "tenant": tenant_id})
+        statement = select(Disclosure).where(Disclosure.tenant_id == tenant_id)
+        wanted = set(questions)
+        return [d for d in (await self.session.exec(statement)).all() if wanted & set(d.questions)]
+
+    async def disclose(
+        self,
+        tenant_id: str,
+        questions: Collection[str],
+        audiences: Iterable[Collection[str]],
+        when: datetime,
+    ) -> None:
+        """Record groups shown for these questions; one already recorded stays as it was."""
+        for audience in audiences:
+            entry = Disclosure(
+                tenant_id=tenant_id,
+                key=ledger_key(questions, audience),
+                questions=sorted(set(questions)),
+                audience=sorted(set(audience)),
+                shown_at=when,
+            )
+            await insert_if_absent(self.session, entry)
+
+
+_LEDGER_LOCK = 0x6C656467  # the advisory lock space of the disclosure ledger ("ledg")
+
+
+def new_response_id() -> str:
+    return "sr_" + secrets.token_urlsafe(12)
+
+
+def ledger_key(questions: Collection[str], audience: Collection[str]) -> str:
+    """One ledger entry per set of questions and set of people asked."""
+    raw = json.dumps([sorted(set(questions)), sorted(set(audience))])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def shuffle_rows(rows: list[SurveyResponse]) -> None:
+    """In place, in an order drawn from the system's random source."""
+    random.SystemRandom().shuffle(rows)

@@ -4,6 +4,8 @@ a field of the wrong type is read as unset) and written back in the shape stored
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
@@ -44,6 +46,15 @@ class SurveyQuestion:
         options = _options(raw.get("options")) if kind in CHOICE_KINDS else ()
         return cls(kind, text, options, key if isinstance(key, str) else "")
 
+    @property
+    def identity(self) -> str:
+        """What makes two questions the same question to the org's disclosure ledger, across
+        surveys, rounds and custom sets: the kind, the words and the options, case, spacing and
+        option order aside. Stored in the ledger, so it must never change for a question."""
+        options = sorted(_plain(option) for option in self.options)
+        raw = json.dumps([self.kind, _plain(self.text), options], ensure_ascii=False)
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
     def written(self) -> dict[str, Any]:
         """The JSON entry, keys in the order earlier versions wrote them: options only for
         the kinds that have them, the key only once numbered."""
@@ -69,3 +80,7 @@ def _options(raw: object) -> tuple[str, ...]:
     """The text options, each once, in their order."""
     listed: Iterable[object] = raw if isinstance(raw, list | tuple) else ()
     return tuple(dict.fromkeys(o for o in listed if isinstance(o, str)))
+
+
+def _plain(words: str) -> str:
+    return " ".join(words.split()).casefold()

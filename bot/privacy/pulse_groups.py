@@ -3,18 +3,20 @@ who may see each.
 
 A round fixes its groups when it opens: the whole audience, each team in it and each manager's
 org. One under k people is marked too small and a response never records membership of it.
-At the close every other group is decided once, in one fixed order
-(`bot.privacy.pulse_slices.choose_slices`), and views only read those stored decisions.
+At the close every group is decided once, in one fixed order, against the round's responses
+(`bot.privacy.pulse_slices`) and against the groups shown before for the same questions
+(`bot.privacy.disclosures`, the org's ledger); views only read those stored decisions.
 Everything here is pure: no database, no sending.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Collection, Iterable, Mapping, Sequence, Set
 from typing import Any, Final
 
 from bot.org.tree import first_name, org_of
-from bot.privacy.pulse_slices import DEFAULT_K, TOO_FEW, Slice, choose_slices, effective_k
+from bot.privacy.disclosures import audience_keys, ledger_guard
+from bot.privacy.pulse_slices import DEFAULT_K, Guard, effective_k
 from storage.models import Person, Survey, SurveyResponse
 from storage.settings import OrgSettings
 
@@ -87,25 +89,42 @@ def in_order(groups: Mapping[str, Any]) -> list[str]:
 
 
 def decide_groups(
-    groups: Mapping[str, Any], responses: Sequence[SurveyResponse], k: int
+    groups: Mapping[str, Any],
+    responses: Sequence[SurveyResponse],
+    k: int,
+    shown_before: Iterable[Collection[str]] = (),
 ) -> dict[str, Any]:
     """The round's groups with the close's decision stored in each: whether it is shown and,
-    if not, why. Decided once, over every group at once, in one fixed order."""
-    order = [group_id for group_id in in_order(groups) if not groups[group_id].get("too_small")]
-    candidates = [
-        Slice(groups[group_id]["name"], frozenset(r.id for r in responses if group_id in r.slices))
-        for group_id in order
-    ]
-    # Named for people (the reasons quote them); matched back by position.
-    decided = dict(zip(order, choose_slices(candidates, k), strict=True))
-    return {
-        group_id: {
-            **group,
-            "shown": group_id in decided and decided[group_id].shown,
-            "reason": decided[group_id].reason if group_id in decided else TOO_FEW,
-        }
-        for group_id, group in groups.items()
-    }
+    if not, why. Decided once, over every group at once, in one fixed order: a group is shown
+    only if its responses can't be set against the round's other shown groups, and its
+    audience can't be set against those groups or any shown before for the same questions."""
+    answers, asked = Guard(k), ledger_guard(shown_before, k)
+    decided: dict[str, Any] = {}
+    for group_id in in_order(groups):
+        group = groups[group_id]
+        respondents = frozenset(r.id for r in responses if group_id in r.slices)
+        audience = audience_keys(group["members"])
+        if group.get("too_small") or len(audience) < effective_k(k):
+            reason: str | None = too_few_asked(k)
+        else:
+            reason = answers.why_hidden(respondents) or asked.why_hidden(audience)
+        if reason is None:
+            answers.show(respondents)
+            asked.show(audience)
+        decided[group_id] = {**group, "shown": reason is None, "reason": reason}
+    return decided
+
+
+def too_few_asked(k: int) -> str:
+    return (
+        f"fewer than {effective_k(k)} people were asked, so neither their answers nor how many "
+        "answered can be shown"
+    )
+
+
+def shown_audiences(groups: Mapping[str, Any]) -> list[frozenset[str]]:
+    """The people asked in each group a close decided to show: what the ledger records."""
+    return [audience_keys(g["members"]) for g in groups.values() if g.get("shown")]
 
 
 def may_send_surveys(sender: Person, people: Mapping[int, Person]) -> bool:

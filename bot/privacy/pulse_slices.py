@@ -38,6 +38,9 @@ from typing import Final
 DEFAULT_K: Final = 5
 MIN_K: Final = 3
 TOO_FEW: Final = "not enough responses to keep answers anonymous"
+SUBTRACTED: Final = (
+    "hidden: next to the other results shown, it would single out fewer than {k} people's answers"
+)
 _IN_NO_SLICE: Final[frozenset[int]] = frozenset()
 
 
@@ -65,15 +68,41 @@ def choose_slices(slices: Sequence[Slice], k: int = DEFAULT_K) -> list[Decision]
     An earlier slice is never hidden because of a later one, so the caller lists first the
     slices that matter most.
     """
-    k = effective_k(k)
-    cells = _Cells()
+    guard = Guard(k)
     decisions = []
     for candidate in slices:
-        reason = _why_hidden(candidate, cells, k)
+        reason = guard.why_hidden(candidate.members)
         if reason is None:
-            cells.add(candidate)
+            guard.show(candidate.members)
         decisions.append(Decision(candidate, reason is None, reason))
     return decisions
+
+
+class Guard:
+    """The groups shown so far, and the test the next one must pass: shown too, every cell
+    stays empty or k' strong. Its reasons name no other group: saying which group a result
+    would be subtracted from tells the viewer where to look."""
+
+    def __init__(self, k: int, subtracted: str = SUBTRACTED) -> None:
+        self.k = effective_k(k)
+        self.subtracted = subtracted.format(k=self.k)
+        self._cells = _Cells()
+
+    def why_hidden(self, members: frozenset[Hashable]) -> str | None:
+        """None when a group of these members may be shown; else why not, for the viewer."""
+        if len(members) < self.k:
+            return TOO_FEW
+        split = self._cells.split_by(members)
+        for cell, inside in split.items():
+            # Members in no shown group are in no report: only the part inside counts.
+            outside = self._cells.size(cell) - inside if cell else 0
+            if 0 < inside < self.k or 0 < outside < self.k:
+                return self.subtracted
+        return None
+
+    def show(self, members: frozenset[Hashable]) -> None:
+        """Count a group as shown (checked by `why_hidden`, or shown before this guard)."""
+        self._cells.add(Slice("", members))
 
 
 def shown_safely(shown: Sequence[frozenset[Hashable]], k: int) -> bool:
@@ -116,27 +145,3 @@ class _Cells:
                 self._size[old] -= 1
                 if not self._size[old]:
                     del self._size[old]
-
-
-def _why_hidden(candidate: Slice, cells: _Cells, k: int) -> str | None:
-    if len(candidate.members) < k:
-        return TOO_FEW
-    split = cells.split_by(candidate.members)
-    # Sorted, so that the slices named in the reason don't depend on hashing order.
-    for cell, inside in sorted(split.items(), key=lambda item: sorted(item[0])):
-        # Respondents in no shown slice are in no report: only the part inside counts.
-        outside = cells.size(cell) - inside if cell else 0
-        if 0 < inside < k or 0 < outside < k:
-            # In no shown slice yet: small after taking away the slices that overlap this one.
-            involved = cell or frozenset().union(*split)
-            named = _names([cells.shown[i] for i in sorted(involved)])
-            return f"hidden: together with {named} it would reveal fewer than {k} people's answers"
-    return None
-
-
-def _names(slices: Sequence[Slice]) -> str:
-    """“A”, “A” and “B”, “A”, “B” and “C”, or “A”, “B” and 3 others."""
-    quoted = [f"“{s.name}”" for s in slices]
-    if len(quoted) > 3:
-        quoted = [*quoted[:2], f"{len(quoted) - 2} others"]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"

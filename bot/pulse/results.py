@@ -25,25 +25,22 @@ class Results:
         self.unit = unit
 
     async def show(self, args: str) -> Outcome:
-        """`pulse results [survey] [team NAME]`: the latest round, for one group."""
+        """`pulse results [survey name or number] [team NAME]`: the latest round, for one
+        group."""
         unit, viewer = self.unit, self.unit.person
-        words = args.split()
-        surveys = list(await unit.pulse.surveys(unit.tenant.id))
         people = await unit.people()
-        survey = None
-        if words and words[0].isdecimal():  # a survey's number, or no survey at all
-            number = whole_number(words[0])
-            survey = next((s for s in surveys if s.id == number), None)
-            words = words[1:]
-        else:
-            survey = next((s for s in surveys if may_see_results(viewer, s, people)), None)
+        every = await unit.pulse.surveys(unit.tenant.id)
+        surveys = [s for s in every if may_see_results(viewer, s, people)]
+        survey, rest = pick_survey(args, surveys)
         if survey is None:
-            return Outcome([Text("No survey results to show you. pulse send starts one.")])
-        if not may_see_results(viewer, survey, people):
-            return Outcome(
-                [Text("Results are for admins, the sender, and managers of those asked.")]
-            )
-        team = " ".join(words).removeprefix("team ").strip()
+            if every and not surveys:
+                return Outcome(
+                    [Text("Results are for admins, the sender, and managers of those asked.")]
+                )
+            if not surveys:
+                return Outcome([Text("No survey results to show you. pulse send starts one.")])
+            return Outcome([Text(f"No survey {rest[:40]} among yours. {_listed(surveys)}")])
+        team = rest.removeprefix("team ").strip()
         rounds = await unit.pulse.rounds(survey)
         if not rounds:
             return Outcome(
@@ -57,6 +54,7 @@ class Results:
         if group_id is None:
             known = ", ".join(g["name"] for g in latest.slices.values() if g.get("kind") == "team")
             hint = f" Teams in this survey: {known}." if known else ""
+            hint += f" {_listed(surveys)}" if len(surveys) > 1 else ""
             return Outcome([Text(f"No group called {team[:40]} in “{survey.title}”.{hint}")])
         if not may_see_group(viewer, latest.slices[group_id], survey, people):
             return Outcome([Text("Those results are outside what you may see.")])
@@ -66,15 +64,20 @@ class Results:
         latest = rounds[-1]
         group = latest.slices[group_id]
         invited = len(group["members"])
-        responses = [r for r in await self.unit.pulse.responses(latest) if group_id in r.slices]
-        participation = stats.Participation(min(len(responses), invited), invited).text
         title = f"{survey.title}: {group['name']}, round {latest.number}"
         if latest.status == "open":
-            text = f"{participation}. Results show when the survey closes {when(latest.closes_at)}."
+            # Not even how many answered so far: counts can be set against each other too.
+            text = (
+                f"{invited} asked. Results, and how many answered, show when the survey closes "
+                f"{when(latest.closes_at)}, for groups big enough to keep answers anonymous."
+            )
             return Card(title, (Section("", text=text),))
         if not group.get("shown"):
+            # Neither answers nor how many answered: a count can be set against others too.
             reason = group.get("reason") or TOO_FEW
-            return Card(title, (Section("", text=f"{participation}. {_sentence(reason)}"),))
+            return Card(title, (Section("", text=f"{invited} asked. {_sentence(reason)}"),))
+        responses = [r for r in await self.unit.pulse.responses(latest) if group_id in r.slices]
+        participation = stats.Participation(min(len(responses), invited), invited).text
         sections = [Section("", text=participation)]
         for question, result in question_results(survey, responses):
             sections.append(question_section(question, result))
@@ -126,6 +129,35 @@ def question_results(
         values = [r.answers[question.key] for r in responses if question.key in r.answers]
         results.append((question, stats.summarize(question.kind, values, question.options)))
     return results
+
+
+def pick_survey(args: str, surveys: Sequence[Survey]) -> tuple[Survey | None, str]:
+    """The survey `args` starts with (its number, or its title; the newest of that title),
+    else the newest one; and the rest of `args`. None when `args` names a survey not listed."""
+    words = args.replace("“", " ").replace("”", " ").replace('"', " ").split()
+    if words and words[0].lstrip("#").isdecimal():
+        number = whole_number(words[0].lstrip("#"))
+        found = next((s for s in surveys if s.id == number), None)
+        return found, (" ".join(words[1:]) if found else words[0])
+    said = " ".join(words).casefold()
+    titled = [
+        s
+        for s in surveys  # newest first
+        if said == _plain(s.title) or said.startswith(_plain(s.title) + " ")
+    ]
+    if titled:
+        survey = max(titled, key=lambda s: (len(s.title), s.id or 0))
+        return survey, " ".join(words[len(survey.title.split()) :])
+    return (surveys[0] if surveys else None), " ".join(words)
+
+
+def _plain(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _listed(surveys: Sequence[Survey]) -> str:
+    named = ", ".join(f"{s.id} “{s.title}”" for s in surveys[:5])
+    return f"Yours: {named}. Type pulse results NUMBER or pulse results TITLE."
 
 
 def _group_named(survey_round: SurveyRound, team: str, spec: Mapping[str, Any]) -> str | None:

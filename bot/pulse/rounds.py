@@ -9,7 +9,7 @@ from typing import Final
 from bot.core.messages import Text
 from bot.core.outcome import Notice
 from bot.org.tree import display_name
-from bot.privacy.pulse_groups import decide_groups, round_groups
+from bot.privacy.pulse_groups import EVERYONE, decide_groups, round_groups, shown_audiences
 from bot.pulse.audience import audience_members
 from bot.pulse.cards import when
 from bot.pulse.unit import PulseUnit, id_of
@@ -88,17 +88,23 @@ class Rounds:
         unit = self.unit
         survey = await unit.pulse.survey(unit.tenant.id, survey_round.survey_id)
         responses = await unit.pulse.responses(survey_round)
-        survey_round.slices = decide_groups(survey_round.slices, responses, survey_round.k)
+        questions = [q.identity for q in questions_of(survey)] if survey is not None else []
+        history = await unit.pulse.disclosures(unit.tenant.id, questions) if questions else []
+        survey_round.slices = decide_groups(
+            survey_round.slices, responses, survey_round.k, [d.audience for d in history]
+        )
         survey_round.status = "closed"
-        for invite in await unit.pulse.invites(survey_round):
-            invite.asking, invite.draft = None, {}
-            unit.store.keep(invite)
         unit.store.keep(survey_round)
-        await unit.pulse.rewrite_round(survey_round)
+        if questions:
+            shown = shown_audiences(survey_round.slices)
+            await unit.pulse.disclose(unit.tenant.id, questions, shown, unit.now)
+        await unit.pulse.seal_round(survey_round)
         if survey is None:
             return []
+        whole = survey_round.slices[EVERYONE]
+        answered = f": {len(responses)} answered" if whole.get("shown") else ""
         text = (
-            f"The pulse survey “{survey.title}” (round {survey_round.number}) has closed: "
-            f"{len(responses)} answered. See the results: pulse results {survey.id}"
+            f"The pulse survey “{survey.title}” (round {survey_round.number}) has closed"
+            f"{answered}. See the results: pulse results {survey.id}"
         )
         return [Notice(survey.creator_id, [Text(text)])]

@@ -3,6 +3,7 @@ groups lose them (the group of their org is renamed)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy import select as subquery
 from sqlmodel import col, select
 
 from storage.erase.context import Erasing, plural
-from storage.models import Person, Survey, SurveyInvite, SurveyResponse, SurveyRound
+from storage.models import Disclosure, Person, Survey, SurveyInvite, SurveyResponse, SurveyRound
 
 # What a pulse group named for an erased manager ("Zelda's org") is called from then on.
 FORMER_ORG = "a former manager's org"
@@ -54,6 +55,28 @@ class SurveyRows(Erasing):
             )
         rounds = await self._scrub_groups(their_org)
         self.erasure.note("pulse survey rounds", f"{rounds} no longer list them in their groups")
+        entries = await self._scrub_ledger()
+        self.erasure.note(
+            "disclosure ledger", f"{entries} entries hold a token in place of their id"
+        )
+
+    async def _scrub_ledger(self) -> int:
+        """Their id in the ledger becomes one token, the same in every entry: the groups shown
+        still differ by them, so a later result can't be set against an earlier one that
+        held their answers."""
+        statement = select(Disclosure).where(Disclosure.tenant_id == self.tenant_id)
+        theirs, token = str(self.id), "erased-" + secrets.token_hex(8)
+        changed = 0
+        for entry in (await self.session.exec(statement)).all():
+            if theirs in entry.audience:
+                audience = sorted(token if m == theirs else m for m in entry.audience)
+                await self.run(
+                    update(Disclosure)
+                    .where(col(Disclosure.id) == entry.id)
+                    .values(audience=audience)
+                )
+                changed += 1
+        return changed
 
     async def _admin(self) -> Person | None:
         statement = (

@@ -9,12 +9,13 @@ from storage.models.goals import KeyResult, KeyResultChange, Objective
 from storage.models.jobs import ScheduledJob
 from storage.models.org import Person, PlatformIdentity, Tenant
 from storage.models.platform import ProcessedEvent, SlackInstallation, SlackOAuthState
-from storage.models.pulse import Survey, SurveyInvite, SurveyResponse, SurveyRound
+from storage.models.pulse import Disclosure, Survey, SurveyInvite, SurveyResponse, SurveyRound
 
 __all__ = [
     "Answer",
     "CheckinRun",
     "DigestSubscription",
+    "Disclosure",
     "FeedbackAnswer",
     "FeedbackInvite",
     "FeedbackRequest",

@@ -74,3 +74,18 @@ class SurveyResponse(SQLModel, table=True):
     round_id: int = Field(foreign_key="surveyround.id", index=True)
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     slices: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Disclosure(SQLModel, table=True):
+    """One entry of the org's disclosure ledger: a group whose pulse results were shown, by
+    the questions shown (each SurveyQuestion.identity) and the people asked (their ids as text;
+    an erased person's id becomes a token of its own). Nothing says who answered."""
+
+    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)
+    key: str = Field(max_length=64)  # storage.pulse.ledger_key: each entry is written once
+    questions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    audience: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    shown_at: datetime = utc_field()  # the close that first showed it

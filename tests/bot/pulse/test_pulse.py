@@ -69,7 +69,7 @@ async def test_a_pulse_to_a_team_of_six_shows_enps_distribution_and_a_trend_char
         await answer_engagement(world, who, ENPS[who])
         assert "stored without your name" in world.last(who)
     await world.command("mo", "pulse", "results 1")
-    assert "Results show when the survey closes" in world.last("mo")  # nothing before the close
+    assert "how many answered, show when the survey closes" in world.last("mo")  # not before
 
     await answer_engagement(world, "p6", ENPS["p6"])  # the last one closes the round
     assert "has closed: 6 answered" in world.to("mo")[-1]
@@ -94,8 +94,8 @@ async def test_a_team_of_four_shows_not_enough_responses(world: World) -> None:
         await answer_engagement(world, who, "9")
     await world.command("mo", "pulse", "results")
     text = world.last("mo")
-    assert "4 of 4 answered" in text
-    assert "Not enough responses to keep answers anonymous" in text
+    # Not "0 of 4" nor "4 of 4": a count of fewer than k says who answered when it is 0 or 4.
+    assert "4 asked. Fewer than 5 people were asked" in text and "answered (" not in text
     assert "eNPS" not in text and "comment from" not in text
 
 
@@ -110,10 +110,11 @@ async def test_a_team_that_would_be_revealed_by_subtraction_is_hidden(world: Wor
     assert "10 of 10 answered" in world.last("mo") and "eNPS +0" in world.last("mo")
     await world.command("mo", "pulse", "results 1 team Platform")
     platform = world.last("mo")
-    assert "6 of 6 answered" in platform and "eNPS" not in platform
-    assert "together with “Mo's org” it would reveal fewer than 5" in platform
+    assert "6 asked" in platform and "6 of 6" not in platform and "eNPS" not in platform
+    assert "next to the other results shown, it would single out fewer than 5" in platform
+    assert "Mo's org" not in platform.split("\n", 1)[1]  # the reason names no other group
     await world.command("mo", "pulse", "results 1 team Tiny")
-    assert "not enough responses to keep answers anonymous" in world.last("mo").lower()
+    assert "4 asked. fewer than 5 people were asked" in world.last("mo").lower()
 
 
 async def test_responses_carry_no_person_and_drafts_are_cleared(world: World) -> None:
@@ -129,7 +130,8 @@ async def test_responses_carry_no_person_and_drafts_are_cleared(world: World) ->
         for r in responses
     )
     assert all(r.id.startswith("sr_") for r in responses)
-    assert all(i.answered and i.draft == {} and i.asking is None for i in invites)
+    # All six answered, so the round closed: nothing is left that says who answered.
+    assert invites == []
 
 
 @pytest.mark.parametrize(
@@ -186,7 +188,9 @@ async def test_results_are_for_admins_senders_and_managers(world: World) -> None
     await world.command("p1", "pulse", "results 1")
     assert "Results are for admins" in world.last("p1")
     await world.command("ada", "pulse", "results 1")
-    assert "0 of 6 answered" in world.last("ada")
+    assert "6 asked. Results, and how many answered, show when the survey closes" in world.last(
+        "ada"
+    )
 
 
 async def test_the_scheduler_reminds_non_respondents_once_and_closes_the_round(
@@ -204,7 +208,8 @@ async def test_the_scheduler_reminds_non_respondents_once_and_closes_the_round(
         assert not any("A reminder" in t for t in world.to(who))
     world.clock.advance(days=1)
     await scheduler.run_until_idle()
-    assert "has closed: 3 answered" in world.last("mo")
+    # Three of six: the whole audience is hidden, and so is how many answered.
+    assert "(round 1) has closed. See the results" in world.last("mo")
     await world.say("p4", "9")  # too late: the round is closed
     async with world.database.session() as session:
         assert len((await session.exec(select(SurveyResponse))).all()) == 3

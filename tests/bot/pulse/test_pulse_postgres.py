@@ -1,7 +1,9 @@
-"""Anonymity below the application: on PostgreSQL every row carries the id of the transaction
-that last wrote it (xmin). A response is stored in the transaction that marks its invitation
-answered, so until the round closes a join on xmin pairs them; the close rewrites them all in
-one transaction, so afterwards nothing in the rows pairs a response with a person."""
+"""Anonymity below the application, on PostgreSQL: every row carries the id of the transaction
+that last wrote it (xmin) and a physical place (ctid). A response is stored in the transaction
+that marks its invitation answered, so until the round closes a join on xmin pairs them. The
+close deletes the invitations and writes the responses again, in a random order with new ids,
+in one transaction: afterwards nothing in the rows pairs a response with a person or with the
+order in which people answered."""
 
 from __future__ import annotations
 
@@ -20,8 +22,13 @@ PAIRS = text(
 
 async def matches(world: World) -> list[int]:
     """For each response, how many invitations share its transaction id."""
-    async with world.database.session() as session:
-        return sorted(count for _, count in (await session.execute(PAIRS)).all())
+    async with world.database.engine.connect() as connection:
+        return sorted(count for _, count in (await connection.execute(PAIRS)).all())
+
+
+async def scalar(world: World, sql: str) -> object:
+    async with world.database.engine.connect() as connection:
+        return (await connection.execute(text(sql))).scalar_one()
 
 
 @pytest.mark.postgres
@@ -35,4 +42,6 @@ async def test_after_the_close_no_response_shares_a_transaction_with_one_person(
     assert await matches(world) == [1] * 5  # open: each response pairs with its invitation
     await answer_engagement(world, PLATFORM[5], ENPS[PLATFORM[5]])  # the last: it closes
     assert "has closed: 6 answered" in world.last("mo")
-    assert await matches(world) == [6] * 6  # all written by the close: nothing singles out
+    assert await matches(world) == [0] * 6  # no invitation is left to pair with
+    assert await scalar(world, "SELECT count(*) FROM surveyinvite") == 0
+    assert await scalar(world, "SELECT count(DISTINCT xmin::text) FROM surveyresponse") == 1
