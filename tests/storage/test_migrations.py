@@ -10,11 +10,13 @@ from pathlib import Path
 import asyncpg
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from storage.db import Database
 from storage.migrate import alembic_config
+from storage.pulse import ledger_key
+from storage.survey_questions import read_questions
 from tests.postgres import PostgresServer
 
 
@@ -94,3 +96,95 @@ async def test_blockers_weekly_moves_from_the_org_settings_to_each_manager_and_b
     assert settings_of(raw) == {"holidays": ["2026-12-25"], "weekly_blockers": [2]}
     (other,) = (await rows(blank_db, "SELECT settings FROM tenant WHERE id = 'slack:T2'"))[0]
     assert settings_of(other) == {}
+
+
+async def test_the_ledger_starts_with_the_groups_closed_rounds_showed(blank_db: Database) -> None:
+    """0008 records what closed rounds showed, under the keys the bot writes, and leaves those
+    rounds with no invitation and their responses under new ids."""
+    await migrate(blank_db, "0007")
+    questions = [
+        {"kind": "enps", "text": "How likely  are you to recommend us?", "key": "q1"},
+        {"kind": "single", "text": "Best day?", "options": ["Tue", "Mon"], "key": "q2"},
+    ]
+    groups = {
+        "all": {"name": "everyone", "kind": "all", "members": [1, 2, 3, 4, 5, 6], "shown": True},
+        "team:A": {"name": "team A", "kind": "team", "members": [1, 2], "shown": False},
+    }
+    async with blank_db.engine.begin() as connection:
+        run = connection.execute
+        await run(
+            text(
+                "INSERT INTO tenant (id, platform, external_id, name, settings, created_at) "
+                "VALUES ('slack:T1', 'slack', 'T1', 'Acme', '{}', '2026-11-02 09:00:00')"
+            )
+        )
+        for person_id in range(1, 7):
+            await run(
+                text(
+                    "INSERT INTO person (id, tenant_id, email, name, is_admin, active, "
+                    "reminders, weekly_blockers, created_at) VALUES (:id, 'slack:T1', :email, "
+                    "'', false, true, true, false, '2026-11-02 09:00:00')"
+                ),
+                {"id": person_id, "email": f"p{person_id}@x.com"},
+            )
+        await run(
+            text(
+                "INSERT INTO survey (id, tenant_id, creator_id, title, questions, audience, "
+                "open_days, status, created_at) VALUES (1, 'slack:T1', 1, 'Pulse', :questions, "
+                "'{}', 3, 'active', '2026-11-02 09:00:00')"
+            ),
+            {"questions": json.dumps(questions)},
+        )
+        for round_id, status in ((1, "closed"), (2, "open")):
+            await run(
+                text(
+                    "INSERT INTO surveyround (id, tenant_id, survey_id, number, opened_at, "
+                    "closes_at, status, k, slices) VALUES (:id, 'slack:T1', 1, :id, "
+                    "'2026-11-02 09:00:00', '2026-11-05 09:00:00', :status, 5, :slices)"
+                ),
+                {"id": round_id, "status": status, "slices": json.dumps(groups)},
+            )
+            for person_id in range(1, 7):
+                await run(
+                    text(
+                        "INSERT INTO surveyinvite (tenant_id, round_id, person_id, answered, "
+                        "draft, reminded) VALUES ('slack:T1', :round, :person, true, '{}', false)"
+                    ),
+                    {"round": round_id, "person": person_id},
+                )
+                await run(
+                    text(
+                        "INSERT INTO surveyresponse (id, tenant_id, round_id, answers, slices) "
+                        "VALUES (:id, 'slack:T1', :round, :answers, '[\"all\"]')"
+                    ),
+                    {
+                        "id": f"sr_{round_id}_{person_id}",
+                        "round": round_id,
+                        "answers": json.dumps({"q1": person_id}),
+                    },
+                )
+
+    await migrate(blank_db, "0008")
+    identities = sorted(q.identity for q in read_questions(questions))
+    audience = [str(n) for n in range(1, 7)]
+    [(key, stored_questions, stored_audience)] = await rows(
+        blank_db, "SELECT key, questions, audience FROM disclosure"
+    )
+    assert key == ledger_key(identities, audience)  # the key the bot itself writes
+    assert as_json(stored_questions) == identities
+    assert as_json(stored_audience) == audience
+    invites = await rows(blank_db, "SELECT round_id, count(*) FROM surveyinvite GROUP BY round_id")
+    assert invites == [(2, 6)]  # the open round still needs them for its reminder
+    responses = await rows(blank_db, "SELECT id, round_id FROM surveyresponse")
+    assert sorted(r for _, r in responses) == [1] * 6 + [2] * 6
+    assert {i for i, r in responses if r == 1}.isdisjoint({f"sr_1_{n}" for n in range(1, 7)})
+    assert {i for i, r in responses if r == 2} == {f"sr_2_{n}" for n in range(1, 7)}
+
+    await migrate(blank_db, "0007", down=True)
+    async with blank_db.engine.connect() as connection:
+        tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+    assert "disclosure" not in tables and "surveyresponse" in tables
+
+
+def as_json(raw: object) -> object:
+    return json.loads(raw) if isinstance(raw, str) else raw
