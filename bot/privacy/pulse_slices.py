@@ -22,10 +22,11 @@ The price: two crossing slices whose overlap has 1 to k'−1 people are never bo
 where no third slice would let someone compute that overlap. For nested-or-disjoint slices
 (org trees), the cell rule is exactly rules 1–3.
 
-Not covered: a viewer who knows some members' answers already, and results seen at different
-times or from different calls. Call `choose_slices` once per round, after the round closes,
-with every slice anyone may see, in one fixed order. Then store the decisions. Choosing per
-request in each viewer's order would let someone ask twice, in two orders, and subtract.
+Not covered here: a viewer who knows some members' answers already, and results of other
+rounds and surveys (`bot.privacy.disclosures` sets those against each other, by who was asked).
+Decide once per round, after the round closes, with every slice anyone may see, in one fixed
+order. Then store the decisions. Choosing per request in each viewer's order would let someone
+ask twice, in two orders, and subtract.
 """
 
 from __future__ import annotations
