@@ -13,6 +13,7 @@ from sqlmodel import select
 from app.erase import JOB_KINDS
 from app.scheduling import build_scheduler
 from bot.core.messages import Card, Question
+from bot.imports.org_import import import_org
 from storage.db import Database
 from storage.erase import erase_person
 from storage.models import Disclosure, Person, PlatformIdentity, SurveyInvite, SurveyResponse
@@ -83,12 +84,20 @@ async def test_two_surveys_to_nested_groups_dont_subtract_to_one_person(world: W
 
 
 async def test_the_same_survey_before_and_after_someone_leaves(world: World) -> None:
-    """Break 2: an import makes Yara inactive between two sends to Max's org."""
+    """Break 2: a full org import leaves Yara out between two sends to Max's org."""
     await world.command("max", "pulse", "send engagement to my org")
     await everyone_answers(world, [*ALPHA, "yara"])
     first = (await results(world, "max", "1")).fallback_text()
     assert "comment from yara" in first and "6 of 6 answered" in first
-    await set_active(world, "yara", False)
+    rows = [
+        f"{key}@x.com,{name},{manager + '@x.com' if manager else ''},{team or ''},"
+        f"{'yes' if admin else ''}"
+        for key, (name, manager, admin, team) in PEOPLE.items()
+        if key != "yara"
+    ]
+    csv = "email,name,manager_email,team,admin\n" + "\n".join(rows) + "\n"
+    report = await import_org(world.database, TENANT, csv, now=world.clock.now(), full=True)
+    assert report.left == ["yara@x.com"]
     await world.command("max", "pulse", "send engagement to my org")
     assert "5 people" in world.last("max")
     await everyone_answers(world, ALPHA)
