@@ -145,11 +145,13 @@ class PulseStore:
         self.session.add_all(copies)
         await self.session.flush()
 
-    async def disclosures(self, tenant_id: str, questions: Collection[str]) -> list[Disclosure]:
-        """The ledger entries that showed any of these questions. On PostgreSQL the org's ledger
-        stays locked until this transaction ends: two rounds closing at once on two replicas
-        would otherwise each decide without the other's groups."""
-        if self.session.get_bind().dialect.name == "postgresql":
+    async def disclosures(
+        self, tenant_id: str, questions: Collection[str], *, lock: bool = False
+    ) -> list[Disclosure]:
+        """The ledger entries that showed any of these questions. With `lock`, on PostgreSQL,
+        the org's ledger stays locked until this transaction ends: two rounds closing at once
+        on two replicas would otherwise each decide without the other's groups."""
+        if lock and self.session.get_bind().dialect.name == "postgresql":
             lock = text("SELECT pg_advisory_xact_lock(:space, hashtext(:tenant))")
             connection = await self.session.connection()
             await connection.execute(lock, {"space": _LEDGER_LOCK, "tenant": tenant_id})

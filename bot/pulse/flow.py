@@ -21,6 +21,8 @@ from datetime import datetime, timedelta
 from bot.checkins.cadence import person_cadence
 from bot.core.messages import Field, Message, Text
 from bot.core.outcome import Notice, Outcome
+from bot.privacy.disclosures import audience_keys, ledger_guard
+from bot.privacy.pulse_groups import EVERYONE
 from bot.pulse.answering import Answering
 from bot.pulse.audience import audience_members
 from bot.pulse.cards import PROMPT_PREFIX, when
@@ -32,6 +34,7 @@ from bot.pulse.unit import PulseUnit, id_of
 from storage.models import Person, Survey, SurveyInvite, SurveyRound, Tenant
 from storage.repository import Store
 from storage.settings import settings_of
+from storage.survey_questions import questions_of
 
 __all__ = ["PROMPT_PREFIX", "PULSE_CLOSE", "PULSE_REMINDER", "PULSE_ROUND", "PulseFlow"]
 
@@ -86,8 +89,14 @@ class PulseFlow:
         note = ""
         if members < k:
             note = (
-                f" Heads-up: with {members} people, fewer than {k}, no result can be shown "
-                "without risking someone's anonymity; you'll see participation only."
+                f" Heads-up: with {members} people, fewer than {k}, no result, nor how many "
+                "answered, can be shown without risking someone's anonymity."
+            )
+        elif await self._set_against_before(survey, survey_round):
+            note = (
+                f" Heads-up: these people differ by fewer than {k} from a group already shown "
+                "these questions, so the overall results will stay hidden (groups within it "
+                "may still show)."
             )
         reachable = await unit.store.reachable_people(unit.tenant.id)
         unreachable = sum(1 for notice in notices if notice.person_id not in reachable)
@@ -103,6 +112,14 @@ class PulseFlow:
             f"pulse results {survey.id}.{note}"
         )
         return Outcome([Text(reply)], notices)
+
+    async def _set_against_before(self, survey: Survey, survey_round: SurveyRound) -> bool:
+        """Whether the whole audience, set against the ledger, could not be shown today."""
+        unit = self.unit
+        questions = [q.identity for q in questions_of(survey)]
+        history = await unit.pulse.disclosures(unit.tenant.id, questions)
+        guard = ledger_guard((d.audience for d in history), survey_round.k)
+        return guard.why_hidden(audience_keys(survey_round.slices[EVERYONE]["members"])) is not None
 
     # -- the round, for the scheduler -----------------------------------------------------------
 

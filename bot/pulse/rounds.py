@@ -89,7 +89,7 @@ class Rounds:
         survey = await unit.pulse.survey(unit.tenant.id, survey_round.survey_id)
         responses = await unit.pulse.responses(survey_round)
         questions = [q.identity for q in questions_of(survey)] if survey is not None else []
-        history = await unit.pulse.disclosures(unit.tenant.id, questions) if questions else []
+        history = await unit.pulse.disclosures(unit.tenant.id, questions, lock=True)
         survey_round.slices = decide_groups(
             survey_round.slices, responses, survey_round.k, [d.audience for d in history]
         )

@@ -72,6 +72,8 @@ async def test_two_surveys_to_nested_groups_dont_subtract_to_one_person(world: W
     await everyone_answers(world, ALPHA)
     assert "eNPS" in (await results(world, "max", "1")).fallback_text()
     await world.command("max", "pulse", "send engagement to my org")
+    sent = world.last("max")
+    assert "Heads-up: these people differ by fewer than 5 from a group already shown" in sent
     await everyone_answers(world, [*ALPHA, "yara"])
     assert "(round 1) has closed. See the results" in world.last("max")  # no count either
     whole = await results(world, "max", "2")
