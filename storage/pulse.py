@@ -152,9 +152,9 @@ class PulseStore:
         the org's ledger stays locked until this transaction ends: two rounds closing at once
         on two replicas would otherwise each decide without the other's groups."""
         if lock and self.session.get_bind().dialect.name == "postgresql":
-            lock = text("SELECT pg_advisory_xact_lock(:space, hashtext(:tenant))")
+            take = text("SELECT pg_advisory_xact_lock(:space, hashtext(:tenant))")
             connection = await self.session.connection()
-            await connection.execute(lock, {"space": _LEDGER_LOCK, "tenant": tenant_id})
+            await connection.execute(take, {"space": _LEDGER_LOCK, "tenant": tenant_id})
         statement = select(Disclosure).where(Disclosure.tenant_id == tenant_id)
         wanted = set(questions)
         return [d for d in (await self.session.exec(statement)).all() if wanted & set(d.questions)]
