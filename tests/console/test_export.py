@@ -379,7 +379,7 @@ async def test_a_skip_level_manager_sees_the_whole_tree_but_not_feedback_others_
     groups = {g["name"]: g for s in data["surveys"] for r in s["rounds"] for g in r["groups"]}
     assert set(groups) == {"Mo's org", "Rae's org", "team Core", "team Ops"}
     assert not groups["team Ops"]["shown"] and "questions" not in groups["team Ops"]
-    assert "together with" in groups["team Ops"]["note"]
+    assert "would single out fewer than" in groups["team Ops"]["note"]
     text = json.dumps(data)
     assert "pat's week" not in text and "gil on sid" not in text and "unasked" not in text
 
@@ -490,7 +490,7 @@ async def test_the_csv_tables_parse_back_with_as_many_rows_as_the_json(
     assert mos_org[0]["enps"] == "100" and mos_org[0]["distribution"].startswith("0:0; 1:0;")
     assert mos_org[1]["distribution"] == "1:0; 2:0; 3:0; 4:7; 5:0"
     ops = [r for r in tables["surveys.csv"] if r["group"] == "team Ops"]
-    assert len(ops) == 1 and ops[0]["shown"] == "false" and "together with" in ops[0]["note"]
+    assert len(ops) == 1 and ops[0]["shown"] == "false" and "single out" in ops[0]["note"]
 
 
 async def test_a_formula_in_anyones_text_is_neutralised_in_the_csv(

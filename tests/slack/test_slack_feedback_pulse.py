@@ -177,7 +177,7 @@ async def test_a_pulse_to_a_team_of_six_answered_by_clicks_and_dms_shows_enps_an
     assert chart.completed and chart.data is not None and chart.data.startswith(PNG_SIGNATURE)
 
 
-async def test_a_pulse_to_a_team_of_four_shows_only_participation(slack: Slack) -> None:
+async def test_a_pulse_to_a_team_of_four_shows_how_many_were_asked_only(slack: Slack) -> None:
     await meet(slack, "mo", *TINY)
     reply = await command(slack, "mo", "/pulse", "send engagement to team Tiny")
     assert "Heads-up: with 4 people, fewer than 5" in text_of(reply)
@@ -189,9 +189,9 @@ async def test_a_pulse_to_a_team_of_four_shows_only_participation(slack: Slack) 
         assert "stored without your name" in text_of(await say(slack, key, "all good"))
 
     await asyncio.gather(*(answer(key) for key in TINY))
-    await until(lambda: "has closed: 4 answered" in text_of(slack.posts("U_MO")[-1]))
+    await until(lambda: "(round 1) has closed. See the results" in text_of(slack.posts("U_MO")[-1]))
     results = text_of(await command(slack, "mo", "/pulse", "results"))
-    assert "4 of 4 answered" in results
-    assert "Not enough responses to keep answers anonymous" in results
+    # Not even "4 of 4 answered": a count of fewer than k would say who answered.
+    assert "4 asked. Fewer than 5 people were asked" in results and "4 of 4" not in results
     assert "eNPS" not in results and "all good" not in results
     assert not slack.api.called("files.getUploadURLExternal")

@@ -190,7 +190,7 @@ async def test_a_pulse_to_a_team_of_six_shows_enps_and_the_chart_inside_the_card
     assert len(json.dumps(results.activity).encode()) <= 40_000  # Teams' message size limit
 
 
-async def test_a_pulse_to_a_team_of_four_shows_only_participation(teams: Teams) -> None:
+async def test_a_pulse_to_a_team_of_four_shows_how_many_were_asked_only(teams: Teams) -> None:
     await meet(teams, "mo", *TINY)
     reply = await say(teams, "mo", "pulse send engagement to team Tiny")
     assert "Heads-up: with 4 people, fewer than 5" in text_of(reply)
@@ -202,10 +202,11 @@ async def test_a_pulse_to_a_team_of_four_shows_only_participation(teams: Teams) 
         assert "stored without your name" in text_of(await say(teams, key, "all good"))
 
     await asyncio.gather(*(answer(key) for key in TINY))
-    await until(lambda: "has closed: 4 answered" in text_of(sent_to(teams, "mo")[-1]))
+    closed = "(round 1) has closed. See the results"
+    await until(lambda: closed in text_of(sent_to(teams, "mo")[-1]))
     results = await say(teams, "mo", "pulse results")
     words = text_of(results)
-    assert "4 of 4 answered" in words
-    assert "Not enough responses to keep answers anonymous" in words
+    # Not even "4 of 4 answered": a count of fewer than k would say who answered.
+    assert "4 asked. Fewer than 5 people were asked" in words and "4 of 4" not in words
     assert "eNPS" not in words and "all good" not in words
     assert not any(element["type"] == "Image" for element in card_body(results))
