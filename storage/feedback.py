@@ -9,7 +9,11 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.insert import copy_of, rewrite_in_random_order
 from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest
+from storage.models.feedback import new_answer_id
+
+_SUBJECT_LOCK = 0x66656564  # the advisory lock space of requests about one subject ("feed")
 
 
 class FeedbackStore:
@@ -41,6 +45,66 @@ class FeedbackStore:
         self.session.add_all(invites)
         await self.session.flush()
         return invites
+
+    async def lock(self, request: FeedbackRequest) -> None:
+        """Reads the request again and, on PostgreSQL, holds its row until this transaction
+        ends: a giver's last answer and the close never decide on the same answers at once."""
+        await self.session.refresh(request, with_for_update=True)
+
+    async def reread(self, invite: FeedbackInvite) -> None:
+        """Reads an invitation again, as the last transaction to change it left it (after
+        `lock`, no other answer to the request is under way)."""
+        await self.session.refresh(invite)
+
+    async def recent_requests(
+        self, tenant_id: str, requester_id: int, subject_id: int, since: datetime
+    ) -> list[tuple[FeedbackRequest, set[int]]]:
+        """The requests this person made about this subject since `since`, with who was asked
+        on each. On PostgreSQL, requests about this subject wait for each other from here until
+        this transaction ends, so two made at the same moment each see the other."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.exec(select(func.pg_advisory_xact_lock(_SUBJECT_LOCK, subject_id)))
+        statement = select(FeedbackRequest).where(
+            FeedbackRequest.tenant_id == tenant_id,
+            FeedbackRequest.requester_id == requester_id,
+            FeedbackRequest.subject_id == subject_id,
+            FeedbackRequest.kind == "request",
+            col(FeedbackRequest.created_at) >= since,
+        )
+        requests = (await self.session.exec(statement)).all()
+        givers: dict[int, set[int]] = {r.id: set() for r in requests if r.id is not None}
+        invites = select(FeedbackInvite).where(
+            FeedbackInvite.tenant_id == tenant_id, col(FeedbackInvite.request_id).in_(givers)
+        )
+        for invite in (await self.session.exec(invites)).all():
+            givers[invite.request_id].add(invite.giver_id)
+        return [(r, givers[r.id]) for r in requests if r.id is not None]
+
+    async def rewrite_answers(self, request: FeedbackRequest) -> None:
+        """Writes the request's answers again, in a random order with new random ids, in this
+        transaction: neither SQLite's rowid nor PostgreSQL's ctid then follows the order they
+        came in, and on PostgreSQL all carry this transaction's id (xmin), not the one that
+        marked their giver's invitation answered."""
+        answers = list(await self.answers(request))
+        copies = [copy_of(a, id=new_answer_id()) for a in answers]
+        await rewrite_in_random_order(self.session, answers, copies)
+
+    async def drop_unreleased(self, request: FeedbackRequest) -> None:
+        """Deletes the answers never shown: they never will be."""
+        for answer in await self.answers(request):
+            if not answer.released:
+                await self.session.delete(answer)
+        await self.session.flush()
+
+    async def rewrite_invites(self, request: FeedbackRequest) -> None:
+        """Writes the request's invitations again, in a random order with new ids, keeping only
+        who was asked: not who answered, who was reminded, or anything of a draft."""
+        invites = list(await self.invites_of(request))
+        copies = [
+            FeedbackInvite(tenant_id=i.tenant_id, request_id=i.request_id, giver_id=i.giver_id)
+            for i in invites
+        ]
+        await rewrite_in_random_order(self.session, invites, copies)
 
     async def invite(self, tenant_id: str, invite_id: int) -> FeedbackInvite | None:
         found = await self.session.get(FeedbackInvite, invite_id)

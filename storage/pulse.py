@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 import secrets
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
@@ -13,7 +12,7 @@ from sqlalchemy import delete, text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.insert import insert_if_absent
+from storage.insert import copy_of, insert_if_absent, rewrite_in_random_order
 from storage.models import Disclosure, Survey, SurveyInvite, SurveyResponse, SurveyRound
 
 
@@ -128,22 +127,8 @@ class PulseStore:
             )
         )
         responses = list(await self.responses(survey_round))
-        copies = [
-            SurveyResponse(
-                id=new_response_id(),
-                tenant_id=r.tenant_id,
-                round_id=r.round_id,
-                answers=r.answers,
-                slices=r.slices,
-            )
-            for r in responses
-        ]
-        shuffle_rows(copies)
-        for response in responses:
-            await self.session.delete(response)
-        await self.session.flush()
-        self.session.add_all(copies)
-        await self.session.flush()
+        copies = [copy_of(r, id=new_response_id()) for r in responses]
+        await rewrite_in_random_order(self.session, responses, copies)
 
     async def disclosures(
         self, tenant_id: str, questions: Collection[str], *, lock: bool = False
@@ -189,8 +174,3 @@ def ledger_key(questions: Collection[str], audience: Collection[str]) -> str:
     """One ledger entry per set of questions and set of people asked."""
     raw = json.dumps([sorted(set(questions)), sorted(set(audience))])
     return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def shuffle_rows(rows: list[SurveyResponse]) -> None:
-    """In place, in an order drawn from the system's random source."""
-    random.SystemRandom().shuffle(rows)

@@ -52,7 +52,7 @@ def _feedback_entry(
 ) -> Entry:
     """A request as `view` sees it (`bot.privacy.visibility.feedback_view`). As its requester:
     anonymous answers only once released, with no giver and no time; and for an anonymous request,
-    not who has answered either."""
+    not who has answered either (once it closed, not even how many)."""
     entry: Entry = {
         "id": request.id,
         "kind": request.kind,
@@ -69,7 +69,9 @@ def _feedback_entry(
     if view == REQUESTER:
         entry["givers_asked"] = sorted(email.get(i.giver_id, "") for i in invites)
     if view != GIVER:
-        entry["answered"] = sum(1 for i in invites if i.answered)
+        # A closed anonymous request forgot who answered, and how many: null, not 0.
+        forgotten = request.anonymous and request.status != "open"
+        entry["answered"] = None if forgotten else sum(1 for i in invites if i.answered)
     if request.anonymous:
         shown = [] if view == GIVER else [a for a in answers if a.released]
         entry["answers"] = [{"answers": a.answers} for a in shown]

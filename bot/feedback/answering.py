@@ -1,22 +1,23 @@
 """A giver answering in chat, one question after another.
 
 An anonymous answer is stored without its giver and without a time; the invitation keeps only
-"answered", for the reminder, and its draft is cleared on submit.
+"answered", for the reminder, until the request closes, and its draft is cleared on submit.
+The giver is told when their anonymous answer will be shown, and that it may never be.
 """
 
 from __future__ import annotations
 
-import secrets
 from typing import Final
 
 from bot.core.messages import Message, Text
 from bot.core.outcome import Outcome
 from bot.core.whole_numbers import whole_number
-from bot.feedback.cards import PROMPT_PREFIX
+from bot.feedback.cards import PROMPT_PREFIX, when_shown
 from bot.feedback.requests import Requests
 from bot.feedback.unit import FeedbackUnit, id_of
 from bot.org.tree import first_name
 from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest, Person
+from storage.models.feedback import new_answer_id
 
 MAX_ANSWER: Final = 4000
 _SKIP = {"skip", "pass", "-"}
@@ -46,14 +47,19 @@ class Answering:
         if request is None or request.status != "open" or invite.answered:
             return [Text("That feedback request is closed. Thank you all the same!")]
         requester, subject = await unit.pair(request)
-        return unit.ask(request, invite, requester, subject, invite.asking or 0)
+        first_shown = await unit.first_shown(request)
+        return unit.ask(request, invite, requester, subject, invite.asking or 0, first_shown)
 
     async def answer(self, invite: FeedbackInvite, text: str) -> Outcome:
         unit = self.unit
         request = await unit.feedback.request(unit.tenant.id, invite.request_id)
-        if request is None or request.status != "open" or invite.answered:
-            invite.asking = None
-            unit.store.keep(invite)
+        if request is not None:
+            await unit.feedback.lock(request)
+        # A closed request's invitation is left alone: the close may have written it anew.
+        if request is None or request.status != "open":
+            return Outcome([Text("That feedback request has closed. Thank you all the same!")])
+        await unit.feedback.reread(invite)
+        if invite.answered:
             return Outcome([Text("That feedback request has closed. Thank you all the same!")])
         said = " ".join(text.split()) if len(text) <= MAX_ANSWER else None
         if said is None:
@@ -80,8 +86,9 @@ class Answering:
         subject: Person,
     ) -> Outcome:
         unit = self.unit
+        first_shown = await unit.first_shown(request)
         answer = FeedbackAnswer(
-            id="fa_" + secrets.token_urlsafe(12),
+            id=new_answer_id(),
             tenant_id=request.tenant_id,
             request_id=id_of(request),
             giver_id=None if request.anonymous else invite.giver_id,
@@ -90,10 +97,15 @@ class Answering:
         )
         invite.answered, invite.asking, invite.asked_at, invite.draft = True, None, None, []
         await unit.store.save([answer, invite])
-        thanks = (
-            f"Thanks! Your feedback for {first_name(subject)} is on its way."
-            if request.kind == "given"
-            else f"Thanks! {first_name(requester)} will see your feedback"
-            + (" without your name." if request.anonymous else ".")
-        )
-        return Outcome([Text(thanks)], await self.requests.release(request))
+        if request.kind == "given":
+            thanks = f"Thanks! Your feedback for {first_name(subject)} is on its way."
+        elif request.anonymous:
+            # Told as things stood before this answer, which the question said too: whether
+            # this answer released any says how many had answered.
+            thanks = (
+                f"Thanks! {first_name(requester)} will see your feedback without your name, "
+                "or not at all. " + when_shown(request, first_shown)
+            )
+        else:
+            thanks = f"Thanks! {first_name(requester)} will see your feedback."
+        return Outcome([Text(thanks)], await self.requests.answered(request))

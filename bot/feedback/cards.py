@@ -22,6 +22,7 @@ FEEDBACK_HELP: tuple[tuple[str, str], ...] = (
     ("feedback request me from @ben", "feedback on yourself"),
     ("feedback give @ana", "feedback Ana didn't ask for, with your name"),
     ("feedback inbox", "what you owe, what you asked for, what you got"),
+    ("feedback inbox 12", "read the answers to request 12 again"),
     ("feedback share 12", "let the person request 12 is about read its answers"),
 )
 
@@ -41,14 +42,17 @@ def question_prompt(
     requester: Person,
     subject: Person,
     index: int,
+    first_shown: bool,
 ) -> Question:
-    """Question `index` for a giver; the first says who asks, about whom, and who will know."""
+    """Question `index` for a giver; the first says who asks, about whom, who will know, and
+    for an anonymous request when (and whether) the answers will be shown."""
     intro = None
     if index == 0 and request.kind == "given":
         intro = f"Feedback for {display_name(subject)}. It goes to them with your name."
     elif index == 0:
         secret = (
-            f"Anonymous: {first_name(requester)} sees what you write, never that you wrote it."
+            f"Anonymous: {first_name(requester)} may see what you write, never that you wrote "
+            "it. " + when_shown(request, first_shown)
             if request.anonymous
             else f"{first_name(requester)} will see your name with your answers."
         )
@@ -67,14 +71,33 @@ def question_prompt(
     )
 
 
+def when_shown(request: FeedbackRequest, first_shown: bool) -> str:
+    """When an anonymous answer given now will be shown, whatever happens next; no counts, so
+    a giver learns nothing of how many others answered. `first_shown`: the first answers of
+    the request were shared already."""
+    due = friendly_day(request.due_on or "")
+    if first_shown:
+        return (
+            "The first answers were shared already, so yours will be shown only if at least "
+            f"{ANONYMOUS_MINIMUM} more, yours included, come in by {due}; if not, no one sees "
+            "them and they are deleted."
+        )
+    return (
+        f"Answers are shown once at least {ANONYMOUS_MINIMUM} people have answered; if fewer "
+        f"do by {due}, no one sees them and they are deleted."
+    )
+
+
 def answers_card(
     request: FeedbackRequest,
     subject: Person,
     answers: Sequence[FeedbackAnswer],
     closed: bool,
     givers: Mapping[int, str],
+    for_requester: bool = True,
 ) -> Card:
-    """Released answers; anonymous ones numbered, named ones with their giver's name."""
+    """Released answers; anonymous ones numbered, named ones with their giver's name. The
+    requester is told how to share them with the subject, if they haven't."""
     sections = []
     for number, answer in enumerate(answers, start=1):
         who = "Anonymous" if request.anonymous else givers.get(answer.giver_id or 0, "Someone")
@@ -94,7 +117,12 @@ def answers_card(
             "Further answers arrive together when the request closes, if there are at "
             f"least {ANONYMOUS_MINIMUM} of them."
         )
-    elif request.kind == "request" and request.subject_id != request.requester_id:
+    elif (
+        for_requester
+        and request.kind == "request"
+        and request.subject_id != request.requester_id
+        and not request.shared_with_subject
+    ):
         footer = f"To let {first_name(subject)} read these, type feedback share {request.id}."
     return Card(title, tuple(sections), footer=footer)
 
@@ -105,8 +133,8 @@ def held_back(request: FeedbackRequest, count: int) -> str:
     return (
         f"Your anonymous feedback request #{request.id} closed with {count} more {answers} "
         "after the first "
-        f"ones. Fewer than {ANONYMOUS_MINIMUM} came in after them, so they stay hidden: shown "
-        "apart, they would tell who wrote them."
+        f"ones. Fewer than {ANONYMOUS_MINIMUM} came in after them, so they stay hidden, and "
+        "have been deleted unread: shown apart, they would tell who wrote them."
     )
 
 
@@ -117,5 +145,5 @@ def closed_unseen(subject: Person, answered: int) -> str:
         f"{first_name(subject)} closed with "
         f"{answered} answer{'s' if answered != 1 else ''}: fewer than "
         f"{ANONYMOUS_MINIMUM}, so none can be shown without giving away "
-        "who wrote them."
+        "who wrote them. They have been deleted unread."
     )

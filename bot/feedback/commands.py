@@ -27,7 +27,9 @@ async def _help(_ctx: Context, _args: str) -> Outcome:
     return Outcome([feedback_help()])
 
 
-async def _inbox(flow: FeedbackFlow, _args: str) -> Outcome:
+async def _inbox(flow: FeedbackFlow, args: str) -> Outcome:
+    if args.strip():
+        return await flow.inbox_answers(args)
     return await flow.inbox_outcome()
 
 

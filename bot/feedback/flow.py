@@ -5,8 +5,11 @@ an admin about anyone. Anonymous requests need three givers besides the requeste
 subject, and hold the answers back until three have answered; after that first release, the
 rest come out together when the request closes, so the moment an answer appears never points
 at who wrote it, and only if they are three or more: one or two shown apart from the first
-ones would point at the last to answer. An anonymous answer is stored without its giver; the
-invitation only says "answered", for the reminder.
+ones would point at the last to answer; those never shown are deleted at the close. An
+anonymous answer is stored without its giver; the invitation only says "answered", for the
+reminder, until the close. A request whose givers overlap the same requester's other recent
+requests on the same subject so much that matching answers would tell who wrote which is
+refused (`bot.privacy.feedback_answers.overlap`).
 
 `FeedbackFlow` is what the engine and the scheduler talk to. The work is done in the rooms
 beside it: `request_command` reads `feedback request …`, `requests` asks, reminds, releases and
@@ -29,8 +32,10 @@ from bot.feedback.mentions import Mentions
 from bot.feedback.request_command import (
     GIVE_USAGE,
     FeedbackError,
+    RequestOrder,
     check_givers,
     check_may_ask,
+    check_overlap,
     end_of,
     read_request,
     words_of,
@@ -38,7 +43,7 @@ from bot.feedback.request_command import (
 from bot.feedback.requests import FEEDBACK_CLOSE, FEEDBACK_REMINDER, Requests
 from bot.feedback.unit import FeedbackUnit, id_of
 from bot.org.tree import display_name, first_name
-from bot.privacy.feedback_answers import ANONYMOUS_MINIMUM
+from bot.privacy.feedback_answers import ANONYMOUS_MINIMUM, OVERLAP_WINDOW, Asked, overlap
 from storage.models import FeedbackInvite, FeedbackRequest, Person, Tenant
 from storage.repository import Store
 from storage.settings import settings_of
@@ -81,6 +86,8 @@ class FeedbackFlow:
             order = await read_request(args, self._mentions(people).find, today)
             check_may_ask(unit.person, order.subject, people)
             check_givers(unit.person, order.subject, order.givers, order.anonymous)
+            found = overlap(self._asked(order.anonymous, order.givers), await self._earlier(order))
+            check_overlap(order.subject, found, people, zone)
         except FeedbackError as error:
             return Outcome([Text(str(error))])
         subject, givers = order.subject, order.givers
@@ -100,7 +107,8 @@ class FeedbackFlow:
         names = ", ".join(g.name or g.email for g in givers)
         how = (
             "Anonymous: you'll see the answers, never who wrote which, once at least "
-            f"{ANONYMOUS_MINIMUM} have answered."
+            f"{ANONYMOUS_MINIMUM} have answered; later ones together at the close, if "
+            f"{ANONYMOUS_MINIMUM} or more."
             if order.anonymous
             else "You'll get each answer as it comes in."
         )
@@ -135,6 +143,20 @@ class FeedbackFlow:
         )
         [invite] = await unit.feedback.add_request(request, [id_of(unit.person)])
         return Outcome(unit.ask(request, invite, unit.person, subject, 0))
+
+    def _asked(self, anonymous: bool, givers: list[Person]) -> Asked:
+        return Asked(0, anonymous, frozenset(id_of(g) for g in givers), self.unit.now)
+
+    async def _earlier(self, order: RequestOrder) -> list[Asked]:
+        """This person's requests about the same subject within the overlap window."""
+        unit = self.unit
+        since = unit.now - OVERLAP_WINDOW
+        found = await unit.feedback.recent_requests(
+            unit.tenant.id, id_of(unit.person), id_of(order.subject), since
+        )
+        return [
+            Asked(id_of(r), r.anonymous, frozenset(givers), r.created_at) for r, givers in found
+        ]
 
     def _mentions(self, people: dict[int, Person]) -> Mentions:
         unit = self.unit
@@ -175,6 +197,9 @@ class FeedbackFlow:
 
     async def inbox_outcome(self) -> Outcome:
         return Outcome(await self.mailbox.inbox())
+
+    async def inbox_answers(self, args: str) -> Outcome:
+        return await self.mailbox.answers(args)
 
     async def share(self, args: str) -> Outcome:
         return await self.mailbox.share(args)

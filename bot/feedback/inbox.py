@@ -1,5 +1,6 @@
-"""What I owe and what I got (`feedback inbox`, and the home card's lines), and `feedback share`,
-which lets a request's subject read its answers."""
+"""What I owe and what I got (`feedback inbox`, and the home card's lines), a request's answers
+read again (`feedback inbox 12`), and `feedback share`, which lets a request's subject read its
+answers."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from bot.core.outcome import Notice, Outcome
 from bot.core.whole_numbers import whole_number
 from bot.feedback.unit import FeedbackUnit, id_of
 from bot.org.tree import display_name
-from bot.privacy.feedback_answers import may_share, subject_reads_answers
+from bot.privacy.feedback_answers import ANONYMOUS_MINIMUM, may_share, subject_reads_answers
+from bot.privacy.visibility import REQUESTER, SUBJECT, feedback_view
 
 
 class Inbox:
@@ -60,11 +62,13 @@ class Inbox:
                 )
                 continue
             invited = len(await unit.feedback.invites_of(request))
-            state = f"{answered} of {invited} answered, {shown} shown"
-            if request.anonymous:
-                state += ", anonymous"
-            if request.status != "open":
-                state += ", closed"
+            # A closed anonymous request no longer knows who answered, nor how many did.
+            if request.anonymous and request.status != "open":
+                state = f"{invited} asked, {shown} shown, anonymous, closed"
+            else:
+                state = f"{answered} of {invited} answered, {shown} shown"
+                state += ", anonymous" if request.anonymous else ""
+                state += ", closed" if request.status != "open" else ""
             received.append(CardField(f"#{request.id} about {display_name(subject)}", state))
         sections = (
             Section("You owe", tuple(owed), "" if owed else "Nothing: you're all caught up."),
@@ -72,8 +76,41 @@ class Inbox:
                 "You asked for or received", tuple(received), "" if received else "Nothing yet."
             ),
         )
-        footer = "Type feedback request, feedback give @person, or feedback share NUMBER."
+        footer = (
+            "Type feedback inbox NUMBER to read a request's answers again, feedback share "
+            "NUMBER, feedback request, or feedback give @person."
+        )
         return [Card("Feedback inbox", sections, footer=footer)]
+
+    async def answers(self, args: str) -> Outcome:
+        """A request's answers shown so far, as this person may see them: its requester (and
+        admins), and its subject once they may read them. Anonymous ones with no giver, no
+        time."""
+        unit = self.unit
+        number = whole_number(args.strip().lstrip("#"))
+        if number is None:
+            return Outcome([Text("Which request? Type feedback inbox NUMBER, from your inbox.")])
+        request = await unit.feedback.request(unit.tenant.id, number)
+        view = None
+        if request is not None:
+            givers = {i.giver_id for i in await unit.feedback.invites_of(request)}
+            view = feedback_view(unit.person, request, givers)
+        if request is None or view not in (REQUESTER, SUBJECT):
+            return Outcome(
+                [
+                    Text(
+                        f"Request #{number} isn't yours to see: its answers go to the person "
+                        "who asked, and to the person it's about if they share them."
+                    )
+                ]
+            )
+        shown = [a for a in await unit.feedback.answers(request) if a.released]
+        closed = request.status != "open"
+        if not shown:
+            return Outcome([Text(_none_shown(number, request.anonymous, closed))])
+        _, subject = await unit.pair(request)
+        mine = request.requester_id == unit.person.id
+        return Outcome([await unit.answers_card(request, subject, shown, closed, mine)])
 
     async def share(self, args: str) -> Outcome:
         """The requester lets the subject read a request's answers."""
@@ -93,3 +130,19 @@ class Inbox:
             card = await unit.answers_card(request, subject, released, request.status != "open")
             notices.append(Notice(request.subject_id, [card]))
         return Outcome([Text(f"Shared with {display_name(subject)}.")], notices)
+
+
+def _none_shown(number: int, anonymous: bool, closed: bool) -> str:
+    if not anonymous and closed:
+        return f"Request #{number} closed with no answers."
+    if not anonymous:
+        return f"No answers to request #{number} yet."
+    if closed:
+        return (
+            f"Request #{number} closed with no answers shown: fewer than {ANONYMOUS_MINIMUM} "
+            "came in, so showing any would give away who wrote it."
+        )
+    return (
+        f"No answers to request #{number} shown yet: anonymous answers come once at least "
+        f"{ANONYMOUS_MINIMUM} have answered."
+    )

@@ -1,6 +1,6 @@
 """Reading `feedback request @subject from @a @b [anonymous] [due DATE]` and `feedback give
 @person`, and checking a request may be made. No database: people are found by the caller's
-`find`."""
+`find`, and earlier requests handed in."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from bot.checkins.cadence import friendly_day, local_to_utc, read_day
 from bot.org.tree import display_name
 from bot.privacy.feedback_answers import (
     ANONYMOUS_MINIMUM,
+    OVERLAP_WINDOW,
     GiversProblem,
+    Overlap,
     anonymous_givers_problem,
     may_ask_about,
 )
@@ -124,3 +126,39 @@ def check_givers(
             f"An anonymous request needs at least {ANONYMOUS_MINIMUM} givers, so no "
             "answer can be traced back. Add more people, or drop anonymous."
         )
+
+
+def check_overlap(
+    subject: Person, found: Overlap | None, people: Mapping[int, Person], zone: ZoneInfo
+) -> None:
+    """Refuse a request whose answers, matched against the requester's earlier ones on the same
+    subject (`bot.privacy.feedback_answers.overlap`), would tell who wrote anonymous ones; say
+    who overlaps, and what would do instead."""
+    if found is None:
+        return
+    names = _listed([display_name(people[g]) for g in sorted(found.shared) if g in people])
+    numbers = _listed([f"#{n}" for n in found.request_ids])
+    were = "were" if len(found.shared) > 1 else "was"
+    why = (
+        f"{names} {were} also asked about {display_name(subject)} in your request {numbers}, "
+        f"within {OVERLAP_WINDOW.days} days of this one. Matching answers across them would "
+        "tell who wrote the anonymous ones."
+    )
+    ways = []
+    if found.leaving_out_does:
+        ways.append(f"leave out {names}")
+    if found.adding:
+        more = "person" if found.adding == 1 else "people"
+        ways.append(
+            f"add {found.adding} more {more} you haven't asked about {display_name(subject)} "
+            f"in the last {OVERLAP_WINDOW.days} days"
+        )
+    day = found.clears_at.astimezone(zone).date() + timedelta(days=1)
+    ways.append(f"ask from {friendly_day(day.isoformat())} on")
+    raise FeedbackError(f"{why} Instead, {_listed(ways, 'or')}.")
+
+
+def _listed(items: Sequence[str], joiner: str = "and") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {joiner} {items[-1]}"

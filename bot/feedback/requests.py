@@ -1,6 +1,10 @@
 """A feedback request's life: the givers are asked, reminded once before it is due, and it
 closes at the end of the due day (or once all have answered). Answers are released to their
-readers as `bot.privacy.feedback_answers` allows."""
+readers as `bot.privacy.feedback_answers` allows.
+
+An anonymous request's answers are written again in a random order at each release. At its
+close, the answers that will never be shown are deleted, and the invitations forget who
+answered and who was reminded, so nothing in the rows orders or flags one giver's answer."""
 
 from __future__ import annotations
 
@@ -56,6 +60,7 @@ class Requests:
             return []
         unit = self.unit
         requester, subject = await unit.pair(request)
+        first_shown = await unit.first_shown(request)
         notices = []
         for invite in await unit.feedback.invites_of(request):
             if invite.answered or invite.reminded:
@@ -66,17 +71,20 @@ class Requests:
                 f"A reminder: {first_name(requester)} would value your feedback on "
                 f"{display_name(subject)} by {friendly_day(request.due_on or '')}."
             )
-            asked = unit.ask(request, invite, requester, subject, invite.asking or 0)
+            asked = unit.ask(request, invite, requester, subject, invite.asking or 0, first_shown)
             notices.append(Notice(invite.giver_id, [Text(intro), *asked]))
         return notices
 
-    async def release(self, request: FeedbackRequest, closing: bool = False) -> list[Notice]:
-        """Show the readers what may be shown now; close the request once all have answered."""
-        unit = self.unit
-        invites = await unit.feedback.invites_of(request)
+    async def answered(self, request: FeedbackRequest) -> list[Notice]:
+        """A giver answered: close the request once all have, else show what may be shown."""
+        invites = await self.unit.feedback.invites_of(request)
         if all(invite.answered for invite in invites):
-            request.status, closing = "closed", True
-            unit.store.keep(request)
+            return await self.close(request)
+        return await self._release(request, closing=False)
+
+    async def _release(self, request: FeedbackRequest, closing: bool) -> list[Notice]:
+        """Show the readers what may be shown now; `closing` when the request ends with it."""
+        unit = self.unit
         answers = list(await unit.feedback.answers(request))
         pending = [a for a in answers if not a.released]
         step = release(
@@ -90,24 +98,32 @@ class Requests:
         if step is not Release.SHOW:
             return []
         if request.anonymous:
-            random.shuffle(pending)
+            random.SystemRandom().shuffle(pending)
         for answer in pending:
             answer.released = True
             unit.store.keep(answer)
         _, subject = await unit.pair(request)
         card = await unit.answers_card(request, subject, pending, closing)
+        if request.anonymous and not closing:  # at the close, `close` writes them all again
+            await unit.feedback.rewrite_answers(request)
         return [Notice(person, [card]) for person in sorted(answers_go_to(request))]
 
     async def close(self, request: FeedbackRequest) -> list[Notice]:
-        """The due date passed: release what is held, and end the request."""
+        """The due date passed, or all have answered: release what may be, and end the
+        request. An anonymous one keeps only the answers shown, and who was asked."""
+        unit = self.unit
+        await unit.feedback.lock(request)
         if request.status != "open":
             return []
-        unit = self.unit
         request.status = "closed"
         unit.store.keep(request)
-        notices = await self.release(request, closing=True)
         answered = await unit.feedback.answered_count(request)
+        notices = await self._release(request, closing=True)
         if none_shown_at_close(anonymous=request.anonymous, answered=answered):
             _, subject = await unit.pair(request)
             notices.append(Notice(request.requester_id, [Text(closed_unseen(subject, answered))]))
+        if request.anonymous:
+            await unit.feedback.drop_unreleased(request)
+            await unit.feedback.rewrite_answers(request)
+            await unit.feedback.rewrite_invites(request)
         return notices

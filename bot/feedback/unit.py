@@ -31,11 +31,18 @@ class FeedbackUnit:
         requester: Person,
         subject: Person,
         index: int,
+        first_shown: bool = False,
     ) -> list[Message]:
-        """Ask a giver question `index`, and remember it was asked last, for a typed answer."""
+        """Ask a giver question `index`, and remember it was asked last, for a typed answer.
+        `first_shown`: the request's first answers were shared already (see `first_shown`)."""
         invite.asking, invite.asked_at = index, self.now
         self.store.keep(invite)
-        return [question_prompt(request, invite, requester, subject, index)]
+        return [question_prompt(request, invite, requester, subject, index, first_shown)]
+
+    async def first_shown(self, request: FeedbackRequest) -> bool:
+        """Whether some of the request's answers were shared already: for an anonymous one,
+        later answers are then shown only if three or more come in by the close."""
+        return any(answer.released for answer in await self.feedback.answers(request))
 
     async def answers_card(
         self,
@@ -43,9 +50,10 @@ class FeedbackUnit:
         subject: Person,
         answers: Sequence[FeedbackAnswer],
         closed: bool,
+        for_requester: bool = True,
     ) -> Card:
         givers = await self.names({a.giver_id for a in answers if a.giver_id is not None})
-        return answers_card(request, subject, answers, closed, givers)
+        return answers_card(request, subject, answers, closed, givers, for_requester)
 
     async def pair(self, request: FeedbackRequest) -> tuple[Person, Person]:
         """The request's requester and subject."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -29,7 +30,8 @@ class FeedbackRequest(SQLModel, table=True):
 
 class FeedbackInvite(SQLModel, table=True):
     """One giver asked for feedback. The only place a giver is linked to a request: whether
-    they answered (for the reminder) and, while they answer, their draft."""
+    they answered (for the reminder) and, while they answer, their draft. When an anonymous
+    request closes, its invitations are written again with only who was asked."""
 
     __table_args__ = (UniqueConstraint("request_id", "giver_id"),)
 
@@ -45,9 +47,15 @@ class FeedbackInvite(SQLModel, table=True):
     reminded: bool = False
 
 
+def new_answer_id() -> str:
+    """A random answer id: it says nothing of when or by whom the answer was written."""
+    return "fa_" + secrets.token_urlsafe(12)
+
+
 class FeedbackAnswer(SQLModel, table=True):
-    """One giver's answers. Anonymous ones carry no giver, no time, and a random id, so neither
-    the row nor its position says who wrote it or when."""
+    """One giver's answers. Anonymous ones carry no giver, no time, and a random id, and are
+    written again in a random order at each release and at the close, so neither the row nor
+    its position says who wrote it or when."""
 
     id: str = Field(primary_key=True, max_length=40)
     tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)

@@ -166,19 +166,22 @@ async def test_an_anonymous_request_holds_answers_until_three_and_hides_givers(
     after_three = len(world.to("mo"))
 
     # The fourth answer waits for the close, and then stays hidden: shown alone, it would be
-    # known to come from the last to answer.
+    # known to come from the last to answer. So it is deleted.
     await answer_all(world, "hal", "A from hal", "B from hal")
     closing = world.to("mo")[after_three:]
     assert len(closing) == 1 and "A from hal" not in closing[0] and "Hal" not in closing[0]
     assert "closed with 1 more answer after the first ones" in closing[0]
-    assert "stay hidden" in closing[0]
+    assert "stay hidden, and have been deleted unread" in closing[0]
 
     async with world.database.session() as session:
         answers = (await session.exec(select(FeedbackAnswer))).all()
         invites = (await session.exec(select(FeedbackInvite))).all()
-    assert [a.giver_id for a in answers] == [None] * 4
-    assert [a.created_at for a in answers] == [None] * 4
-    assert all(invite.answered and invite.draft == [] for invite in invites)
+    assert [a.giver_id for a in answers] == [None] * 3
+    assert [a.created_at for a in answers] == [None] * 3
+    assert all(a.released for a in answers) and "A from hal" not in str(answers)
+    # Who answered is forgotten at the close; who was asked is kept.
+    assert len(invites) == 4
+    assert not any(i.answered or i.reminded or i.draft or i.asking is not None for i in invites)
 
 
 async def test_three_later_anonymous_answers_come_out_together_at_the_close(
@@ -281,8 +284,8 @@ async def test_the_scheduler_reminds_those_who_havent_answered_then_closes(world
     assert "closed with 1 answer: fewer than 3" in closed
     assert "A" not in closed.split(":")[0]
     await world.say("gus", "Late answer")  # goes to the check-in that opened on Friday
-    async with world.database.session() as session:
-        assert len((await session.exec(select(FeedbackAnswer))).all()) == 1
+    async with world.database.session() as session:  # the one answer, never shown, is gone
+        assert (await session.exec(select(FeedbackAnswer))).all() == []
     world.clock.current = datetime(2026, 3, 9, 0, 0, tzinfo=UTC)
     await scheduler.run_until_idle()
     assert sum("A reminder" in t for t in world.to("gus")) == 1  # one reminder, ever

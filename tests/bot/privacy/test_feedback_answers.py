@@ -1,10 +1,12 @@
-"""Who may ask for feedback, who reads a request's answers, and when anonymous answers come out:
-the pure rules of bot.privacy.feedback_answers, a row per case, and the release rule over any
-order of answers arriving."""
+"""Who may ask for feedback, who reads a request's answers, when anonymous answers come out, and
+which requests on one subject may stand side by side: the pure rules of
+bot.privacy.feedback_answers, a row per case, the release rule over any order of answers
+arriving, and the overlap rule against a requester matching answers across requests."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -12,6 +14,8 @@ from hypothesis import strategies as st
 
 from bot.privacy.feedback_answers import (
     ANONYMOUS_MINIMUM,
+    OVERLAP_WINDOW,
+    Asked,
     GiversProblem,
     Release,
     anonymous_givers_problem,
@@ -19,11 +23,14 @@ from bot.privacy.feedback_answers import (
     may_ask_about,
     may_share,
     none_shown_at_close,
+    overlap,
     release,
     subject_reads_answers,
+    tells_apart,
 )
 from bot.privacy.visibility import GIVER, REQUESTER, SUBJECT, feedback_view
 from storage.models import FeedbackRequest, Person
+from tests.bot.matching import Seen, writers
 
 # Mo manages Rae, who manages Sid; Ada is an admin; Pat is a peer with no reports.
 ADA, MO, RAE, SID, PAT = 1, 2, 3, 4, 5
@@ -263,3 +270,127 @@ def test_named_answers_are_each_shown_as_they_come_in(givers: int, data: st.Data
     for _ in range(data.draw(st.integers(0, givers))):
         replay.answer()
     assert replay.batches == [(1, n == givers) for n in range(1, replay.answered + 1)]
+
+
+# -- named and anonymous requests on the same subject ------------------------------------------
+
+BEN, CAT, DAN, EVE, FAY, GUY, XAN, YVE, ZED = range(11, 20)
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+def asked(number: int, anonymous: bool, *givers: int, days_ago: int = 0) -> Asked:
+    return Asked(number, anonymous, frozenset(givers), NOW - timedelta(days=days_ago))
+
+
+@pytest.mark.parametrize(
+    ("anonymous_givers", "other_givers", "told_apart"),
+    [
+        ({BEN, CAT, DAN}, {BEN, CAT}, True),  # Ben and Cat's named answers leave Dan's
+        ({BEN, CAT, DAN, EVE}, {BEN, CAT}, True),  # two left: one of two
+        ({BEN, CAT, DAN, EVE}, {BEN}, False),  # three of its own
+        ({BEN, CAT, DAN}, {BEN, CAT, DAN}, True),  # none of its own
+        ({BEN, CAT, DAN}, {EVE, FAY}, False),  # no one in common
+        ({BEN, CAT, DAN, EVE, FAY, GUY}, {BEN, CAT, DAN, XAN}, False),
+    ],
+)
+def test_the_pair_rule(
+    anonymous_givers: set[int], other_givers: set[int], told_apart: bool
+) -> None:
+    assert tells_apart(anonymous_givers, other_givers) is told_apart
+
+
+@pytest.mark.parametrize(
+    ("new", "earlier", "refused", "leaving_out_does", "adding"),
+    [
+        # Named, then anonymous with one more giver: Dan's answer would be the one left.
+        (asked(0, True, BEN, CAT, DAN), [asked(1, False, BEN, CAT)], True, False, 2),
+        # Anonymous, then named with two of its three givers: the same, the other way round.
+        (asked(0, False, BEN, CAT), [asked(1, True, BEN, CAT, DAN)], True, False, 0),
+        (asked(0, False, BEN, XAN), [asked(1, True, BEN, CAT, DAN)], True, True, 0),
+        # Three givers of its own beside the overlap: allowed.
+        (asked(0, True, BEN, CAT, DAN, EVE), [asked(1, False, BEN)], False, False, 0),
+        (asked(0, False, BEN), [asked(1, True, BEN, CAT, DAN, EVE)], False, False, 0),
+        (asked(0, True, BEN, CAT, DAN), [asked(1, False, EVE, FAY)], False, False, 0),
+        # Ninety days apart, or more: allowed; a day less is not.
+        (asked(0, True, BEN, CAT, DAN), [asked(1, False, BEN, CAT, days_ago=90)], False, False, 0),
+        (asked(0, True, BEN, CAT, DAN), [asked(1, False, BEN, CAT, days_ago=89)], True, False, 2),
+        # Two anonymous ones: both ways round.
+        (asked(0, True, BEN, CAT, DAN), [asked(1, True, BEN, CAT, DAN, EVE)], True, False, 0),
+        # Sharing one giver: Ben's are the words shown on both.
+        (asked(0, True, BEN, XAN, YVE, ZED), [asked(1, True, BEN, CAT, DAN, EVE)], True, True, 0),
+        # Sharing three, three of their own each: no one narrowed down below three.
+        (
+            asked(0, True, BEN, CAT, DAN, XAN, YVE, ZED),
+            [asked(1, True, BEN, CAT, DAN, EVE, FAY, GUY)],
+            False,
+            False,
+            0,
+        ),
+        # Two named requests, each fine alone, together leave two of the anonymous one's.
+        (
+            asked(0, False, EVE),
+            [asked(1, True, BEN, CAT, DAN, EVE, FAY, GUY), asked(2, False, BEN, CAT, DAN)],
+            True,
+            False,
+            0,
+        ),
+    ],
+)
+def test_the_overlap_rule(
+    new: Asked, earlier: list[Asked], refused: bool, leaving_out_does: bool, adding: int
+) -> None:
+    found = overlap(new, earlier)
+    assert (found is not None) is refused
+    if found is not None:
+        assert found.shared and found.shared <= new.giver_ids
+        assert (found.leaving_out_does, found.adding) == (leaving_out_does, adding)
+        assert found.clears_at == max(r.created_at for r in earlier) + OVERLAP_WINDOW
+
+
+def test_an_overlap_clears_ninety_days_after_the_latest_request_it_shares_givers_with() -> None:
+    found = overlap(
+        asked(0, True, BEN, CAT, DAN),
+        [asked(1, False, BEN, days_ago=30), asked(2, False, CAT, days_ago=10)],
+    )
+    assert found is not None and found.request_ids == (1, 2)
+    assert found.shared == {BEN, CAT}
+    assert found.clears_at == NOW - timedelta(days=10) + OVERLAP_WINDOW
+
+
+GIVERS = [f"p{n}" for n in range(8)]
+
+
+@st.composite
+def requests_made(draw: st.DrawFn) -> list[Seen]:
+    """Requests on one subject, each made only if the overlap rule lets it, and whatever share
+    of their answers came out: for an anonymous one, none or three and more."""
+    made: list[Asked] = []
+    seen = []
+    for number in range(1, draw(st.integers(1, 6)) + 1):
+        anonymous = draw(st.booleans())
+        givers = draw(st.sets(st.sampled_from(range(len(GIVERS))), min_size=1))
+        new = Asked(number, anonymous, frozenset(givers), NOW)
+        if (anonymous and len(givers) < ANONYMOUS_MINIMUM) or overlap(new, made) is not None:
+            continue
+        made.append(new)
+        shown = draw(st.sets(st.sampled_from(sorted(givers))))
+        if anonymous and len(shown) < ANONYMOUS_MINIMUM:
+            shown = set()
+        words = {GIVERS[g]: f"words of {GIVERS[g]}" for g in shown}
+        seen.append(
+            Seen(
+                anonymous,
+                frozenset(GIVERS[g] for g in givers),
+                {} if anonymous else words,
+                frozenset(words.values()) if anonymous else frozenset(),
+            )
+        )
+    return seen
+
+
+@given(requests_made())
+def test_matching_answers_across_requests_the_rule_allows_narrows_no_one_below_three(
+    seen: list[Seen],
+) -> None:
+    for text, candidates in writers(seen).items():
+        assert len(candidates) >= ANONYMOUS_MINIMUM, (text, candidates)

@@ -16,8 +16,8 @@ from bot.core.messages import Card, Question
 from bot.imports.org_import import import_org
 from storage.db import Database
 from storage.erase import erase_person
+from storage.insert import shuffle
 from storage.models import Disclosure, Person, PlatformIdentity, SurveyInvite, SurveyResponse
-from storage.pulse import shuffle_rows
 from tests.bot.org_world import TENANT, OrgSpec, World, seed_world
 from tests.bot.pulse.test_pulse import answer_engagement, pause_checkins
 from tests.seeded import SEEDED_AT
@@ -207,11 +207,11 @@ async def answers_leave_no_order(world: World, monkeypatch: pytest.MonkeyPatch) 
     order in which people answered, and nothing says who answered."""
     shuffled: list[list[str]] = []
 
-    def shuffle(rows: list[SurveyResponse]) -> None:
+    def shuffle_and_tell(rows: list[SurveyResponse]) -> None:
         random.SystemRandom().shuffle(rows)
         shuffled.append([str(r.answers.get("q4")) for r in rows])
 
-    monkeypatch.setattr("storage.pulse.shuffle_rows", shuffle)
+    monkeypatch.setattr("storage.insert.shuffle", shuffle_and_tell)
     await world.command("max", "pulse", "send engagement to team Alpha")
     await everyone_answers(world, ALPHA[:4])
     before = {i for i, _ in await rows_in_place(world)}
@@ -246,6 +246,6 @@ async def test_a_closed_round_keeps_no_answer_order_on_postgres(
 
 def test_the_close_draws_its_order_from_the_system_random_source() -> None:
     rows = [SurveyResponse(id=str(n), tenant_id="t", round_id=1) for n in range(30)]
-    shuffle_rows(rows)
+    shuffle(rows)  # type: ignore[arg-type]
     assert sorted(r.id for r in rows) == sorted(str(n) for n in range(30))
     assert [r.id for r in rows] != [str(n) for n in range(30)]  # 1 in 30! to fail by chance
