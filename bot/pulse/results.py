@@ -55,7 +55,8 @@ class Results:
             known = ", ".join(g["name"] for g in latest.slices.values() if g.get("kind") == "team")
             hint = f" Teams in this survey: {known}." if known else ""
             hint += f" {_listed(surveys)}" if len(surveys) > 1 else ""
-            return Outcome([Text(f"No group called {team[:40]} in “{survey.title}”.{hint}")])
+            what = "group" if rest.startswith("team ") else "survey or group"
+            return Outcome([Text(f"No {what} called {team[:40]} in “{survey.title}”.{hint}")])
         if not may_see_group(viewer, latest.slices[group_id], survey, people):
             return Outcome([Text("Those results are outside what you may see.")])
         return Outcome([await self._card(survey, rounds, group_id)])

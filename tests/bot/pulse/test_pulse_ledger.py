@@ -147,6 +147,10 @@ async def test_results_by_survey_title_or_number(world: World) -> None:
     assert by_number.title == by_title.title == "Engagement: team Alpha, round 1"
     assert (await results(world, "max", "“Engagement” team Alpha")).title == by_title.title
     assert (await results(world, "max", "wellbeing")).title.startswith("Wellbeing")
+    await world.command("max", "pulse", "results nosuch")
+    assert "No survey or group called nosuch in “Wellbeing”" in world.last("max")
+    await world.command("max", "pulse", "results 1 team Nowhere")
+    assert "No group called Nowhere in “Engagement”" in world.last("max")
     await world.command("max", "pulse", "results 9")
     assert "No survey 9 among yours. Yours: 2 “Wellbeing”, 1 “Engagement”" in world.last("max")
 
