@@ -119,7 +119,7 @@ async def _run_on(
     if command == "defaults":
         from app.commands.defaults import save_defaults
 
-        return await save_defaults(database, args)
+        return await save_defaults(database, args, CLOCK.now())
     if command == "export":
         from app.commands.export import export
 

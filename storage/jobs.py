@@ -178,13 +178,31 @@ async def people_without_job(session: AsyncSession, kind: str, limit: int) -> Se
     return (await session.exec(statement)).all()
 
 
-async def drop_jobs(session: AsyncSession, tenant_id: str, kind: str) -> None:
-    """Forget a tenant's jobs of a kind, e.g. after its defaults changed; they are re-planned."""
-    await session.exec(
-        delete(ScheduledJob).where(
-            col(ScheduledJob.tenant_id) == tenant_id, col(ScheduledJob.kind) == kind
+async def move_job(
+    session: AsyncSession,
+    tenant_id: str,
+    kind: str,
+    subject_id: int,
+    due_at: datetime,
+    now: datetime,
+) -> bool:
+    """Re-plan the subject's job of this kind to `due_at` (or plan it, if it has none), unless
+    it is due or claimed: then it runs as planned, and whoever runs it plans the next one from
+    the subject as they are by then. True when the job is now due at `due_at`."""
+    free = or_(col(ScheduledJob.lease_until).is_(None), col(ScheduledJob.lease_until) < now)
+    moved = await session.exec(
+        update(ScheduledJob)
+        .where(
+            col(ScheduledJob.kind) == kind,
+            col(ScheduledJob.subject_id) == subject_id,
+            col(ScheduledJob.due_at) > now,
+            free,
         )
+        .values(due_at=due_at, lease_until=None, claimed_by=None, attempts=0)
     )
+    if moved.rowcount:
+        return True
+    return await add_job(session, tenant_id, kind, subject_id, due_at)
 
 
 async def drop_job(session: AsyncSession, kind: str, subject_id: int) -> None:

@@ -17,7 +17,7 @@ from storage.checkins import CheckinQueries
 from storage.feedback import FeedbackStore
 from storage.goals import GoalQueries
 from storage.insert import insert_if_absent
-from storage.jobs import drop_job, upsert_job
+from storage.jobs import drop_job, move_job, upsert_job
 from storage.models import Answer, KeyResult, PendingPrompt, ProcessedEvent
 from storage.people import PeopleQueries
 from storage.pulse import PulseStore
@@ -58,6 +58,12 @@ class Store(PeopleQueries, GoalQueries, CheckinQueries):
     async def plan(self, tenant_id: str, kind: str, subject_id: int, due_at: datetime) -> None:
         """Schedule (or move) the one job of this kind for this subject."""
         await upsert_job(self.session, tenant_id, kind, subject_id, due_at)
+
+    async def replan(
+        self, tenant_id: str, kind: str, subject_id: int, due_at: datetime, now: datetime
+    ) -> bool:
+        """Move the subject's job of this kind to `due_at` unless it is due or claimed."""
+        return await move_job(self.session, tenant_id, kind, subject_id, due_at, now)
 
     async def unplan(self, kind: str, subject_id: int) -> None:
         """Drop the job of this kind for this subject, if there is one."""

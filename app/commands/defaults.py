@@ -4,18 +4,18 @@ anonymity threshold."""
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 
 from app.commands import UsageError
 from bot.checkins.cadence import CadenceError
-from bot.checkins.scheduled import PROMPT
+from bot.checkins.replanning import plan_states, replan_changed
 from bot.org.defaults import updated_defaults
 from storage.db import Database
-from storage.jobs import drop_jobs
 from storage.repository import Store
 from storage.settings import set_settings, settings_of
 
 
-async def save_defaults(database: Database, args: argparse.Namespace) -> int:
+async def save_defaults(database: Database, args: argparse.Namespace, now: datetime) -> int:
     async with database.session() as session:
         store = Store(session)
         tenant = await store.tenant(args.org)
@@ -34,12 +34,17 @@ async def save_defaults(database: Database, args: argparse.Namespace) -> int:
             )
         except CadenceError as error:
             raise UsageError(str(error)) from None
+        people = await store.people(args.org)
+        before = plan_states(people, settings_of(tenant))
         set_settings(tenant, settings)
         session.add(tenant)
-        # Everyone's next prompt is planned again from the new defaults on the next tick.
-        await drop_jobs(session, args.org, PROMPT)
+        # Only those whose cadence changed, and only prompts not due or being sent.
+        moved = await replan_changed(store, before, people, settings, now)
     scope = f"team {args.team}" if args.team else args.org
-    print(f"check-in defaults for {scope} saved; the scheduler re-plans the next prompts")
+    print(
+        f"check-in defaults for {scope} saved; next prompt planned again for {moved} of "
+        f"{len(people)} people (the others' cadence is unchanged, or their prompt is due now)"
+    )
     if args.pulse_k is not None:
         print(f"pulse results for {args.org} show groups of {args.pulse_k} or more from now on")
     return 0

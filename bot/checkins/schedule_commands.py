@@ -110,7 +110,8 @@ async def reminders(flow: CheckinFlow, args: str) -> list[Message]:
 
 async def _reschedule(store: Store, person: Person, flow: CheckinFlow) -> datetime:
     due = next_opening(person, flow.settings, flow.now)
-    await store.plan(person.tenant_id, PROMPT, person.id or 0, due)
+    # A prompt due or being sent now still goes out; the one after follows the new schedule.
+    await store.replan(person.tenant_id, PROMPT, person.id or 0, due, flow.now)
     return due
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
 
+from bot.checkins.replanning import plan_states, replan_changed
 from bot.imports.applying import ImportReport, Tally, ensure_tenant, row_id
 from bot.imports.org_file import PersonRow, parse_org_csv
 from bot.imports.rows import ImportProblem, find_cycles, loop_text
 from storage.db import Database
 from storage.models import Person
 from storage.repository import Store
+from storage.settings import OrgSettings, settings_of
 
 
 async def import_org(
@@ -27,6 +29,9 @@ async def import_org(
         await ensure_tenant(store, tenant_id, now)
         people = {p.email.lower(): p for p in await store.people(tenant_id)}
         before = {email: _person_state(p) for email, p in people.items()}
+        tenant = await store.tenant(tenant_id)
+        settings = settings_of(tenant) if tenant is not None else OrgSettings()
+        planned = plan_states(people.values(), settings)
         for row in rows:
             people[row.email] = _apply_person(tenant_id, row, people.get(row.email), now)
         await store.save(people[row.email] for row in rows)
@@ -40,6 +45,8 @@ async def import_org(
                 leaving = _deactivate_missing(rows, people)
                 await store.save(leaving)
                 report.left = [person.email for person in leaving]
+        # Someone who moved zone, or whose days or time changed, is planned from them now.
+        await replan_changed(store, planned, people.values(), settings, now)
     return report
 
 
