@@ -4,8 +4,15 @@ engine's handlers can name these types without importing one."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+# Whether the job is still this process's to run: its claim not taken over, its lease not out.
+Fence = Callable[[], Awaitable[bool]]
+
+
+async def _always() -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -18,6 +25,9 @@ class Due:
     due_at: datetime
     attempts: int
     job_id: int = 0
+    # Asked right before anything goes out: a process frozen past its lease (a paused VM, a
+    # long back-off) finds another replica took the job over, and sends nothing more.
+    held: Fence = field(default=_always, compare=False, repr=False)
 
 
 # A handler does the job and answers when it is next due (None: never again).

@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from scheduler.due import BatchHandler, Due, Handler
+from scheduler.due import BatchHandler, Due, Fence, Handler
 from storage.db import Database
-from storage.jobs import JobEnd, claim_due, finish, finish_many, retry_later
+from storage.jobs import JobEnd, claim_due, finish, finish_many, retry_later, still_held
 from storage.models import ScheduledJob
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,13 @@ class Scheduler:
         )
         return len(jobs)
 
+    def _fence(self, job: ScheduledJob) -> Fence:
+        async def held() -> bool:
+            async with self.database.session() as session:
+                return await still_held(session, job.id or 0, self.owner, self.clock())
+
+        return held
+
     async def run_until_idle(self, max_rounds: int = 1000) -> int:
         """Tick until nothing is due (tests, catch-up). Returns the jobs run."""
         total = 0
@@ -97,7 +104,7 @@ class Scheduler:
         platform = job.tenant_id.split(":", 1)[0]
         slots = self._slots.setdefault(platform, asyncio.Semaphore(self._concurrency))
         async with slots:
-            due = _due(job)
+            due = _due(job, self._fence(job))
             handler = self.handlers.get(job.kind)
             try:
                 if handler is None:
@@ -112,7 +119,8 @@ class Scheduler:
 
     async def _run_batch(self, kind: str, jobs: list[ScheduledJob]) -> None:
         try:
-            outcomes = await self.batch_handlers[kind]([_due(job) for job in jobs], self.clock())
+            dues = [_due(job, self._fence(job)) for job in jobs]
+            outcomes = await self.batch_handlers[kind](dues, self.clock())
         except Exception as error:
             log.exception("a batch of %d %s jobs failed", len(jobs), kind)
             outcomes = {}
@@ -226,5 +234,5 @@ class Scheduler:
             self._aps = None
 
 
-def _due(job: ScheduledJob) -> Due:
-    return Due(job.kind, job.tenant_id, job.subject_id, job.due_at, job.attempts, job.id or 0)
+def _due(job: ScheduledJob, held: Fence) -> Due:
+    return Due(job.kind, job.tenant_id, job.subject_id, job.due_at, job.attempts, job.id or 0, held)

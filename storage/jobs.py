@@ -100,6 +100,16 @@ async def claim_due(
     return jobs
 
 
+async def still_held(session: AsyncSession, job_id: int, owner: str, now: datetime) -> bool:
+    """Whether `owner` still holds the job: claimed by it, and its lease not run out."""
+    statement = select(ScheduledJob.id).where(
+        ScheduledJob.id == job_id,
+        ScheduledJob.claimed_by == owner,
+        col(ScheduledJob.lease_until) > now,
+    )
+    return (await session.exec(statement)).first() is not None
+
+
 async def finish(
     session: AsyncSession, job: ScheduledJob, next_due: datetime | None, *, owner: str
 ) -> None:

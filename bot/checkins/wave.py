@@ -23,7 +23,7 @@ from bot.checkins.opening import (
 from bot.checkins.prompting import Mark, Prompter
 from bot.core.events import Actor
 from bot.core.messages import Message
-from scheduler.due import Due, NextDue
+from scheduler.due import Due, Fence, NextDue
 from storage.checkins import new_prompt_id
 from storage.models import PendingPrompt, Person, PlatformIdentity, Tenant
 from storage.settings import OrgSettings, settings_of
@@ -60,6 +60,7 @@ class _Ready:
     prompt_id: str
     following: datetime
     reminder: datetime | None
+    held: Fence
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ class Wave:
 
         async def one_by_one(due: Due) -> None:
             async with slots:
+                if not await due.held():
+                    lost.append(due.job_id)
+                    return
                 try:
                     outcomes[due.job_id] = await self.prompter.prompt(
                         due.tenant_id, due.subject_id, due.due_at, now
@@ -92,7 +96,15 @@ class Wave:
                     log.warning("a scheduled prompt failed", exc_info=True)
                     outcomes[due.job_id] = error
 
-        await asyncio.gather(self._send_all(ready, slots, outcomes, now), *map(one_by_one, unusual))
+        lost: list[int] = []
+        sends = self._send_all(ready, slots, outcomes, now, lost)
+        await asyncio.gather(sends, *map(one_by_one, unusual))
+        if lost:
+            log.warning(
+                "%d prompts of a batch not sent: their claim was lost (the lease ran out and "
+                "another replica took them over)",
+                len(lost),
+            )
         return outcomes
 
     async def _open_fresh(
@@ -153,6 +165,7 @@ class Wave:
                         prompt.id,
                         f.following,
                         self.prompter.reminder_at(f.person, f.tenant, now),
+                        f.due.held,
                     )
                 )
             await wave.insert_prompts(prompts)
@@ -204,6 +217,7 @@ class Wave:
         slots: asyncio.Semaphore,
         outcomes: dict[int, NextDue],
         now: datetime,
+        lost: list[int],
     ) -> None:
         """Send every prompt, at most `senders` at once, and record each as the platform takes
         it: a writer commits whatever has arrived since its last write (a group commit), so the
@@ -214,6 +228,9 @@ class Wave:
 
         async def send(item: _Ready) -> None:
             async with slots:
+                if not await item.held():
+                    lost.append(item.job_id)
+                    return
                 sent = await self.prompter.engine.post(item.actor, item.message)
             if sent.ok:
                 taken.append(_Delivered(item, sent.ref))
