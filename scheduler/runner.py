@@ -107,6 +107,9 @@ class Scheduler:
             due = _due(job, self._fence(job))
             handler = self.handlers.get(job.kind)
             try:
+                if not await due.held():  # frozen past the lease: another replica has it now
+                    log.warning("a %s job not run: its claim was lost", job.kind)
+                    return
                 if handler is None:
                     raise LookupError(f"no handler for scheduled jobs of kind {job.kind!r}")
                 next_due = await handler(due, self.clock())
