@@ -8,23 +8,37 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.scheduling import build_scheduler
 from bot.checkins.scheduled import PROMPT, ScheduledCheckins
+from bot.engine import Engine
 from scheduler.due import Fence
+from storage.db import Database
 from storage.models import ScheduledJob
-from tests.scheduler.conftest import World
+from tests.conftest import FakeClock
+from tests.scheduler.conftest import TimedOutbox, World
 
 PEOPLE = 12
 SENT_BEFORE_THE_FREEZE = 5
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def replicas_world(request: pytest.FixtureRequest) -> World:
+    database: Database = request.getfixturevalue(f"{request.param}_db")
+    clock = FakeClock(datetime(2026, 1, 1, 0, 0, tzinfo=UTC))
+    outbox = TimedOutbox(clock)
+    engine = Engine(database, outbox, clock)
+    scheduler = build_scheduler(engine, 1)
+    return World(database, clock, outbox, engine, scheduler, ScheduledCheckins(engine))
+
+
 async def test_a_replica_frozen_past_its_lease_doubles_no_one(
-    world: World, caplog: pytest.LogCaptureFixture
+    replicas_world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
+    world = replicas_world
     for n in range(PEOPLE):
         await world.add_person(f"p{n}@x.com", "UTC", days="daily", at="00:15")
     a, b = build_scheduler(world.engine, 1), build_scheduler(world.engine, 1)
