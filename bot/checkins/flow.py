@@ -89,6 +89,8 @@ class CheckinFlow:
             run.prompted_at is not None or run.status in ("submitted", "skipped", "missed")
         ):
             return None
+        if run is not None and _started_since(run, period):
+            return None  # they typed checkin now after the opening: already answering it
         if run is None:
             run = await self._open(period)
         run.status = "open"
@@ -265,3 +267,9 @@ class CheckinFlow:
         return await self.ask_next(
             run, intro="Let's go over your check-in again. Reply same to keep an answer."
         )
+
+
+def _started_since(run: CheckinRun, period: Period) -> bool:
+    """Whether the person opened this run themselves after the period opened: the scheduler
+    marks a run it opens as being sent (`sending_at`), and one opened early gets the prompt."""
+    return run.sending_at is None and run.opened_at is not None and run.opened_at >= period.start

@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 
 from app.commands.defaults import save_defaults
+from bot.core.events import Actor, TextReceived
 from bot.imports.org_import import import_org
 from storage.models import Person, ScheduledJob
 from tests.scheduler.conftest import TENANT, World
@@ -117,3 +118,19 @@ async def test_new_defaults_move_only_prompts_not_due_nor_being_sent(world: Worl
     assert after[bob] == planned[bob]  # claimed by a replica sending it: left to it
     assert after[cy] == (datetime(2026, 1, 2, 10, 0, tzinfo=UTC), None)  # the new time
     assert after[di] == planned[di]  # her own time, unchanged
+
+
+async def test_checkin_now_after_the_opening_but_before_the_tick_is_not_asked_twice(
+    world: World,
+) -> None:
+    await world.add_person("ada@x.com", "UTC", days="daily", at="00:15")
+    await world.scheduler.tick()  # planned for 00:15
+    world.clock.advance(minutes=16)  # the opening passed; the wave hasn't reached Ada yet
+    ada = Actor("slack", "T1", "U1")
+    await world.engine.handle(TextReceived(ada, "checkin now", "e-now"))
+    asked = len(world.outbox.sent)
+    assert "(1/3)" in world.outbox.sent[-1][1].fallback_text()
+    await world.scheduler.tick()
+    assert len(world.outbox.sent) == asked, [m.fallback_text() for _, m in world.outbox.sent]
+    # Her next day's prompt is planned as usual.
+    assert (await jobs(world))[1][0] == datetime(2026, 1, 2, 0, 15, tzinfo=UTC)
