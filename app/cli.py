@@ -101,8 +101,11 @@ async def _run_on(
         from app.server import ENGINE, build_web_app
 
         engine = build_web_app(settings, database, clock=CLOCK)[ENGINE]
-        print(await engine.prompt(args.org, args.email))
-        return 0
+        prompted = await engine.prompt(args.org, args.email)
+        if prompted.unknown:
+            raise UsageError(prompted.said)
+        print(prompted.said, file=sys.stdout if prompted.sent else sys.stderr)
+        return 0 if prompted.sent else 1
     if command == "start":
         from app.commands.chat import start
 

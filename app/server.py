@@ -108,6 +108,12 @@ def build_web_app(
     return app
 
 
+def app_runner(app: web.Application) -> web.AppRunner:
+    """The runner `serve` runs the app on. Its handlers are not cancelled when a client hangs
+    up (aiohttp's default, unlike its test server's): they see the body cut short instead."""
+    return web.AppRunner(app, access_log=None)
+
+
 async def serve(
     settings: Settings, database: Database, host: str, port: int, *, scheduler: bool = True
 ) -> int:
@@ -121,7 +127,7 @@ async def serve(
             ticking.stop()
 
         app.cleanup_ctx.append(run_scheduler)
-    runner = web.AppRunner(app, access_log=None)
+    runner = app_runner(app)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

@@ -205,6 +205,12 @@ async def load_digest_rows(
                 col(KeyResultChange.field) == "value",
                 col(KeyResultChange.changed_at) > week_start,
             ),
+            # What an import first gives a key result is where it starts, not a change: its
+            # weeks before read as that value, not as nothing.
+            or_(
+                col(KeyResultChange.old_value).is_not(None),
+                col(KeyResultChange.source) != "import",
+            ),
         )
         .order_by(col(KeyResultChange.key_result_id), col(KeyResultChange.id)),
     )

@@ -11,20 +11,15 @@ from bot.engine import Engine
 from storage.db import Database
 from storage.repository import Store
 
-CONSOLE_TENANT = "local"
 QUIT_WORDS = {"quit", "exit", "/quit", "/exit"}
 
 
-def console_actor(email: str) -> Actor:
-    email = email.strip().lower()
-    return Actor(platform="console", tenant=CONSOLE_TENANT, user=email, email=email)
-
-
-async def chat(engine: Engine, email: str, stdin: TextIO, stdout: TextIO) -> int:
-    """Reads one message per line until EOF or `quit`. Interactive when stdin is a terminal."""
-    actor = console_actor(email)
+async def chat(engine: Engine, actor: Actor, stdin: TextIO, stdout: TextIO) -> int:
+    """Reads one message per line until EOF or `quit`, as `actor`. Interactive when stdin is
+    a terminal."""
     interactive = stdin.isatty()
-    await link_everyone(engine.database)
+    if actor.platform == "console":
+        await link_everyone(engine.database, actor.tenant_id)
     await engine.handle(UserReachable(actor, _event_id()))
     while True:
         if interactive:
@@ -44,12 +39,12 @@ async def chat(engine: Engine, email: str, stdin: TextIO, stdout: TextIO) -> int
     return 0
 
 
-async def link_everyone(database: Database) -> None:
+async def link_everyone(database: Database, tenant_id: str) -> None:
     """In the console everyone is known by their email: link each person of the console org,
     so what the bot sends them (a feedback question, a survey) is shown, addressed to them."""
     async with database.session() as session:
         store = Store(session)
-        for person in await store.people(f"console:{CONSOLE_TENANT}"):
+        for person in await store.people(tenant_id):
             await store.link_identity(person, "console", person.email.lower())
 
 

@@ -23,8 +23,10 @@ class ConsoleOutbox(Outbox, PostsInChannels, HasPhrasebook):
 
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None:
         text = render(message)
-        if self.me is not None and to.user != self.me:
-            how = f"; chat --as {to.user} to answer" if isinstance(message, Question) else ""
+        if self.me is not None and to.user.strip().lower() != self.me:
+            # In a console org a person is their email, which `chat --as` takes.
+            asked = isinstance(message, Question) and to.platform == "console"
+            how = f"; chat --as {to.user} to answer" if asked else ""
             text = f"[to {to.user}{how}]\n{text}"
         self.stream.write(text + "\n")
         self.stream.flush()

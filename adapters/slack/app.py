@@ -14,6 +14,7 @@ from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAutho
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from adapters.request_body import read_body, too_deep
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.inbound import register
 from adapters.slack.installations import (
@@ -178,13 +179,20 @@ async def _bolt_request(request: web.Request) -> AsyncBoltRequest | None:
     """The request as bolt reads it; None when its body can't be a Slack payload.
 
     Bolt parses the body before it checks the signature, and raises on a body that isn't UTF-8,
-    isn't JSON where it says so, or is JSON but not an object: a 400 then, not a 500.
+    isn't JSON where it says so, is JSON but not an object, or nests past what the parser
+    takes (RecursionError): a 400 then, not a 500. So is a body cut short by its client.
     """
+    if await read_body(request, "Slack") is None:
+        return None
     try:
-        return await to_bolt_request(request)
-    except (ValueError, LookupError, AttributeError, TypeError):
+        bolt_request = await to_bolt_request(request)
+    except (ValueError, LookupError, AttributeError, TypeError, RecursionError):
         log.info("refused a Slack request whose body is no Slack payload")
         return None
+    if too_deep(bolt_request.body):
+        log.info("refused a Slack request whose body nests deeper than any Slack payload")
+        return None
+    return bolt_request
 
 
 def _unreadable() -> web.Response:

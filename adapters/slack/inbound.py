@@ -23,6 +23,7 @@ from adapters.slack.render import (
     FORM_CALLBACK_ID,
     form_values,
     parse_choice_value,
+    render_submitted,
 )
 from bot.core.backlog import Backlog
 from bot.core.commands import CommandTable
@@ -182,8 +183,16 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
         if handled.form_errors:
             await ack(response_action="errors", errors=handled.form_errors)
             return
-        await ack()
-        await engine.deliver(actor, handled.replies, handled.closed, handled.notices)
+        closed = handled.closed_form
+        replies = handled.replies
+        if closed is None:
+            await ack()
+        else:
+            # The modal turns into the summary; a note on a form sent before goes in it too.
+            note = "\n".join(m.fallback_text() for m in replies) if closed.sent_before else ""
+            await ack(response_action="update", view=render_submitted(closed.summary, note))
+            replies = [] if closed.sent_before else replies
+        await engine.deliver(actor, replies, handled.closed, handled.notices, closed)
 
 
 class HoldBack:

@@ -10,7 +10,12 @@ import re
 from typing import Any
 
 from adapters.slack.render_card import card_blocks
-from adapters.slack.render_form import FORM_CALLBACK_ID, form_values, render_modal
+from adapters.slack.render_form import (
+    FORM_CALLBACK_ID,
+    form_values,
+    render_modal,
+    render_submitted,
+)
 from adapters.slack.render_text import (
     ACTIONS_ELEMENTS,
     BLOCK_ID,
@@ -46,6 +51,7 @@ __all__ = [
     "render_home",
     "render_message",
     "render_modal",
+    "render_submitted",
     "truncate",
 ]
 

@@ -1,20 +1,23 @@
-"""A Form as a Slack modal, and the submitted modal's state back to plain answers."""
+"""A Form as a Slack modal, the submitted modal's state back to plain answers, and the modal
+as it stays once submitted: the summary, with nothing left to submit."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from adapters.slack.render_card import card_blocks
 from adapters.slack.render_text import (
     BLOCK_ID,
     VIEW_BLOCKS,
     Block,
     context,
+    escape,
     plain,
     section,
     truncate,
 )
-from bot.core.messages import Choice, Form, FormField
+from bot.core.messages import Card, Choice, Form, FormField, Message
 
 FORM_CALLBACK_ID = "checkin_form"
 INPUT_ACTION_ID = "value"
@@ -53,6 +56,22 @@ def render_modal(form: Form) -> dict[str, Any]:
     if form.form_id:  # Slack takes no empty private_metadata
         modal["private_metadata"] = form.form_id
     return modal
+
+
+def render_submitted(summary: Message, note: str = "") -> dict[str, Any]:
+    """The modal once its form is submitted (for a "response_action": "update"): the summary,
+    a note above it when there is one, and only a button to close it."""
+    lead = [section(escape(note))] if note.strip() else []
+    if isinstance(summary, Card):
+        body = card_blocks(summary, VIEW_BLOCKS - len(lead))
+    else:
+        body = [section(escape(summary.fallback_text()))]
+    return {
+        "type": "modal",
+        "title": plain("Check-in", MODAL_TEXT),
+        "close": plain("Done", MODAL_TEXT),
+        "blocks": lead + body,
+    }
 
 
 def form_values(state_values: Mapping[str, Any]) -> dict[str, str]:

@@ -19,6 +19,7 @@ from botbuilder.integration.aiohttp import (
 )
 from botbuilder.schema import Activity
 
+from adapters.request_body import json_of, read_body
 from adapters.teams.inbound import CheckinTeamsBot
 from adapters.teams.outbound import CarriedError, ReferenceBook, TeamsOutbox
 from bot.engine import Engine
@@ -37,6 +38,7 @@ OVERRIDES = (
     "CHANNEL_SERVICE",
 )
 KEY_REFRESH_SECONDS = 12 * 3600
+TOKEN_CHECK_PACKAGE = "botframework.connector.auth"
 DEFAULT_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 
 
@@ -96,9 +98,11 @@ class TeamsAdapter:
         assert self.bot is not None
         if "application/json" not in request.headers.get("Content-Type", ""):
             return web.json_response({"error": "expected an application/json activity"}, status=415)
+        if await read_body(request, "Teams") is None:
+            return web.json_response({"error": "the body was cut short"}, status=400)
         try:
-            body = await request.json()
-        except ValueError:
+            body = json_of(await request.text())
+        except ValueError:  # not UTF-8, not JSON, or nested past any activity
             return web.json_response({"error": "the body is not JSON"}, status=400)
         if not isinstance(body, dict) or not _answerable(body):
             return web.json_response({"error": "the body is not an activity"}, status=400)
@@ -112,7 +116,10 @@ class TeamsAdapter:
         except Exception as error:
             if _is_auth_failure(error):
                 # botbuilder raises plain errors for expired or badly signed tokens.
-                log.warning("rejected a Teams request that failed authentication")
+                log.warning(
+                    "rejected a Teams request that failed authentication (%s)",
+                    type(error).__name__,
+                )
                 return web.json_response({"error": "unauthorized"}, status=401)
             log.exception("a Teams request failed")
             return web.json_response({"error": "internal error"}, status=500)
@@ -151,7 +158,8 @@ def _answerable(body: dict[str, Any]) -> bool:
     """Whether botbuilder can take the body as an activity and answer it. msrest raises on a
     field of the wrong type deep inside the turn, and a reply needs what the Bot Framework
     requires of every activity: a type, the service URL, the conversation and both parties
-    (a turn without them failed, or saved a reference no message could be sent to)."""
+    (a turn without them failed, or saved a reference no message could be sent to). Every
+    entity needs its type too: botbuilder reads it to find mentions."""
     try:
         activity = Activity().deserialize(body)
     except ValueError:  # msrest's DeserializationError
@@ -163,13 +171,15 @@ def _answerable(body: dict[str, Any]) -> bool:
         and isinstance(activity.service_url, str)
         and bool(activity.service_url)
         and all(party is not None and isinstance(party.id, str) and party.id for party in parties)
+        and all(isinstance(getattr(e, "type", None), str) for e in activity.entities or ())
     )
 
 
 def _is_auth_failure(error: Exception) -> bool:
     """botbuilder's token checks raise PermissionError, or jwt errors, or a bare Exception
-    whose message names the token; nothing else counts as an authentication failure."""
-    if isinstance(error, PermissionError):
+    whose message names the token, or trip over a token they can't check; nothing else counts
+    as an authentication failure."""
+    if isinstance(error, PermissionError) or _tripped_in_token_check(error):
         return True
     module = type(error).__module__
     if module.startswith("jwt"):
@@ -179,6 +189,20 @@ def _is_auth_failure(error: Exception) -> bool:
         word in text
         for word in ("token", "unauthorized", "signature", "issuer", "audience", "endorsement")
     )
+
+
+def _tripped_in_token_check(error: Exception) -> bool:
+    """Whether botbuilder's token check itself raised this while reading the token: it looks
+    the signing key up by the token's `kid` with `[...][0]`, so a `kid` no published key has,
+    or none at all, is an IndexError there. A failure to fetch the keys (requests raises it
+    from its own code) is not one of these: it stays a 500."""
+    if not isinstance(error, LookupError | AttributeError | TypeError | ValueError):
+        return False
+    innermost = error.__traceback__
+    while innermost is not None and innermost.tb_next is not None:
+        innermost = innermost.tb_next
+    module = innermost.tb_frame.f_globals.get("__name__", "") if innermost else ""
+    return str(module).startswith(TOKEN_CHECK_PACKAGE)
 
 
 def _prefetch_keys(url: str) -> None:

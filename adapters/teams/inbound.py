@@ -153,9 +153,12 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
         handled = None
         if actor is not None and is_personal(turn_context.activity):
             handled = await self._submit(turn_context, actor, turn_context.activity.value)
-        # Teams replaces the clicked card with the one we answer: the question, now answered.
+        # Teams replaces the clicked card with the one we answer: the question, now answered,
+        # or the form, now its summary.
         closed = handled.closed[0] if handled is not None and handled.closed else None
-        card = render_card(Answered(closed.question, closed.answer) if closed else Text("Got it."))
+        form = handled.closed_form if handled is not None else None
+        shown = Answered(closed.question, closed.answer) if closed else Text("Got it.")
+        card = render_card(form.summary if form is not None else shown)
         body = AdaptiveCardInvokeResponse(
             status_code=200, type="application/vnd.microsoft.card.adaptive", value=card
         )
@@ -186,12 +189,13 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
         submit = parse_submit(value)
         event_id = _event_id(turn_context)
         event: InboundEvent
+        card_id = turn_context.activity.reply_to_id
+        clicked = {"activity_id": card_id} if card_id else None
         if isinstance(submit, ChoiceSubmit):
-            card_id = turn_context.activity.reply_to_id
-            clicked = {"activity_id": card_id} if card_id else None
             event = ChoiceSelected(actor, submit.prompt_id, submit.value, event_id, clicked)
         elif isinstance(submit, FormSubmit):
-            event = FormSubmitted(actor, submit.form_id, submit.values, event_id)
+            # The form card becomes the summary once submitted: it can't be sent twice.
+            event = FormSubmitted(actor, submit.form_id, submit.values, event_id, clicked)
         elif isinstance(submit, StartCheckin):
             event = CommandInvoked(actor, "checkin", "now", event_id)
         elif isinstance(submit, OpenForm):

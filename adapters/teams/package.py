@@ -24,7 +24,7 @@ COMMANDS = (
     ("goals", "Your goals and how they're going"),
     ("help", "Everything I can do"),
     ("checkin skip", "Skip this period"),
-    ("checkin pause", "Pause check-ins until a date"),
+    ("checkin pause", "Pause check-ins through a date"),
     ("checkin resume", "Resume check-ins"),
     ("checkin schedule", "Set your days and time"),
     ("checkin team", "Your team's check-ins"),

@@ -1,5 +1,5 @@
 """`checkin-bot chat` and the bare `checkin-bot`: the console chat, on standard input and
-output (a terminal, or piped lines)."""
+output (a terminal, or piped lines), as one person of one org."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import sys
 from adapters.console.chat import chat as console_chat
 from adapters.console.outbound import ConsoleOutbox
 from app.bootstrap import build_engine
+from app.commands import UsageError
 from app.demo import DEMO_TENANT, DEMO_USER
 from app.demo.seed import seed_demo
+from bot.core.events import Actor
 from bot.core.ports import Clock
 from storage.db import Database
+from storage.repository import Store
 
 
 async def start(database: Database, clock: Clock) -> int:
@@ -27,5 +30,34 @@ async def start(database: Database, clock: Clock) -> int:
 
 
 async def chat(database: Database, email: str, org: str, clock: Clock) -> int:
-    engine = build_engine(database, ConsoleOutbox(sys.stdout, me=email), clock)
-    return await console_chat(engine, email, sys.stdin, sys.stdout)
+    actor = await acting_as(database, email, org)
+    engine = build_engine(database, ConsoleOutbox(sys.stdout, me=actor.user), clock)
+    return await console_chat(engine, actor, sys.stdin, sys.stdout)
+
+
+async def acting_as(database: Database, email: str, org: str) -> Actor:
+    """The person with `email` in `org`, as that org's platform knows them.
+
+    In a console org a person is their email. Elsewhere they act through the account the
+    platform gave them, which the bot links when they first write or an org import finds it:
+    an account made up here would be linked to them, and messages for them sent to it.
+    """
+    async with database.session() as session:
+        store = Store(session)
+        tenant = await store.tenant(org)
+        if tenant is None:
+            hint = " (checkin-bot demo seeds it)" if org == DEMO_TENANT else ""
+            raise UsageError(f"no org called {org!r} in this database{hint}")
+        person = await store.person_by_email(org, email)
+        if person is None:
+            raise UsageError(f"no one with the email {email} in {org}")
+        if tenant.platform == "console":
+            known_as = person.email.strip().lower()
+            return Actor("console", tenant.external_id, known_as, email=known_as)
+        accounts = [i for i in await store.identities_of(person) if i.platform == tenant.platform]
+    if not accounts:
+        raise UsageError(
+            f"{email} has no {tenant.platform} account linked in {org} yet: they are linked "
+            "when they first write to the bot, or by an org import that finds them there"
+        )
+    return Actor(tenant.platform, tenant.external_id, accounts[0].external_user_id)

@@ -73,7 +73,7 @@ COMMANDS = (
         "checkin",
         "pause",
         _with_flow(schedule_commands.pause),
-        (HelpLine("checkin pause 2026-12-31", "no check-ins until that day"),),
+        (HelpLine("checkin pause 2026-12-31", "no check-ins through that day"),),
     ),
     CommandRow(
         "checkin",

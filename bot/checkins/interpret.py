@@ -17,6 +17,7 @@ from bot.checkins.parsing import (
     parse_kr_value,
     parse_mood,
 )
+from bot.core.limits import TOO_LONG, too_long
 from storage.models import Answer, KeyResult
 
 NONE_WORDS = {"none", "no", "nope", "nothing", "n/a", "na", "-", "no blockers", "nothing new"}
@@ -57,6 +58,8 @@ def interpret(
         return Said(None)
     if not text.strip():
         return Invalid("Type an answer, or none if there's nothing to say.")
+    if too_long(text):
+        return Invalid(TOO_LONG)
     return Said(text.strip())
 
 

@@ -6,12 +6,13 @@ goals change mid-check-in. Each entry: key, kind, text, and kr_id for key-result
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.checkins.parsing import MetricSpec
 from bot.core.messages import Choice, FormField, Question
-from bot.goals.progress import format_value
+from bot.goals.progress import format_value, target_words
 from storage.models import Answer, KeyResult
 from storage.settings import OrgSettings
 
@@ -36,6 +37,8 @@ MOOD_CHOICES = (
     Choice("5 😀", "5"),
 )
 NO_CHANGE = Choice("No change", "same")
+# Characters that would cut a one-line update apart, or read as its value.
+_UNQUOTABLE = re.compile(r"[,;|:=\n\d]")
 SKIP = Choice("Skip", "skip")
 
 
@@ -51,10 +54,10 @@ def build_questions(
     key_results: Sequence[KeyResult], settings: OrgSettings
 ) -> list[dict[str, Any]]:
     questions: list[dict[str, Any]] = []
+    together = several_at_once(key_results)
     for kr in key_results:
-        questions.append(
-            {"key": f"kr:{kr.id}:value", "kind": KR_VALUE, "kr_id": kr.id, "text": kr.title}
-        )
+        value = {"key": f"kr:{kr.id}:value", "kind": KR_VALUE, "kr_id": kr.id, "text": kr.title}
+        questions.append(value | ({"together": together} if together else {}))
         questions.append(
             {
                 "key": f"kr:{kr.id}:confidence",
@@ -64,6 +67,22 @@ def build_questions(
             }
         )
     return questions + closing_questions(settings)
+
+
+def several_at_once(key_results: Sequence[KeyResult]) -> str | None:
+    """An example of one reply updating two of these key results, in their own names: "Weekly
+    signups 120, NPS 28". None with fewer than two whose names read cleanly in one."""
+    named = [kr for kr in key_results if not _UNQUOTABLE.search(kr.title)][:2]
+    if len(named) < 2:
+        return None
+    return ", ".join(f"{kr.title.strip()} {_example_value(kr)}" for kr in named)
+
+
+def _example_value(kr: KeyResult) -> str:
+    if kr.kind == "binary":
+        return "done"
+    value = kr.current if kr.current is not None else kr.start
+    return format_value("number" if kr.kind == "currency" else kr.kind, value)
 
 
 def next_question(
@@ -94,7 +113,7 @@ def render_question(
     again = _previous_hint(question, previous, kr)
     if kind == KR_VALUE and kr is not None:
         now = format_value(kr.kind, kr.current, kr.unit)
-        goal = format_value(kr.kind, kr.target, kr.unit)
+        goal = target_words(kr.kind, kr.start, kr.target, kr.unit)
         if kr.kind == "binary":
             text = f"{kr.title}: is it done? (now: {now})"
             choices: tuple[Choice, ...] = (Choice("Yes", "yes"), Choice("Not yet", "no"), SKIP)
@@ -102,10 +121,9 @@ def render_question(
         else:
             text = f"{kr.title}: what is it now? (was {now}, target {goal})"
             choices = (NO_CHANGE, SKIP)
-            hint = (
-                "Type a number like 400, 40% or done. "
-                "Several at once work too: signups 400, nps 35."
-            )
+            hint = "Type a number like 400, 40% or done."
+            if question.get("together"):
+                hint += f" Several at once work too: {question['together']}."
         return _checkin_question(prompt_id, text, choices, _join(hint, again), position, total)
     if kind == KR_CONFIDENCE and kr is not None:
         text = f"{kr.title}: how confident are you of reaching it, from 1 to 10?"
@@ -163,18 +181,16 @@ def form_field(
 ) -> FormField:
     kind = question["kind"]
     if kind == KR_VALUE and kr is not None:
-        return FormField(
-            question["key"],
-            f"{kr.title} (now {kr.current if kr.current is not None else '—'})",
-            "number",
-            initial="",
-        )
+        now = format_value(kr.kind, kr.current, kr.unit)
+        return FormField(question["key"], f"{kr.title} (now {now})", "number", initial="")
     if kind == KR_CONFIDENCE and kr is not None:
         initial = str(kr.confidence) if kr.confidence is not None else ""
         return FormField(
             question["key"], f"{kr.title}: confidence 1–10", "choice", CONFIDENCE_CHOICES, initial
         )
     if kind == MOOD:
-        return FormField(question["key"], question["text"], "choice", MOOD_CHOICES)
+        mood = answer.number if answer is not None and not answer.skipped else None
+        initial = f"{mood:g}" if mood is not None else ""
+        return FormField(question["key"], question["text"], "choice", MOOD_CHOICES, initial)
     initial = answer.text or "" if answer is not None else ""
     return FormField(question["key"], question["text"], "text", initial=initial)

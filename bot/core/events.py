@@ -64,6 +64,9 @@ class FormSubmitted:
     form_id: str
     values: dict[str, str]
     event_id: str
+    # The platform's handle on the message the form was in, when it was one (a card in the
+    # chat, not a modal): once submitted, that message becomes the check-in's summary.
+    message_ref: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

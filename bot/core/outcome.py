@@ -1,5 +1,6 @@
 """The one result of handling anything: replies for the person, notices for others, the
-questions this answered (their buttons can be retired), and a form's field errors."""
+questions this answered (their buttons can be retired), a form's field errors, and a form that
+was submitted (it shows its summary from now on)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,17 @@ class ClosedPrompt:
     answer: str
 
 
+@dataclass(frozen=True)
+class ClosedForm:
+    """A form submitted in this unit of work: the message it is in, if any, becomes `summary`.
+    Where it can't be changed the summary is sent instead, unless it was sent already (the same
+    form submitted again)."""
+
+    message_ref: dict[str, Any] | None
+    summary: Message
+    sent_before: bool = False
+
+
 @dataclass
 class Outcome:
     replies: list[Message] = field(default_factory=list)
@@ -34,5 +46,6 @@ class Outcome:
     closed: list[ClosedPrompt] = field(default_factory=list)
     # A form sent back with these fields to fix (field key -> why); nothing was stored.
     form_errors: dict[str, str] = field(default_factory=dict)
+    closed_form: ClosedForm | None = None
     # The platform delivered this event before: it was handled then, nothing was done now.
     duplicate: bool = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.commands import CommandRow, Context, SlashCommand
+from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
 from bot.core.messages import Text
 from bot.core.outcome import Outcome
 from bot.digests.channels import DigestChannels
@@ -37,7 +37,23 @@ SLASH = SlashCommand(
 
 COMMANDS = (
     CommandRow("digest", "help", None, default=True),
-    CommandRow("digest", "subscribe", _subscribe, audience="channels"),
+    CommandRow(
+        "digest",
+        "subscribe",
+        _subscribe,
+        (
+            HelpLine(
+                "digest subscribe / digest unsubscribe",
+                "typed in a channel: your team's goal digest there every Monday, or no more",
+            ),
+        ),
+        audience="channels",
+    ),
     CommandRow("digest", "unsubscribe", _unsubscribe, audience="channels"),
-    CommandRow("digest", "now", _preview),
+    CommandRow(
+        "digest",
+        "now",
+        _preview,
+        (HelpLine("digest now", "this week's goal digest of your team, in your DM"),),
+    ),
 )

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.core.events import Actor
 from bot.core.messages import Answered, Card, Message, Question, Text
-from bot.core.outcome import ClosedPrompt, Notice
+from bot.core.outcome import ClosedForm, ClosedPrompt, Notice
 from bot.core.ports import (
     FindsSent,
     HasPhrasebook,
@@ -49,7 +49,10 @@ class Delivery:
         messages: list[Message],
         closed: Sequence[ClosedPrompt] = (),
         notices: Sequence[Notice] = (),
+        form: ClosedForm | None = None,
     ) -> None:
+        if form is not None:
+            await self._close_form(actor, form)
         await self.send(actor, messages)
         await self._retire(actor, closed)
         await self.notify(actor.tenant_id, notices)
@@ -141,6 +144,19 @@ class Delivery:
                     await self.updates.update(to, prompt.message_ref, answered)
                 except Exception:
                     log.warning("could not retire an answered question on %s", actor.platform)
+
+    async def _close_form(self, actor: Actor, form: ClosedForm) -> None:
+        """A submitted form's message becomes its summary, so it can't be submitted again;
+        where that can't be done, the summary is sent instead."""
+        if form.message_ref and self.updates is not None:
+            to = Recipient(actor.platform, actor.tenant, actor.user)
+            try:
+                await self.updates.update(to, form.message_ref, form.summary)
+                return
+            except Exception:
+                log.warning("could not close a submitted form on %s", actor.platform)
+        if not form.sent_before:
+            await self.send(actor, [form.summary])
 
     async def _mark_unreachable(self, actor: Actor) -> None:
         async with self.database.session() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from bot.core.events import (
     TextReceived,
 )
 from bot.core.messages import Card, Form, Message, Text
-from bot.core.outcome import ClosedPrompt, Notice, Outcome
+from bot.core.outcome import ClosedForm, ClosedPrompt, Notice, Outcome
 from bot.core.ports import Clock, Directory, Outbox, Profile, Recipient, Sent, SystemClock
 from bot.engine.delivery import Delivery
 from bot.engine.identities import Identities
@@ -46,6 +46,15 @@ DISK_FULL = (
 
 class _Stranger(Exception):
     """No person matches the actor yet; rolls the unit of work back so it can be retried."""
+
+
+@dataclass(frozen=True)
+class Prompted:
+    """What `Engine.prompt` did, in words for an admin."""
+
+    said: str
+    sent: bool = False
+    unknown: bool = False  # no such org, or no one with that email in it
 
 
 class Engine:
@@ -74,7 +83,9 @@ class Engine:
         async with self.backlog.turn():
             outcome = await self._unit_of_work(actor, event)
         if deliver:
-            await self.deliver(actor, outcome.replies, outcome.closed, outcome.notices)
+            await self.deliver(
+                actor, outcome.replies, outcome.closed, outcome.notices, outcome.closed_form
+            )
         return outcome
 
     async def _unit_of_work(self, actor: Actor, event: InboundEvent) -> Outcome:
@@ -142,7 +153,7 @@ class Engine:
                 run = await flow.active_run()
             return await checkin_form(flow, run) if run is not None else None
 
-    async def prompt(self, tenant_id: str, email: str) -> str:
+    async def prompt(self, tenant_id: str, email: str) -> Prompted:
         """Start someone's check-in proactively, in their DM on the org's platform.
 
         Returns what happened, in words for an admin: sent, or why not.
@@ -152,21 +163,23 @@ class Engine:
             tenant = await store.tenant(tenant_id)
             person = await store.person_by_email(tenant_id, email) if tenant else None
             if tenant is None or person is None:
-                return f"no one with the email {email} in {tenant_id}"
+                return Prompted(f"no one with the email {email} in {tenant_id}", unknown=True)
             identities = [i for i in await store.identities_of(person) if i.reachable]
             if not identities:
-                return f"{email} has no reachable chat account yet (they need to open the app)"
+                return Prompted(
+                    f"{email} has no reachable chat account yet (they need to open the app)"
+                )
             identity = identities[0]
             flow = CheckinFlow(store, person, settings_of(tenant), self.clock.now())
             messages = await flow.start()
         actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
         if await self.send(actor, messages):
-            return f"sent {email} their check-in on {actor.platform}"
+            return Prompted(f"sent {email} their check-in on {actor.platform}", sent=True)
         async with self.database.session() as session:
             now = await Store(session).identity(actor.tenant_id, actor.platform, actor.user)
         if now is not None and not now.reachable:
-            return f"{email} can't be reached on {actor.platform}; marked unreachable"
-        return f"{actor.platform} did not take the message for {email}; try again later"
+            return Prompted(f"{email} can't be reached on {actor.platform}; marked unreachable")
+        return Prompted(f"{actor.platform} did not take the message for {email}; try again later")
 
     async def knows(self, actor: Actor) -> bool:
         """Whether this platform identity is linked to a person already."""
@@ -180,8 +193,9 @@ class Engine:
         messages: list[Message],
         closed: Sequence[ClosedPrompt] = (),
         notices: Sequence[Notice] = (),
+        form: ClosedForm | None = None,
     ) -> None:
-        await self.delivery.deliver(actor, messages, closed, notices)
+        await self.delivery.deliver(actor, messages, closed, notices, form)
 
     async def send(self, actor: Actor, messages: list[Message]) -> bool:
         """Send proactively (the scheduler); True when the platform took every message."""

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.checkins.cadence import friendly_day
 from bot.checkins.flow import CheckinFlow
-from bot.checkins.form import submit_form
+from bot.checkins.form import answer_form, read_form_id
 from bot.core.commands import UNKNOWN, Command, Context
 from bot.core.events import (
     ChoiceSelected,
@@ -20,7 +20,6 @@ from bot.core.events import (
 )
 from bot.core.messages import Message, Text
 from bot.core.outcome import Outcome
-from bot.core.whole_numbers import whole_number
 from bot.feedback.flow import FeedbackFlow
 from bot.home.cards import help_card
 from bot.pulse.flow import PROMPT_PREFIX as PULSE_PROMPT
@@ -50,10 +49,12 @@ class Router:
             if command is not None:
                 return await self.command(command)
             return await self._text(event.text)
-        if isinstance(event, ChoiceSelected) and event.prompt_id.startswith(PULSE_PROMPT):
-            return await self.pulse.choose(event.prompt_id, event.value)
         if isinstance(event, ChoiceSelected):
-            outcome = self.checkin.outcome(await self._choice(event.prompt_id, event.value))
+            if event.prompt_id.startswith(PULSE_PROMPT):
+                outcome = await self.pulse.choose(event.prompt_id, event.value)
+            else:
+                outcome = self.checkin.outcome(await self._choice(event.prompt_id, event.value))
+            # The clicked message is retired even before its handle was recorded.
             outcome.closed = [
                 replace(closed, message_ref=closed.message_ref or event.message_ref)
                 if closed.prompt_id == event.prompt_id
@@ -62,7 +63,7 @@ class Router:
             ]
             return outcome
         if isinstance(event, FormSubmitted):
-            return await self._form(event.form_id, event.values)
+            return await self._form(event)
         if isinstance(event, UserReachable):
             return self.checkin.outcome(await self._greet(event))
         raise TypeError(f"unknown event {type(event).__name__}")
@@ -142,22 +143,17 @@ class Router:
             return [Text(closed_note(run))]
         return await self.checkin.answer(run, prompt, value)
 
-    async def _form(self, form_id: str, values: dict[str, str]) -> Outcome:
-        run = await self._own_run(form_id.removeprefix("f_"))
-        if run is None:
+    async def _form(self, event: FormSubmitted) -> Outcome:
+        sent = read_form_id(event.form_id)
+        run = await self._own_run(sent.run_id) if sent is not None else None
+        if sent is None or run is None:
             return Outcome([Text("That form isn't for you, or it has expired.")])
         if not self._still_open(run):
             return Outcome([Text(closed_note(run))])
-        errors = await submit_form(self.checkin, run, values)
-        if errors:
-            return _errors(self.checkin, errors)
-        return self.checkin.outcome([await self.checkin.summary(run)])
+        return await answer_form(self.checkin, run, sent, event.values, event.message_ref)
 
-    async def _own_run(self, run_id: str) -> CheckinRun | None:
-        number = whole_number(run_id)
-        if number is None:
-            return None
-        run = await self.ctx.store.run(self.ctx.tenant.id, number)
+    async def _own_run(self, run_id: int) -> CheckinRun | None:
+        run = await self.ctx.store.run(self.ctx.tenant.id, run_id)
         return run if run is not None and run.person_id == self.ctx.person.id else None
 
     def _still_open(self, run: CheckinRun) -> bool:
@@ -189,13 +185,6 @@ class Router:
         return [
             Text(f"Hi {name}! Type checkin now for your check-in, goals for your goals, or help.")
         ]
-
-
-def _errors(flow: CheckinFlow, errors: dict[str, str]) -> Outcome:
-    """A form to fix: its field errors, and what was gathered on the way (nothing stored)."""
-    outcome = flow.outcome([])
-    outcome.form_errors = errors
-    return outcome
 
 
 def closed_note(run: CheckinRun) -> str:

@@ -7,8 +7,7 @@ The giver is told when their anonymous answer will be shown, and that it may nev
 
 from __future__ import annotations
 
-from typing import Final
-
+from bot.core.limits import TOO_LONG, too_long
 from bot.core.messages import Message, Text
 from bot.core.outcome import Outcome
 from bot.core.whole_numbers import whole_number
@@ -19,7 +18,6 @@ from bot.org.tree import first_name
 from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest, Person
 from storage.models.feedback import new_answer_id
 
-MAX_ANSWER: Final = 4000
 _SKIP = {"skip", "pass", "-"}
 
 
@@ -61,9 +59,9 @@ class Answering:
         await unit.feedback.reread(invite)
         if invite.answered:
             return Outcome([Text("That feedback request has closed. Thank you all the same!")])
-        said = " ".join(text.split()) if len(text) <= MAX_ANSWER else None
-        if said is None:
-            return Outcome([Text(f"That's a long one: keep it under {MAX_ANSWER} characters?")])
+        said = " ".join(text.split())
+        if too_long(said):
+            return Outcome([Text(TOO_LONG)])
         index = invite.asking or 0
         invite.draft = [*invite.draft[:index], "" if said.lower() in _SKIP else said]
         requester, subject = await unit.pair(request)

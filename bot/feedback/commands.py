@@ -66,5 +66,10 @@ COMMANDS = (
         _with_flow(_inbox),
         (HelpLine("feedback inbox", "feedback you owe and feedback you got"),),
     ),
-    CommandRow("feedback", "share", _with_flow(FeedbackFlow.share)),
+    CommandRow(
+        "feedback",
+        "share",
+        _with_flow(FeedbackFlow.share),
+        (HelpLine("feedback share 12", "let the person request 12 is about read its answers"),),
+    ),
 )

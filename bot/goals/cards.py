@@ -13,6 +13,7 @@ from bot.goals.progress import (
     progress_bar,
     rollup,
     status_from_confidence,
+    target_words,
 )
 from storage.models import KeyResult, Objective
 
@@ -63,5 +64,10 @@ def _kr_status(kr: KeyResult) -> str:
     share = round(progress(kr.kind, kr.start, kr.target, kr.current) * 100)
     value = format_value(kr.kind, kr.current, kr.unit)
     target = format_value(kr.kind, kr.target, kr.unit)
-    reached = value if kr.kind == "binary" else f"{value} of {target}"
+    if kr.kind == "binary":
+        reached = value
+    elif kr.target < kr.start:  # lower is better: "650 ms of 300 ms" would read backwards
+        reached = f"{value}, target {target_words(kr.kind, kr.start, kr.target, kr.unit)}"
+    else:
+        reached = f"{value} of {target}"
     return f"{reached} · {share}% · {status_from_confidence(kr.confidence)}"

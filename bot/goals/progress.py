@@ -126,6 +126,13 @@ def format_value(kind: str, value: float | None, unit: str | None = None) -> str
     return f"{number} {unit}" if unit else number
 
 
+def target_words(kind: str, start: float, target: float, unit: str | None = None) -> str:
+    """The target as a person reads it: "500 signups", or "300 ms or less" where lower is
+    better (a target below where it started)."""
+    goal = format_value(kind, target, unit)
+    return f"{goal} or less" if kind != "binary" and target < start else goal
+
+
 def _plain_number(value: float) -> str:
     if math.isfinite(value) and value == int(value):
         return f"{int(value):,}"

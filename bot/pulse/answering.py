@@ -10,10 +10,11 @@ from __future__ import annotations
 import secrets
 
 from bot.core.messages import Field, Message, Text
-from bot.core.outcome import Notice, Outcome
+from bot.core.outcome import ClosedPrompt, Notice, Outcome
 from bot.core.whole_numbers import whole_number
 from bot.privacy.pulse_groups import groups_counted
-from bot.pulse.cards import PROMPT_PREFIX, when
+from bot.pulse import stats
+from bot.pulse.cards import PROMPT_PREFIX, answered_as, question_prompt, when
 from bot.pulse.questions import PulseError, read_answer
 from bot.pulse.rounds import Rounds
 from bot.pulse.unit import PulseUnit, id_of
@@ -21,6 +22,8 @@ from storage.models import Survey, SurveyInvite, SurveyResponse, SurveyRound
 from storage.survey_questions import questions_of
 
 CLOSED = "That survey has closed. Thank you all the same!"
+# A comment that says there is nothing to say is stored as no comment, like a skipped one.
+NO_COMMENT = frozenset({"none", "no", "nope", "nothing", "n/a", "na", "-", "no comment", "skip"})
 
 
 class Answering:
@@ -84,10 +87,17 @@ class Answering:
             value = read_answer(question, text)
         except PulseError as error:
             return Outcome([Text(str(error)), *unit.ask(survey, invite, index)])
+        if question.kind == stats.TEXT and _says_nothing(value):
+            value = None
         invite.draft = {**invite.draft, question.key: value}
         if index + 1 < len(questions):
-            return Outcome(unit.ask(survey, invite, index + 1))
-        return await self._submit(survey, survey_round, invite)
+            outcome = Outcome(unit.ask(survey, invite, index + 1))
+        else:
+            outcome = await self._submit(survey, survey_round, invite)
+        # Like a check-in's: the question on screen loses its buttons, and shows the answer.
+        shown = question_prompt(survey, invite, index)
+        outcome.closed.append(ClosedPrompt(shown.prompt_id, None, shown, answered_as(shown, text)))
+        return outcome
 
     async def _submit(
         self, survey: Survey, survey_round: SurveyRound, invite: SurveyInvite
@@ -108,3 +118,7 @@ class Answering:
             notices = await self.rounds.close(survey_round)
         thanks = "Thanks! Your answers are stored without your name."
         return Outcome([Text(thanks)], notices)
+
+
+def _says_nothing(comment: object) -> bool:
+    return isinstance(comment, str) and comment.lower().strip(" .!") in NO_COMMENT

@@ -70,5 +70,11 @@ def question_prompt(
     )
 
 
+def answered_as(question: Question, value: str) -> str:
+    """How an answer reads under its question once the buttons are gone: the button's label."""
+    chosen = next((c.label for c in question.choices if c.value == value), None)
+    return chosen or value.strip()
+
+
 def when(instant: datetime) -> str:
     return instant.strftime("%a %-d %b %H:%M UTC")

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from bot.core.limits import TOO_LONG, too_long
 from bot.core.messages import Field, Section
 from bot.core.whole_numbers import whole_number
 from bot.pulse import stats
@@ -14,7 +15,6 @@ from storage.survey_questions import QuestionKind, SurveyQuestion
 
 MAX_QUESTIONS = 10
 MAX_OPTIONS = 10
-MAX_TEXT = 2000
 SEND_USAGE = (
     "pulse send engagement to team Platform (or: to everyone, to my org; add every 2 weeks, "
     "for 5 days), or your own questions after a colon: pulse send to my org: likert Our "
@@ -146,8 +146,8 @@ def read_answer(question: SurveyQuestion, text: str) -> Any:
         if not picked:
             raise PulseError(f"Type all that apply: {', '.join(options)}.")
         return [o for o in options if o in picked]
-    if len(said) > MAX_TEXT:
-        raise PulseError(f"That's a long one: keep it under {MAX_TEXT} characters?")
+    if too_long(said):
+        raise PulseError(TOO_LONG)
     return said
 
 

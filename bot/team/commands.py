@@ -44,5 +44,16 @@ COMMANDS = (
         audience="managers",
     ),
     CommandRow("goals", "team", _goals, audience="managers"),
-    CommandRow("checkin", "blockers", _blocker_alerts, audience="managers"),
+    CommandRow(
+        "checkin",
+        "blockers",
+        _blocker_alerts,
+        (
+            HelpLine(
+                "checkin blockers weekly / now",
+                "managers: your team's blockers in checkin team only, or a DM as each comes",
+            ),
+        ),
+        audience="managers",
+    ),
 )

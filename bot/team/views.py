@@ -125,7 +125,7 @@ class TeamView:
         cadence = person_cadence(person, settings_of(self.tenant))
         today = self.now.astimezone(cadence.zone).date()
         if person.paused_until and today <= date.fromisoformat(person.paused_until):
-            status = f"paused until {friendly_day(person.paused_until)}"
+            status = f"paused through {friendly_day(person.paused_until)}"
         elif run is None:
             status = "pending (not started)"
         elif run.status == "submitted":
@@ -185,7 +185,9 @@ class TeamView:
                 continue
             weeks = person_cadence(owner, settings_of(self.tenant)).every_weeks
             last = updated.get(kr.id or 0)
-            if last is not None and self.now - last < timedelta(weeks=weeks * STALE_PERIODS):
+            # Counted from the last check-in that moved it, or from when the import set it.
+            since = max(last, kr.updated_at) if last is not None else kr.updated_at
+            if self.now - since < timedelta(weeks=weeks * STALE_PERIODS):
                 continue
             when = (
                 f"last {friendly_day(last.date().isoformat())}" if last else "never in a check-in"

@@ -122,7 +122,7 @@ def test_the_first_run_seeds_a_demo_org_and_opens_the_console_chat(cli: Cli) -> 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("chat", "--as", "nobody@demo.example"), "I don't know nobody@demo.example yet"),
+        (("chat", "--as", "nobody@demo.example"), "no one with the email nobody@demo.example"),
         (("org", "import", "missing.csv"), "can't read missing.csv"),
         (("export", "--org", "slack:T404"), "no org called 'slack:T404'"),
     ],

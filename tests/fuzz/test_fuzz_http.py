@@ -350,6 +350,8 @@ async def test_an_unreadable_body_without_a_signature_is_refused_too(
         {"conversation": [["x"]]},
         {"timestamp": "yesterday"},
         {"entities": [1]},
+        {"entities": [None]},  # botbuilder's get_mentions read None's type: a failed turn
+        {"entities": [{}]},
     ],
 )
 async def test_an_activity_botbuilder_cant_answer_is_a_400_and_keeps_the_persons_reference(

@@ -42,6 +42,7 @@ from bot.checkins.parsing import (
 )
 from bot.command_table import COMMAND_TABLE
 from bot.core.commands import Command
+from bot.core.limits import MAX_FREE_TEXT
 from bot.core.whole_numbers import MAX_ROW_ID, whole_number
 from bot.imports.goals_file import LEVELS, METRICS, parse_goals
 from bot.imports.holidays_file import parse_holidays
@@ -52,7 +53,6 @@ from bot.pulse.questions import (
     BANK,
     MAX_OPTIONS,
     MAX_QUESTIONS,
-    MAX_TEXT,
     PulseError,
     custom_questions,
     read_answer,
@@ -516,7 +516,7 @@ def test_a_pulse_answer_is_a_valid_value_or_a_pulse_error(
     elif kind == MULTI:
         assert value and set(value) <= set(question.options)
     else:
-        assert isinstance(value, str) and len(value) <= MAX_TEXT
+        assert isinstance(value, str) and len(value) <= MAX_FREE_TEXT
 
 
 def test_superscript_digits_are_no_answer_to_a_scale_or_a_choice() -> None:

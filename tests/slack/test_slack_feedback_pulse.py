@@ -8,10 +8,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlmodel import select
 
 from app.server import build_web_app
 from bot.imports.org_import import import_org
 from storage.db import Database
+from storage.models import SurveyInvite
 from tests.conftest import FakeClock, until
 from tests.slack.conftest import Slack, buttons, slack_settings, text_of
 from tests.slack.mock_api import Call, MockSlackApi
@@ -195,3 +197,22 @@ async def test_a_pulse_to_a_team_of_four_shows_how_many_were_asked_only(slack: S
     assert "4 asked. Fewer than 5 people were asked" in results and "4 of 4" not in results
     assert "eNPS" not in results and "all good" not in results
     assert not slack.api.called("files.getUploadURLExternal")
+
+
+async def test_a_clicked_pulse_question_loses_its_buttons_and_a_second_click_changes_nothing(
+    slack: Slack,
+) -> None:
+    await meet(slack, "mo", "tia")
+    await command(slack, "mo", "/pulse", "send engagement to team Tiny")
+    await until(lambda: len(slack.posts(user("tia"))) == 2)
+    first = slack.posts(user("tia"))[-1]
+    await click(slack, "tia", first, "9")
+    ts = first.response["ts"]
+    await until(lambda: any(u.params["ts"] == ts for u in slack.api.called("chat.update")))
+    update = next(u for u in slack.api.called("chat.update") if u.params["ts"] == ts)
+    assert "You answered: 9" in text_of(update) and not buttons(update)
+    # The old button, clicked again all the same, is refused and changes nothing.
+    assert "answered already" in text_of(await click(slack, "tia", first, "3"))
+    async with slack.database.session() as session:
+        invites = (await session.exec(select(SurveyInvite))).all()
+    assert [i.draft for i in invites if i.draft] == [{"q1": 9}]  # tia's, still at question 2

@@ -117,8 +117,10 @@ class AuthServer:
         issuer: str | None = None,
         key: Literal["own", "other"] = "own",
         kid: str | None = None,
+        with_kid: bool = True,
     ) -> str:
-        """A channel → bot token as Teams sends it in `Authorization: Bearer …`."""
+        """A channel → bot token as Teams sends it in `Authorization: Bearer …`; `kid` names
+        another key than the server's, and `with_kid=False` names none."""
         now = int(time.time())
         claims = {
             "serviceurl": service_url,
@@ -128,7 +130,7 @@ class AuthServer:
             "aud": audience,
         }
         signer = self._key if key == "own" else self._other()
-        headers = {"kid": kid or self.kid, "x5t": kid or self.kid}
+        headers = {"kid": kid or self.kid, "x5t": kid or self.kid} if with_kid else {}
         return jwt.encode(claims, signer, algorithm="RS256", headers=headers)
 
     def credentials_factory(self, app_id: str) -> ServiceClientCredentialsFactory:

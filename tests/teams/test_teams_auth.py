@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -92,3 +93,28 @@ async def test_a_bad_token_is_refused_and_changes_nothing(
     async with sqlite_db.session() as session:
         assert (await session.exec(select(ProcessedEvent))).all() == []
         assert (await session.exec(select(PlatformIdentity))).all() == []
+
+
+@pytest.mark.parametrize("kid", ["unknown", "missing"])
+async def test_a_token_naming_no_known_signing_key_is_a_401_in_one_log_line(
+    kid: str,
+    auth: AuthServer,
+    client: TestClient[Any, Any],
+    connector: MockConnector,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """botbuilder looks the key up with [...][0]: an IndexError, which was a 500 and a
+    traceback at ERROR."""
+    token = auth.token(
+        audience=APP_ID,
+        service_url=connector.url,
+        kid="a-key-no-one-published" if kid == "unknown" else None,
+        with_kid=kid == "unknown",
+    )
+    caplog.clear()
+    assert await post(client, message("checkin now", service_url=connector.url), token) == 401
+    assert connector.sent == []
+    said = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.levelno, r.exc_info) for r in said] == [(logging.WARNING, None)], [
+        r.getMessage() for r in said
+    ]

@@ -109,7 +109,7 @@ async def test_a_proactive_prompt_after_a_restart_uses_the_stored_reference(
     # A new server process: nothing in memory, only the database.
     restarted = build_web_app(Settings(teams_requested=True), sqlite_db, clock)[ENGINE]
     result = await restarted.prompt(f"teams:{TENANT}", "alan@example.com")
-    assert result.startswith("sent alan@example.com")
+    assert result.sent and result.said.startswith("sent alan@example.com")
     sent = teams.connector.sent[-1]
     assert "Weekly signups" in json.dumps(sent.activity)
     assert sent.conversation_id == personal_conversation_id("29:alan")
@@ -130,7 +130,7 @@ async def test_a_person_who_blocked_the_bot_is_marked_unreachable_and_the_admin_
     teams.connector.block(personal_conversation_id("29:alan"))
     engine = teams.client.server.app[ENGINE]
     result = await engine.prompt(f"teams:{TENANT}", "alan@example.com")
-    assert "marked unreachable" in result
+    assert not result.sent and "marked unreachable" in result.said
     exported = await export_org(teams.database, f"teams:{TENANT}", datetime.now(UTC))
     alan = next(p for p in exported["people"] if p["email"] == "alan@example.com")
     assert alan["accounts"] == [{"platform": "teams", "user": "29:alan", "reachable": False}]
@@ -159,6 +159,6 @@ async def test_without_a_stored_reference_a_new_conversation_is_opened(teams: Te
     # A new server: only the tenant (with its service URL) and the user id are known.
     engine = build_web_app(Settings(teams_requested=True), teams.database)[ENGINE]
     result = await engine.prompt(f"teams:{TENANT}", "alan@example.com")
-    assert result.startswith("sent"), result
+    assert result.sent and result.said.startswith("sent"), result
     assert len(teams.connector.created) == 1
     assert "Weekly signups" in json.dumps(teams.connector.sent[-1].activity)

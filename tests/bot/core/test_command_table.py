@@ -14,17 +14,27 @@ HELP = [
     ("checkin now", "start this period's check-in (or the next one early)"),
     ("checkin edit", "go over this period's answers again"),
     ("checkin skip", "skip this period's check-in"),
-    ("checkin pause 2026-12-31", "no check-ins until that day"),
+    ("checkin pause 2026-12-31", "no check-ins through that day"),
     ("checkin resume", "check-ins again"),
     ("checkin schedule mon,thu 09:30", "your days and time (add: every 2 weeks)"),
     ("checkin reminders off", "no reminder nudges (on to undo)"),
     ("goals", "your goals and how they're going"),
     ("checkin team / goals team", "managers: the team's week (status, blockers) and goals"),
+    (
+        "checkin blockers weekly / now",
+        "managers: your team's blockers in checkin team only, or a DM as each comes",
+    ),
     ("feedback request @ana from @ben @cy", "ask for feedback (add: anonymous, due friday)"),
     ("feedback give @ana", "tell someone something, unasked"),
     ("feedback inbox", "feedback you owe and feedback you got"),
+    ("feedback share 12", "let the person request 12 is about read its answers"),
     ("pulse send engagement to my org", "an anonymous pulse survey (admins and managers)"),
     ("pulse results", "a survey's results, once it has closed"),
+    (
+        "digest subscribe / digest unsubscribe",
+        "typed in a channel: your team's goal digest there every Monday, or no more",
+    ),
+    ("digest now", "this week's goal digest of your team, in your DM"),
     ("home", "your check-in, what's waiting for you, your team and goals"),
     ("help", "this list"),
 ]
@@ -32,6 +42,17 @@ HELP = [
 
 def test_help_lists_the_tables_lines_in_order() -> None:
     assert [(line.example, line.meaning) for line in TABLE.help_lines()] == HELP
+
+
+def test_help_names_every_command_there_is() -> None:
+    """Each row that does something is in `help`, by the words that reach it; the subcommand
+    help pages (`feedback help`…) are what `help` itself is for."""
+    shown = [phrase.strip() for line in TABLE.help_lines() for phrase in line.example.split(" / ")]
+    for row in TABLE.rows:
+        if row.handler is None or row.sub == "help":
+            continue
+        words = row.name if row.default or not row.sub else f"{row.name} {row.sub}"
+        assert any(f"{phrase} ".startswith(f"{words} ") for phrase in shown), words
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.goals.cards import goals_card
 from bot.goals.progress import (
     alignment_tree,
     format_value,
@@ -15,6 +16,8 @@ from bot.goals.progress import (
     rollup,
     status_from_confidence,
 )
+from storage.models import KeyResult, Objective
+from tests.seeded import SEEDED_AT
 
 
 @dataclass
@@ -120,3 +123,16 @@ def test_a_parent_cycle_neither_loops_nor_crashes() -> None:
 )
 def test_values_read_naturally(kind: str, value: float | None, unit: str | None, text: str) -> None:
     assert format_value(kind, value, unit) == text
+
+
+def test_a_key_result_where_lower_is_better_reads_as_a_ceiling() -> None:
+    objective = Objective(id=1, tenant_id="t", key="o", title="Fast", period="Q1", owner_id=7,
+                          created_at=SEEDED_AT)  # fmt: skip
+    common = {"tenant_id": "t", "objective_id": 1, "owner_id": 7, "updated_at": SEEDED_AT}
+    latency = KeyResult(id=1, key="l", title="Latency", start=900, target=300, current=650,
+                        unit="ms", **common)  # fmt: skip
+    churn = KeyResult(id=2, key="c", title="Churn", kind="percent", start=6, target=2, current=4,
+                      **common)  # fmt: skip
+    text = goals_card([objective], [latency, churn], 7).fallback_text()
+    assert "Latency: 650 ms, target 300 ms or less" in text
+    assert "Churn: 4%, target 2% or less" in text and "of 2%" not in text

@@ -3,7 +3,7 @@ results), `goals team`, and blockers reaching the manager as they are reported."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -47,7 +47,7 @@ async def world(sqlite_db: Database) -> World:
                 KeyResult(
                     tenant_id=TENANT, key=key, objective_id=objective.id, title=title,
                     owner_id=world.ids[owner], start=0, target=200, current=50, confidence=7,
-                    updated_at=SEEDED_AT,
+                    updated_at=world.clock.now() - timedelta(weeks=8),
                 )
             )  # fmt: skip
     return world
@@ -97,7 +97,7 @@ async def test_the_team_week_shows_status_blockers_drops_and_stale_goals(world: 
 async def test_a_paused_report_shows_as_paused(world: World) -> None:
     await world.command("sid", "checkin", "pause 2026-03-20")
     await world.command("rae", "checkin", "team")
-    assert "Sid Dev: paused until" in world.last("rae")
+    assert "Sid Dev: paused through" in world.last("rae")
 
 
 async def test_who_sees_whom(world: World) -> None:
