@@ -51,8 +51,8 @@ class SurveyQuestion:
         """What makes two questions the same question to the org's disclosure ledger, across
         surveys, rounds and custom sets: the kind, the words and the options, case, spacing and
         option order aside. Stored in the ledger, so it must never change for a question."""
-        options = sorted(_plain(option) for option in self.options)
-        raw = json.dumps([self.kind, _plain(self.text), options], ensure_ascii=False)
+        options = sorted(plain(option) for option in self.options)
+        raw = json.dumps([self.kind, plain(self.text), options], ensure_ascii=False)
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
     def written(self) -> dict[str, Any]:
@@ -82,5 +82,6 @@ def _options(raw: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(o for o in listed if isinstance(o, str)))
 
 
-def _plain(words: str) -> str:
+def plain(words: str) -> str:
+    """Words as compared: case and spacing aside."""
     return " ".join(words.split()).casefold()

@@ -9,7 +9,7 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
@@ -19,6 +19,9 @@ from bot.core.ports import Recipient
 from storage.db import Database
 from tests.postgres import PostgresServer, start_server
 from tests.template_databases import PostgresTemplate, SqliteTemplate
+
+if TYPE_CHECKING:
+    from tests.fuzz.apps import Bot
 
 # Example counts stay as each test sets them (Hypothesis's 100 where none is set): a profile
 # changes how examples are drawn and reported, never how many. No deadline: a busy machine is
@@ -134,3 +137,15 @@ def any_db(request: pytest.FixtureRequest) -> Database:
     fixture = "sqlite_db" if request.param == "sqlite" else "postgres_db"
     database: Database = request.getfixturevalue(fixture)
     return database
+
+
+@pytest.fixture
+async def bot(
+    sqlite_db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Bot]:
+    """The whole bot serving Slack and Teams in process, against mock platforms
+    (tests/fuzz/apps.py): for tests that send it raw HTTP."""
+    from tests.fuzz.apps import running_bot  # the web app's imports, only where used
+
+    async with running_bot(sqlite_db, clock, monkeypatch) as running:
+        yield running

@@ -34,7 +34,6 @@ from bot.pulse.unit import PulseUnit, id_of
 from storage.models import Person, Survey, SurveyInvite, SurveyRound, Tenant
 from storage.repository import Store
 from storage.settings import settings_of
-from storage.survey_questions import questions_of
 
 __all__ = ["PROMPT_PREFIX", "PULSE_CLOSE", "PULSE_REMINDER", "PULSE_ROUND", "PulseFlow"]
 
@@ -116,9 +115,7 @@ class PulseFlow:
     async def _set_against_before(self, survey: Survey, survey_round: SurveyRound) -> bool:
         """Whether the whole audience, set against the ledger, could not be shown today."""
         unit = self.unit
-        questions = [q.identity for q in questions_of(survey)]
-        history = await unit.pulse.disclosures(unit.tenant.id, questions)
-        guard = ledger_guard((d.audience for d in history), survey_round.k)
+        guard = ledger_guard(await unit.shown_before(survey), survey_round.k)
         return guard.why_hidden(audience_keys(survey_round.slices[EVERYONE]["members"])) is not None
 
     # -- the round, for the scheduler -----------------------------------------------------------

@@ -17,7 +17,7 @@ from bot.pulse.cards import when
 from bot.pulse.questions import question_section
 from bot.pulse.unit import PulseUnit
 from storage.models import Survey, SurveyResponse, SurveyRound
-from storage.survey_questions import SurveyQuestion, questions_of
+from storage.survey_questions import SurveyQuestion, plain, questions_of
 
 
 class Results:
@@ -144,16 +144,12 @@ def pick_survey(args: str, surveys: Sequence[Survey]) -> tuple[Survey | None, st
     titled = [
         s
         for s in surveys  # newest first
-        if said == _plain(s.title) or said.startswith(_plain(s.title) + " ")
+        if said == plain(s.title) or said.startswith(plain(s.title) + " ")
     ]
     if titled:
         survey = max(titled, key=lambda s: (len(s.title), s.id or 0))
         return survey, " ".join(words[len(survey.title.split()) :])
     return (surveys[0] if surveys else None), " ".join(words)
-
-
-def _plain(title: str) -> str:
-    return " ".join(title.split()).casefold()
 
 
 def _listed(surveys: Sequence[Survey]) -> str:

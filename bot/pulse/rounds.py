@@ -88,14 +88,12 @@ class Rounds:
         unit = self.unit
         survey = await unit.pulse.survey(unit.tenant.id, survey_round.survey_id)
         responses = await unit.pulse.responses(survey_round)
-        questions = [q.identity for q in questions_of(survey)] if survey is not None else []
-        history = await unit.pulse.disclosures(unit.tenant.id, questions, lock=True)
-        survey_round.slices = decide_groups(
-            survey_round.slices, responses, survey_round.k, [d.audience for d in history]
-        )
+        history = await unit.shown_before(survey, lock=True) if survey is not None else []
+        survey_round.slices = decide_groups(survey_round.slices, responses, survey_round.k, history)
         survey_round.status = "closed"
         unit.store.keep(survey_round)
-        if questions:
+        if survey is not None:
+            questions = [q.identity for q in questions_of(survey)]
             shown = shown_audiences(survey_round.slices)
             await unit.pulse.disclose(unit.tenant.id, questions, shown, unit.now)
         await unit.pulse.seal_round(survey_round)

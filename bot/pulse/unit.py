@@ -11,6 +11,7 @@ from bot.pulse.cards import question_prompt
 from storage.models import Person, Survey, SurveyInvite, SurveyRound, Tenant
 from storage.repository import Store
 from storage.settings import settings_of
+from storage.survey_questions import questions_of
 
 
 class PulseUnit:
@@ -38,6 +39,13 @@ class PulseUnit:
         if survey_round is None:
             return None, None
         return survey_round, await self.pulse.survey(self.tenant.id, survey_round.survey_id)
+
+    async def shown_before(self, survey: Survey, *, lock: bool = False) -> list[list[str]]:
+        """The people asked in every group the org's ledger has shown any of this survey's
+        questions to; with `lock`, the ledger is this transaction's until it ends."""
+        questions = [q.identity for q in questions_of(survey)]
+        entries = await self.pulse.disclosures(self.tenant.id, questions, lock=lock)
+        return [entry.audience for entry in entries]
 
     async def people(self) -> dict[int, Person]:
         return {id_of(p): p for p in await self.store.people(self.tenant.id)}

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,9 +19,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from storage.db import Database
-from tests.conftest import FakeClock
-from tests.fuzz.apps import Bot, bolt_idle, running_bot, snapshot, stack_traces
+from tests.fuzz.apps import Bot, bolt_idle, snapshot, stack_traces
 from tests.fuzz.strategies import either, hostile_text, piece
 from tests.slack.conftest import SECRET
 from tests.slack.payloads import (
@@ -173,14 +170,6 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-
-@pytest.fixture
-async def bot(
-    sqlite_db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Bot]:
-    async with running_bot(sqlite_db, clock, monkeypatch) as running:
-        yield running
 
 
 async def post_slack(bot: Bot, body: str, content_type: str) -> tuple[int, str]:

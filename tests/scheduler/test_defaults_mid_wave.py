@@ -6,7 +6,6 @@ people not reached yet a day later."""
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,26 +23,11 @@ from tests.scheduler.test_replicas import (
     still_due,
     wait_for,
 )
+from tests.serve_process import run_cli
 from tests.slack.mock_api import MockSlackApi
 
 pytestmark = pytest.mark.postgres
 __all__ = ["api"]  # the mock Slack Web API fixture
-
-
-async def run_defaults(env: dict[str, str], *args: str) -> str:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "app",
-        "defaults",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    out, _ = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 0, out.decode()
-    return out.decode()
 
 
 async def test_defaults_changed_mid_wave_leave_everyone_prompted_exactly_once(
@@ -56,8 +40,8 @@ async def test_defaults_changed_mid_wave_leave_everyone_prompted_exactly_once(
         await wait_for(lambda: len(prompts(api)) >= 300, WAVE_SECONDS, "the wave under way")
         reached = len(prompts(api))
         for team in WORKSPACES:
-            said = await run_defaults(env, "--org", f"slack:{team}", "--pulse-k", "6")
-            assert "next prompt planned again for 0 of" in said, said
+            code, said = await run_cli(env, "defaults", "--org", f"slack:{team}", "--pulse-k", "6")
+            assert code == 0 and "next prompt planned again for 0 of" in said, said
         try:
             await wait_for(lambda: len(prompts(api)) >= 2000, WAVE_SECONDS, "2,000 prompts")
         except AssertionError as error:

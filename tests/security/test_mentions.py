@@ -4,25 +4,12 @@ one message can't turn into hundreds of directory calls."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.engine.identities import MAX_MENTIONS
-from storage.db import Database
-from tests.conftest import FakeClock, until
-from tests.fuzz.apps import Bot, bolt_idle, running_bot, snapshot
+from tests.conftest import until
+from tests.fuzz.apps import Bot, bolt_idle, snapshot
 from tests.slack.payloads import message_event
 
 CROWD = " ".join(f"<@U{n:04d}>" for n in range(300))
-
-
-@pytest.fixture
-async def bot(
-    sqlite_db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Bot]:
-    async with running_bot(sqlite_db, clock, monkeypatch) as running:
-        yield running
 
 
 async def test_a_strangers_mentions_link_no_one_and_cost_one_look_up(bot: Bot) -> None:

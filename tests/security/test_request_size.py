@@ -17,21 +17,13 @@ from app.config import Settings
 from app.server import MAX_BODY, build_web_app
 from storage.db import Database
 from tests.conftest import FakeClock
-from tests.fuzz.apps import Bot, running_bot, snapshot
+from tests.fuzz.apps import Bot, snapshot
 from tests.slack.conftest import SECRET, TOKEN, seed
 from tests.slack.mock_api import MockSlackApi
 from tests.slack.payloads import FORM, JSON, message_event, signed_headers, slash_command
 from tests.teams.activities import message
 
 OVER = MAX_BODY + 1
-
-
-@pytest.fixture
-async def bot(
-    sqlite_db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Bot]:
-    async with running_bot(sqlite_db, clock, monkeypatch) as running:
-        yield running
 
 
 def padded_event(size: int) -> str:

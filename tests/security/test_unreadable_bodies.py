@@ -23,7 +23,7 @@ from app.config import Settings
 from app.server import app_runner, build_web_app
 from storage.db import Database
 from tests.conftest import FakeClock, until
-from tests.fuzz.apps import APP_ID, APP_PASSWORD, Bot, running_bot, snapshot
+from tests.fuzz.apps import APP_ID, APP_PASSWORD, Bot, snapshot
 from tests.slack.conftest import SECRET, TOKEN
 from tests.slack.payloads import JSON, message_event, signed_headers
 from tests.teams.activities import message
@@ -41,14 +41,6 @@ def nested(depth: int) -> Any:
     for _ in range(depth):
         value = [value]
     return value
-
-
-@pytest.fixture
-async def bot(
-    sqlite_db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[Bot]:
-    async with running_bot(sqlite_db, clock, monkeypatch) as running:
-        yield running
 
 
 def assert_quiet(caplog: pytest.LogCaptureFixture) -> None:
