@@ -57,5 +57,11 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
             log.info("scheduled the first check-in of %d people", added)
         return added
 
-    scheduler.maintenance.append(plan)
+    async def close() -> int:
+        closed = await checkins.close_ended(engine.clock.now())
+        if closed:
+            log.info("%d check-ins whose period ended were missed", closed)
+        return closed
+
+    scheduler.maintenance.extend([plan, close])
     return scheduler

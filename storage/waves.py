@@ -58,6 +58,24 @@ class WaveStore:
             .values(status="missed")
         )
 
+    async def miss_ended_runs(self, now: datetime, limit: int = 1000) -> int:
+        """Up to `limit` open runs, anyone's, whose period has ended are missed: a period closes
+        on time even when no prompt opens the next one (a holiday, a pause, someone who left).
+        Read first, so that a sweep with nothing to do writes nothing. Returns how many."""
+        ended = await self.session.exec(
+            select(CheckinRun.id)
+            .where(col(CheckinRun.status) == "open", col(CheckinRun.period_end) <= now)
+            .limit(limit)
+        )
+        ids = list(ended.all())
+        if ids:
+            await self.session.exec(
+                update(CheckinRun)
+                .where(col(CheckinRun.id).in_(ids), col(CheckinRun.status) == "open")
+                .values(status="missed")
+            )
+        return len(ids)
+
     async def runs_present(
         self, person_ids: Collection[int], starts: Collection[datetime]
     ) -> set[tuple[int, datetime]]:

@@ -1,7 +1,8 @@
 """When check-ins happen: a person's cadence, in their own time zone, turned into periods.
 
 A period opens at a scheduled local day and time and lasts until the next one opens. Answers
-count for a period until then, so late answers are fine and the next prompt closes the door.
+count for a period until then, so late answers are fine; when it ends, an unfinished run is
+missed.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ pick up the conversation at the next unanswered question.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -26,6 +26,7 @@ from bot.checkins.opening import (
     SCHEDULED_HELLO,
     new_run,
     opening,
+    passed_run,
     question_message,
     scheduled_intro,
 )
@@ -101,6 +102,12 @@ class CheckinFlow:
         else:
             intro = scheduled_intro(run)
         return run, await self.ask_next(run, intro=intro)
+
+    async def record_passed(self, periods: Sequence[Period]) -> None:
+        """Periods that ended while no one could prompt them: recorded as missed (or skipped),
+        so that the record shows the gap instead of hiding it. A run already there stays."""
+        for period in periods:
+            await self.store.create_run(passed_run(self.person, self.settings, period))
 
     async def skip(self, period: Period) -> CheckinRun:
         """Mark `period` skipped, creating its run if need be."""

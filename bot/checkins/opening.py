@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from bot.checkins import questions as q
 from bot.checkins.cadence import (
@@ -28,11 +29,18 @@ from storage.settings import OrgSettings
 SCHEDULED_HELLO = "Hi! It's check-in time."
 
 
+# The periods an outage passed over are recorded, the latest this many: enough for any outage
+# a team lives through, never an unbounded burst of rows for an install down for years.
+PASSED_LIMIT = 100
+
+
 @dataclass(frozen=True)
 class Late:
-    """The whole period passed while no one could prompt it: catch up with the current one."""
+    """The whole period passed while no one could prompt it: catch up with the current one.
+    `passed`: the periods that ended unopened, oldest first (recorded missed, or skipped)."""
 
     next_due: datetime
+    passed: tuple[Period, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,11 +67,22 @@ def due_now(
     period = period_at(cadence, due_at)
     following = next_period(cadence, period).start
     if now >= period.end:
-        return Late(period_at(cadence, now).start)
+        return Late(period_at(cadence, now).start, passed_periods(cadence, period, now))
     reason = suppressed(person, settings, period)
     if reason is not None:
         return Suppressed(period, following, reason)
     return Due(period, following)
+
+
+def passed_periods(cadence: Cadence, first: Period, now: datetime) -> tuple[Period, ...]:
+    """`first` and the periods after it that ended by `now`: at most PASSED_LIMIT, the latest."""
+    earliest = now - (first.end - first.start) * PASSED_LIMIT  # about PASSED_LIMIT periods back
+    period = first if first.start >= earliest else period_at(cadence, earliest)
+    passed: list[Period] = []
+    while period.end <= now:
+        passed.append(period)
+        period = next_period(cadence, period)
+    return tuple(passed[-PASSED_LIMIT:])
 
 
 def next_opening(person: Person, settings: OrgSettings, after: datetime) -> datetime:
@@ -93,6 +112,24 @@ def new_run(
 ) -> CheckinRun:
     """A period's run, open, asking about the key results the person owns now. `sending`: the
     scheduler is about to send its first question (a restart finds the send in doubt)."""
+    return _run(
+        person,
+        period,
+        status="open",
+        questions=q.build_questions(key_results, settings),
+        opened_at=now,
+        sending_at=now if sending else None,
+    )
+
+
+def passed_run(person: Person, settings: OrgSettings, period: Period) -> CheckinRun:
+    """The record of a period that ended unopened (the bot was down all of it): missed, or
+    skipped when a pause or holiday would have kept it quiet anyway. No question was asked."""
+    status = "skipped" if suppressed(person, settings, period) else "missed"
+    return _run(person, period, status=status, questions=[])
+
+
+def _run(person: Person, period: Period, **fields: Any) -> CheckinRun:
     assert person.id is not None, "a person in the database"
     return CheckinRun(
         tenant_id=person.tenant_id,
@@ -100,11 +137,7 @@ def new_run(
         period_label=period.label,
         period_start=period.start,
         period_end=period.end,
-        status="open",
-        questions=q.build_questions(key_results, settings),
-        round=1,
-        opened_at=now,
-        sending_at=now if sending else None,
+        **fields,
     )
 
 

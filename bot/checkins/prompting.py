@@ -64,7 +64,9 @@ class Prompter:
             flow = CheckinFlow(store, person, settings_of(tenant), now)
             due = due_now(person, flow.settings, flow.cadence, due_at, now)
             if isinstance(due, Late):
-                # Down for the whole period: too late for it; catch up with the current one.
+                # Down for the whole period: too late for it; record it, and catch up with
+                # the current one.
+                await flow.record_passed(due.passed)
                 return due.next_due
             period, following = due.period, due.following
             if isinstance(due, Suppressed):
@@ -176,6 +178,12 @@ class Prompter:
             actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
         await self.engine.send(actor, messages)
         return None
+
+    async def close_ended(self, now: datetime) -> int:
+        """The sweep: runs whose period ended are missed, whether or not a prompt opened the
+        next period. Returns how many."""
+        async with self.database.session() as session:
+            return await WaveStore(session).miss_ended_runs(now)
 
     async def ensure_jobs(self, now: datetime, limit: int = 5000) -> int:
         """Give everyone without a scheduled prompt their next one. Returns how many."""

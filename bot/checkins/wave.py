@@ -199,10 +199,8 @@ class Wave:
             cadence = person_cadence(person, settings)
             when = due_now(person, settings, cadence, due.due_at, now)
             identity = identities.get(due.subject_id)
-            if isinstance(when, Late):
-                outcomes[due.job_id] = when.next_due
-            elif isinstance(when, Suppressed):
-                unusual.append(due)  # the skip is recorded by the one-by-one path
+            if isinstance(when, Late | Suppressed):
+                unusual.append(due)  # the passed periods or the skip are recorded one by one
             elif identity is None or identity.tenant_id != due.tenant_id:
                 outcomes[due.job_id] = when.following
             else:

@@ -17,6 +17,8 @@ class CheckinRun(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("person_id", "period_start"),
         Index("ix_checkinrun_person_status", "person_id", "status"),
+        # The scheduler's sweep: open runs whose period has ended are missed.
+        Index("ix_checkinrun_status_period_end", "status", "period_end"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
