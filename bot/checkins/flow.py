@@ -30,10 +30,11 @@ from bot.checkins.opening import (
     question_message,
     scheduled_intro,
 )
-from bot.checkins.parsing import Invalid, parse_multi_update
+from bot.checkins.parsing import Invalid, parse_multi_update, quote, unknown_names
 from bot.checkins.recording import Recording, find_question
 from bot.core.messages import Message, Text
 from bot.core.outcome import ClosedPrompt, Notice, Outcome
+from bot.core.words import listed
 from storage.models import CheckinRun, KeyResult, PendingPrompt, Person
 from storage.repository import Store
 from storage.settings import OrgSettings
@@ -224,6 +225,14 @@ class CheckinFlow:
             for key, result in parsed.items()
             if isinstance(result, Invalid)
         ]
+        unknown = unknown_names(text, candidates)
+        if unknown:
+            yours = listed([quote(title) for _, title, _ in candidates])
+            problems.append(
+                f"{listed([quote(name) for name in unknown])} "
+                f"{'is' if len(unknown) == 1 else 'are'} not among the key results in this "
+                f"check-in ({yours})."
+            )
         if problems:
             return [
                 Text("I couldn't use all of that, so nothing is saved yet.\n" + "\n".join(problems))
@@ -233,7 +242,11 @@ class CheckinFlow:
         for key, result in parsed.items():
             question, kr = by_key[key]
             await self.recording.record(run, question, result, kr)
-        return await self.ask_next(run)
+        if list(parsed) == [prompt.question_key]:
+            return await self.ask_next(run)
+        # Saved more than the question asked: say so, or the count jumps without a word.
+        saved = listed([quote(by_key[key][1].title) for key in parsed])  # type: ignore[union-attr]
+        return await self.ask_next(run, intro=f"Saved {saved}.")
 
     async def _submit(self, run: CheckinRun) -> list[Message]:
         await self.recording.submit(run)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.checkins.cadence import (
@@ -14,6 +14,7 @@ from bot.checkins.cadence import (
     next_period,
     period_at,
     person_cadence,
+    read_day,
 )
 from bot.checkins.flow import CheckinFlow
 from bot.checkins.opening import next_opening
@@ -60,12 +61,18 @@ async def schedule(flow: CheckinFlow, args: str) -> list[Message]:
 
 
 async def pause(flow: CheckinFlow, args: str) -> list[Message]:
-    text = args.strip().lower().removeprefix("until").strip()
-    try:
-        until = date.fromisoformat(text)
-    except ValueError:
-        return [Text("Pause until which day? Try: checkin pause 2026-12-31")]
+    text = args.strip().lower()
+    for word in ("through", "thru", "until", "till"):
+        text = text.removeprefix(word).strip()
     today = flow.now.astimezone(flow.cadence.zone).date()
+    until = read_day(text, today)
+    if until is None:
+        return [
+            Text(
+                "Pause through which day (that day included)? "
+                "Try: checkin pause 2026-12-31, or checkin pause friday"
+            )
+        ]
     if until < today:
         return [Text(f"{until.isoformat()} has passed already. Pick a day from today on.")]
     flow.person.paused_until = until.isoformat()

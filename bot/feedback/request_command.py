@@ -12,6 +12,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from bot.checkins.cadence import friendly_day, local_to_utc, read_day
+from bot.core.words import listed
 from bot.org.tree import display_name
 from bot.privacy.feedback_answers import (
     ANONYMOUS_MINIMUM,
@@ -136,8 +137,8 @@ def check_overlap(
     who overlaps, and what would do instead."""
     if found is None:
         return
-    names = _listed([display_name(people[g]) for g in sorted(found.shared) if g in people])
-    numbers = _listed([f"#{n}" for n in found.request_ids])
+    names = listed([display_name(people[g]) for g in sorted(found.shared) if g in people])
+    numbers = listed([f"#{n}" for n in found.request_ids])
     were = "were" if len(found.shared) > 1 else "was"
     why = (
         f"{names} {were} also asked about {display_name(subject)} in your request {numbers}, "
@@ -155,10 +156,4 @@ def check_overlap(
         )
     day = found.clears_at.astimezone(zone).date() + timedelta(days=1)
     ways.append(f"ask from {friendly_day(day.isoformat())} on")
-    raise FeedbackError(f"{why} Instead, {_listed(ways, 'or')}.")
-
-
-def _listed(items: Sequence[str], joiner: str = "and") -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {joiner} {items[-1]}"
+    raise FeedbackError(f"{why} Instead, {listed(ways, 'or')}.")

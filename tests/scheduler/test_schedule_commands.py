@@ -61,8 +61,11 @@ async def test_bad_schedules_are_explained(world: World) -> None:
 async def test_pause_then_resume(world: World) -> None:
     await world.add_person("ada@x.com", "UTC")
     assert "through Fri 30 Jan" in await say(world, "checkin pause 2026-01-30")
-    assert "Pause until which day" in await say(world, "checkin pause soon")
+    assert "Pause through which day" in await say(world, "checkin pause soon")
     assert "has passed already" in await say(world, "checkin pause 2025-01-01")
+    # The clock reads Thursday 1 January: "friday" is the 2nd, and "through" reads as the bot says.
+    assert "through Fri 2 Jan" in await say(world, "checkin pause through friday")
+    assert "through Fri 2 Jan" in await say(world, "checkin pause until 2026-01-02")
     reply = await say(world, "checkin resume")
     assert "Welcome back" in reply and "Mon 5 Jan at 09:00" in reply
     async with world.database.session() as session:

@@ -15,8 +15,9 @@ from bot.checkins.parsing.answers import (
     Parsed,
     Skipped,
     Value,
+    quote,
 )
-from bot.checkins.parsing.multi_update import parse_multi_update
+from bot.checkins.parsing.multi_update import parse_multi_update, unknown_names
 from bot.checkins.parsing.scales import parse_confidence, parse_mood
 from bot.checkins.parsing.values import parse_kr_value
 
@@ -33,4 +34,6 @@ __all__ = [
     "parse_kr_value",
     "parse_mood",
     "parse_multi_update",
+    "quote",
+    "unknown_names",
 ]

@@ -127,17 +127,12 @@ def parse_multi_update(text: str, key_results: Sequence[KeyResult]) -> dict[str,
     """Read "signups 400, nps 35" into one result per named key result.
 
     None means the text does not look like a multi-update, so the caller can re-ask its own way.
+    A value under a name that is none of `key_results` is left out: `unknown_names` gives those.
     """
-    raw = text.strip()
-    segments = _segments(normalise(raw)) if len(raw) <= _MAX_MULTI else []
-    if len(segments) > _MAX_SEGMENTS:
-        return None
-    titles = [(kr, _label_words(kr[1])) for kr in key_results]
     result: dict[str, Parsed] = {}
     ambiguous: list[tuple[list[str], Invalid]] = []
     any_value = False
-    for segment in segments:
-        label, value, candidates = _name_segment(segment, titles)
+    for label, value, candidates in _named_segments(text, key_results):
         any_value = any_value or bool(candidates and value.strip())
         if len(candidates) == 1:
             key, title, spec = candidates[0]
@@ -153,3 +148,26 @@ def parse_multi_update(text: str, key_results: Sequence[KeyResult]) -> dict[str,
         for key in keys:
             result.setdefault(key, invalid)  # an explicit mention elsewhere wins
     return result
+
+
+def unknown_names(text: str, key_results: Sequence[KeyResult]) -> list[str]:
+    """The names in a multi-update given a number but matching none of `key_results`:
+    "coffee" in "signups 400, coffee 3". Prose with a number in it can land here too, so the
+    caller asks rather than guesses."""
+    return [
+        label.strip()
+        for label, value, candidates in _named_segments(text, key_results)
+        if not candidates and _label_words(label) and NUMBER.search(value)
+    ]
+
+
+def _named_segments(
+    text: str, key_results: Sequence[KeyResult]
+) -> list[tuple[str, str, list[KeyResult]]]:
+    """Each segment's label, value and the key results its label may name."""
+    raw = text.strip()
+    segments = _segments(normalise(raw)) if len(raw) <= _MAX_MULTI else []
+    if len(segments) > _MAX_SEGMENTS:
+        return []
+    titles = [(kr, _label_words(kr[1])) for kr in key_results]
+    return [_name_segment(segment, titles) for segment in segments]

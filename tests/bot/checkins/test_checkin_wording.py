@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from bot.checkins import questions as q
 from bot.engine import Engine
+from storage.db import Database
 from storage.models import KeyResult
 from storage.settings import OrgSettings
-from tests.bot.checkins.test_checkin_flow import last_question, say
+from tests.bot.checkins.test_checkin_flow import key_results, last_question, say
 from tests.bot.conftest import Org
 from tests.conftest import RecordingOutbox
 from tests.seeded import SEEDED_AT
@@ -46,3 +47,31 @@ def test_a_target_where_lower_is_better_reads_as_one() -> None:
     question = q.build_questions([latency], OrgSettings())[0]
     shown = q.render_question(question, "p", 1, 5, latency, None)
     assert "(was 650 ms, target 300 ms or less)" in shown.text
+
+
+async def test_a_name_in_a_one_line_update_that_is_not_theirs_saves_nothing_and_says_why(
+    engine: Engine, org: Org, outbox: RecordingOutbox, sqlite_db: Database
+) -> None:
+    await say(engine, org.alan, "checkin now")
+    await say(engine, org.alan, "signups 999, activation 50%")
+    said = outbox.texts()[-1]
+    assert "nothing is saved yet" in said
+    assert "“activation” is not among the key results in this check-in" in said
+    assert "“Weekly signups”, “NPS” and “Docs published”" in said
+    krs = await key_results(sqlite_db)
+    assert krs["signups"].current == 120  # unchanged
+    await say(engine, org.alan, "signups 999, nps 30")  # corrected: both saved
+    assert (await key_results(sqlite_db))["signups"].current == 999
+
+
+async def test_a_one_line_update_says_what_it_saved_before_the_count_moves_on(
+    engine: Engine, org: Org, outbox: RecordingOutbox
+) -> None:
+    await say(engine, org.alan, "checkin now")
+    assert last_question(outbox).position == 1
+    await say(engine, org.alan, "signups 400, nps 35")
+    question = last_question(outbox)
+    assert question.position == 2  # signups' confidence: NPS's value, the 3rd, is done too
+    assert question.intro == "Saved “Weekly signups” and “NPS”."
+    await say(engine, org.alan, "7")  # the confidence in signups: one answer, no recap
+    assert last_question(outbox).intro is None

@@ -19,6 +19,7 @@ from bot.checkins.parsing import (
     parse_kr_value,
     parse_mood,
     parse_multi_update,
+    unknown_names,
 )
 
 NUMBER = MetricSpec("number", start=0, target=1000, current=None, unit="signups")
@@ -659,6 +660,22 @@ def test_multi_update_matches_titles_by_word_or_close_spelling(text: str, key: s
 )
 def test_text_that_is_not_a_multi_update_returns_none(text: str) -> None:
     assert parse_multi_update(text, KEY_RESULTS) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        ("signups 400, coffee 3", ["coffee"]),
+        ("revenue 3500, headcount 12, nps 30", ["headcount"]),
+        ("signups 400 and the weather is nice", []),  # no number: prose, not a name
+        ("signups 400, nps 35", []),
+        ("400", []),
+    ],
+)
+def test_names_given_a_number_that_match_no_key_result_are_reported(
+    text: str, unknown: list[str]
+) -> None:
+    assert unknown_names(text, KEY_RESULTS) == unknown
 
 
 def test_multi_update_without_key_results_returns_none() -> None:
