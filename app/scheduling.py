@@ -27,7 +27,7 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
     digests = ScheduledDigests(engine)
 
     async def prompt(due: Due, now: datetime) -> datetime | None:
-        return await checkins.prompt(due.tenant_id, due.subject_id, due.due_at, now)
+        return await checkins.prompt(due.tenant_id, due.subject_id, due.due_at, now, claim=due)
 
     async def remind(due: Due, now: datetime) -> datetime | None:
         await checkins.remind(due.tenant_id, due.subject_id, due.due_at, now)

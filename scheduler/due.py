@@ -28,6 +28,13 @@ class Due:
     # Asked right before anything goes out: a process frozen past its lease (a paused VM, a
     # long back-off) finds another replica took the job over, and sends nothing more.
     held: Fence = field(default=_always, compare=False, repr=False)
+    # Who claimed it: with `job_id`, the fencing token a handler's writes check in the database
+    # (storage.jobs.hold), so that a write made for a lost claim is not made at all.
+    owner: str = ""
+
+
+class ClaimLost(Exception):
+    """The job's claim was taken over while it ran: whatever is left of it is not done here."""
 
 
 # A handler does the job and answers when it is next due (None: never again).

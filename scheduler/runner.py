@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from scheduler.due import BatchHandler, Due, Fence, Handler
+from scheduler.due import BatchHandler, ClaimLost, Due, Fence, Handler
 from storage.db import Database
 from storage.jobs import JobEnd, claim_due, finish, finish_many, retry_later, still_held
 from storage.models import ScheduledJob
@@ -104,7 +104,7 @@ class Scheduler:
         platform = job.tenant_id.split(":", 1)[0]
         slots = self._slots.setdefault(platform, asyncio.Semaphore(self._concurrency))
         async with slots:
-            due = _due(job, self._fence(job))
+            due = _due(job, self._fence(job), self.owner)
             handler = self.handlers.get(job.kind)
             try:
                 if not await due.held():  # frozen past the lease: another replica has it now
@@ -113,6 +113,9 @@ class Scheduler:
                 if handler is None:
                     raise LookupError(f"no handler for scheduled jobs of kind {job.kind!r}")
                 next_due = await handler(due, self.clock())
+            except ClaimLost:
+                log.warning("a %s job stopped: its claim was lost", job.kind)
+                return
             except Exception:
                 log.exception("a %s job failed (attempt %d)", job.kind, job.attempts + 1)
                 backoff = timedelta(seconds=min(3600, 30 * 2**job.attempts))
@@ -122,7 +125,7 @@ class Scheduler:
 
     async def _run_batch(self, kind: str, jobs: list[ScheduledJob]) -> None:
         try:
-            dues = [_due(job, self._fence(job)) for job in jobs]
+            dues = [_due(job, self._fence(job), self.owner) for job in jobs]
             outcomes = await self.batch_handlers[kind](dues, self.clock())
         except Exception as error:
             log.exception("a batch of %d %s jobs failed", len(jobs), kind)
@@ -237,5 +240,7 @@ class Scheduler:
             self._aps = None
 
 
-def _due(job: ScheduledJob, held: Fence) -> Due:
-    return Due(job.kind, job.tenant_id, job.subject_id, job.due_at, job.attempts, job.id or 0, held)
+def _due(job: ScheduledJob, held: Fence, owner: str) -> Due:
+    return Due(
+        job.kind, job.tenant_id, job.subject_id, job.due_at, job.attempts, job.id or 0, held, owner
+    )

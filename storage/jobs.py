@@ -110,6 +110,29 @@ async def still_held(session: AsyncSession, job_id: int, owner: str, now: dateti
     return (await session.exec(statement)).first() is not None
 
 
+async def hold(
+    session: AsyncSession, job_ids: Sequence[int], owner: str, now: datetime
+) -> set[int]:
+    """Of these jobs, the ones `owner` still holds, locked until the session commits: the
+    fencing check a handler makes in the transaction that records work done for its claim.
+    Another replica can't take them over before that commit (on PostgreSQL the rows are locked;
+    on SQLite the write lock is taken), so what the transaction writes is the holder's."""
+    if not job_ids:
+        return set()
+    statement = (
+        update(ScheduledJob)
+        .where(
+            col(ScheduledJob.id).in_(job_ids),
+            col(ScheduledJob.claimed_by) == owner,
+            col(ScheduledJob.lease_until) > now,
+        )
+        .values(claimed_by=owner)
+        .returning(col(ScheduledJob.id))
+        .execution_options(synchronize_session=False)
+    )
+    return set((await session.exec(statement)).scalars().all())
+
+
 async def finish(
     session: AsyncSession, job: ScheduledJob, next_due: datetime | None, *, owner: str
 ) -> None:

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.checkins.cadence import friendly_day
 from bot.checkins.flow import CheckinFlow
 from bot.checkins.opening import Late, Suppressed, due_now, next_opening
 from bot.core.events import Actor
 from bot.core.messages import Message
 from bot.core.ports import Sender
-from storage.jobs import add_job, people_without_job, upsert_jobs
+from scheduler.due import ClaimLost, Due
+from storage.jobs import add_job, hold, people_without_job, upsert_jobs
 from storage.models import Person, Tenant
 from storage.repository import Store
 from storage.settings import OrgSettings, settings_of
@@ -44,6 +47,14 @@ def prompt_id_of(message: Message) -> str:
     return str(getattr(message, "prompt_id", ""))
 
 
+async def _fence(session: AsyncSession, claim: Due | None, now: datetime) -> None:
+    """Hold the claim for the rest of the transaction, or raise ClaimLost."""
+    if claim is None or not claim.owner:
+        return
+    if claim.job_id not in await hold(session, [claim.job_id], claim.owner, now):
+        raise ClaimLost
+
+
 class Prompter:
     """The scheduler's handlers for one person's check-in; the engine does the talking."""
 
@@ -52,9 +63,18 @@ class Prompter:
         self.database = engine.database
 
     async def prompt(
-        self, tenant_id: str, person_id: int, due_at: datetime, now: datetime
+        self,
+        tenant_id: str,
+        person_id: int,
+        due_at: datetime,
+        now: datetime,
+        claim: Due | None = None,
     ) -> datetime | None:
+        """The prompt due at `due_at`; returns when the next one is due. Under a scheduler's
+        `claim`, everything is written only while the claim holds, and the send is made only
+        if it still holds then: raises ClaimLost otherwise."""
         async with self.database.session() as session:
+            await _fence(session, claim, now)
             store = Store(session)
             person = await store.person(tenant_id, person_id)
             tenant = await store.tenant(tenant_id)
@@ -96,6 +116,8 @@ class Prompter:
                 marks = [Mark(run_id, prompt_id_of(messages[0]), ref)]
                 await self._mark_prompted(tenant_id, person_id, marks, now, reminder)
                 return following
+        if claim is not None and not await claim.held():
+            raise ClaimLost  # frozen past the lease: the replica that took over sends it
         try:
             sent = await self.engine.send(actor, messages)
         except Exception:

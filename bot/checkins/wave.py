@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.checkins import questions as q
 from bot.checkins.cadence import Period, person_cadence
 from bot.checkins.opening import (
@@ -23,8 +25,9 @@ from bot.checkins.opening import (
 from bot.checkins.prompting import Mark, Prompter
 from bot.core.events import Actor
 from bot.core.messages import Message
-from scheduler.due import Due, Fence, NextDue
+from scheduler.due import ClaimLost, Due, Fence, NextDue
 from storage.checkins import new_prompt_id
+from storage.jobs import hold
 from storage.models import PendingPrompt, Person, PlatformIdentity, Tenant
 from storage.settings import OrgSettings, settings_of
 from storage.waves import WaveStore
@@ -80,7 +83,8 @@ class Wave:
         sends are per person. Anyone out of the ordinary (a run already there, a pause or
         holiday to record) goes through `prompt`, one at a time."""
         outcomes: dict[int, NextDue] = {}
-        ready, unusual = await self._open_fresh(dues, now, outcomes)
+        lost: list[int] = []
+        ready, unusual = await self._open_fresh(dues, now, outcomes, lost)
         slots = asyncio.Semaphore(self.senders)
 
         async def one_by_one(due: Due) -> None:
@@ -90,13 +94,14 @@ class Wave:
                     return
                 try:
                     outcomes[due.job_id] = await self.prompter.prompt(
-                        due.tenant_id, due.subject_id, due.due_at, now
+                        due.tenant_id, due.subject_id, due.due_at, now, claim=due
                     )
+                except ClaimLost:
+                    lost.append(due.job_id)
                 except Exception as error:
                     log.warning("a scheduled prompt failed", exc_info=True)
                     outcomes[due.job_id] = error
 
-        lost: list[int] = []
         sends = self._send_all(ready, slots, outcomes, now, lost)
         await asyncio.gather(sends, *map(one_by_one, unusual))
         if lost:
@@ -108,14 +113,16 @@ class Wave:
         return outcomes
 
     async def _open_fresh(
-        self, dues: Sequence[Due], now: datetime, outcomes: dict[int, NextDue]
+        self, dues: Sequence[Due], now: datetime, outcomes: dict[int, NextDue], lost: list[int]
     ) -> tuple[list[_Ready], list[Due]]:
-        """Open the batch's new runs and first questions, committed before anything is sent.
-        Fills `outcomes` for the jobs with nothing to send."""
+        """Open the batch's new runs and first questions, committed before anything is sent,
+        and only for the claims still held (checked and held in the same transaction). Fills
+        `outcomes` for the jobs with nothing to send, and `lost` with the claims lost."""
         unusual: list[Due] = []
         async with self.prompter.database.session() as session:
             wave = WaveStore(session)
             fresh = await self._sort(wave, dues, now, outcomes, unusual)
+            fresh = await self._still_held(session, fresh, now, lost)
             if not fresh:
                 return [], unusual
             ids = [f.person.id or 0 for f in fresh]
@@ -170,6 +177,20 @@ class Wave:
                 )
             await wave.insert_prompts(prompts)
         return ready, unusual
+
+    @staticmethod
+    async def _still_held(
+        session: AsyncSession, fresh: list[_Fresh], now: datetime, lost: list[int]
+    ) -> list[_Fresh]:
+        """The fencing check: of these, the ones whose claim holds, held until the runs are
+        committed; the rest go to `lost`. Dues from outside a scheduler carry no claim."""
+        owners = {f.due.owner for f in fresh if f.due.owner}
+        if not owners:
+            return fresh
+        (owner,) = owners  # a batch is one replica's claim
+        held = await hold(session, [f.due.job_id for f in fresh], owner, now)
+        lost.extend(f.due.job_id for f in fresh if f.due.job_id not in held)
+        return [f for f in fresh if f.due.job_id in held]
 
     async def _sort(
         self,

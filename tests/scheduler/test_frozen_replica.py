@@ -11,13 +11,16 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import select
 
 from app.scheduling import build_scheduler
 from bot.checkins.scheduled import PROMPT, ScheduledCheckins
 from bot.engine import Engine
-from scheduler.due import Fence
+from scheduler.due import Due, Fence
+from scheduler.runner import Scheduler
 from storage.db import Database
-from storage.models import ScheduledJob
+from storage.jobs import claim_due
+from storage.models import CheckinRun, ScheduledJob
 from tests.conftest import FakeClock
 from tests.scheduler.conftest import TimedOutbox, World
 
@@ -35,6 +38,30 @@ def replicas_world(request: pytest.FixtureRequest) -> World:
     return World(database, clock, outbox, engine, scheduler, ScheduledCheckins(engine))
 
 
+def freeze_at_check(replica: Scheduler, number: int) -> tuple[asyncio.Event, asyncio.Event]:
+    """The replica's process stops at its `number`th claim check (the world goes on) until
+    the second event is set. The first is set when it stops."""
+    frozen, wake = asyncio.Event(), asyncio.Event()
+    checks = 0
+    fence_of = replica._fence
+
+    def freezing_fence(job: ScheduledJob) -> Fence:
+        held = fence_of(job)
+
+        async def check() -> bool:
+            nonlocal checks
+            checks += 1
+            if checks == number:
+                frozen.set()
+                await wake.wait()
+            return await held()
+
+        return check
+
+    replica._fence = freezing_fence  # type: ignore[method-assign]
+    return frozen, wake
+
+
 async def test_a_replica_frozen_past_its_lease_doubles_no_one(
     replicas_world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -46,24 +73,7 @@ async def test_a_replica_frozen_past_its_lease_doubles_no_one(
     a.lease = b.lease = timedelta(minutes=5)
     # A sends one prompt at a time, so that it can freeze between two of them.
     a.batch_handlers[PROMPT] = ScheduledCheckins(world.engine, senders=1).prompt_many
-    frozen, wake = asyncio.Event(), asyncio.Event()
-    checks = 0
-    fence_of = a._fence
-
-    def freezing_fence(job: ScheduledJob) -> Fence:
-        held = fence_of(job)
-
-        async def check() -> bool:
-            nonlocal checks
-            checks += 1
-            if checks == SENT_BEFORE_THE_FREEZE + 1:
-                frozen.set()
-                await wake.wait()  # the process stops here; the world goes on
-            return await held()
-
-        return check
-
-    a._fence = freezing_fence  # type: ignore[method-assign]
+    frozen, wake = freeze_at_check(a, SENT_BEFORE_THE_FREEZE + 1)
     await a.tick()  # plans everyone's first prompt, at 00:15
     world.clock.advance(minutes=15)
     caplog.set_level(logging.WARNING)
@@ -79,3 +89,65 @@ async def test_a_replica_frozen_past_its_lease_doubles_no_one(
     assert len(per_person) == PEOPLE and set(per_person.values()) == {1}, per_person
     lost = [r for r in caplog.records if "their claim was lost" in r.getMessage()]
     assert len(lost) == 1 and "7 prompts" in lost[0].getMessage()
+
+
+async def test_a_replica_frozen_between_opening_a_prompt_and_sending_it_doubles_no_one(
+    replicas_world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The one-at-a-time path (a prompt out of the ordinary, or a single job): A opens the
+    check-in and marks it as being sent, then freezes before the send. B takes the job over,
+    finds the send in doubt, learns it never arrived and sends it. A wakes and sends nothing."""
+    world = replicas_world
+    await world.add_person("ada@x.com", "UTC", days="daily", at="00:15")
+    a, b = build_scheduler(world.engine, 1), build_scheduler(world.engine, 1)
+    a.owner, b.owner = "replica-a", "replica-b"
+    a.lease = b.lease = timedelta(minutes=5)
+    a.batch_handlers.clear()  # the single-job path
+    # The second check is the one right before the send: the run is marked as being sent.
+    frozen, wake = freeze_at_check(a, 2)
+    await a.tick()
+    world.clock.advance(minutes=15)
+    caplog.set_level(logging.WARNING)
+    running = asyncio.create_task(a.tick())
+    await asyncio.wait_for(frozen.wait(), 10)
+    assert world.prompts() == []
+    world.clock.advance(minutes=6)  # past A's lease
+    await b.tick()
+    assert len(world.prompts()) == 1
+    wake.set()
+    await asyncio.wait_for(running, 30)
+    assert len(world.prompts()) == 1
+    assert any("claim was lost" in r.getMessage() for r in caplog.records)
+
+
+async def test_work_for_a_lost_claim_is_not_written(replicas_world: World) -> None:
+    """The fencing check is made in the transaction that opens the check-ins: a batch whose
+    claim was taken over before it opened anything opens and sends nothing."""
+    world = replicas_world
+    for n in range(3):
+        await world.add_person(f"p{n}@x.com", "UTC", days="daily", at="00:15")
+    a, b = build_scheduler(world.engine, 1), build_scheduler(world.engine, 1)
+    a.owner, b.owner = "replica-a", "replica-b"
+    a.lease = b.lease = timedelta(minutes=5)
+    await a.tick()
+    world.clock.advance(minutes=15)
+    async with world.database.session() as session:
+        claimed = await claim_due(
+            session, world.clock.now(), owner="replica-a", limit=10, lease=a.lease
+        )
+    assert len(claimed) == 3
+    # Its lease runs out before it gets to work; B claims the jobs (and is slow to start).
+    world.clock.advance(minutes=6)
+    async with world.database.session() as session:
+        assert len(await claim_due(session, world.clock.now(), owner="replica-b", limit=10,
+                                   lease=b.lease)) == 3  # fmt: skip
+    dues = [
+        Due(j.kind, j.tenant_id, j.subject_id, j.due_at, j.attempts, j.id or 0, a._fence(j),
+            a.owner)
+        for j in claimed
+    ]  # fmt: skip
+    outcomes = await ScheduledCheckins(world.engine).prompt_many(dues, world.clock.now())
+    assert outcomes == {}  # every claim lost: nothing to record
+    assert world.prompts() == []
+    async with world.database.session() as session:
+        assert (await session.exec(select(CheckinRun))).all() == []
