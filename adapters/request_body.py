@@ -8,6 +8,7 @@ payload (bolt, msrest, ours) recurses sooner; Slack's and Teams' payloads nest a
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any, Final
@@ -18,22 +19,31 @@ from aiohttp.http_exceptions import HttpProcessingError
 log = logging.getLogger(__name__)
 
 MAX_NESTING: Final = 64
+# Slack and Teams send a webhook's body at once, and want an answer within seconds.
+BODY_SECONDS = 10.0
 
 
 async def read_body(request: web.Request, platform: str) -> bytes | None:
-    """The whole body (aiohttp keeps it for later reads); None when the client went away first.
+    """The whole body (aiohttp keeps it for later reads); None when the client went away first,
+    or hasn't sent it all within BODY_SECONDS (a connection held open, or a chunk aiohttp's
+    parser choked on after the headers came, which leaves the read waiting).
 
     A body over the server's limit still raises its 413.
     """
     try:
-        return await request.read()
+        async with asyncio.timeout(BODY_SECONDS):
+            return await request.read()
     except (ConnectionError, HttpProcessingError) as error:
         log.warning(
             "a %s request's client went away before its body arrived (%s)",
             platform,
             type(error).__name__,
         )
-        return None
+    except TimeoutError:
+        log.warning(
+            "a %s request's body did not arrive within %g s; answered 400", platform, BODY_SECONDS
+        )
+    return None
 
 
 def json_of(text: str) -> Any:

@@ -104,7 +104,14 @@ async def _run_on(
         prompted = await engine.prompt(args.org, args.email)
         if prompted.unknown:
             raise UsageError(prompted.said)
-        print(prompted.said, file=sys.stdout if prompted.sent else sys.stderr)
+        said = prompted.said
+        if prompted.unserved == "console":
+            said = (
+                f"{args.email} is in the console org {args.org}, so nothing was sent: console "
+                "check-ins start when they type `checkin now` in "
+                f"`checkin-bot chat --as {args.email} --org {args.org}`"
+            )
+        print(said, file=sys.stdout if prompted.sent else sys.stderr)
         return 0 if prompted.sent else 1
     if command == "start":
         from app.commands.chat import start

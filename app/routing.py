@@ -15,6 +15,7 @@ from bot.core.ports import (
     Phrasebook,
     PostsInChannels,
     Profile,
+    ReachesPlatforms,
     Recipient,
     Updates,
 )
@@ -22,7 +23,7 @@ from bot.core.ports import (
 Able = TypeVar("Able")
 
 
-class PlatformOutbox(Outbox, Updates, PostsInChannels, FindsSent, HasPhrasebook):
+class PlatformOutbox(Outbox, Updates, PostsInChannels, FindsSent, HasPhrasebook, ReachesPlatforms):
     """Every capability the engine knows of, each handed to the recipient's platform where that
     platform has it: no update, no post in a channel (LookupError), no history (None) and the
     engine's own words where it doesn't."""
@@ -77,6 +78,9 @@ class PlatformOutbox(Outbox, Updates, PostsInChannels, FindsSent, HasPhrasebook)
     def phrasebook(self, to: Recipient) -> Phrasebook | None:
         phrases = self.phrases.get(to.platform)
         return phrases.phrasebook(to) if phrases is not None else None
+
+    def reaches(self, platform: str) -> bool:
+        return platform in self.outboxes
 
     def _able(self, able: Mapping[str, Able], to: Recipient) -> Able | None:
         """`to`'s outbox as one that can, or None; a platform with no outbox is an error, as

@@ -6,10 +6,12 @@ import asyncio
 import gc
 import logging
 import signal
-from collections.abc import AsyncIterator
+import sys
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from sqlalchemy import text
 
 from adapters.slack.app import SlackAdapter, SlackConfig
@@ -108,10 +110,59 @@ def build_web_app(
     return app
 
 
+class ParserRefusalsInOneLine(logging.LoggerAdapter[logging.Logger]):
+    """aiohttp's server log, for requests its HTTP parser refuses in one line.
+
+    aiohttp answers a request it cannot parse (a chunk size that is no number, a chunk longer
+    than its size, a broken header) with a 400 of its own, before any handler runs, and logs
+    it with `logger.exception`: a traceback at ERROR for what is the client's mistake. Here
+    that is one WARNING line, as adapters/request_body.py has for a client that hangs up;
+    every other exception is logged as aiohttp logs it.
+
+    It reaches aiohttp through the runner's `logger` parameter (passed on to each
+    RequestHandler), aiohttp's own hook for this, rather than a logging.Filter on
+    `aiohttp.server`, which would change every aiohttp server in the process and rewrite
+    records after they were made.
+    """
+
+    def exception(
+        self,
+        msg: object,
+        *args: object,
+        exc_info: Any = True,
+        stack_info: bool = False,
+        stacklevel: int = 1,
+        extra: Mapping[str, object] | None = None,
+        **kwargs: object,
+    ) -> None:
+        error = exc_info if isinstance(exc_info, BaseException) else sys.exc_info()[1]
+        if not isinstance(error, HttpProcessingError):
+            super().exception(
+                msg,
+                *args,
+                exc_info=exc_info,
+                stack_info=stack_info,
+                stacklevel=stacklevel,
+                extra=extra,
+                **kwargs,
+            )
+            return
+        # The parser's message goes on to quote the bytes it choked on, over several lines.
+        reason = (error.message.splitlines() or [""])[0].rstrip(":")[:120]
+        self.warning(
+            "%s: answered %d, the HTTP parser refused it (%s: %s)",
+            str(msg) % args if args else msg,
+            error.code,
+            type(error).__name__,
+            reason,
+        )
+
+
 def app_runner(app: web.Application) -> web.AppRunner:
     """The runner `serve` runs the app on. Its handlers are not cancelled when a client hangs
     up (aiohttp's default, unlike its test server's): they see the body cut short instead."""
-    return web.AppRunner(app, access_log=None)
+    server_log = ParserRefusalsInOneLine(logging.getLogger("aiohttp.server"))
+    return web.AppRunner(app, access_log=None, logger=server_log)
 
 
 async def serve(

@@ -22,6 +22,7 @@ from botbuilder.schema import Activity
 from adapters.request_body import json_of, read_body
 from adapters.teams.inbound import CheckinTeamsBot
 from adapters.teams.outbound import CarriedError, ReferenceBook, TeamsOutbox
+from adapters.teams.signing_keys import SigningKeys
 from bot.engine import Engine
 from storage.db import Database
 
@@ -75,6 +76,9 @@ class TeamsAdapter:
         self.authentication = ConfigurationBotFrameworkAuthentication(
             settings, credentials_factory=credentials_factory
         )
+        self.keys = SigningKeys(
+            os.environ.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL") or DEFAULT_METADATA_URL
+        )
         self.cloud = CloudAdapter(self.authentication)
         self.cloud.on_turn_error = self._on_error
         self.references = ReferenceBook(database)
@@ -106,9 +110,13 @@ class TeamsAdapter:
             return web.json_response({"error": "the body is not JSON"}, status=400)
         if not isinstance(body, dict) or not _answerable(body):
             return web.json_response({"error": "the body is not an activity"}, status=400)
-        if self.config.app_id and not request.headers.get("Authorization"):
-            log.warning("rejected a Teams request without a token")
-            return web.json_response({"error": "unauthorized"}, status=401)
+        if self.config.app_id:
+            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+            if not token:
+                log.warning("rejected a Teams request without a token")
+                return web.json_response({"error": "unauthorized"}, status=401)
+            if scheme == "Bearer":
+                await self.keys.learn_key_of(token)
         try:
             response = await self.cloud.process(request, self.bot)
         except web.HTTPException:
@@ -130,17 +138,17 @@ class TeamsAdapter:
         inside the event loop, which would stall every request while it runs."""
         if not self.config.app_id:
             return
-        url = os.environ.get("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL") or DEFAULT_METADATA_URL
         try:
-            await asyncio.to_thread(_prefetch_keys, url)
+            await self.keys.fetch()
         except Exception:
             log.warning("could not fetch the Bot Framework signing keys yet", exc_info=True)
 
     async def keep_keys_fresh(self) -> None:
-        """botbuilder refetches keys older than a day, blocking; refresh them well before."""
+        """botbuilder refetches keys older than a day, blocking; refresh them well before.
+        Started after `warm_up`, so it waits first."""
         while True:
-            await self.warm_up()
             await asyncio.sleep(KEY_REFRESH_SECONDS)
+            await self.warm_up()
 
     async def _on_error(self, context: Any, error: Exception) -> None:
         if isinstance(error, CarriedError):
@@ -203,11 +211,3 @@ def _tripped_in_token_check(error: Exception) -> bool:
         innermost = innermost.tb_next
     module = innermost.tb_frame.f_globals.get("__name__", "") if innermost else ""
     return str(module).startswith(TOKEN_CHECK_PACKAGE)
-
-
-def _prefetch_keys(url: str) -> None:
-    from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
-
-    metadata = JwtTokenExtractor.get_open_id_metadata(url)
-    # _refresh is a coroutine that blocks on `requests`: run it here, off the server's loop.
-    asyncio.run(metadata._refresh())

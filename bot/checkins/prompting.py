@@ -21,7 +21,7 @@ from bot.core.messages import Message
 from bot.core.ports import Sender
 from scheduler.due import ClaimLost, Due
 from storage.jobs import add_job, hold, people_without_job, upsert_jobs
-from storage.models import Person, Tenant
+from storage.models import Person, PlatformIdentity, Tenant
 from storage.repository import Store
 from storage.settings import OrgSettings, settings_of
 from storage.waves import WaveStore
@@ -80,7 +80,7 @@ class Prompter:
             tenant = await store.tenant(tenant_id)
             if person is None or tenant is None or not person.active:
                 return None
-            identity = next((i for i in await store.identities_of(person) if i.reachable), None)
+            identity = self.identity_for(await store.identities_of(person))
             flow = CheckinFlow(store, person, settings_of(tenant), now)
             due = due_now(person, flow.settings, flow.cadence, due_at, now)
             if isinstance(due, Late):
@@ -136,6 +136,12 @@ class Prompter:
         await self._mark_prompted(tenant_id, person_id, marks, now, reminder)
         return following
 
+    def identity_for(self, identities: Sequence[PlatformIdentity]) -> PlatformIdentity | None:
+        """The account a scheduled message goes to: reachable, on a platform served here."""
+        return next(
+            (i for i in identities if i.reachable and self.engine.reaches(i.platform)), None
+        )
+
     @staticmethod
     def reminder_at(person: Person, tenant: Tenant, now: datetime) -> datetime | None:
         if not person.reminders:
@@ -188,7 +194,7 @@ class Prompter:
             run = await flow.active_run()
             if run is None or run.prompted_at is None or run.reminded_at is not None:
                 return None
-            identity = next((i for i in await store.identities_of(person) if i.reachable), None)
+            identity = self.identity_for(await store.identities_of(person))
             if identity is None:
                 return None
             day = friendly_day(run.period_label)

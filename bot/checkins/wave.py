@@ -220,6 +220,8 @@ class Wave:
             cadence = person_cadence(person, settings)
             when = due_now(person, settings, cadence, due.due_at, now)
             identity = identities.get(due.subject_id)
+            if identity is not None and not self.prompter.engine.reaches(identity.platform):
+                identity = None  # on a platform nothing here sends to (a console org)
             if isinstance(when, Late | Suppressed):
                 unusual.append(due)  # the passed periods or the skip are recorded one by one
             elif identity is None or identity.tenant_id != due.tenant_id:

@@ -79,6 +79,14 @@ class HasPhrasebook(Protocol):
     def phrasebook(self, to: Recipient) -> Phrasebook | None: ...
 
 
+@runtime_checkable
+class ReachesPlatforms(Protocol):
+    """Says whether it can send to a platform at all. An outbox that isn't one sends to every
+    platform it is given (one platform's own, a test's)."""
+
+    def reaches(self, platform: str) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Phrased(Text):
     """A sentence with a platform's own words in it. `text` says it without them; `words`
@@ -138,6 +146,8 @@ class Sender(Protocol):
     async def send(self, actor: Actor, messages: list[Message]) -> bool: ...
 
     async def post(self, actor: Actor, message: Message) -> Sent: ...
+
+    def reaches(self, platform: str) -> bool: ...
 
     async def notify(self, tenant_id: str, notices: Sequence[Notice]) -> None: ...
 

@@ -17,6 +17,7 @@ from bot.core.ports import (
     HasPhrasebook,
     Outbox,
     PostsInChannels,
+    ReachesPlatforms,
     Recipient,
     Sent,
     Undeliverable,
@@ -42,6 +43,13 @@ class Delivery:
         )
         self.history: FindsSent | None = outbox if isinstance(outbox, FindsSent) else None
         self.phrases: HasPhrasebook | None = outbox if isinstance(outbox, HasPhrasebook) else None
+        self.platforms: ReachesPlatforms | None = (
+            outbox if isinstance(outbox, ReachesPlatforms) else None
+        )
+
+    def reaches(self, platform: str) -> bool:
+        """Whether anything here sends to `platform` at all."""
+        return self.platforms is None or self.platforms.reaches(platform)
 
     async def deliver(
         self,
@@ -88,6 +96,8 @@ class Delivery:
             identity = reachable.get(person_id)
             if identity is None or identity.tenant_id != tenant_id:
                 return
+            if not self.reaches(identity.platform):
+                return  # a console org's people are told in the chat, not from here
             actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
             async with slots:
                 await self.send(actor, messages)

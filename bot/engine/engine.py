@@ -55,6 +55,9 @@ class Prompted:
     said: str
     sent: bool = False
     unknown: bool = False  # no such org, or no one with that email in it
+    # The platform they can be reached on, when nothing here sends to it (the console chat
+    # has no one to send to outside its own terminal).
+    unserved: str = ""
 
 
 class Engine:
@@ -169,7 +172,15 @@ class Engine:
                 return Prompted(
                     f"{email} has no reachable chat account yet (they need to open the app)"
                 )
-            identity = identities[0]
+            served = [i for i in identities if self.delivery.reaches(i.platform)]
+            if not served:
+                # Asked before the check-in starts: a run nobody is sent would wait for nothing.
+                platform = identities[0].platform
+                return Prompted(
+                    f"{email} can only be reached on {platform}, which nothing here sends to",
+                    unserved=platform,
+                )
+            identity = served[0]
             flow = CheckinFlow(store, person, settings_of(tenant), self.clock.now())
             messages = await flow.start()
         actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
@@ -203,6 +214,11 @@ class Engine:
 
     async def notify(self, tenant_id: str, notices: Sequence[Notice]) -> None:
         await self.delivery.notify(tenant_id, notices)
+
+    def reaches(self, platform: str) -> bool:
+        """Whether anything here sends to `platform` (the console chat sends only to its own
+        terminal: nothing outside `checkin-bot chat` reaches a console org)."""
+        return self.delivery.reaches(platform)
 
     async def post(self, actor: Actor, message: Message) -> Sent:
         return await self.delivery.post(actor, message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 
 import pytest
@@ -33,6 +34,23 @@ def test_prompt_that_reached_no_one_exits_1(cli: Cli) -> None:
     assert result.returncode == 1, result
     assert "ann@acme.test has no reachable chat account yet" in result.stderr
     assert result.stdout == ""
+
+
+def test_prompt_for_someone_in_the_console_org_says_where_their_checkin_starts(
+    cli: Cli, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The console chat has no one to deliver to outside `checkin-bot chat`: nothing is sent,
+    no check-in is started, and the admin reads why in one line."""
+    assert cli("demo").returncode == 0
+    assert cli("chat", "--as", "alan@demo.example", stdin="help\n").returncode == 0
+    result = cli("prompt", "alan@demo.example", "--org", "console:local")
+    assert result.returncode == 1, result
+    assert result.stdout == "" and result.stderr.count("\n") == 1, result
+    assert "alan@demo.example is in the console org" in result.stderr
+    assert "checkin now" in result.stderr and "checkin-bot chat" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert json.loads(cli("export").stdout)["checkins"] == []
 
 
 def test_chat_acts_as_the_person_in_the_org_named(cli: Cli) -> None:

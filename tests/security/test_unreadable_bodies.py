@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from adapters import request_body
 from adapters.request_body import MAX_NESTING
 from app.config import Settings
 from app.server import app_runner, build_web_app
@@ -128,20 +129,89 @@ async def served(
             await runner.cleanup()
 
 
+async def raw_post(
+    port: int, path: str, rest: bytes
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A POST written by hand: its request line and first headers, then `rest` as given."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"POST {path} HTTP/1.1\r\nHost: bot\r\nContent-Type: {JSON}\r\n".encode() + rest)
+    await writer.drain()
+    return reader, writer
+
+
+CUT_SHORT = {
+    "sized": b'Content-Length: 5000\r\n\r\n{"type": "event_callback", "ev',
+    "chunked": b'Transfer-Encoding: chunked\r\n\r\n1388\r\n{"type": "event_callback", "ev',
+}
+
+
 @pytest.mark.parametrize("path", ["/slack/events", "/api/messages"])
+@pytest.mark.parametrize("rest", CUT_SHORT.values(), ids=CUT_SHORT.keys())
 async def test_a_client_that_hangs_up_mid_body_is_one_line_in_the_log(
-    served: int, caplog: pytest.LogCaptureFixture, path: str
+    served: int, caplog: pytest.LogCaptureFixture, path: str, rest: bytes
 ) -> None:
     caplog.set_level(logging.INFO)
-    _, writer = await asyncio.open_connection("127.0.0.1", served)
-    writer.write(
-        f"POST {path} HTTP/1.1\r\nHost: bot\r\nContent-Type: {JSON}\r\n"
-        'Content-Length: 5000\r\n\r\n{"type": "event_callback", "ev'.encode()
-    )
-    await writer.drain()
+    _, writer = await raw_post(served, path, rest)
     writer.close()
     await writer.wait_closed()
     await until(lambda: any(r.levelno >= logging.WARNING for r in caplog.records))
     assert_quiet(caplog)
     said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(said) == 1 and "\n" not in said[0] and "went away" in said[0], said
+
+
+@pytest.mark.parametrize("path", ["/slack/events", "/api/messages"])
+@pytest.mark.parametrize(
+    "rest",
+    [
+        CUT_SHORT["sized"],
+        # Headers first, then a chunk the parser refuses: aiohttp leaves the read waiting.
+        b"Transfer-Encoding: chunked\r\n\r\n",
+    ],
+    ids=["held open", "a bad chunk after the headers"],
+)
+async def test_a_body_that_never_arrives_in_full_is_a_400_and_one_line_in_the_log(
+    served: int,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+    rest: bytes,
+) -> None:
+    monkeypatch.setattr(request_body, "BODY_SECONDS", 0.5)
+    caplog.set_level(logging.INFO)
+    reader, writer = await raw_post(served, path, rest)
+    if rest.endswith(b"chunked\r\n\r\n"):
+        await asyncio.sleep(0.1)
+        writer.write(b"zz\r\n{}\r\n0\r\n\r\n")
+        await writer.drain()
+    status = await asyncio.wait_for(reader.readline(), 10)
+    writer.close()
+    await writer.wait_closed()
+    assert status.endswith(b" 400 Bad Request\r\n"), status
+    assert_quiet(caplog)
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(said) >= 1 and all("\n" not in line for line in said), said
+
+
+# Chunks aiohttp's HTTP parser refuses, sent with their headers in one write: the parser
+# answers them itself, before any handler runs.
+BAD_CHUNKS = {
+    "a chunk size that is no number": b"zz\r\n{}\r\n0\r\n\r\n",
+    "a chunk longer than its size": b"2\r\n{}}}}}\r\n0\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("path", ["/slack/events", "/api/messages"])
+@pytest.mark.parametrize("chunks", BAD_CHUNKS.values(), ids=BAD_CHUNKS.keys())
+async def test_a_malformed_chunked_body_is_a_400_and_one_line_in_the_log(
+    served: int, caplog: pytest.LogCaptureFixture, path: str, chunks: bytes
+) -> None:
+    caplog.set_level(logging.INFO)
+    reader, writer = await raw_post(served, path, b"Transfer-Encoding: chunked\r\n\r\n" + chunks)
+    answer = await reader.read()
+    writer.close()
+    await writer.wait_closed()
+    assert answer.split(b"\r\n")[0].endswith(b" 400 Bad Request"), answer
+    assert_quiet(caplog)
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert len(said) == 1 and "\n" not in said[0] and "parser refused" in said[0], said

@@ -55,6 +55,8 @@ class AuthServer:
         self.requests: list[str] = []  # paths fetched, to show what botbuilder asked for
         self._key = _new_key()
         self._other_key: rsa.RSAPrivateKey | None = None
+        self.new_kid = ""  # a key published after start-up (`rotate`), as Microsoft does
+        self._new_key: rsa.RSAPrivateKey | None = None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -115,12 +117,13 @@ class AuthServer:
         service_url: str,
         expires_in: int = 3600,
         issuer: str | None = None,
-        key: Literal["own", "other"] = "own",
+        key: Literal["own", "other", "new"] = "own",
         kid: str | None = None,
         with_kid: bool = True,
     ) -> str:
         """A channel → bot token as Teams sends it in `Authorization: Bearer …`; `kid` names
-        another key than the server's, and `with_kid=False` names none."""
+        another key than the server's, and `with_kid=False` names none. `key="new"` signs with
+        the key `rotate` published, named by its own kid."""
         now = int(time.time())
         claims = {
             "serviceurl": service_url,
@@ -129,9 +132,21 @@ class AuthServer:
             "iss": issuer or self.issuer,
             "aud": audience,
         }
-        signer = self._key if key == "own" else self._other()
-        headers = {"kid": kid or self.kid, "x5t": kid or self.kid} if with_kid else {}
+        signer = {"own": self._key, "other": self._other(), "new": self._new_key}[key]
+        assert signer is not None, "rotate() publishes the new key first"
+        kid = kid or (self.new_kid if key == "new" else self.kid)
+        headers = {"kid": kid, "x5t": kid} if with_kid else {}
         return jwt.encode(claims, signer, algorithm="RS256", headers=headers)
+
+    def rotate(self) -> str:
+        """Publish a second signing key beside the first, as Microsoft does before it signs
+        with one; its kid."""
+        self._new_key = _new_key()
+        self.new_kid = uuid.uuid4().hex
+        return self.new_kid
+
+    def keys_fetched(self) -> int:
+        return self.requests.count(KEYS_PATH)
 
     def credentials_factory(self, app_id: str) -> ServiceClientCredentialsFactory:
         """Bot → channel credentials that sign here instead of asking login.microsoftonline.com."""
@@ -160,19 +175,21 @@ class AuthServer:
         }
 
     def jwks(self) -> dict[str, Any]:
-        numbers = self._key.public_key().public_numbers()
+        published = [(self.kid, self._key)]
+        if self._new_key is not None:
+            published.append((self.new_kid, self._new_key))
+        return {"keys": [self._jwk(kid, key) for kid, key in published]}
+
+    def _jwk(self, kid: str, key: rsa.RSAPrivateKey) -> dict[str, Any]:
+        numbers = key.public_key().public_numbers()
         return {
-            "keys": [
-                {
-                    "kty": "RSA",
-                    "use": "sig",
-                    "kid": self.kid,
-                    "x5t": self.kid,
-                    "n": _b64_int(numbers.n),
-                    "e": _b64_int(numbers.e),
-                    "endorsements": list(self.endorsements),
-                }
-            ]
+            "kty": "RSA",
+            "use": "sig",
+            "kid": kid,
+            "x5t": kid,
+            "n": _b64_int(numbers.n),
+            "e": _b64_int(numbers.e),
+            "endorsements": list(self.endorsements),
         }
 
     def _other(self) -> rsa.RSAPrivateKey:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -11,6 +13,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import select
 
+from adapters.teams.signing_keys import REFETCH_SECONDS, SigningKeys
 from app.config import Settings
 from app.server import build_web_app
 from storage.db import Database
@@ -118,3 +121,67 @@ async def test_a_token_naming_no_known_signing_key_is_a_401_in_one_log_line(
     assert [(r.levelno, r.exc_info) for r in said] == [(logging.WARNING, None)], [
         r.getMessage() for r in said
     ]
+
+
+# -- Microsoft rotating its signing keys ----------------------------------------------------------
+
+
+async def test_a_token_signed_with_a_key_published_after_start_up_is_served(
+    auth: AuthServer, client: TestClient[Any, Any], connector: MockConnector
+) -> None:
+    """The key set is fetched again when a token names a key it lacks: once."""
+    fetched = auth.keys_fetched()
+    auth.rotate()
+    token = auth.token(audience=APP_ID, service_url=connector.url, key="new")
+    assert await post(client, message("checkin now", service_url=connector.url), token) in (
+        200,
+        201,
+    )
+    await until(lambda: bool(connector.sent))
+    assert auth.keys_fetched() == fetched + 1
+
+
+async def test_a_key_the_fetched_again_set_still_lacks_is_a_401(
+    auth: AuthServer, client: TestClient[Any, Any], connector: MockConnector
+) -> None:
+    fetched = auth.keys_fetched()
+    token = auth.token(audience=APP_ID, service_url=connector.url, kid="a-key-no-one-published")
+    assert await post(client, message("checkin now", service_url=connector.url), token) == 401
+    assert connector.sent == []
+    assert auth.keys_fetched() == fetched + 1
+
+
+async def test_a_burst_of_unknown_keys_fetches_the_key_set_again_once_at_most(
+    auth: AuthServer, client: TestClient[Any, Any], connector: MockConnector
+) -> None:
+    """Anyone can name a key: made-up ones must not have us hammer Microsoft's endpoint."""
+    fetched = auth.keys_fetched()
+    activity = message("checkin now", service_url=connector.url)
+    tokens = [
+        auth.token(audience=APP_ID, service_url=connector.url, kid=uuid.uuid4().hex)
+        for _ in range(20)
+    ]
+    statuses = await asyncio.gather(*(post(client, activity, token) for token in tokens))
+    assert statuses == [401] * 20
+    assert auth.keys_fetched() == fetched + 1
+    auth.rotate()  # a real new key within the same five minutes waits for the next refresh
+    token = auth.token(audience=APP_ID, service_url=connector.url, key="new")
+    assert await post(client, activity, token) == 401
+    assert auth.keys_fetched() <= fetched + 1
+
+
+async def test_an_unknown_key_fetches_the_set_again_once_in_five_minutes(
+    auth: AuthServer, connector: MockConnector
+) -> None:
+    now = 1000.0
+    keys = SigningKeys(auth.metadata_url, clock=lambda: now)
+    await keys.fetch()
+    fetched = auth.keys_fetched()
+    token = auth.token(audience=APP_ID, service_url=connector.url, kid="a-key-no-one-published")
+    await keys.learn_key_of(token)
+    now += REFETCH_SECONDS - 1
+    await keys.learn_key_of(token)
+    assert auth.keys_fetched() == fetched + 1
+    now += 1
+    await keys.learn_key_of(token)
+    assert auth.keys_fetched() == fetched + 2
