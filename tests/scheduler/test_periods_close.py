@@ -12,7 +12,7 @@ from storage.models import CheckinRun, Person
 from tests.scheduler.conftest import World
 from tests.scheduler.test_checkin_schedule import step_to
 
-FIVE_MINUTES = timedelta(minutes=5)
+HOUR = timedelta(hours=1)
 # Mondays 09:00 UTC: the 5 January period ends at 09:00 on the 12th.
 FIRST_PERIOD_ENDED = datetime(2026, 1, 12, 9, 5, tzinfo=UTC)
 
@@ -38,7 +38,7 @@ async def test_a_run_is_missed_when_its_period_ends_though_the_next_is_a_holiday
     ada = await world.add_person("ada@x.com", "UTC")
     await world.settings(holidays=["2026-01-12"])
     await world.scheduler.tick()
-    await step_to(world, datetime(2026, 1, 12, 8, 55, tzinfo=UTC), FIVE_MINUTES)
+    await step_to(world, datetime(2026, 1, 12, 8, 59, tzinfo=UTC), HOUR)
     assert (await statuses(world))[(ada, "2026-01-05")] == "open"  # late answers still count
     await step_to(world, FIRST_PERIOD_ENDED, timedelta(minutes=1))
     assert await statuses(world) == {(ada, "2026-01-05"): "missed", (ada, "2026-01-12"): "skipped"}
@@ -47,18 +47,18 @@ async def test_a_run_is_missed_when_its_period_ends_though_the_next_is_a_holiday
 async def test_a_run_is_missed_when_its_period_ends_though_the_person_paused(world: World) -> None:
     ada = await world.add_person("ada@x.com", "UTC")
     await world.scheduler.tick()
-    await step_to(world, datetime(2026, 1, 6, tzinfo=UTC), FIVE_MINUTES)  # prompted on the 5th
+    await step_to(world, datetime(2026, 1, 6, tzinfo=UTC), HOUR)  # prompted on the 5th
     await change(world, ada, paused_until="2026-01-30")
-    await step_to(world, FIRST_PERIOD_ENDED, FIVE_MINUTES)
+    await step_to(world, FIRST_PERIOD_ENDED, HOUR)
     assert (await statuses(world))[(ada, "2026-01-05")] == "missed"
 
 
 async def test_a_run_is_missed_when_its_period_ends_though_the_person_left(world: World) -> None:
     ada = await world.add_person("ada@x.com", "UTC")
     await world.scheduler.tick()
-    await step_to(world, datetime(2026, 1, 6, tzinfo=UTC), FIVE_MINUTES)
+    await step_to(world, datetime(2026, 1, 6, tzinfo=UTC), HOUR)
     await change(world, ada, active=False)
-    await step_to(world, FIRST_PERIOD_ENDED, FIVE_MINUTES)
+    await step_to(world, FIRST_PERIOD_ENDED, HOUR)
     assert await statuses(world) == {(ada, "2026-01-05"): "missed"}
 
 
