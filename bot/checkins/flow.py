@@ -30,12 +30,13 @@ from bot.checkins.opening import (
     question_message,
     scheduled_intro,
 )
-from bot.checkins.parsing import Invalid, parse_multi_update, quote, unknown_names
+from bot.checkins.parsing import Invalid
 from bot.checkins.recording import Recording, find_question
+from bot.checkins.several import answer_several
 from bot.core.messages import Message, Text
 from bot.core.outcome import ClosedPrompt, Notice, Outcome
 from bot.core.words import listed
-from storage.models import CheckinRun, KeyResult, PendingPrompt, Person
+from storage.models import Answer, CheckinRun, KeyResult, PendingPrompt, Person
 from storage.repository import Store
 from storage.settings import OrgSettings
 
@@ -162,9 +163,16 @@ class CheckinFlow:
 
     # -- one question at a time ----------------------------------------------------------------
 
-    async def ask_next(self, run: CheckinRun, intro: str | None = None) -> list[Message]:
+    async def ask_next(
+        self, run: CheckinRun, intro: str | None = None, after: str | None = None
+    ) -> list[Message]:
+        """The next unanswered question. `after`: the key of the question just answered; when
+        the count skips questions answered some other way (a one-line update, a key result
+        done), the intro says which, so the count never jumps without a word."""
         answers = await self.store.answers(run)
         index = q.next_question(run.questions, answers, run.round)
+        if index is not None and after is not None and intro is None:
+            intro = await self._answered_already(run, after, index, answers)
         if index is None:
             return await self._submit(run)
         question = run.questions[index]
@@ -185,14 +193,14 @@ class CheckinFlow:
         kr = await self._kr(question)
         outcome = interpret(question, text, kr, previous)
         if isinstance(outcome, Invalid) and question["kind"] == q.KR_VALUE:
-            return await self._answer_several(run, prompt, text, outcome)
+            return await answer_several(self, run, prompt, text, outcome)
         if isinstance(outcome, Invalid):
             return [Text(outcome.reason)]
         # Compare-and-set: a double click or a redelivered reply records once.
         if not await self.claim(run, prompt, text):
             return []
         await self.recording.record(run, question, outcome, kr)
-        return await self.ask_next(run)
+        return await self.ask_next(run, after=question["key"])
 
     async def claim(self, run: CheckinRun, prompt: PendingPrompt, said: str) -> bool:
         """Take the prompt for this answer; remember it so its buttons can be retired."""
@@ -204,49 +212,19 @@ class CheckinFlow:
         self.closed.append(ClosedPrompt(prompt.id, prompt.message_ref, shown, said))
         return True
 
-    async def _answer_several(
-        self, run: CheckinRun, prompt: PendingPrompt, text: str, first_error: Invalid
-    ) -> list[Message]:
-        """One line for several key results: 'signups 400, nps 35'."""
-        key_results = await self.run_key_results(run)
-        by_key = {
-            question["key"]: (question, key_results.get(question["kr_id"]))
-            for question in run.questions
-            if question["kind"] == q.KR_VALUE
-        }
-        candidates = [
-            (key, kr.title, q.metric_spec(kr)) for key, (_, kr) in by_key.items() if kr is not None
+    async def _answered_already(
+        self, run: CheckinRun, after: str, index: int, answers: Mapping[str, Answer]
+    ) -> str | None:
+        keys = [question["key"] for question in run.questions]
+        passed = run.questions[keys.index(after) + 1 : index] if after in keys else []
+        if not passed:
+            return None
+        krs = await self.run_key_results(run)
+        said = [
+            q.answer_words(entry, krs.get(entry.get("kr_id", 0)), answers.get(entry["key"]))
+            for entry in passed
         ]
-        parsed = parse_multi_update(text, candidates)
-        if not parsed:
-            return [Text(first_error.reason)]
-        problems = [
-            f"{by_key[key][1].title}: {result.reason}"  # type: ignore[union-attr]
-            for key, result in parsed.items()
-            if isinstance(result, Invalid)
-        ]
-        unknown = unknown_names(text, candidates)
-        if unknown:
-            yours = listed([quote(title) for _, title, _ in candidates])
-            problems.append(
-                f"{listed([quote(name) for name in unknown])} "
-                f"{'is' if len(unknown) == 1 else 'are'} not among the key results in this "
-                f"check-in ({yours})."
-            )
-        if problems:
-            return [
-                Text("I couldn't use all of that, so nothing is saved yet.\n" + "\n".join(problems))
-            ]
-        if prompt.question_key in parsed and not await self.claim(run, prompt, text):
-            return []
-        for key, result in parsed.items():
-            question, kr = by_key[key]
-            await self.recording.record(run, question, result, kr)
-        if list(parsed) == [prompt.question_key]:
-            return await self.ask_next(run)
-        # Saved more than the question asked: say so, or the count jumps without a word.
-        saved = listed([quote(by_key[key][1].title) for key in parsed])  # type: ignore[union-attr]
-        return await self.ask_next(run, intro=f"Saved {saved}.")
+        return f"Already known: {listed(said)}."
 
     async def _submit(self, run: CheckinRun) -> list[Message]:
         await self.recording.submit(run)

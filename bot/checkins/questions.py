@@ -194,3 +194,19 @@ def form_field(
         return FormField(question["key"], question["text"], "choice", MOOD_CHOICES, initial)
     initial = answer.text or "" if answer is not None else ""
     return FormField(question["key"], question["text"], "text", initial=initial)
+
+
+def answer_words(question: Mapping[str, Any], kr: KeyResult | None, answer: Answer | None) -> str:
+    """A stored answer in a few words, named by its question: "NPS 35", "NPS confidence 8/10"."""
+    title = kr.title if kr is not None else str(question.get("text", ""))
+    if answer is None:
+        return title
+    if answer.skipped or answer.number is None:
+        return f"{title} skipped" if answer.skipped else title
+    if question["kind"] == KR_VALUE and kr is not None:
+        return f"{title} {format_value(kr.kind, answer.number, kr.unit)}"
+    if question["kind"] == KR_CONFIDENCE and kr is not None and kr.kind == "binary":
+        return f"{title} is done, so its confidence is {answer.number:g}/10"
+    if question["kind"] == KR_CONFIDENCE:
+        return f"{title} confidence {answer.number:g}/10"
+    return title

@@ -64,7 +64,7 @@ async def test_a_name_in_a_one_line_update_that_is_not_theirs_saves_nothing_and_
     assert (await key_results(sqlite_db))["signups"].current == 999
 
 
-async def test_a_one_line_update_says_what_it_saved_before_the_count_moves_on(
+async def test_the_count_never_jumps_without_a_word(
     engine: Engine, org: Org, outbox: RecordingOutbox
 ) -> None:
     await say(engine, org.alan, "checkin now")
@@ -73,5 +73,13 @@ async def test_a_one_line_update_says_what_it_saved_before_the_count_moves_on(
     question = last_question(outbox)
     assert question.position == 2  # signups' confidence: NPS's value, the 3rd, is done too
     assert question.intro == "Saved “Weekly signups” and “NPS”."
-    await say(engine, org.alan, "7")  # the confidence in signups: one answer, no recap
-    assert last_question(outbox).intro is None
+    await say(engine, org.alan, "7")  # signups' confidence; NPS's value (3rd) is passed over
+    question = last_question(outbox)
+    assert (question.position, question.intro) == (4, "Already known: NPS 35.")
+    await say(engine, org.alan, "8")
+    question = last_question(outbox)
+    assert (question.position, question.intro) == (5, None)  # nothing passed over: no recap
+    await say(engine, org.alan, "yes")  # done: a done key result's confidence is a 10
+    question = last_question(outbox)
+    assert question.position == 7
+    assert question.intro == "Already known: Docs published is done, so its confidence is 10/10."
