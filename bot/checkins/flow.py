@@ -29,6 +29,7 @@ from bot.checkins.opening import (
     passed_run,
     question_message,
     scheduled_intro,
+    suppressed,
 )
 from bot.checkins.parsing import Invalid
 from bot.checkins.recording import Recording, find_question
@@ -133,7 +134,7 @@ class CheckinFlow:
         """Where this period's check-in stands, in one sentence."""
         await self._close_expired()
         period = period_at(self.cadence, self.now)
-        upcoming = friendly_day(next_period(self.cadence, period).label)
+        upcoming = friendly_day(self._next_prompted(period).label)
         run = await self.store.run_for_period(self.person, period.start)
         week = friendly_day(period.label)
         if run is None or run.status in ("pending", "skipped"):
@@ -145,6 +146,15 @@ class CheckinFlow:
         answers = await self.store.answers(run)
         done = sum(1 for answer in answers.values() if answer.round == run.round)
         return f"Your check-in for the week of {week}: {done} of {len(run.questions)} answered."
+
+    def _next_prompted(self, period: Period) -> Period:
+        """The next period after `period` that will be prompted: past a pause and holidays."""
+        upcoming = next_period(self.cadence, period)
+        for _ in range(366):  # a pause is a date, holidays a list: this ends; bounded anyway
+            if suppressed(self.person, self.settings, upcoming) is None:
+                break
+            upcoming = next_period(self.cadence, upcoming)
+        return upcoming
 
     async def _close_expired(self) -> list[CheckinRun]:
         """Marks the open runs whose period ended missed; the ones still open, oldest first."""

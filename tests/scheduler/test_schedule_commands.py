@@ -58,6 +58,14 @@ async def test_bad_schedules_are_explained(world: World) -> None:
         assert expected in await say(world, text), text
 
 
+async def test_home_names_the_next_check_in_after_a_pause_and_holidays(world: World) -> None:
+    await world.add_person("ada@x.com", "UTC")  # Mondays 09:00; the clock reads Thu 1 Jan
+    assert "The next opens Mon 5 Jan" in await say(world, "home")
+    await say(world, "checkin pause 2026-01-05")
+    await world.settings(holidays=["2026-01-12"])
+    assert "The next opens Mon 19 Jan" in await say(world, "home")
+
+
 async def test_pause_then_resume(world: World) -> None:
     await world.add_person("ada@x.com", "UTC")
     assert "through Fri 30 Jan" in await say(world, "checkin pause 2026-01-30")
