@@ -75,6 +75,17 @@ class PeopleQueries:
         )
         return (await self.session.exec(statement)).first()
 
+    async def enrol(self, tenant_id: str, email: str, name: str, now: datetime) -> Person:
+        """A person of the org met on first contact, unless one with the email exists (two
+        first messages at once): whichever is stored."""
+        await insert_if_absent(
+            self.session,
+            Person(tenant_id=tenant_id, email=email, name=name[:200], created_at=now),
+        )
+        person = await self.person_by_email(tenant_id, email)
+        assert person is not None
+        return person
+
     async def link_identity(
         self, person: Person, platform: str, external_user_id: str
     ) -> PlatformIdentity:

@@ -35,6 +35,9 @@ class SlackDirectory:
             name=info.get("real_name") or profile.get("real_name"),
             timezone=info.get("tz"),
             admin=workspace_admin(info),
+            guest=any(info.get(flag) is True for flag in ("is_restricted", "is_ultra_restricted")),
+            bot=info.get("is_bot") is True or info.get("id") == "USLACKBOT",
+            deactivated=info.get("deleted") is True,
         )
 
     async def user_by_email(self, tenant: str, email: str) -> str | None:

@@ -223,7 +223,9 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
             log.warning("Teams would not tell us who a new user is", exc_info=True)
             return actor
         email = getattr(member, "email", None) or getattr(member, "user_principal_name", None)
-        return replace(actor, email=email, name=getattr(member, "name", None) or actor.name)
+        guest = str(getattr(member, "user_role", "") or "").lower() == "guest"
+        name = getattr(member, "name", None) or actor.name
+        return replace(actor, email=email, name=name, guest=guest)
 
     async def _remember_service_url(self, actor: Actor, service_url: str | None) -> None:
         """Kept per tenant, for opening a conversation with someone who has none yet."""

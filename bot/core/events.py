@@ -16,6 +16,7 @@ class Actor:
     email: str | None = None
     name: str | None = None
     timezone: str | None = None  # IANA name, when the platform tells
+    guest: bool = False  # a guest of the workspace or tenant, when the platform tells
 
     @property
     def tenant_id(self) -> str:

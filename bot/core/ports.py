@@ -112,6 +112,14 @@ class Profile:
     name: str | None = None
     timezone: str | None = None
     admin: bool = False  # an owner or admin of the workspace: an admin of the org too
+    guest: bool = False  # a guest of the workspace (single- or multi-channel): never enrolled
+    bot: bool = False  # another app: never enrolled, never answered
+    deactivated: bool = False
+
+    @property
+    def member(self) -> bool:
+        """Someone a first contact enrols as a person of the org."""
+        return bool(self.email) and not (self.guest or self.bot or self.deactivated)
 
 
 class Directory(Protocol):

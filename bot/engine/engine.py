@@ -98,10 +98,13 @@ class Engine:
             try:
                 return await self._handle(event, profile=None)
             except _Stranger:
-                # First contact: ask the platform who this is (outside any transaction).
-                return await self._handle(event, profile=await self.identities.profile(actor))
-        except _Stranger:
-            return Outcome([Text(_stranger(actor))])
+                pass
+            # First contact: ask the platform who this is (outside any transaction).
+            profile = await self.identities.profile(actor)
+            try:
+                return await self._handle(event, profile=profile)
+            except _Stranger:
+                return Outcome(_not_enrolled(actor, profile))
         except Exception as error:
             # The unit of work rolled back (the event is not marked seen, so a retry can succeed).
             log.exception("failed to handle %s from %s", type(event).__name__, actor.platform)
@@ -116,7 +119,7 @@ class Engine:
             if not await store.first_time_seen(tenant.id, actor.platform, event.event_id, now):
                 return Outcome(duplicate=True)
             identity = await store.identity(tenant.id, actor.platform, actor.user)
-            person = await self.identities.person(store, actor, profile, identity)
+            person = await self.identities.person(store, actor, profile, identity, now)
             if person is None:
                 raise _Stranger
             channel = event.channel if isinstance(event, CommandInvoked) else None
@@ -132,7 +135,7 @@ class Engine:
         async with self.database.session() as session:
             store = Store(session)
             identity = await store.identity(actor.tenant_id, actor.platform, actor.user)
-            person = await self.identities.person(store, actor, profile, identity)
+            person = await self.identities.person(store, actor, profile, identity, self.clock.now())
             tenant = await store.tenant(actor.tenant_id)
             if person is None or tenant is None:
                 yield None
@@ -249,9 +252,28 @@ def _storable(event: InboundEvent) -> InboundEvent:
     return event
 
 
-def _stranger(actor: Actor) -> str:
+def _not_enrolled(actor: Actor, profile: Profile | None) -> list[Message]:
+    """What someone the org doesn't take is told: a guest why, an app nothing."""
+    if profile is not None and profile.bot:
+        return []
+    if profile is not None and profile.guest:
+        return [
+            Text(
+                "Check-ins here are for the members of this workspace, so guests aren't "
+                "enrolled. If you should be, ask an admin of the workspace."
+            )
+        ]
     who = actor.email or actor.user
-    return (
-        f"I don't know {who} yet. Ask your admin to add you to the org import "
-        "(checkin-bot org import)."
-    )
+    if profile is not None and not profile.email:
+        return [
+            Text(
+                f"I can't see an email for {who}, so I can't tell who you are in the org. "
+                "Ask your admin to add you to the org import (checkin-bot org import)."
+            )
+        ]
+    return [
+        Text(
+            f"I don't know {who} yet. Ask your admin to add you to the org import "
+            "(checkin-bot org import)."
+        )
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 
 from bot.core.events import Actor
 from bot.core.ports import Directory, Profile
@@ -30,8 +31,12 @@ class Identities:
         actor: Actor,
         profile: Profile | None,
         identity: PlatformIdentity | None,
+        now: datetime,
     ) -> Person | None:
-        """The person behind a platform identity; on first contact, matched by email."""
+        """The person behind a platform identity. On first contact, matched by email, or
+        enrolled as a person of the org when the platform says they are a member of it: the
+        org's default cadence, no manager until one is set. None for anyone else (a guest, an
+        app, an account we know nothing of)."""
         if identity is not None:
             if not identity.reachable:
                 # Marked unreachable once (blocked, uninstalled); writing to us undoes that.
@@ -42,6 +47,9 @@ class Identities:
         if not email:
             return None
         person = await store.person_by_email(actor.tenant_id, email)
+        if person is None and profile is not None and profile.member:
+            person = await store.enrol(actor.tenant_id, email, profile.name or "", now)
+            log.info("enrolled a new person in a %s org on first contact", actor.platform)
         if person is None:
             return None
         await store.link_identity(person, actor.platform, actor.user)
@@ -96,7 +104,9 @@ class Identities:
 
     async def profile(self, actor: Actor) -> Profile | None:
         if actor.email:
-            return Profile(email=actor.email, name=actor.name, timezone=actor.timezone)
+            return Profile(
+                email=actor.email, name=actor.name, timezone=actor.timezone, guest=actor.guest
+            )
         if self.directory is None:
             return None
         try:

@@ -240,7 +240,11 @@ class MockSlackApi:
         name: str = "",
         tz: str = "Europe/London",
         admin: bool = False,
+        guest: bool = False,
+        is_bot: bool = False,
+        deleted: bool = False,
     ) -> None:
+        """A user of `team`; `guest` a single-channel guest (Slack's is_ultra_restricted)."""
         now = datetime.now(ZoneInfo(tz))
         offset = now.utcoffset()
         real_name = name or user_id
@@ -248,13 +252,15 @@ class MockSlackApi:
             "id": user_id,
             "team_id": team,
             "name": real_name.lower().replace(" ", "."),
-            "deleted": False,
+            "deleted": deleted,
             "real_name": real_name,
             "tz": tz,
             "tz_label": now.tzname(),
             "tz_offset": int(offset.total_seconds()) if offset else 0,
-            "is_bot": False,
+            "is_bot": is_bot,
             "is_app_user": False,
+            "is_restricted": guest,
+            "is_ultra_restricted": guest,
             "is_admin": admin,
             "is_owner": False,
             "updated": int(time.time()),

@@ -107,7 +107,9 @@ class MockConnector:
         tenant: str = TENANT,
         aad_object_id: str | None = None,
         upn: str | None = None,
+        role: str = "user",
     ) -> None:
+        """A member of the tenant; `role` "guest" for a guest (Teams' userRole)."""
         full_name = name or display_name(user_id)
         given, _, surname = full_name.partition(" ")
         self._members[user_id] = {
@@ -119,7 +121,7 @@ class MockConnector:
             "userPrincipalName": upn or email,
             "aadObjectId": aad_object_id or default_aad_object_id(user_id),
             "tenantId": tenant,
-            "userRole": "user",
+            "userRole": role,
         }
 
     def fail(

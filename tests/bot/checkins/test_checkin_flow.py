@@ -302,11 +302,21 @@ async def test_someone_elses_button_or_form_is_refused(
         assert (await session.exec(select(Answer))).all() == []
 
 
-async def test_a_stranger_is_told_how_to_join(
-    engine: Engine, org: Org, outbox: RecordingOutbox
+async def test_someone_new_who_writes_is_enrolled_with_the_orgs_defaults(
+    engine: Engine, org: Org, outbox: RecordingOutbox, sqlite_db: Database
 ) -> None:
     await say(engine, org.stranger, "checkin now")
-    assert "I don't know eve@example.com yet" in outbox.texts()[-1]
+    assert "Anything blocking you?" in outbox.texts()[-1]  # no goals yet: the closing questions
+    async with sqlite_db.session() as session:
+        eve = (await session.exec(select(Person).where(Person.email == "eve@example.com"))).one()
+    assert (eve.manager_id, eve.team, eve.checkin_days, eve.is_admin) == (None, None, None, False)
+
+
+async def test_someone_the_platform_tells_nothing_of_is_told_how_to_join(
+    engine: Engine, outbox: RecordingOutbox
+) -> None:
+    await say(engine, Actor("console", "local", "U_NOBODY"), "checkin now")
+    assert "I don't know U_NOBODY yet" in outbox.texts()[-1]
 
 
 async def test_help_lists_the_commands_and_unknown_words_get_help(
@@ -448,4 +458,5 @@ async def test_home_shows_this_periods_checkin_and_my_goals(
     await say(engine, org.alan, "400")
     card = await engine.home(org.alan)
     assert card is not None and "1 of 9 answered" in card.fallback_text()
-    assert await engine.home(org.stranger) is None
+    # An account the platform tells nothing of (no directory here, no email) gets no home.
+    assert await engine.home(Actor("console", "local", "U_NOBODY")) is None

@@ -1,0 +1,33 @@
+"""Someone in the Teams tenant who writes to the bot becomes a person of the org on first
+contact, with the name and email of their member info and the zone of their activity; a guest
+is told politely that check-ins aren't for guests, and is not enrolled."""
+
+from __future__ import annotations
+
+from tests.conftest import until
+from tests.fuzz.apps import Bot
+from tests.slack.test_first_contact import people
+from tests.teams.activities import message
+
+
+async def test_a_teams_colleague_who_writes_is_enrolled(bot: Bot) -> None:
+    url = bot.teams.connector.url
+    bot.teams.connector.add_member("29:nia", email="nia@example.com", name="Nia New")
+    activity = message("help", user="29:nia", service_url=url, local_timezone="Asia/Tokyo")
+    status, _ = await bot.teams.post(activity, bot.teams_token(url))
+    assert status < 300
+    await until(lambda: any("checkin now" in text for text in bot.teams.texts()))
+    nia = (await people(bot))["nia@example.com"]
+    assert (nia.name, nia.timezone, nia.manager_id) == ("Nia New", "Asia/Tokyo", None)
+
+
+async def test_a_teams_guest_is_told_politely_and_not_enrolled(bot: Bot) -> None:
+    url = bot.teams.connector.url
+    bot.teams.connector.add_member("29:guest", email="guest@partner.example", role="guest")
+    before = await people(bot)
+    status, _ = await bot.teams.post(
+        message("checkin now", user="29:guest", service_url=url), bot.teams_token(url)
+    )
+    assert status < 300
+    await until(lambda: any("guests aren't enrolled" in text for text in bot.teams.texts()))
+    assert await people(bot) == before
