@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.insert import insert_if_absent
-from storage.models import Person, PlatformIdentity, Tenant
+from storage.models import Person, PlatformIdentity, SlackInstallation, Tenant
 from storage.settings import set_settings, settings_of
 
 
@@ -74,6 +74,19 @@ class PeopleQueries:
             PlatformIdentity.external_user_id == external_user_id,
         )
         return (await self.session.exec(statement)).first()
+
+    async def has_admin(self, tenant_id: str) -> bool:
+        statement = select(Person.id).where(
+            Person.tenant_id == tenant_id, col(Person.is_admin).is_(True)
+        )
+        return (await self.session.exec(statement)).first() is not None
+
+    async def installed_by(self, tenant_id: str, user: str) -> bool:
+        """Whether `user` installed the app in this org (Slack's OAuth install records who)."""
+        statement = select(SlackInstallation.id).where(
+            SlackInstallation.tenant_id == tenant_id, SlackInstallation.installer_user_id == user
+        )
+        return (await self.session.exec(statement)).first() is not None
 
     async def enrol(self, tenant_id: str, email: str, name: str, now: datetime) -> Person:
         """A person of the org met on first contact, unless one with the email exists (two

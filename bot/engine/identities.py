@@ -55,8 +55,10 @@ class Identities:
         await store.link_identity(person, actor.platform, actor.user)
         if profile is not None and profile.timezone and not person.timezone:
             person.timezone = profile.timezone
-        if profile is not None and profile.admin:
-            person.is_admin = True
+        if (profile is not None and profile.admin) or await store.installed_by(
+            actor.tenant_id, actor.user
+        ):
+            person.is_admin = True  # a workspace admin, or the one who installed the app here
         store.keep(person)
         return person
 

@@ -174,6 +174,11 @@ class Router:
             ctx.store.keep(ctx.person)
         if event.greet_once and greeted_before:
             return []
+        if event.greet_once and not await ctx.store.has_admin(ctx.tenant.id):
+            # The first to install the app in an org with no admin yet (Teams says who installs;
+            # Slack's OAuth install records its installer instead) runs it.
+            ctx.person.is_admin = True
+            ctx.store.keep(ctx.person)
         focus = await self._focus()
         if focus is not None:
             return await self._show_waiting(focus)

@@ -22,7 +22,7 @@ from app.config import Settings
 from app.export import export_org
 from app.server import build_web_app, slack_config
 from storage.db import Database
-from storage.models import KeyResult, PlatformIdentity, SlackInstallation, Tenant
+from storage.models import KeyResult, Person, PlatformIdentity, SlackInstallation, Tenant
 from tests.conftest import FakeClock
 from tests.seeded import SEEDED_AT
 from tests.slack.conftest import SECRET, Slack, form_body, seed, text_of
@@ -280,3 +280,19 @@ async def test_a_workspace_that_never_installed_gets_no_data_and_no_crash(
     # The installed workspace is unaffected.
     status, _ = await slack.form(slash_command("/checkin", "now", user="U_ALAN", team="T1"))
     assert status == 200 and (await slack.next_post(0)).token == T1_TOKEN
+
+
+async def test_in_a_fresh_workspace_the_installer_is_an_admin_and_a_colleague_gets_help(
+    deployment: Deployment,
+) -> None:
+    """No CSV: whoever installed the app is an admin of the org at first contact; a colleague
+    who writes `help` is enrolled and gets the command list."""
+    slack, database = deployment.slack, deployment.slack.database
+    await deployment.install("code-t1")  # installed by U_GRACE
+    for user in ("U_GRACE", "U_ALAN"):
+        assert (await slack.event(message_event("help", user=user, team="T1")))[0] == 200
+        assert "checkin now" in text_of(await slack.next_post(0, user))
+    async with database.session() as session:
+        people = (await session.exec(select(Person))).all()
+    admins = {person.email: person.is_admin for person in people}
+    assert admins == {"grace@example.com": True, "alan@example.com": False}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from tests.conftest import until
 from tests.fuzz.apps import Bot
 from tests.slack.test_first_contact import people
-from tests.teams.activities import message
+from tests.teams.activities import installation_update, message
 
 
 async def test_a_teams_colleague_who_writes_is_enrolled(bot: Bot) -> None:
@@ -31,3 +31,18 @@ async def test_a_teams_guest_is_told_politely_and_not_enrolled(bot: Bot) -> None
     assert status < 300
     await until(lambda: any("guests aren't enrolled" in text for text in bot.teams.texts()))
     assert await people(bot) == before
+
+
+async def test_the_first_to_install_in_a_tenant_with_no_admin_is_its_admin(bot: Bot) -> None:
+    url, fresh = bot.teams.connector.url, "tenant-fresh"
+    for user, email in (("29:ina", "ina@fresh.example"), ("29:ole", "ole@fresh.example")):
+        bot.teams.connector.add_member(user, email=email, tenant=fresh)
+        install = installation_update(user=user, tenant=fresh, service_url=url)
+        status, _ = await bot.teams.post(install, bot.teams_token(url))
+        assert status < 300
+    await until(lambda: len(bot.teams.texts()) >= 2)
+    found = await people(bot)
+    assert (found["ina@fresh.example"].is_admin, found["ole@fresh.example"].is_admin) == (
+        True, False,
+    )  # fmt: skip
+    assert {found["ina@fresh.example"].tenant_id} == {f"teams:{fresh}"}
