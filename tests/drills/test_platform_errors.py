@@ -30,6 +30,7 @@ from storage.db import Database
 from storage.models import Person, PlatformIdentity, ScheduledJob, Tenant
 from tests.drills.conftest import seconds
 from tests.scheduler.test_replicas import (
+    opening_far_from_now,
     prompts,
     replica_env,
     replicas,
@@ -127,7 +128,7 @@ async def seed_teams(database: Database, connector: MockConnector, people: int) 
                 email=f"{user.removeprefix('29:')}@example.com",
                 timezone="UTC",
                 checkin_days="daily",
-                checkin_time="09:00",
+                checkin_time=opening_far_from_now(),
                 reminders=False,
                 created_at=SEEDED_AT,
             )

@@ -68,6 +68,13 @@ CLIENT_ID, CLIENT_SECRET = "111.222", "client-secret"  # the mock's defaults
 WAVE_SECONDS = 90.0  # generous: two replicas finish 2,000 in well under a minute
 
 
+def opening_far_from_now() -> str:
+    """A daily check-in time twelve hours from the real clock: a wave started now is in the
+    middle of its period whatever the time of day the tests run, never near an opening (near
+    one, it would be prompted for two periods, and its next prompt would count as still due)."""
+    return (datetime.now(UTC) + timedelta(hours=12)).strftime("%H:%M")
+
+
 def token_of(team: str) -> str:
     return f"xoxb-{team}-bot"
 
@@ -115,7 +122,7 @@ async def seed(database: Database, api: MockSlackApi, people: int) -> Wave:
                     name=f"Person {n}",
                     timezone="UTC",
                     checkin_days="daily",
-                    checkin_time="09:00",
+                    checkin_time=opening_far_from_now(),
                     reminders=False,
                     created_at=SEEDED_AT,
                 )
