@@ -219,9 +219,8 @@ class Wave:
             settings = settings_by_tenant[due.tenant_id]
             cadence = person_cadence(person, settings)
             when = due_now(person, settings, cadence, due.due_at, now)
-            identity = identities.get(due.subject_id)
-            if identity is not None and not self.prompter.engine.reaches(identity.platform):
-                identity = None  # on a platform nothing here sends to (a console org)
+            found = identities.get(due.subject_id)
+            identity = self.prompter.identity_for([found] if found is not None else [])
             if isinstance(when, Late | Suppressed):
                 unusual.append(due)  # the passed periods or the skip are recorded one by one
             elif identity is None or identity.tenant_id != due.tenant_id:
