@@ -59,6 +59,12 @@ class OrgRows(Erasing):
                 update(Person).where(*theirs, col(Person.id) == manager_id).values(manager_id=None)
             )
         moved = await self.run(update(Person).where(*theirs).values(manager_id=manager_id))
+        # Anyone waiting for them to confirm as manager waits for no one.
+        await self.run(
+            update(Person)
+            .where(self._in_tenant(Person), col(Person.manager_asked_id) == self.id)
+            .values(manager_asked_id=None)
+        )
         manager = await self.session.get(Person, manager_id) if manager_id else None
         to = f"now report to {manager.email}" if manager else "now have no manager"
         self.erasure.note("people who reported to them", f"{moved} {to}" if moved else "none")

@@ -23,6 +23,12 @@ class Objective(SQLModel, table=True):
     owner_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     parent_id: int | None = Field(default=None, foreign_key="objective.id")
     weight: float = 1.0
+    # Archived: out of every view, check-in and roll-up, with its history kept.
+    archived: bool = False
+    # The quarter's close: the owner's one line on what they learned, and when they closed it.
+    learned: str | None = Field(default=None, max_length=500)
+    closed_at: datetime | None = utc_field(default=None)
+    carried_from_id: int | None = Field(default=None, foreign_key="objective.id")
     created_at: datetime = utc_field()
 
 
@@ -42,6 +48,7 @@ class KeyResult(SQLModel, table=True):
     unit: str | None = Field(default=None, max_length=40)
     weight: float = 1.0
     confidence: int | None = None  # 1..10; the status follows from it
+    grade: float | None = None  # 0.0..1.0, given at the quarter's close
     # What the last goals import said, so a re-import changes a number only if the file did.
     imported_current: float | None = None
     imported_confidence: int | None = None

@@ -37,6 +37,7 @@ class Person(SQLModel, table=True):
     manager_id: int | None = Field(default=None, foreign_key="person.id")
     team: str | None = Field(default=None, max_length=200)
     timezone: str | None = Field(default=None, max_length=64)  # IANA name; None = org default
+    locale: str | None = Field(default=None, max_length=35)  # "de-DE", as the platform tells
     checkin_days: str | None = Field(default=None, max_length=40)  # "mon,thu"; None = default
     checkin_time: str | None = Field(default=None, max_length=5)  # "09:30"; None = default
     cadence_weeks: int | None = Field(default=None)  # 1, 2 or 4; None = default
@@ -46,6 +47,8 @@ class Person(SQLModel, table=True):
     reminders: bool = True
     # A manager who reads their team's blockers in the weekly view only, not as DMs.
     weekly_blockers: bool = False
+    # `my manager is @ana` waits for Ana to confirm: the manager asked, until she answers.
+    manager_asked_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = utc_field()
 
 

@@ -639,10 +639,25 @@ async def test_reports_go_to_the_top_when_her_manager_reported_to_her(
     assert managers == {org.ada: None, org.bob: org.ada, org.cy: org.ada, org.dee: org.ada}
 
 
+async def test_no_one_waits_for_her_to_confirm_as_their_manager(any_db: Database) -> None:
+    org = await seed(any_db)
+    async with any_db.session() as session:
+        ada = await session.get(Person, org.ada)
+        assert ada is not None
+        ada.manager_asked_id = org.zelda
+        session.add(ada)
+    await erase_zelda(any_db)
+
+    async with any_db.session() as session:
+        ada = await session.get(Person, org.ada)
+    assert ada is not None and ada.manager_asked_id is None
+
+
 def test_every_column_that_points_at_a_person_is_erased() -> None:
     """A new table with a person in it needs its line in storage/erase.py, then here."""
     assert person_columns() == {
         ("person", "manager_id"),
+        ("person", "manager_asked_id"),
         ("platformidentity", "person_id"),
         ("objective", "owner_id"),
         ("keyresult", "owner_id"),
