@@ -121,6 +121,10 @@ async def _run_on(
         from app.commands.chat import chat
 
         return await chat(database, args.email, args.org, CLOCK)
+    if command == "org" and args.verb == "sync":
+        from app.commands.org_sync import org_sync
+
+        return await org_sync(database, args.org, settings, CLOCK)
     if command in ("org", "goals", "holidays"):
         from app.commands.imports import import_file
 

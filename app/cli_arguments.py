@@ -40,6 +40,18 @@ def build_parser() -> argparse.ArgumentParser:
                 help="the file is the whole org (an HRIS export): people not in it become "
                 "inactive, history kept",
             )
+            syncer = verbs.add_parser(
+                "sync",
+                help="read the Slack or Teams directory into the org",
+                description="Adds the workspace's or tenant's members (Slack users.list, the "
+                "rosters of the Teams teams the app is in), fills in names, time zones and "
+                "languages the org has none of, links accounts, and makes people whose account "
+                "is deactivated inactive (history kept). What the org import set is kept. "
+                "`serve` does this once a day.",
+            )
+            syncer.add_argument(
+                "--org", help="org id, e.g. slack:T024BE7LD (default: every Slack and Teams org)"
+            )
 
     defaults = commands.add_parser(
         "defaults", help="the org's (or a team's) check-in cadence and reminder delay"

@@ -9,8 +9,11 @@ from typing import Any, TypeVar
 from bot.core.messages import Card, Message, Text
 from bot.core.ports import (
     Directory,
+    DirectoryUnreadable,
     FindsSent,
     HasPhrasebook,
+    Listing,
+    ListsAccounts,
     Outbox,
     Phrasebook,
     PostsInChannels,
@@ -95,10 +98,27 @@ class PlatformOutbox(Outbox, Updates, PostsInChannels, FindsSent, HasPhrasebook,
         return outbox
 
 
-class PlatformDirectory:
-    def __init__(self, directories: Mapping[str, Directory]) -> None:
+class PlatformDirectory(ListsAccounts):
+    """Each platform's look-up of one user, and its reading of a whole directory (`org sync`)
+    where it has one."""
+
+    def __init__(
+        self,
+        directories: Mapping[str, Directory],
+        listers: Mapping[str, ListsAccounts] | None = None,
+    ) -> None:
         self.directories = dict(directories)
+        self.listers = dict(listers or {})
 
     async def profile(self, platform: str, tenant: str, user: str) -> Profile | None:
         directory = self.directories.get(platform)
         return await directory.profile(platform, tenant, user) if directory else None
+
+    def lists(self, platform: str) -> bool:
+        return platform in self.listers
+
+    async def accounts(self, platform: str, tenant: str) -> Listing:
+        lister = self.listers.get(platform)
+        if lister is None:
+            raise DirectoryUnreadable(f"{platform} isn't configured here: no directory to read")
+        return await lister.accounts(platform, tenant)

@@ -7,14 +7,17 @@ import os
 from datetime import datetime
 
 from bot.checkins.scheduled import PROMPT, REMINDER, ScheduledCheckins
+from bot.core.ports import ListsAccounts
 from bot.digests.channels import DIGEST
 from bot.digests.scheduled import ScheduledDigests
 from bot.engine import Engine
 from bot.feedback.flow import FEEDBACK_CLOSE, FEEDBACK_REMINDER
 from bot.feedback.scheduled import ScheduledFeedback
+from bot.goals.scheduled import ScheduledGoals
+from bot.org.scheduled import ORG_SYNC, ScheduledOrgSync
 from bot.pulse.flow import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
 from bot.pulse.scheduled import ScheduledPulse
-from scheduler.due import Due
+from scheduler.due import Due, Handler
 from scheduler.runner import Scheduler
 
 log = logging.getLogger(__name__)
@@ -34,18 +37,28 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
         return None
 
     seconds = tick_seconds or float(os.environ.get("CHECKIN_TICK_SECONDS") or 10)
+    handlers: dict[str, Handler] = {
+        PROMPT: prompt,
+        REMINDER: remind,
+        FEEDBACK_REMINDER: feedback.remind,
+        FEEDBACK_CLOSE: feedback.close,
+        PULSE_ROUND: pulse.open_round,
+        PULSE_REMINDER: pulse.remind,
+        PULSE_CLOSE: pulse.close,
+        DIGEST: digests.post,
+    }
+    # The daily directory sync, where a platform's directory can be read (bot/org/scheduled.py).
+    directory = engine.identities.directory
+    syncs = (
+        ScheduledOrgSync(engine.database, directory, engine.clock)
+        if isinstance(directory, ListsAccounts)
+        else None
+    )
+    if syncs is not None:
+        handlers[ORG_SYNC] = syncs.run
     scheduler = Scheduler(
         engine.database,
-        {
-            PROMPT: prompt,
-            REMINDER: remind,
-            FEEDBACK_REMINDER: feedback.remind,
-            FEEDBACK_CLOSE: feedback.close,
-            PULSE_ROUND: pulse.open_round,
-            PULSE_REMINDER: pulse.remind,
-            PULSE_CLOSE: pulse.close,
-            DIGEST: digests.post,
-        },
+        handlers,
         batch_handlers={PROMPT: checkins.prompt_many},
         clock=engine.clock.now,
         tick_seconds=seconds,
@@ -63,5 +76,15 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
             log.info("%d check-ins whose period ended were missed", closed)
         return closed
 
-    scheduler.maintenance.extend([plan, close])
+    goals = ScheduledGoals(engine)
+
+    async def nudge() -> int:
+        sent = await goals.nudge(engine.clock.now())
+        if sent:
+            log.info("sent %d quarter nudges (close-outs, goals to set)", sent)
+        return sent
+
+    scheduler.maintenance.extend([plan, close, nudge])
+    if syncs is not None:
+        scheduler.maintenance.append(syncs.plan)
     return scheduler

@@ -19,7 +19,7 @@ from adapters.teams.app import TeamsAdapter, TeamsConfig
 from app.config import Settings
 from app.routing import PlatformDirectory, PlatformOutbox
 from app.scheduling import build_scheduler
-from bot.core.ports import Clock, Directory, Outbox
+from bot.core.ports import Clock, Directory, ListsAccounts, Outbox
 from bot.engine import Engine
 from storage.db import Database
 
@@ -59,10 +59,11 @@ def build_web_app(
 ) -> web.Application:
     outboxes: dict[str, Outbox] = {}
     directories: dict[str, Directory] = {}
+    listers: dict[str, ListsAccounts] = {}
     slack = SlackAdapter(slack_config(settings), database) if settings.slack_configured else None
     if slack is not None:
         outboxes["slack"] = slack.outbox
-        directories["slack"] = slack.directory
+        directories["slack"] = listers["slack"] = slack.directory
     teams = (
         TeamsAdapter(teams_config(settings), database, teams_credentials)
         if settings.teams_configured
@@ -70,7 +71,9 @@ def build_web_app(
     )
     if teams is not None:
         outboxes["teams"] = teams.outbox
-    engine = Engine(database, PlatformOutbox(outboxes), clock, PlatformDirectory(directories))
+        directories["teams"] = listers["teams"] = teams.roster
+    directory = PlatformDirectory(directories, listers)
+    engine = Engine(database, PlatformOutbox(outboxes), clock, directory)
     app = web.Application(client_max_size=MAX_BODY)
     app[ENGINE] = engine
 

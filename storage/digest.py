@@ -145,6 +145,7 @@ async def load_digest_rows(
     of_quarter = (
         col(Objective.tenant_id) == tenant_id,
         owned,
+        col(Objective.archived).is_(False),
         or_(col(Objective.period) == quarter, col(Objective.period).not_like(QUARTER_PATTERN)),
     )
     objectives: list[ObjectiveRow] = await _rows(

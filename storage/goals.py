@@ -24,12 +24,17 @@ class GoalQueries:
     _key_results: dict[int, KeyResult]
 
     async def key_results_owned_by(self, person: Person) -> Sequence[KeyResult]:
+        """The key results a person checks in on: active ones of objectives still running (not
+        archived, not closed at their quarter's end)."""
         statement = (
             select(KeyResult)
+            .join(Objective, col(Objective.id) == col(KeyResult.objective_id))
             .where(
                 KeyResult.tenant_id == person.tenant_id,
                 KeyResult.owner_id == person.id,
                 col(KeyResult.active).is_(True),
+                col(Objective.archived).is_(False),
+                col(Objective.closed_at).is_(None),
             )
             .order_by(col(KeyResult.objective_id), col(KeyResult.id))
         )
@@ -46,9 +51,39 @@ class GoalQueries:
         found = (self._key_results.get(kr_id) for kr_id in ids)
         return {_id(kr.id): kr for kr in found if kr is not None and kr.tenant_id == tenant_id}
 
-    async def objectives(self, tenant_id: str) -> Sequence[Objective]:
+    async def objectives(
+        self, tenant_id: str, period: str | None = None, *, with_archived: bool = False
+    ) -> Sequence[Objective]:
+        """The org's objectives (of one quarter, when named); archived ones only if asked."""
+        statement = select(Objective).where(Objective.tenant_id == tenant_id)
+        if period is not None:
+            statement = statement.where(Objective.period == period)
+        if not with_archived:
+            statement = statement.where(col(Objective.archived).is_(False))
+        return (await self.session.exec(statement.order_by(col(Objective.id)))).all()
+
+    async def objective(self, tenant_id: str, objective_id: int) -> Objective | None:
+        found = await self.session.get(Objective, objective_id)
+        return found if found is not None and found.tenant_id == tenant_id else None
+
+    async def key_results_of(
+        self, objective: Objective, active: bool | None = True
+    ) -> Sequence[KeyResult]:
+        """An objective's key results (active ones, by default), in the order they were added."""
+        statement = select(KeyResult).where(
+            KeyResult.tenant_id == objective.tenant_id, KeyResult.objective_id == objective.id
+        )
+        if active is not None:
+            statement = statement.where(col(KeyResult.active).is_(active))
+        return (await self.session.exec(statement.order_by(col(KeyResult.id)))).all()
+
+    async def periods(self, tenant_id: str) -> Sequence[str]:
+        """Every quarter the org has objectives in, oldest first."""
         statement = (
-            select(Objective).where(Objective.tenant_id == tenant_id).order_by(col(Objective.id))
+            select(Objective.period)
+            .where(Objective.tenant_id == tenant_id, col(Objective.archived).is_(False))
+            .distinct()
+            .order_by(col(Objective.period))
         )
         return (await self.session.exec(statement)).all()
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -153,3 +154,55 @@ class PeopleQueries:
             PlatformIdentity.person_id == person.id,
         )
         return (await self.session.exec(statement)).all()
+
+    # -- managers and who asked them (bot/org) --------------------------------------------------
+
+    async def admins(self, tenant_id: str) -> Sequence[Person]:
+        statement = (
+            select(Person)
+            .where(
+                Person.tenant_id == tenant_id,
+                col(Person.is_admin).is_(True),
+                col(Person.active).is_(True),
+            )
+            .order_by(col(Person.name), col(Person.id))
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def reports_and_asks(self, tenant_id: str, manager_id: int) -> Sequence[Person]:
+        """Active people who report to `manager_id` directly, or asked them to confirm it."""
+        statement = (
+            select(Person)
+            .where(
+                Person.tenant_id == tenant_id,
+                col(Person.active).is_(True),
+                or_(
+                    col(Person.manager_id) == manager_id,
+                    col(Person.manager_asked_id) == manager_id,
+                ),
+            )
+            .order_by(col(Person.name), col(Person.id))
+        )
+        return (await self.session.exec(statement)).all()
+
+    async def team_names(self, tenant_id: str) -> Sequence[str]:
+        statement = (
+            select(Person.team)
+            .where(Person.tenant_id == tenant_id, col(Person.team).is_not(None))
+            .distinct()
+        )
+        return [team for team in (await self.session.exec(statement)).all() if team]
+
+    async def claim_manager_ask(self, person: Person, manager_id: int) -> bool:
+        """Compare-and-set: the first answer to `person`'s ask of `manager_id` wins and clears
+        it; a double click, or an ask replaced meanwhile, changes nothing."""
+        result = await self.session.exec(
+            update(Person)
+            .where(col(Person.id) == person.id, col(Person.manager_asked_id) == manager_id)
+            .values(manager_asked_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        claimed = bool(result.rowcount == 1)
+        if claimed:  # as the database has it now: nothing left for the session to write
+            set_committed_value(person, "manager_asked_id", None)
+        return claimed

@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.checkins import CheckinQueries
+from storage.directory import DirectoryQueries
 from storage.feedback import FeedbackStore
 from storage.goals import GoalQueries
 from storage.insert import insert_if_absent
@@ -27,7 +28,7 @@ from storage.team import TeamStore
 EVENT_ID_LENGTH = 200  # ProcessedEvent.event_id
 
 
-class Store(PeopleQueries, GoalQueries, CheckinQueries):
+class Store(PeopleQueries, DirectoryQueries, GoalQueries, CheckinQueries):
     """One unit of work's view of the database, always scoped to a tenant by its callers."""
 
     def __init__(self, session: AsyncSession) -> None:

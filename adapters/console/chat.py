@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Mapping
 from typing import TextIO
 
-from bot.core.events import Actor, TextReceived, UserReachable
+from adapters.console.forms import ConsoleForms
+from adapters.console.outbound import ConsoleOutbox
+from bot.core.events import Actor, FormSubmitted, TextReceived, UserReachable
+from bot.core.messages import Form
 from bot.engine import Engine
 from storage.db import Database
 from storage.repository import Store
@@ -14,10 +18,17 @@ from storage.repository import Store
 QUIT_WORDS = {"quit", "exit", "/quit", "/exit"}
 
 
-async def chat(engine: Engine, actor: Actor, stdin: TextIO, stdout: TextIO) -> int:
+async def chat(
+    engine: Engine,
+    actor: Actor,
+    stdin: TextIO,
+    stdout: TextIO,
+    outbox: ConsoleOutbox | None = None,
+) -> int:
     """Reads one message per line until EOF or `quit`, as `actor`. Interactive when stdin is
-    a terminal."""
+    a terminal. Forms the outbox holds for the actor are asked field by field."""
     interactive = stdin.isatty()
+    forms = ConsoleForms(stdin, stdout, interactive)
     if actor.platform == "console":
         await link_everyone(engine.database, actor.tenant_id)
     await engine.handle(UserReachable(actor, _event_id()))
@@ -36,7 +47,17 @@ async def chat(engine: Engine, actor: Actor, stdin: TextIO, stdout: TextIO) -> i
         if not interactive:
             stdout.write(f"you> {text}\n")
         await engine.handle(TextReceived(actor, text, _event_id()))
+        while outbox is not None and outbox.forms:
+            await _fill(engine, actor, forms, outbox.forms.pop(0))
     return 0
+
+
+async def _fill(engine: Engine, actor: Actor, forms: ConsoleForms, form: Form) -> None:
+    async def submit(values: dict[str, str]) -> Mapping[str, str]:
+        handled = await engine.handle(FormSubmitted(actor, form.form_id, values, _event_id()))
+        return handled.form_errors
+
+    await forms.fill(form, submit)
 
 
 async def link_everyone(database: Database, tenant_id: str) -> None:

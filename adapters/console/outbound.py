@@ -6,7 +6,7 @@ from typing import Any, TextIO
 
 from adapters.console.phrases import PHRASEBOOK
 from adapters.console.render import render
-from bot.core.messages import Card, Message, Question, Text
+from bot.core.messages import Card, Form, Message, Question, Text
 from bot.core.ports import HasPhrasebook, Outbox, Phrasebook, PostsInChannels, Recipient
 
 
@@ -17,11 +17,16 @@ class ConsoleOutbox(Outbox, PostsInChannels, HasPhrasebook):
     def __init__(self, stream: TextIO, me: str | None = None) -> None:
         self.stream = stream
         self.me = me.strip().lower() if me else None
+        # Forms for the person at the keyboard, which the chat asks field by field.
+        self.forms: list[Form] = []
 
     def phrasebook(self, to: Recipient) -> Phrasebook:
         return PHRASEBOOK
 
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None:
+        if isinstance(message, Form) and self.me is not None and to.user.strip().lower() == self.me:
+            self.forms.append(message)
+            return None
         text = render(message)
         if self.me is not None and to.user.strip().lower() != self.me:
             # In a console org a person is their email, which `chat --as` takes.

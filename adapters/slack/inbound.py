@@ -18,6 +18,7 @@ from slack_bolt.response import BoltResponse
 from adapters.slack.outbound import SlackOutbox
 from adapters.slack.render import (
     ACTION_OPEN_FORM,
+    ACTION_OPEN_NAMED_FORM,
     ACTION_START_CHECKIN,
     CHOICE_ACTION,
     FORM_CALLBACK_ID,
@@ -28,7 +29,7 @@ from adapters.slack.render import (
 from bot.core.backlog import Backlog
 from bot.core.commands import CommandTable
 from bot.core.events import Actor, ChoiceSelected, CommandInvoked, FormSubmitted, TextReceived
-from bot.core.messages import Text
+from bot.core.messages import Form, Text
 from bot.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -98,9 +99,18 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
         if actor is None:
             return
         name = str(body.get("command", "")).lstrip("/")
-        event_id = f"cmd:{body.get('trigger_id') or body.get('command_ts', '')}"
+        trigger = str(body.get("trigger_id") or "")
+        event_id = f"cmd:{trigger or body.get('command_ts', '')}"
         text = from_slack_text(str(body.get("text") or ""))
-        await engine.handle(CommandInvoked(actor, name, text, event_id, channel_of(body)))
+        event = CommandInvoked(actor, name, text, event_id, channel_of(body))
+        handled = await engine.handle(event, deliver=False)
+        replies = list(handled.replies)
+        # A command that answers with a form (goals add) opens it at once: a slash command
+        # carries the trigger a modal needs. Without one, the form is posted as its button.
+        form = next((m for m in replies if isinstance(m, Form)), None)
+        if form is not None and trigger and await outbox.open_form(actor.tenant, trigger, form):
+            replies.remove(form)
+        await engine.deliver(actor, replies, handled.closed, handled.notices, handled.closed_form)
 
     @app.event("message")
     async def on_message(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -165,6 +175,20 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
                 actor,
                 [Text("That form button timed out. Click it again, or just reply here.")],
             )
+
+    @app.action(ACTION_OPEN_NAMED_FORM)
+    async def on_open_named_form(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]
+    ) -> None:
+        await ack()
+        actor = actor_from(body)
+        if actor is None:
+            return
+        form = await engine.form(actor, str(action.get("value") or ""))
+        if form is None:
+            await engine.deliver(actor, [Text("That form isn't for you, or it has expired.")])
+        elif not await outbox.open_form(actor.tenant, str(body.get("trigger_id", "")), form):
+            await engine.deliver(actor, [Text("That button timed out. Click it again.")])
 
     @app.view(FORM_CALLBACK_ID)
     async def on_form(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -39,6 +39,7 @@ from bot.core.messages import Card, Form, Message, Question, Text
 
 __all__ = [
     "ACTION_OPEN_FORM",
+    "ACTION_OPEN_NAMED_FORM",
     "ACTION_START_CHECKIN",
     "CHOICE_ACTION",
     "FORM_CALLBACK_ID",
@@ -56,6 +57,7 @@ __all__ = [
 ]
 
 ACTION_OPEN_FORM = "open_form"
+ACTION_OPEN_NAMED_FORM = "open_named_form"  # its value is the form's id
 ACTION_START_CHECKIN = "start_checkin"
 CHOICE_ACTION = re.compile(r"^choice-\d+$")
 
@@ -94,8 +96,9 @@ def render_message(message: Message) -> dict[str, Any]:
     elif isinstance(message, Text):
         blocks = _text_blocks(message.text)
     elif isinstance(message, Form):
-        # A modal needs a click to open; posted as a message, a form is its fallback text.
-        blocks = _text_blocks(message.fallback_text())
+        # A modal needs a click to open (its trigger): posted as a message, a form is a button
+        # that opens it, drawn afresh then.
+        blocks = [*_text_blocks(message.fallback_text()), _open_form_actions(message)]
     else:
         raise TypeError(f"cannot render {type(message).__name__}")
     return {"text": _fallback(message.fallback_text()), "blocks": blocks}
@@ -168,6 +171,13 @@ def _choice_actions(question: Question) -> list[Block]:
         }
         for number, start in enumerate(range(0, len(buttons), ACTIONS_ELEMENTS), start=1)
     ]
+
+
+def _open_form_actions(form: Form) -> Block:
+    return {
+        "type": "actions",
+        "elements": [_button(ACTION_OPEN_NAMED_FORM, f"Open: {form.title}", form.form_id)],
+    }
 
 
 def _button(action_id: str, label: str, value: str) -> Block:

@@ -22,6 +22,7 @@ from botbuilder.schema import Activity
 from adapters.request_body import json_of, read_body
 from adapters.teams.inbound import CheckinTeamsBot
 from adapters.teams.outbound import CarriedError, ReferenceBook, TeamsOutbox
+from adapters.teams.roster import TeamsRoster
 from adapters.teams.signing_keys import SigningKeys
 from bot.engine import Engine
 from storage.db import Database
@@ -83,6 +84,8 @@ class TeamsAdapter:
         self.cloud.on_turn_error = self._on_error
         self.references = ReferenceBook(database)
         self.outbox = TeamsOutbox(self.cloud, config.app_id, self.references)
+        # Roster pages share the sends' pacer: Teams counts them against the same tenant.
+        self.roster = TeamsRoster(self.cloud, config.app_id, database, self.outbox.pacer)
         self.bot: CheckinTeamsBot | None = None
         if not config.app_id:
             log.warning(

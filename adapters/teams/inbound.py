@@ -25,6 +25,7 @@ from adapters.teams.render import (
     parse_submit,
     render_card,
 )
+from adapters.teams.roster import team_of, with_team
 from bot.core.events import (
     Actor,
     ChoiceSelected,
@@ -57,7 +58,7 @@ def actor_from(context: TurnContext) -> Actor | None:
     if not isinstance(tenant, str) or not tenant or sender is None or not sender.id:
         return None
     return Actor(platform="teams", tenant=tenant, user=sender.id, name=sender.name,
-                 timezone=_timezone(activity))  # fmt: skip
+                 timezone=_timezone(activity), locale=_locale(activity))  # fmt: skip
 
 
 def text_with_mentions(activity: Any) -> str:
@@ -98,6 +99,12 @@ def _tag_name(text: str) -> str:
     return html.unescape(tag.group(1) if tag else text).strip()
 
 
+def _locale(activity: Any) -> str | None:
+    """The language the person's Teams client is set to ("de-DE"), sent with every activity."""
+    locale = getattr(activity, "locale", None)
+    return locale if isinstance(locale, str) and locale.strip() else None
+
+
 def _timezone(activity: Any) -> str | None:
     if getattr(activity, "local_timezone", None):
         return str(activity.local_timezone)
@@ -121,7 +128,7 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
     async def on_turn(self, turn_context: TurnContext) -> None:
         actor = actor_from(turn_context)
         if actor is not None:
-            await self._remember_service_url(actor, turn_context.activity.service_url)
+            await self._remember_where(actor, turn_context.activity)
         # A person's messages go to their personal chat with the bot, never to a channel.
         if actor is None or not is_personal(turn_context.activity):
             await super().on_turn(turn_context)
@@ -227,17 +234,25 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
         name = getattr(member, "name", None) or actor.name
         return replace(actor, email=email, name=name, guest=guest)
 
-    async def _remember_service_url(self, actor: Actor, service_url: str | None) -> None:
-        """Kept per tenant, for opening a conversation with someone who has none yet."""
+    async def _remember_where(self, actor: Actor, activity: Any) -> None:
+        """Kept per tenant: the service URL, for opening a conversation with someone who has
+        none yet; and the team an activity comes from, whose roster `org sync` reads
+        (adapters/teams/roster.py)."""
+        service_url = activity.service_url
         if not service_url:
             return
+        team = team_of(activity)
         async with self.database.session() as session:
             store = Store(session)
             now = self.engine.clock.now()
             tenant = await store.ensure_tenant(actor.tenant_id, "teams", actor.tenant, now)
-            settings = settings_of(tenant)
+            settings = changed = settings_of(tenant)
             if settings.teams_service_url != service_url:
-                set_settings(tenant, settings.but(teams_service_url=service_url))
+                changed = changed.but(teams_service_url=service_url)
+            if team is not None:
+                changed = with_team(changed, team, service_url) or changed
+            if changed != settings:
+                set_settings(tenant, changed)
                 session.add(tenant)
 
 

@@ -13,6 +13,7 @@ from app.demo import DEMO_TENANT, DEMO_USER
 from app.demo.seed import seed_demo
 from bot.core.events import Actor
 from bot.core.ports import Clock
+from bot.imports.rows import email as email_address
 from storage.db import Database
 from storage.repository import Store
 
@@ -31,14 +32,17 @@ async def start(database: Database, clock: Clock) -> int:
 
 async def chat(database: Database, email: str, org: str, clock: Clock) -> int:
     actor = await acting_as(database, email, org)
-    engine = build_engine(database, ConsoleOutbox(sys.stdout, me=actor.user), clock)
-    return await console_chat(engine, actor, sys.stdin, sys.stdout)
+    outbox = ConsoleOutbox(sys.stdout, me=actor.user)
+    engine = build_engine(database, outbox, clock)
+    return await console_chat(engine, actor, sys.stdin, sys.stdout, outbox)
 
 
 async def acting_as(database: Database, email: str, org: str) -> Actor:
     """The person with `email` in `org`, as that org's platform knows them.
 
-    In a console org a person is their email. Elsewhere they act through the account the
+    In a console org a person is their email, and someone new joins it on first contact, as
+    anyone in a workspace or tenant does who writes to the bot (the engine enrols them, with
+    the org's default cadence and no manager). Elsewhere they act through the account the
     platform gave them, which the bot links when they first write or an org import finds it:
     an account made up here would be linked to them, and messages for them sent to it.
     """
@@ -49,11 +53,11 @@ async def acting_as(database: Database, email: str, org: str) -> Actor:
             hint = " (checkin-bot demo seeds it)" if org == DEMO_TENANT else ""
             raise UsageError(f"no org called {org!r} in this database{hint}")
         person = await store.person_by_email(org, email)
+        if tenant.platform == "console":
+            known_as = person.email.strip().lower() if person else _new_email(email)
+            return Actor("console", tenant.external_id, known_as, email=known_as)
         if person is None:
             raise UsageError(f"no one with the email {email} in {org}")
-        if tenant.platform == "console":
-            known_as = person.email.strip().lower()
-            return Actor("console", tenant.external_id, known_as, email=known_as)
         accounts = [i for i in await store.identities_of(person) if i.platform == tenant.platform]
     if not accounts:
         raise UsageError(
@@ -61,3 +65,13 @@ async def acting_as(database: Database, email: str, org: str) -> Actor:
             "when they first write to the bot, or by an org import that finds them there"
         )
     return Actor(tenant.platform, tenant.external_id, accounts[0].external_user_id)
+
+
+def _new_email(typed: str) -> str:
+    """The email of someone joining a console org: it is who they are there, so it must be one."""
+    try:
+        return email_address(typed.strip())
+    except ValueError:
+        raise UsageError(
+            f"{typed[:80]!r} is not an email address: chat --as takes one, such as ann@example.com"
+        ) from None

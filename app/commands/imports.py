@@ -49,16 +49,23 @@ async def import_file(
     for line in report.lines():
         print(line)
     if noun == "org" and org.startswith("slack:") and settings.slack_configured:
-        await _link_slack_accounts(database, org, settings)
+        await _link_slack_accounts(database, org, settings, clock)
     return 1 if report.problems else 0
 
 
-async def _link_slack_accounts(database: Database, org: str, settings: Settings) -> None:
+async def _link_slack_accounts(
+    database: Database, org: str, settings: Settings, clock: Clock
+) -> None:
     # Slack's SDK loads here only: an import with no Slack to link stays a console command.
     from adapters.slack.app import SlackAdapter
-    from adapters.slack.linking import link_by_email
+    from adapters.slack.linking import link_after_import
     from app.server import slack_config
 
     adapter = SlackAdapter(slack_config(settings), database)
-    for line in (await link_by_email(database, org, adapter.directory)).lines():
+    await adapter.api.open()
+    try:
+        report = await link_after_import(database, org, adapter.directory, clock.now())
+    finally:
+        await adapter.api.close()
+    for line in report.lines():
         print(line)

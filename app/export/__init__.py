@@ -39,7 +39,7 @@ async def export_org(
             raise LookupError(f"no org called {tenant_id!r} in this database")
         people = await store.people(tenant_id)
         viewer = None if viewer_email is None else _viewer(people, viewer_email, tenant_id)
-        objectives = await store.objectives(tenant_id)
+        objectives = await store.objectives(tenant_id, with_archived=True)
         key_results = await store.all_key_results(tenant_id)
         changes = await store.changes(tenant_id)
         runs = await store.runs(tenant_id)

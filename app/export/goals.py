@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from app.export.entries import Emails, Entry, iso
-from bot.goals.progress import progress, rollup, status_from_confidence
+from bot.goals.progress import objective_grade, progress, rollup, status_from_confidence
 from storage.models import CheckinRun, KeyResult, KeyResultChange, Objective
 
 
@@ -23,6 +23,7 @@ def objective_entries(
     return [
         {
             "id": o.key,
+            "number": o.id,  # as chat names it: #12
             "title": o.title,
             "period": o.period,
             "level": o.level,
@@ -31,6 +32,11 @@ def objective_entries(
             "parent": objective_key.get(o.parent_id),
             "weight": o.weight,
             "progress": round(totals.get(o.id or 0, 0.0), 4),
+            "archived": o.archived,
+            "closed_at": iso(o.closed_at) if o.closed_at else None,
+            "grade": objective_grade(o, key_results),
+            "learned": o.learned,
+            "carried_from": objective_key.get(o.carried_from_id),
             "key_results": [
                 _key_result(kr, history, email) for kr in key_results if kr.objective_id == o.id
             ],
@@ -72,6 +78,7 @@ def _key_result(kr: KeyResult, history: Mapping[int | None, list[Entry]], email:
         "unit": kr.unit,
         "weight": kr.weight,
         "confidence": kr.confidence,
+        "grade": kr.grade,
         "active": kr.active,
         "status": status_from_confidence(kr.confidence),
         "progress": round(progress(kr.kind, kr.start, kr.target, kr.current), 4),

@@ -7,6 +7,7 @@ read from the table, so a command can't exist in one of them and not another.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,6 +58,12 @@ class CommandRow:
     audience: Audience = "anyone"
     default: bool = False  # what the bare command means
     long: bool = False  # names people and questions: may run past a dozen words
+    # Typed in chat, whether what follows the words is this command (None: anything). For words
+    # an answer may start with ("my team shipped it"), so that only the command's forms count.
+    typed: Callable[[str], bool] | None = None
+    # Words the bare command takes in place of a subcommand ("goals 2026-Q4"), when they
+    # match this; None: the bare command takes none.
+    bare_args: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -118,8 +125,16 @@ class CommandTable:
         if not sub:
             return Command(name, self._default[name])
         if sub not in self._subs[name]:
+            if self._bare_args(name, text):
+                return Command(name, self._default[name], " ".join(text.split()))
             return Command(name, UNKNOWN, text.strip())
         return Command(name, sub, rest)
+
+    def _bare_args(self, name: str, text: str) -> bool:
+        """Whether `text` is what the bare command `name` takes in place of a subcommand."""
+        default = self._rows.get((name, self._default.get(name, "")))
+        pattern = default.bare_args if default is not None else None
+        return pattern is not None and pattern.fullmatch(" ".join(text.split())) is not None
 
     def in_text(self, text: str) -> Command | None:
         """A chat message that is a command, or None for anything else (such as an answer).
@@ -132,12 +147,16 @@ class CommandTable:
             return None
         name, second = words[0].lower(), words[1].lower() if len(words) > 1 else None
         row = self._rows.get((name, second)) if second is not None else None
+        if row is not None and row.typed is not None and not row.typed(" ".join(words[2:])):
+            return None
         if len(words) > (MAX_LONG_WORDS if row is not None and row.long else MAX_SHORT_WORDS):
             return None
         if name == HELP:
             if second is None or (len(words) == 2 and second.lstrip("/") in self._subs):
                 return Command(HELP, "", " ".join(words[1:]))
             return None
-        if name not in self._subs or (second is not None and row is None):
+        if name not in self._subs:
+            return None
+        if second is not None and row is None and not self._bare_args(name, " ".join(words[1:])):
             return None
         return self.parse(name, " ".join(words[1:]))

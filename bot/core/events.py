@@ -17,6 +17,7 @@ class Actor:
     name: str | None = None
     timezone: str | None = None  # IANA name, when the platform tells
     guest: bool = False  # a guest of the workspace or tenant, when the platform tells
+    locale: str | None = None  # "de-DE", when the platform tells (Teams, on every activity)
 
     @property
     def tenant_id(self) -> str:

@@ -109,19 +109,25 @@ class FormField:
     choices: tuple[Choice, ...] = ()
     initial: str = ""
     optional: bool = True
+    # Fields of one part (a key result's title, start, target, ...): where forms are asked one
+    # field at a time, leaving the part's first field blank skips the rest of it.
+    group: str = ""
 
 
 @dataclass(frozen=True)
 class Form:
-    """The whole check-in at once: a modal or a card, as the platform renders forms."""
+    """Many questions at once (a whole check-in, a new objective): a modal or a card, as the
+    platform renders forms, or one question at a time where it has neither."""
 
     form_id: str
     title: str
     fields: tuple[FormField, ...] = field(default_factory=tuple)
     submit_label: str = "Submit"
+    # Where the form can't be shown: what to do instead.
+    fallback: str = "open this check-in in a client that shows forms, or reply here."
 
     def fallback_text(self) -> str:
-        return f"{self.title}: open this check-in in a client that shows forms, or reply here."
+        return f"{self.title}: {self.fallback}"
 
 
 @dataclass(frozen=True)

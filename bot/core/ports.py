@@ -115,6 +115,7 @@ class Profile:
     guest: bool = False  # a guest of the workspace (single- or multi-channel): never enrolled
     bot: bool = False  # another app: never enrolled, never answered
     deactivated: bool = False
+    locale: str | None = None  # "de-DE", the person's language as the platform tells
 
     @property
     def member(self) -> bool:
@@ -126,6 +127,37 @@ class Directory(Protocol):
     """Looks a platform user up, for people the engine meets for the first time."""
 
     async def profile(self, platform: str, tenant: str, user: str) -> Profile | None: ...
+
+
+@dataclass(frozen=True)
+class Account:
+    """One account in a workspace's or tenant's directory: its platform id, and who it is."""
+
+    user: str
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A directory as read in full: its accounts, and what the admin should know about how
+    it was read (a Teams org whose rosters cover only the teams the app is in, say)."""
+
+    accounts: tuple[Account, ...]
+    notes: tuple[str, ...] = ()
+
+
+class DirectoryUnreadable(Exception):
+    """The directory could not be read in full; the message says why, for an admin."""
+
+
+@runtime_checkable
+class ListsAccounts(Protocol):
+    """Reads a whole directory (`org sync`): every account, deactivated ones included where
+    the platform lists them. Raises DirectoryUnreadable when it can't read all of it."""
+
+    def lists(self, platform: str) -> bool: ...
+
+    async def accounts(self, platform: str, tenant: str) -> Listing: ...
 
 
 class Clock(Protocol):

@@ -28,6 +28,7 @@ from bot.core.ports import Clock, Directory, Outbox, Profile, Recipient, Sent, S
 from bot.engine.delivery import Delivery
 from bot.engine.identities import Identities
 from bot.engine.routing import Router
+from bot.goals.form import form_named
 from bot.home.commands import home_of
 from storage.db import Database, out_of_space
 from storage.repository import Store
@@ -94,7 +95,7 @@ class Engine:
     async def _unit_of_work(self, actor: Actor, event: InboundEvent) -> Outcome:
         try:
             if isinstance(event, TextReceived | CommandInvoked) and "<@" in event.text:
-                await self.identities.link_mentioned(actor, event.text)
+                await self.identities.link_mentioned(actor, event.text, self.clock.now())
             try:
                 return await self._handle(event, profile=None)
             except _Stranger:
@@ -158,6 +159,11 @@ class Engine:
                 await flow.start()
                 run = await flow.active_run()
             return await checkin_form(flow, run) if run is not None else None
+
+    async def form(self, actor: Actor, form_id: str) -> Form | None:
+        """A form a button named, drawn afresh for the person who clicked (None: not theirs)."""
+        async with self._context(actor) as ctx:
+            return None if ctx is None else await form_named(ctx, form_id)
 
     async def prompt(self, tenant_id: str, email: str) -> Prompted:
         """Start someone's check-in proactively, in their DM on the org's platform.

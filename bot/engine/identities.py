@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 # (docs/architecture.md).
 MENTION = re.compile(r"<@([A-Za-z0-9:_.\-]{1,200})(?:\|[^>]*)?>")
 MAX_MENTIONS = 25  # a feedback request names its subject and at most 20 givers
+LOCALE_LENGTH = 35  # Person.locale
 
 
 class Identities:
@@ -42,7 +43,11 @@ class Identities:
                 # Marked unreachable once (blocked, uninstalled); writing to us undoes that.
                 identity.reachable = True
                 store.keep(identity)
-            return await store.person(actor.tenant_id, identity.person_id)
+            known = await store.person(actor.tenant_id, identity.person_id)
+            if known is not None and actor.locale and not known.locale:
+                known.locale = actor.locale[:LOCALE_LENGTH]  # people linked before locales
+                store.keep(known)
+            return known
         email = actor.email or (profile.email if profile else None)
         if not email:
             return None
@@ -52,15 +57,25 @@ class Identities:
             log.info("enrolled a new person in a %s org on first contact", actor.platform)
         if person is None:
             return None
+        await self._link(store, actor, person, profile)
+        return person
+
+    async def _link(
+        self, store: Store, actor: Actor, person: Person, profile: Profile | None
+    ) -> None:
+        """Links the account to the person, and fills in from the platform's profile what the
+        org doesn't say yet: a zone and a language the org import gave are kept."""
         await store.link_identity(person, actor.platform, actor.user)
         if profile is not None and profile.timezone and not person.timezone:
             person.timezone = profile.timezone
+        locale = (profile.locale if profile is not None else None) or actor.locale
+        if locale and not person.locale:
+            person.locale = locale[:LOCALE_LENGTH]
         if (profile is not None and profile.admin) or await store.installed_by(
             actor.tenant_id, actor.user
         ):
             person.is_admin = True  # a workspace admin, or the one who installed the app here
         store.keep(person)
-        return person
 
     async def knows(self, actor: Actor) -> bool:
         """Whether this platform identity is linked to a person already."""
@@ -68,9 +83,10 @@ class Identities:
             identity = await Store(session).identity(actor.tenant_id, actor.platform, actor.user)
         return identity is not None
 
-    async def link_mentioned(self, actor: Actor, text: str) -> None:
+    async def link_mentioned(self, actor: Actor, text: str, now: datetime) -> None:
         """People mentioned (<@U123>) whom the bot hasn't met are looked up on the platform
-        and linked by email, so a request can name anyone in the org import.
+        and linked by email; a member of the workspace or tenant who isn't in the org yet is
+        enrolled, as on their own first contact, so a command can name anyone there.
 
         Only when someone in the org asks, and no more people than a request can name: each
         look-up is a call to the platform, and a stranger's message must change nothing."""
@@ -85,8 +101,12 @@ class Identities:
             async with self.database.session() as session:
                 store = Store(session)
                 person = await store.person_by_email(actor.tenant_id, profile.email)
+                if person is None and profile.member:
+                    name = profile.name or ""
+                    person = await store.enrol(actor.tenant_id, profile.email, name, now)
+                    log.info("enrolled a new person in a %s org on a mention", actor.platform)
                 if person is not None:
-                    await store.link_identity(person, actor.platform, user)
+                    await self._link(store, mentioned, person, profile)
 
     async def _in_org(self, actor: Actor) -> bool:
         """Whether the actor is someone in the org import: linked already, or by email now."""
@@ -107,7 +127,11 @@ class Identities:
     async def profile(self, actor: Actor) -> Profile | None:
         if actor.email:
             return Profile(
-                email=actor.email, name=actor.name, timezone=actor.timezone, guest=actor.guest
+                email=actor.email,
+                name=actor.name,
+                timezone=actor.timezone,
+                guest=actor.guest,
+                locale=actor.locale,
             )
         if self.directory is None:
             return None

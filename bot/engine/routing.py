@@ -21,7 +21,11 @@ from bot.core.events import (
 from bot.core.messages import Message, Text
 from bot.core.outcome import Outcome
 from bot.feedback.flow import FeedbackFlow
+from bot.goals.editing import Goals
+from bot.goals.form import is_goal_form
+from bot.goals.form_submit import submit_goal_form
 from bot.home.cards import help_card
+from bot.org import asks as manager_asks
 from bot.pulse.flow import PROMPT_PREFIX as PULSE_PROMPT
 from bot.pulse.flow import PulseFlow
 from storage.models import CheckinRun, FeedbackInvite, SurveyInvite
@@ -52,6 +56,8 @@ class Router:
         if isinstance(event, ChoiceSelected):
             if event.prompt_id.startswith(PULSE_PROMPT):
                 outcome = await self.pulse.choose(event.prompt_id, event.value)
+            elif event.prompt_id.startswith(manager_asks.PROMPT_PREFIX):
+                outcome = await manager_asks.choose(self.ctx, event.prompt_id, event.value)
             else:
                 outcome = self.checkin.outcome(await self._choice(event.prompt_id, event.value))
             # The clicked message is retired even before its handle was recorded.
@@ -144,6 +150,8 @@ class Router:
         return await self.checkin.answer(run, prompt, value)
 
     async def _form(self, event: FormSubmitted) -> Outcome:
+        if is_goal_form(event.form_id):
+            return await submit_goal_form(Goals(self.ctx), event.form_id, event.values)
         sent = read_form_id(event.form_id)
         run = await self._own_run(sent.run_id) if sent is not None else None
         if sent is None or run is None:

@@ -9,6 +9,7 @@ from bot.core.messages import Card, Field, Section
 from bot.goals.progress import (
     alignment_tree,
     format_value,
+    objective_grade,
     progress,
     progress_bar,
     rollup,
@@ -23,6 +24,7 @@ def goals_card(
     key_results: Sequence[KeyResult],
     owner_id: int | None,
     include: set[int | None] | None = None,
+    quarter: str = "",
 ) -> Card:
     """My goals: the objectives I own or hold key results in (and any in `include`), with
     their aligned parents."""
@@ -30,11 +32,11 @@ def goals_card(
     if owner_id is not None:
         mine_ids |= {o.id for o in objectives if o.owner_id == owner_id}
         mine_ids |= {kr.objective_id for kr in key_results if kr.owner_id == owner_id and kr.active}
+    title = f"Your goals, {quarter}" if quarter else "Your goals"
     if not mine_ids:
-        return Card(
-            "Your goals",
-            (Section("", text="You own no goals yet. Ask your admin to import them."),),
-        )
+        when = f" for {quarter}" if quarter else ""
+        text = f"You have no goals{when} yet. Add one: goals add (goals tree shows the org's)."
+        return Card(title, (Section("", text=text),))
     by_id = {o.id: o for o in objectives}
     shown: set[int | None] = set()
     for objective_id in mine_ids:
@@ -50,14 +52,14 @@ def goals_card(
         indent = "  " * row.depth
         share = totals.get(objective.id, 0.0)
         bar = f"{progress_bar(share)} {round(share * 100)}%"
-        title = f"{indent}{objective.title} ({objective.period}) {bar}"
-        fields = tuple(
-            Field(f"{indent}  {kr.title}", _kr_status(kr))
-            for kr in key_results
-            if kr.objective_id == objective.id and kr.active
-        )
-        sections.append(Section(title, fields))
-    return Card("Your goals", tuple(sections), footer="Type checkin now to update them.")
+        heading = f"{indent}#{objective.id} {objective.title} ({objective.period}) {bar}"
+        own = [kr for kr in key_results if kr.objective_id == objective.id and kr.active]
+        if objective.closed_at is not None:
+            grade = objective_grade(objective, own)
+            heading += f" · closed, grade {grade:.2f}" if grade is not None else " · closed"
+        fields = tuple(Field(f"{indent}  {kr.title}", _kr_status(kr)) for kr in own)
+        sections.append(Section(heading, fields))
+    return Card(title, tuple(sections), footer="Type checkin now to update them.")
 
 
 def _kr_status(kr: KeyResult) -> str:
@@ -70,4 +72,6 @@ def _kr_status(kr: KeyResult) -> str:
         reached = f"{value}, target {target_words(kr.kind, kr.start, kr.target, kr.unit)}"
     else:
         reached = f"{value} of {target}"
+    if kr.grade is not None:
+        return f"{reached} · {share}% · grade {kr.grade:.1f}"
     return f"{reached} · {share}% · {status_from_confidence(kr.confidence)}"

@@ -1,30 +1,238 @@
-"""`goals …`: my goals and how they're going."""
+"""`goals …`: my goals and how they're going, and goals written where people work."""
 
 from __future__ import annotations
 
-from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
-from bot.core.outcome import Outcome
+import re
+from collections.abc import Sequence
+
+from bot.core.commands import CommandRow, Context, Handler, HelpLine, SlashCommand
+from bot.core.messages import Text
+from bot.core.outcome import Notice, Outcome
 from bot.goals.cards import goals_card
+from bot.goals.closing import close_form
+from bot.goals.editing import GoalError, Goals, NewObjective, added_words, key_result_words
+from bot.goals.editing import objective_words as words_for
+from bot.goals.form import objective_form
+from bot.goals.one_line import (
+    OneLineError,
+    parse_key_result_line,
+    parse_objective_line,
+    read_id,
+)
+from bot.goals.periods import PeriodError, of_quarter, parse_quarter
+from bot.goals.rights import may_change, refusal_to_change
+from bot.goals.tree_card import tree_card
 from bot.home.commands import show_help
+from storage.models import KeyResult, Objective, Person
+
+QUARTER = re.compile(r"(?i)(?:\d{4}[\s\-/]*q[1-4]|q[1-4][\s\-/]*\d{4})")
+ADD_EXAMPLE = 'goals add "Grow revenue" for 2027-Q1 under #3'
+KR_EXAMPLE = 'goals kr #12 "New MRR" from 10000 to 20000 USD'
+ALIGN_USAGE = "Say goals align #12 under #3 (or under none)."
 
 
-async def _mine(ctx: Context, _args: str) -> Outcome:
-    objectives = await ctx.store.objectives(ctx.tenant.id)
-    key_results = await ctx.store.all_key_results(ctx.tenant.id)
-    return Outcome([goals_card(objectives, key_results, ctx.person.id)])
+def _guarded(handler: Handler) -> Handler:
+    """Mistakes in what was typed become a reply saying what to type instead."""
+
+    async def run(ctx: Context, args: str) -> Outcome:
+        try:
+            return await handler(ctx, args)
+        except (GoalError, OneLineError, PeriodError) as error:
+            return Outcome([Text(str(error))])
+
+    return run
 
 
-SLASH = SlashCommand("goals", "Your goals and how they're going", "[team | add | update | help]")
+async def _quarter(
+    ctx: Context, args: str
+) -> tuple[Goals, str, list[Objective], Sequence[KeyResult]]:
+    """The quarter named (this one by default), its objectives and the org's key results."""
+    goals = Goals(ctx)
+    quarter = goals.quarter(args or None)
+    everything = await ctx.store.objectives(ctx.tenant.id)
+    objectives = [o for o in everything if of_quarter(o.period, quarter)]
+    return goals, quarter.label, objectives, await ctx.store.all_key_results(ctx.tenant.id)
+
+
+async def _mine(ctx: Context, args: str) -> Outcome:
+    _goals, quarter, objectives, key_results = await _quarter(ctx, args)
+    return Outcome([goals_card(objectives, key_results, ctx.person.id, quarter=quarter)])
+
+
+async def _tree(ctx: Context, args: str) -> Outcome:
+    goals, quarter, objectives, key_results = await _quarter(ctx, args)
+    people = await goals.people()
+    card = tree_card(objectives, key_results, people, quarter, flags=ctx.person.is_admin)
+    return Outcome([card])
+
+
+async def _add(ctx: Context, args: str) -> Outcome:
+    goals = Goals(ctx)
+    if not args.strip():
+        return Outcome([await objective_form(goals)])
+    line = parse_objective_line(args)
+    owner = await goals.person(line.owner)
+    parent = await goals.objective(line.parent_id, to_change=False) if line.parent_id else None
+    new = NewObjective(
+        line.title,
+        line.quarter or goals.quarter(None),
+        Goals.level(line.level) or "person",
+        owner,
+        parent,
+    )
+    objective = await goals.add_objective(new)
+    reply = added_words(objective, owner, parent, ctx.person)
+    return Outcome([Text(reply)], notices=_told(ctx.person, owner, objective))
+
+
+async def _key_result(ctx: Context, args: str) -> Outcome:
+    goals = Goals(ctx)
+    line = parse_key_result_line(args)
+    objective = await goals.objective(line.objective_id, to_change=True)
+    owner = await goals.person(line.owner) if line.owner else None
+    kr = await goals.add_key_result(objective, line.title, line.measure, owner)
+    return Outcome([Text(key_result_words(kr, objective))])
+
+
+async def _edit(ctx: Context, args: str) -> Outcome:
+    goals = Goals(ctx)
+    objective = await goals.objective(_one_id(args, "goals edit #12"), to_change=True)
+    return Outcome([await objective_form(goals, objective)])
+
+
+async def _archive(ctx: Context, args: str) -> Outcome:
+    goals = Goals(ctx)
+    objective = await goals.objective(_one_id(args, "goals archive #12"), to_change=True)
+    aligned = await goals.archive(objective, archived=True)
+    note = (
+        f" {aligned} objective{'s are' if aligned != 1 else ' is'} aligned under it: "
+        "goals align moves them."
+        if aligned
+        else ""
+    )
+    return Outcome(
+        [
+            Text(
+                f"Archived {words_for(objective)}: it and its key results are out of "
+                "check-ins and views, their history kept. "
+                f"goals restore #{objective.id} brings it back.{note}"
+            )
+        ]
+    )
+
+
+async def _restore(ctx: Context, args: str) -> Outcome:
+    goals = Goals(ctx)
+    objective_id = _one_id(args, "goals restore #12")
+    found = await ctx.store.objective(ctx.tenant.id, objective_id)
+    if found is None or not found.archived:
+        return Outcome([Text(f"There's no archived objective #{objective_id}.")])
+    if not may_change(ctx.person, found, await goals.people()):
+        raise GoalError(refusal_to_change(ctx.person, found))
+    await goals.archive(found, archived=False)
+    return Outcome([Text(f"Restored {words_for(found)}: back in check-ins and views.")])
+
+
+async def _align(ctx: Context, args: str) -> Outcome:
+    words = args.split()
+    if len(words) != 3 or words[1].lower() != "under":
+        raise GoalError(ALIGN_USAGE)
+    goals = Goals(ctx)
+    objective = await goals.objective(_one_id(words[0], ALIGN_USAGE), to_change=True)
+    if words[2].lower() in ("none", "nothing"):
+        await goals.align(objective, None)
+        return Outcome([Text(f"{words_for(objective)} is aligned to nothing now.")])
+    parent = await goals.objective(_one_id(words[2], ALIGN_USAGE), to_change=False)
+    await goals.align(objective, parent)
+    return Outcome([Text(f"{words_for(objective)} is aligned under {words_for(parent)} now.")])
+
+
+async def _close(ctx: Context, args: str) -> Outcome:
+    """The close-out form: of the quarter named, else this one, else the one just ended."""
+    goals = Goals(ctx)
+    if args.strip():
+        quarters = [parse_quarter(args)]
+    else:
+        now = goals.quarter(None)
+        quarters = [now, now.previous()]
+    for quarter in quarters:
+        form = await close_form(goals, quarter)
+        if form is not None:
+            return Outcome([form])
+    named = " or ".join(q.label for q in quarters)
+    return Outcome([Text(f"You have no objectives of {named} left to close.")])
+
+
+def _one_id(text: str, usage: str) -> int:
+    found = read_id(text.strip()) if text.strip() else None
+    if found is None:
+        raise GoalError(f"Name one objective by its number: {usage}")
+    return found
+
+
+def _told(me: Person, owner: Person, objective: Objective) -> list[Notice]:
+    if owner.id == me.id or owner.id is None:
+        return []
+    text = (
+        f"{me.name or me.email} added an objective for you: {words_for(objective)} "
+        f"({objective.period}). Type goals to see yours."
+    )
+    return [Notice(owner.id, [Text(text)])]
+
+
+SLASH = SlashCommand(
+    "goals", "Your goals and how they're going", "[2026-Q4 | add | kr | edit | tree | close | help]"
+)
 
 COMMANDS = (
     CommandRow(
         "goals",
         "mine",
-        _mine,
-        (HelpLine("goals", "your goals and how they're going"),),
+        _guarded(_mine),
+        (HelpLine("goals / goals 2026-Q3", "your goals this quarter, or another quarter's"),),
         default=True,
+        bare_args=QUARTER,
     ),
-    CommandRow("goals", "add", None),
+    CommandRow(
+        "goals",
+        "add",
+        _guarded(_add),
+        (HelpLine("goals add", f"a new objective, as a form (or on one line: {ADD_EXAMPLE})"),),
+        long=True,
+    ),
+    CommandRow(
+        "goals",
+        "kr",
+        _guarded(_key_result),
+        (HelpLine(KR_EXAMPLE, "a key result for objective #12 (… done: one done or not)"),),
+        long=True,
+    ),
+    CommandRow(
+        "goals",
+        "edit",
+        _guarded(_edit),
+        (
+            HelpLine(
+                "goals edit #12 / goals archive #12 / goals restore #12 / goals align #12 under #3",
+                "change, archive or align an objective",
+            ),
+        ),
+    ),
+    CommandRow("goals", "archive", _guarded(_archive)),
+    CommandRow("goals", "restore", _guarded(_restore)),
+    CommandRow("goals", "align", _guarded(_align)),
+    CommandRow(
+        "goals",
+        "tree",
+        _guarded(_tree),
+        (HelpLine("goals tree", "every objective, company to team to person"),),
+    ),
+    CommandRow(
+        "goals",
+        "close",
+        _guarded(_close),
+        (HelpLine("goals close", "close the quarter: final values, grades, what you learned"),),
+    ),
     CommandRow("goals", "update", None),
     CommandRow("goals", "help", show_help),
 )

@@ -19,6 +19,12 @@ class KeyResultLike(Protocol):
     active: bool
 
 
+class GradedLike(Protocol):
+    objective_id: int
+    weight: float
+    grade: float | None
+
+
 class ObjectiveLike(Protocol):
     @property
     def id(self) -> int | None: ...
@@ -78,6 +84,18 @@ def rollup(
     for objective_id in items:
         visit(objective_id, frozenset({objective_id}))
     return result
+
+
+def objective_grade(objective: ObjectiveLike, key_results: Iterable[GradedLike]) -> float | None:
+    """An objective's grade at its quarter's close: the weighted mean of its key results'
+    grades (those graded); None before any is."""
+    graded = [
+        (kr.grade, kr.weight)
+        for kr in key_results
+        if kr.objective_id == objective.id and kr.grade is not None and kr.weight > 0
+    ]
+    total = sum(weight for _, weight in graded)
+    return round(sum(g * w for g, w in graded) / total, 2) if total else None
 
 
 def children_of(objectives: Sequence[ObjectiveLike]) -> Mapping[int, list[ObjectiveLike]]:

@@ -30,7 +30,7 @@ async def import_goals(
         emails = {r.owner_email for r in objective_rows if r.owner_email}
         emails |= {r.owner_email for r in kr_rows if r.owner_email}
         owners = await store.people_by_emails(tenant_id, emails)
-        existing = {o.key: o for o in await store.objectives(tenant_id)}
+        existing = {o.key: o for o in await store.objectives(tenant_id, with_archived=True)}
         accepted = _accept_objectives(objective_rows, owners, existing, problems)
         saved = await _save_objectives(store, tenant_id, accepted, owners, existing, tally, now)
         # An objective the file defines but that was skipped takes its key results with it.

@@ -14,9 +14,10 @@ from bot.checkins.blockers import blocker_in
 from bot.checkins.cadence import friendly_day, period_at, person_cadence
 from bot.core.messages import Card, Field, Section
 from bot.goals.cards import goals_card
+from bot.goals.periods import current_quarter, of_quarter
 from bot.goals.progress import status_from_confidence
 from bot.org.tree import display_name, org_of
-from storage.models import CheckinRun, KeyResult, Person, Tenant
+from storage.models import CheckinRun, KeyResult, Objective, Person, Tenant
 from storage.repository import Store
 from storage.settings import settings_of
 
@@ -100,7 +101,10 @@ class TeamView:
         scope = await scope_of(self.store, self.tenant, self.viewer)
         if scope.refusal:
             return Card("Your team's goals", (Section("", text=scope.refusal),))
-        objectives = await self.store.objectives(self.tenant.id)
+        quarter = current_quarter(self.viewer, self.tenant, self.now)
+        objectives = [
+            o for o in await self.store.objectives(self.tenant.id) if of_quarter(o.period, quarter)
+        ]
         key_results = await self.store.all_key_results(self.tenant.id)
         members = set(scope.people) | {self.viewer.id}
         owned = [
@@ -109,8 +113,15 @@ class TeamView:
             if o.owner_id in members
             or any(kr.objective_id == o.id and kr.owner_id in members for kr in key_results)
         ]
-        card = goals_card(objectives, key_results, None, include={o.id for o in owned})
-        return Card("Your team's goals", card.sections, footer="checkin team shows their week.")
+        card = goals_card(
+            objectives, key_results, None, include={o.id for o in owned}, quarter=quarter.label
+        )
+        sections = list(card.sections)
+        goalless = _without_goals(scope.people, objectives, key_results)
+        if goalless:
+            names = ", ".join(sorted(display_name(p) for p in goalless))
+            sections.append(Section(f"No goals for {quarter.label} yet", text=names))
+        return Card("Your team's goals", tuple(sections), footer="checkin team shows their week.")
 
     # -- pieces --------------------------------------------------------------------------------
 
@@ -194,3 +205,13 @@ class TeamView:
             )
             stale.append(Field(f"{kr.title} ({display_name(owner)})", when))
         return tuple(stale)
+
+
+def _without_goals(
+    people: Mapping[int, Person], objectives: Sequence[Objective], key_results: Sequence[KeyResult]
+) -> list[Person]:
+    """The people who own no objective and no key result among `objectives`."""
+    shown = {o.id for o in objectives}
+    owners = {o.owner_id for o in objectives}
+    owners |= {kr.owner_id for kr in key_results if kr.active and kr.objective_id in shown}
+    return [p for i, p in people.items() if i not in owners]

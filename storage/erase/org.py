@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import col
 
 from storage.erase.context import Erasing
 from storage.models import (
     DigestSubscription,
+    GoalNudge,
     KeyResult,
     KeyResultChange,
     Objective,
@@ -44,7 +45,11 @@ class OrgRows(Erasing):
             .where(mine(Objective), col(Objective.owner_id) == self.id)
             .values(owner_id=None)
         )
+        nudged = await self.run(
+            delete(GoalNudge).where(mine(GoalNudge), col(GoalNudge.person_id) == self.id)
+        )
         note = self.erasure.note
+        note("quarter nudges sent to them", f"{nudged} deleted")
         note("key result changes they made", f"{authored} kept, without their name")
         note("key results they owned", f"{key_results} kept, now without an owner")
         note("objectives they owned", f"{objectives} kept, now without an owner")

@@ -5,7 +5,7 @@ it), and `from storage.models import X` works for each of them."""
 from storage.models.checkins import Answer, CheckinRun, PendingPrompt
 from storage.models.digests import DigestSubscription
 from storage.models.feedback import FeedbackAnswer, FeedbackInvite, FeedbackRequest
-from storage.models.goals import KeyResult, KeyResultChange, Objective
+from storage.models.goals import GoalNudge, KeyResult, KeyResultChange, Objective
 from storage.models.jobs import ScheduledJob
 from storage.models.org import Person, PlatformIdentity, Tenant
 from storage.models.platform import ProcessedEvent, SlackInstallation, SlackOAuthState
@@ -19,6 +19,7 @@ __all__ = [
     "FeedbackAnswer",
     "FeedbackInvite",
     "FeedbackRequest",
+    "GoalNudge",
     "KeyResult",
     "KeyResultChange",
     "Objective",

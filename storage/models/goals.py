@@ -69,3 +69,18 @@ class KeyResultChange(SQLModel, table=True):
     checkin_run_id: int | None = Field(default=None, foreign_key="checkinrun.id")
     source: str = Field(max_length=20)  # checkin | import | chat
     changed_at: datetime = utc_field()
+
+
+class GoalNudge(SQLModel, table=True):
+    """A quarter's nudge to one person, sent once: the close-out in its last week, the prompt
+    to set goals in its first. The row is the claim: a replica that can't insert it sends
+    nothing."""
+
+    __table_args__ = (UniqueConstraint("tenant_id", "person_id", "period", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(foreign_key="tenant.id", max_length=200)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    period: str = Field(max_length=40)  # "2026-Q4"
+    kind: str = Field(max_length=20)  # close | set
+    sent_at: datetime = utc_field()

@@ -186,6 +186,7 @@ class MockSlackApi:
             "views.publish": self._publish_view,
             "views.update": self._update_view,
             "users.info": self._user_info,
+            "users.list": self._user_list,
             "users.lookupByEmail": self._lookup_by_email,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
@@ -243,8 +244,12 @@ class MockSlackApi:
         guest: bool = False,
         is_bot: bool = False,
         deleted: bool = False,
+        locale: str = "en-US",
+        invited: bool = False,
     ) -> None:
-        """A user of `team`; `guest` a single-channel guest (Slack's is_ultra_restricted)."""
+        """A user of `team`; `guest` a single-channel guest (Slack's is_ultra_restricted);
+        `locale` answered only to include_locale, as Slack does; `invited` an invitation not
+        accepted yet. Adding a user id again replaces that user (a change in the directory)."""
         now = datetime.now(ZoneInfo(tz))
         offset = now.utcoffset()
         real_name = name or user_id
@@ -263,6 +268,8 @@ class MockSlackApi:
             "is_ultra_restricted": guest,
             "is_admin": admin,
             "is_owner": False,
+            "is_invited_user": invited,
+            "locale": locale,
             "updated": int(time.time()),
             "profile": {
                 "real_name": real_name,
@@ -700,13 +707,36 @@ class MockSlackApi:
         user = self._users.get(str(params["user"]))
         if user is None or user["team_id"] != team.id:
             raise SlackError("user_not_found")
-        return {"user": user}
+        return {"user": _with_locale(user, params)}
+
+    def _user_list(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        """The workspace's users, deleted ones too, by id; `limit` a page (at most 1,000), and
+        a cursor naming the first user of the next page, base64 as Slack's are."""
+        try:
+            limit = int(params.get("limit") or 0)
+        except (TypeError, ValueError):
+            raise SlackError("invalid_limit") from None
+        limit = min(limit, 1000) if limit > 0 else 1000
+        users = sorted(
+            (u for u in self._users.values() if u["team_id"] == team.id), key=lambda u: u["id"]
+        )
+        start = 0
+        if params.get("cursor"):
+            first = _from_user_cursor(str(params["cursor"]))
+            start = next((i for i, u in enumerate(users) if u["id"] >= first), len(users))
+        page = users[start : start + limit]
+        rest = users[start + limit :]
+        return {
+            "members": [_with_locale(user, params) for user in page],
+            "cache_ts": int(time.time()),
+            "response_metadata": {"next_cursor": _to_user_cursor(rest[0]["id"]) if rest else ""},
+        }
 
     def _lookup_by_email(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
         email = str(params.get("email") or "").lower()
         for user in self._users.values():
             if user["team_id"] == team.id and user["profile"]["email"].lower() == email:
-                return {"user": user}
+                return {"user": _with_locale(user, params)}
         raise SlackError("users_not_found")
 
     # -- files -------------------------------------------------------------------------------
@@ -1014,6 +1044,27 @@ def _from_cursor(cursor: str) -> int:
     if prefix != "next_ts" or not micros.isdigit():
         raise SlackError("invalid_cursor")
     return int(micros)
+
+
+def _to_user_cursor(user: str) -> str:
+    return base64.b64encode(f"user:{user}".encode()).decode()
+
+
+def _from_user_cursor(cursor: str) -> str:
+    try:
+        prefix, _, user = base64.b64decode(cursor, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        raise SlackError("invalid_cursor") from None
+    if prefix != "user" or not user:
+        raise SlackError("invalid_cursor")
+    return user
+
+
+def _with_locale(user: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """A user object as answered: Slack leaves the locale out unless include_locale."""
+    if _flag(params.get("include_locale")):
+        return user
+    return {key: value for key, value in user.items() if key != "locale"}
 
 
 def _metadata(params: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:

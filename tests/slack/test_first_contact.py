@@ -64,3 +64,38 @@ async def test_another_app_and_a_deactivated_account_are_not_enrolled(bot: Bot) 
     assert bot.slack.posts("U_APP") == []  # an app gets no answer
     assert "I don't know" in str(bot.slack.posts("U_GONE")[-1].params)
     assert await people(bot) == before
+
+
+async def test_the_language_slack_gives_is_kept_on_first_contact(bot: Bot) -> None:
+    bot.slack.api.add_user("U_PIA", team="T1", email="pia@example.com", locale="pt-BR")
+    assert (await bot.slack.event(message_event("help", user="U_PIA")))[0] == 200
+    await bolt_idle()
+    await until(lambda: bool(bot.slack.posts("U_PIA")))
+    assert (await people(bot))["pia@example.com"].locale == "pt-BR"
+    asked = bot.slack.api.called("users.info")[-1]
+    assert asked.params.get("include_locale") == "true"  # Slack says it only when asked
+
+
+async def test_a_mentioned_colleague_the_bot_hasnt_met_is_enrolled(bot: Bot) -> None:
+    bot.slack.api.add_user(
+        "U_BEN", team="T1", email="ben@example.com", name="Ben Ode", locale="nl-NL"
+    )
+    text = "feedback request <@U_BEN> from <@U_GRACE>"
+    assert (await bot.slack.event(message_event(text, user="U_ALAN")))[0] == 200
+    await bolt_idle()
+    await until(lambda: bool(bot.slack.posts("U_ALAN")))
+    ben = (await people(bot))["ben@example.com"]
+    assert (ben.name, ben.locale, ben.active, ben.manager_id) == ("Ben Ode", "nl-NL", True, None)
+    async with bot.database.session() as session:
+        linked = {i.external_user_id for i in (await session.exec(select(PlatformIdentity))).all()}
+    assert {"U_BEN", "U_GRACE"} <= linked
+
+
+async def test_a_mentioned_guest_is_not_enrolled(bot: Bot) -> None:
+    bot.slack.api.add_user("U_GUS", team="T1", email="gus@partner.example", guest=True)
+    before = await people(bot)
+    text = "feedback request <@U_GUS> from <@U_GRACE>"
+    assert (await bot.slack.event(message_event(text, user="U_ALAN")))[0] == 200
+    await bolt_idle()
+    await until(lambda: bool(bot.slack.posts("U_ALAN")))
+    assert set(await people(bot)) == set(before)

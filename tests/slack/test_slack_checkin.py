@@ -153,7 +153,7 @@ async def test_goals_help_feedback_and_pulse_answer_and_future_commands_say_comi
             ("/feedback", "request", "Say who it's about and who to ask"),
             ("/pulse", "", "Pulse surveys"),
             ("/digest", "subscribe", "Type this in the channel"),
-            ("/goals", "add", "coming soon"),
+            ("/goals", "update", "coming soon"),
         ]
     ):
         status, _ = await slack.form(slash_command(command, text, user="U_ALAN"))

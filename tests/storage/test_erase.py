@@ -23,6 +23,7 @@ from storage.models import (
     FeedbackAnswer,
     FeedbackInvite,
     FeedbackRequest,
+    GoalNudge,
     KeyResult,
     KeyResultChange,
     Objective,
@@ -639,18 +640,23 @@ async def test_reports_go_to_the_top_when_her_manager_reported_to_her(
     assert managers == {org.ada: None, org.bob: org.ada, org.cy: org.ada, org.dee: org.ada}
 
 
-async def test_no_one_waits_for_her_to_confirm_as_their_manager(any_db: Database) -> None:
+async def test_no_one_waits_for_her_to_confirm_and_her_nudges_go(any_db: Database) -> None:
     org = await seed(any_db)
     async with any_db.session() as session:
         ada = await session.get(Person, org.ada)
         assert ada is not None
         ada.manager_asked_id = org.zelda
         session.add(ada)
+        nudge = GoalNudge(
+            tenant_id=ORG, person_id=org.zelda, period="2026-Q4", kind="set", sent_at=SEEDED_AT
+        )
+        session.add(nudge)
     await erase_zelda(any_db)
 
     async with any_db.session() as session:
         ada = await session.get(Person, org.ada)
     assert ada is not None and ada.manager_asked_id is None
+    assert await count(any_db, GoalNudge) == 0
 
 
 def test_every_column_that_points_at_a_person_is_erased() -> None:
@@ -658,6 +664,7 @@ def test_every_column_that_points_at_a_person_is_erased() -> None:
     assert person_columns() == {
         ("person", "manager_id"),
         ("person", "manager_asked_id"),
+        ("goalnudge", "person_id"),
         ("platformidentity", "person_id"),
         ("objective", "owner_id"),
         ("keyresult", "owner_id"),

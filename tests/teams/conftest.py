@@ -45,20 +45,29 @@ class Teams:
 
 def card_actions(sent_json: str) -> list[dict[str, Any]]:
     """Every Action.Submit `data` in a sent card, body action sets included."""
-    found: list[dict[str, Any]] = []
+    return [
+        {"title": node.get("title"), **node["data"]}
+        for node in _elements(json.loads(sent_json))
+        if node.get("type") in ("Action.Submit", "Action.Execute") and "data" in node
+    ]
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in ("Action.Submit", "Action.Execute") and "data" in node:
-                found.append({"title": node.get("title"), **node["data"]})
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
 
-    walk(json.loads(sent_json))
-    return found
+def card_inputs(sent_json: str) -> list[str]:
+    """The ids of a sent card's inputs, in order."""
+    return [
+        str(node["id"])
+        for node in _elements(json.loads(sent_json))
+        if str(node.get("type", "")).startswith("Input.") and "id" in node
+    ]
+
+
+def _elements(node: Any) -> list[dict[str, Any]]:
+    """Every object in a card, depth first."""
+    if isinstance(node, dict):
+        return [node, *(found for value in node.values() for found in _elements(value))]
+    if isinstance(node, list):
+        return [found for value in node for found in _elements(value)]
+    return []
 
 
 @pytest.fixture

@@ -4,13 +4,18 @@ Give `connector.url` to botbuilder as the activity's serviceUrl, or to
 `ConnectorClient(credentials, base_url=connector.url)`. It answers the v3 conversation routes the
 way Teams does (ResourceResponse ids, TeamsChannelAccount members, `a:1…` personal chats, new
 channel threads, `{"error": {"code", "message"}}` bodies), records every write with its
-Authorization header, and fails, rate-limits or blocks on demand.
+Authorization header, and fails, rate-limits or blocks on demand. A team's roster comes page by
+page (`pagedmembers`, with a continuation token) and can be rate-limited on its own
+(`limit_roster`), answering 429 with Retry-After.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import itertools
 import json
+import math
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -65,6 +70,12 @@ class MockConnector:
         self._activities: dict[str, set[str]] = {}
         self._ids = itertools.count(1_700_000_100_001)
         self._runner: web.AppRunner | None = None
+        self._teams: dict[str, list[str]] = {}
+        self._roster_limit: tuple[float, int] | None = None  # (seconds a call, burst)
+        self._roster_whole = False
+        self._roster_tokens = 0.0
+        self._roster_updated = 0.0
+        self.roster_calls: list[RosterCall] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -124,6 +135,21 @@ class MockConnector:
             "userRole": role,
         }
 
+    def add_team(self, team_id: str, members: list[str]) -> None:
+        """A team the bot is in, with these members (added with add_member) on its roster. A
+        roster asked of a conversation that is no such team lists every member."""
+        self._teams[team_id] = list(members)
+
+    def limit_roster(
+        self, per_second: float, *, burst: int = 1, whole_seconds: bool = False
+    ) -> None:
+        """Roster pages faster than this get a 429 with Retry-After, a token bucket as Teams'
+        own limits are: when the next page would pass, to the millisecond, or in whole
+        seconds as Teams writes it."""
+        self._roster_limit = (1.0 / per_second, burst)
+        self._roster_whole = whole_seconds
+        self._roster_tokens, self._roster_updated = float(burst), time.monotonic()
+
     def fail(
         self,
         times: int,
@@ -154,7 +180,8 @@ class MockConnector:
         self._outage = _Outage(time.monotonic() + seconds, statuses, retry_after)
 
     def block(self, conversation_id: str, *, code: str = "ConversationBlockedByUser") -> None:
-        """Writes there answer 403, as when the user blocked or uninstalled the bot."""
+        """Writes there answer 403, as when the user blocked or uninstalled the bot; and so
+        does reading its roster, as when the bot was removed from a team."""
         self._blocked[conversation_id] = code
 
     def messages_to(self, conversation_id: str) -> list[dict[str, Any]]:
@@ -242,7 +269,50 @@ class MockConnector:
         return web.json_response(list(self._members.values()))
 
     async def _paged_members(self, request: web.Request) -> web.Response:
-        return web.json_response({"members": list(self._members.values())})
+        """One page of the roster: `pageSize` members (Teams takes 50 to 500), then a
+        continuation token naming where the next page starts."""
+        conversation = request.match_info["conversation_id"]
+        call = RosterCall(conversation, dict(request.query))
+        self.roster_calls.append(call)
+        if conversation in self._blocked:  # the bot was removed from the team
+            call.status = 403
+            return _error(403, self._blocked[conversation], BLOCKED_MESSAGE)
+        wait = self._roster_wait()
+        if wait is not None:
+            call.status = 429
+            seconds = str(max(1, math.ceil(wait))) if self._roster_whole else f"{wait:.3f}"
+            headers = {"Retry-After": seconds}
+            return _error(429, "TooManyRequests", "Too many requests.", headers)
+        try:
+            size = min(max(int(request.query.get("pageSize") or 200), 50), 500)
+        except ValueError:
+            return _error(400, "BadArgument", "pageSize is not a number.")
+        ids = self._teams.get(conversation, list(self._members))
+        start = 0
+        if request.query.get("continuationToken"):
+            start = _page_start(request.query["continuationToken"])
+            if start is None:
+                return _error(400, "BadArgument", "The continuation token is not valid.")
+        page = [self._members[i] for i in ids[start : start + size] if i in self._members]
+        answer: dict[str, Any] = {"members": page}
+        if start + size < len(ids):
+            answer["continuationToken"] = _page_token(start + size)
+        return web.json_response(answer)
+
+    def _roster_wait(self) -> float | None:
+        """Seconds until a roster page would pass the limit; None when it passes now."""
+        if self._roster_limit is None:
+            return None
+        interval, burst = self._roster_limit
+        now = time.monotonic()
+        self._roster_tokens = min(
+            float(burst), self._roster_tokens + (now - self._roster_updated) / interval
+        )
+        self._roster_updated = now
+        if self._roster_tokens < 1.0 - 1e-9:
+            return (1.0 - self._roster_tokens) * interval
+        self._roster_tokens -= 1.0
+        return None
 
     async def _member(self, request: web.Request) -> web.Response:
         member = self._members.get(request.match_info["member_id"])
@@ -293,6 +363,25 @@ class MockConnector:
             Sent(conversation_id, activity, authorization, reply_to, activity_id, new_post)
         )
         return activity_id
+
+
+@dataclass
+class RosterCall:
+    conversation_id: str
+    query: dict[str, str]
+    status: int = 200
+
+
+def _page_token(start: int) -> str:
+    return base64.b64encode(f"page:{start}".encode()).decode()
+
+
+def _page_start(token: str) -> int | None:
+    try:
+        prefix, _, start = base64.b64decode(token, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return int(start) if prefix == "page" and start.isdigit() else None
 
 
 def _tenant_of(body: dict[str, Any]) -> str | None:

@@ -4,6 +4,7 @@ is told politely that check-ins aren't for guests, and is not enrolled."""
 
 from __future__ import annotations
 
+from storage.repository import Store
 from tests.conftest import until
 from tests.fuzz.apps import Bot
 from tests.slack.test_first_contact import people
@@ -46,3 +47,32 @@ async def test_the_first_to_install_in_a_tenant_with_no_admin_is_its_admin(bot: 
         True, False,
     )  # fmt: skip
     assert {found["ina@fresh.example"].tenant_id} == {f"teams:{fresh}"}
+
+
+async def test_the_language_of_a_teams_colleagues_activity_is_kept(bot: Bot) -> None:
+    url = bot.teams.connector.url
+    bot.teams.connector.add_member("29:ute", email="ute@example.com", name="Ute Umlaut")
+    activity = message("help", user="29:ute", service_url=url, locale="de-DE")
+    status, _ = await bot.teams.post(activity, bot.teams_token(url))
+    assert status < 300
+    await until(lambda: any("checkin now" in text for text in bot.teams.texts()))
+    assert (await people(bot))["ute@example.com"].locale == "de-DE"
+
+
+async def test_someone_linked_before_languages_were_kept_gets_theirs_filled_in(
+    bot: Bot,
+) -> None:
+    async with bot.database.session() as session:
+        store = Store(session)
+        alan = await store.person_by_email("teams:tenant-1", "alan@example.com")
+        assert alan is not None and alan.locale is None
+        await store.link_identity(alan, "teams", "29:alan")  # linked before, with no language
+    url = bot.teams.connector.url
+    for sent, locale in enumerate(("en-GB", "fr-FR"), start=1):
+        activity = message("help", user="29:alan", service_url=url, locale=locale)
+        status, _ = await bot.teams.post(activity, bot.teams_token(url))
+        assert status < 300
+        await until(lambda: len(bot.teams.texts()) >= sent)  # noqa: B023 (awaited at once)
+        async with bot.database.session() as session:
+            found = await Store(session).person_by_email("teams:tenant-1", "alan@example.com")
+        assert found is not None and found.locale == "en-GB"  # filled once, then kept

@@ -326,8 +326,8 @@ async def test_help_lists_the_commands_and_unknown_words_get_help(
     assert "checkin now" in outbox.texts()[-1]
     await engine.handle(CommandInvoked(org.alan, "checkin", "dance", eid()))
     assert "checkin doesn't know “dance”" in outbox.texts()[-1]
-    await engine.handle(CommandInvoked(org.alan, "goals", "add", eid()))
-    assert "goals add is coming soon" in outbox.texts()[-1]
+    await engine.handle(CommandInvoked(org.alan, "goals", "update", eid()))
+    assert "goals update is coming soon" in outbox.texts()[-1]
     await say(engine, org.alan, "what is this")
     assert "No check-in is waiting for you" in outbox.texts()[-1]
 

@@ -18,7 +18,22 @@ HELP = [
     ("checkin resume", "check-ins again"),
     ("checkin schedule mon,thu 09:30", "your days and time (add: every 2 weeks)"),
     ("checkin reminders off", "no reminder nudges (on to undo)"),
-    ("goals", "your goals and how they're going"),
+    ("goals / goals 2026-Q3", "your goals this quarter, or another quarter's"),
+    (
+        "goals add",
+        "a new objective, as a form "
+        '(or on one line: goals add "Grow revenue" for 2027-Q1 under #3)',
+    ),
+    (
+        'goals kr #12 "New MRR" from 10000 to 20000 USD',
+        "a key result for objective #12 (… done: one done or not)",
+    ),
+    (
+        "goals edit #12 / goals archive #12 / goals restore #12 / goals align #12 under #3",
+        "change, archive or align an objective",
+    ),
+    ("goals tree", "every objective, company to team to person"),
+    ("goals close", "close the quarter: final values, grades, what you learned"),
     ("checkin team / goals team", "managers: the team's week (status, blockers) and goals"),
     (
         "checkin blockers weekly / now",
@@ -35,6 +50,11 @@ HELP = [
         "typed in a channel: your team's goal digest there every Monday, or no more",
     ),
     ("digest now", "this week's goal digest of your team, in your DM"),
+    ("my manager / my team", "who you report to, and your team"),
+    ("my manager is @ana", "ask Ana to confirm she's your manager"),
+    ("my reports", "who reports to you; confirm or decline who asked"),
+    ("org manager @ben is @ana", "admins: Ben reports to Ana (none: to no one)"),
+    ("org team @ben Growth", "admins: Ben's team (none: no team)"),
     ("home", "your check-in, what's waiting for you, your team and goals"),
     ("help", "this list"),
 ]
@@ -63,6 +83,9 @@ def test_help_names_every_command_there_is() -> None:
         ("/checkin", "pause 2026-12-31", Command("checkin", "pause", "2026-12-31")),
         ("/goals", "", Command("goals", "mine")),
         ("/goals", "team", Command("goals", "team")),
+        ("/goals", "2026-q3", Command("goals", "mine", "2026-q3")),
+        ("/goals", "Q3 2026", Command("goals", "mine", "Q3 2026")),
+        ("/goals", "the moon", Command("goals", "unknown", "the moon")),
         ("/feedback", "", Command("feedback", "help")),
         ("/pulse", "", Command("pulse", "help")),
         ("/digest", "", Command("digest", "help")),
@@ -83,6 +106,8 @@ def test_a_slash_command_finds_its_row(name: str, text: str, expected: Command |
         ("checkin now", Command("checkin", "now")),
         ("/checkin", Command("checkin", "now")),
         ("goals", Command("goals", "mine")),
+        ("goals 2026-Q3", Command("goals", "mine")),
+        ('goals add "Grow" for 2027-Q1', Command("goals", "add")),
         ("help", Command("help", "")),
         ("help pulse", Command("help", "", "pulse")),
         ("home", Command("home", "")),
@@ -90,6 +115,22 @@ def test_a_slash_command_finds_its_row(name: str, text: str, expected: Command |
         ("help needed from design", None),
         ("checkin went fine thanks", None),
         ("home office all week", None),
+        # Managers and teams: only their own forms, as "my team …" starts answers too.
+        ("my manager is @ana", Command("my", "manager")),
+        ("my manager is <@U123|ana>", Command("my", "manager")),
+        ("my manager ana@example.com", Command("my", "manager")),
+        ("my manager", Command("my", "manager")),
+        ("my team", Command("my", "team")),
+        ("my reports confirm ben@example.com", Command("my", "reports")),
+        ("org manager @ben is @ana", Command("org", "manager")),
+        ("org team <@U1> Growth", Command("org", "team")),
+        ("my manager is out this week", None),
+        ("my manager is away", None),
+        ("my team shipped the release", None),
+        ("my reports are late", None),
+        ("org team is great", None),
+        ("goals are on track", None),
+        ("goals 2026-Q3 were great", None),
         ("goals " + "word " * 12, None),
         # Feedback requests and surveys name people and questions: they may run long.
         ("feedback request @ana from " + "@p " * 20, Command("feedback", "request")),
@@ -113,7 +154,7 @@ def test_every_row_is_reachable_and_only_unavailable_rows_have_no_handler() -> N
         command = TABLE.parse(row.name, row.sub)
         assert command is not None and TABLE.row(command) is row, row
     unavailable = {(row.name, row.sub) for row in TABLE.rows if row.handler is None}
-    assert unavailable == {("goals", "add"), ("goals", "update"), ("digest", "help")}
+    assert unavailable == {("goals", "update"), ("digest", "help")}
 
 
 def test_a_table_refuses_a_command_declared_twice_or_without_a_default() -> None:

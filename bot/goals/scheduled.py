@@ -1,0 +1,120 @@
+"""The quarter's two nudges, each sent once per person in their own time zone and working
+hours: in its last week, owners get the close-out of their open objectives; in its first week,
+people with no goals for it are asked to set some.
+
+The scheduler runs `nudge` with its upkeep on every tick. Away from a quarter's edges it reads
+nothing; near them, it looks at most every few minutes. Each nudge is claimed by a row before it
+is sent, so two replicas never both send it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.command_table import COMMAND_TABLE
+from bot.core.commands import Context
+from bot.core.messages import Message, Text
+from bot.core.outcome import Notice
+from bot.goals.closing import close_form
+from bot.goals.editing import Goals
+from bot.goals.form import objective_form
+from bot.goals.periods import CLOSE_OUT_DAYS, SET_UP_DAYS, Quarter, local_now, quarter_of_day
+from storage.goal_nudges import CLOSE, SET, GoalNudges
+from storage.models import Person, Tenant
+from storage.repository import Store
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+SCAN_EVERY = timedelta(minutes=5)
+WORKING_HOURS = range(9, 18)  # local hours a nudge may arrive in
+SLACK = timedelta(days=1)  # a zone's date is at most a day from UTC's
+
+
+class ScheduledGoals:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._next_scan: datetime | None = None
+
+    async def nudge(self, now: datetime) -> int:
+        """Send the nudges due now; how many were sent."""
+        if self._next_scan is not None and now < self._next_scan:
+            return 0
+        self._next_scan = now + SCAN_EVERY
+        sent = 0
+        for quarter in _closing_quarters(now):
+            sent += await self._send(quarter, CLOSE, now)
+        for quarter in _starting_quarters(now):
+            sent += await self._send(quarter, SET, now)
+        return sent
+
+    async def _send(self, quarter: Quarter, kind: str, now: datetime) -> int:
+        by_tenant: dict[str, list[Notice]] = {}
+        async with self.engine.database.session() as session:
+            nudges, store = GoalNudges(session), Store(session)
+            people = (
+                await nudges.owners_to_close(quarter.label)
+                if kind == CLOSE
+                else await nudges.people_without_goals(quarter.label)
+            )
+            tenants: dict[str, Tenant | None] = {}
+            for person in people:
+                if person.tenant_id not in tenants:
+                    tenants[person.tenant_id] = await store.tenant(person.tenant_id)
+                tenant = tenants[person.tenant_id]
+                if tenant is None or not _due(person, tenant, quarter, kind, now):
+                    continue
+                if not await nudges.claim(person, quarter.label, kind, now):
+                    continue
+                ctx = Context(store, tenant, person, now, tenant.platform, COMMAND_TABLE)
+                messages = await _messages(Goals(ctx), quarter, kind)
+                by_tenant.setdefault(tenant.id, []).append(Notice(person.id or 0, messages))
+        for tenant_id, notices in by_tenant.items():
+            await self.engine.notify(tenant_id, notices)
+        return sum(len(notices) for notices in by_tenant.values())
+
+
+def _due(person: Person, tenant: Tenant, quarter: Quarter, kind: str, now: datetime) -> bool:
+    """In the person's own zone: the quarter's last (or first) week, in working hours."""
+    local = local_now(person, tenant, now)
+    day = local.date()
+    in_week = quarter.in_last_week(day) if kind == CLOSE else quarter.in_first_week(day)
+    return in_week and local.hour in WORKING_HOURS
+
+
+async def _messages(goals: Goals, quarter: Quarter, kind: str) -> list[Message]:
+    if kind == CLOSE:
+        last = quarter.last_day
+        ends = f"{last:%A} {last.day} {last:%B}"
+        intro = (
+            f"{quarter.label} ends on {ends}. Close your objectives: each key result's final "
+            "value and a grade from 0.0 to 1.0, one line on what you learned, and whether to "
+            "carry it over. (goals close opens this again.)"
+        )
+        form = await close_form(goals, quarter)
+        return [Text(intro), *([form] if form is not None else [])]
+    intro = (
+        f"{quarter.label} has begun and you have no goals for it yet. Set one with the form, "
+        'or on one line: goals add "…" (goals tree shows what the company and your team aim for).'
+    )
+    return [Text(intro), await objective_form(goals)]
+
+
+def _closing_quarters(now: datetime) -> list[Quarter]:
+    """Quarters some zone may be in the last week of."""
+    found = []
+    for day in {(now - SLACK).date(), now.date(), (now + SLACK).date()}:
+        quarter = quarter_of_day(day)
+        if quarter.last_day - timedelta(days=CLOSE_OUT_DAYS) < day and quarter not in found:
+            found.append(quarter)
+    return found
+
+
+def _starting_quarters(now: datetime) -> list[Quarter]:
+    """Quarters some zone may be in the first week of."""
+    found = []
+    for day in {(now - SLACK).date(), now.date(), (now + SLACK).date()}:
+        quarter = quarter_of_day(day)
+        if day < quarter.first_day + timedelta(days=SET_UP_DAYS) and quarter not in found:
+            found.append(quarter)
+    return found
