@@ -77,9 +77,7 @@ class Answering:
         unit = self.unit
         survey_round, survey = await unit.round_of(invite)
         if survey_round is None or survey is None or survey_round.status != "open":
-            invite.asking = None
-            unit.store.keep(invite)
-            return Outcome([Text(CLOSED)])
+            return Outcome([Text(CLOSED)])  # nothing to write: the close deleted the invitation
         index = invite.asking or 0
         questions = questions_of(survey)
         question = questions[index]

@@ -62,15 +62,16 @@ class Rounds:
         return survey_round, notices
 
     async def remind(self, survey_round: SurveyRound) -> list[Notice]:
-        """One nudge, to those who haven't answered."""
+        """One nudge, to those who haven't answered: none once the round is due to close (a
+        scheduler that was away runs both at once), nor once it has closed."""
         unit = self.unit
+        if survey_round.closes_at <= unit.now or not await unit.pulse.hold_open(survey_round):
+            return []
         survey = await unit.pulse.survey(unit.tenant.id, survey_round.survey_id)
-        if survey is None or survey_round.status != "open":
+        if survey is None:
             return []
         notices = []
-        for invite in await unit.pulse.invites(survey_round):
-            if invite.answered or invite.reminded:
-                continue
+        for invite in await unit.pulse.to_remind(survey_round):
             invite.reminded = True
             intro = (
                 f"A reminder: the pulse survey “{survey.title}” closes "
@@ -82,23 +83,25 @@ class Rounds:
         return notices
 
     async def close(self, survey_round: SurveyRound) -> list[Notice]:
-        """Fix which groups may be shown, once, over every group at once; tell the sender."""
-        if survey_round.status != "open":
-            return []
+        """Fix which groups may be shown, once, over every group at once; tell the sender.
+
+        In turn with anything else on this round (a second close finds it closed), sealed
+        before the count (no answer lands after it), and decided with the org's ledger held
+        until the end: a round closing at the same moment waits, then sees these groups."""
         unit = self.unit
+        if not await unit.pulse.hold_open(survey_round):
+            return []
         survey = await unit.pulse.survey(unit.tenant.id, survey_round.survey_id)
-        responses = await unit.pulse.responses(survey_round)
+        responses = await unit.pulse.seal_round(survey_round)
         history = await unit.shown_before(survey, lock=True) if survey is not None else []
         survey_round.slices = decide_groups(survey_round.slices, responses, survey_round.k, history)
         survey_round.status = "closed"
         unit.store.keep(survey_round)
-        if survey is not None:
-            questions = [q.identity for q in questions_of(survey)]
-            shown = shown_audiences(survey_round.slices)
-            await unit.pulse.disclose(unit.tenant.id, questions, shown, unit.now)
-        await unit.pulse.seal_round(survey_round)
         if survey is None:
             return []
+        questions = [q.identity for q in questions_of(survey)]
+        shown = shown_audiences(survey_round.slices)
+        await unit.pulse.disclose(unit.tenant.id, questions, shown, unit.now)
         whole = survey_round.slices[EVERYONE]
         answered = f": {len(responses)} answered" if whole.get("shown") else ""
         text = (
