@@ -87,6 +87,8 @@ def text(limit: int) -> Callable[[str], str]:
         # Names and titles are one line: newlines, control characters and runs of spaces
         # become one space (PostgreSQL refuses NUL in text, too).
         cleaned = " ".join("".join(c if c.isprintable() else " " for c in raw).split())
+        if raw and not cleaned:
+            raise ValueError("has nothing printable in it")
         if len(cleaned) > limit:
             raise ValueError(f"over {limit} characters")
         return cleaned

@@ -669,3 +669,11 @@ def test_an_ambiguous_key_is_quoted_cut_short() -> None:
     long_key = "a" * 5000
     _, problems = parse_org_csv(f"email\n{long_key}\n{long_key}\n")
     assert [len(problem.reason) < 200 for problem in problems] == [True, True]
+
+
+def test_a_title_of_nothing_printable_is_a_problem_not_an_empty_title() -> None:
+    """Found by the fuzzer: a title of NUL characters was cleaned to an empty title, accepted."""
+    header = "objective_id,objective,period\n"
+    objectives, _, problems = parse_goals(header + "o1,\x00\x00\x00,2026-Q1\n", "goals.csv")
+    assert objectives == []
+    assert [p.line for p in problems] == [2]
