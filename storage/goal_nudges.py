@@ -42,7 +42,14 @@ class GoalNudges:
         return (await self.session.exec(statement.order_by(col(Person.id)))).all()
 
     async def people_without_goals(self, period: str) -> Sequence[Person]:
-        """Active people who own no objective and no key result in `period`, not nudged yet."""
+        """Active people who own no objective and no key result in `period`, not nudged yet, in
+        orgs that have goals for it: an org that doesn't use goals, or hasn't set the
+        quarter's yet, asks no one."""
+        org_has_goals = exists().where(
+            col(Objective.tenant_id) == col(Person.tenant_id),
+            col(Objective.period) == period,
+            col(Objective.archived).is_(False),
+        )
         owns_objective = exists().where(
             col(Objective.owner_id) == col(Person.id),
             col(Objective.period) == period,
@@ -57,6 +64,7 @@ class GoalNudges:
         )
         statement = select(Person).where(
             col(Person.active).is_(True),
+            org_has_goals,
             ~owns_objective,
             ~owns_key_result,
             self._not_nudged(SET, period),

@@ -3,11 +3,13 @@ hours: in its last week, owners get the close-out of their open objectives; in i
 people with no goals for it are asked to set some.
 
 The scheduler runs `nudge` with its upkeep on every tick. Away from a quarter's edges it reads
-nothing; near them, it looks at most every few minutes. Each nudge is claimed by a row before it
-is sent, so two replicas never both send it."""
+nothing; near them, it looks at most every few minutes, and sends at most a batch at a time, off
+the tick, so a quarter's first morning never holds up the check-ins due then. Each nudge is
+claimed by a row before it is sent, so two replicas never both send it."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -17,7 +19,6 @@ from bot.core.messages import Message, Text
 from bot.core.outcome import Notice
 from bot.goals.closing import close_form
 from bot.goals.editing import Goals
-from bot.goals.form import objective_form
 from bot.goals.periods import CLOSE_OUT_DAYS, SET_UP_DAYS, Quarter, local_now, quarter_of_day
 from storage.goal_nudges import CLOSE, SET, GoalNudges
 from storage.models import Person, Tenant
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from bot.engine import Engine
 
 SCAN_EVERY = timedelta(minutes=5)
+BACKLOG_SCAN_EVERY = timedelta(minutes=1)  # when the last batch was full
+BATCH = 100  # nudges per look
 WORKING_HOURS = range(9, 18)  # local hours a nudge may arrive in
 SLACK = timedelta(days=1)  # a zone's date is at most a day from UTC's
 
@@ -35,20 +38,35 @@ class ScheduledGoals:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._next_scan: datetime | None = None
+        self._sending: asyncio.Task[int] | None = None
 
     async def nudge(self, now: datetime) -> int:
-        """Send the nudges due now; how many were sent."""
+        """The scheduler's upkeep: starts sending the nudges due now in the background, unless
+        the last batch is still going out; how many batches were started (0 or 1)."""
+        if self._sending is not None and not self._sending.done():
+            return 0
         if self._next_scan is not None and now < self._next_scan:
             return 0
-        self._next_scan = now + SCAN_EVERY
+        self._sending = asyncio.create_task(self.send_due(now))
+        return 1
+
+    async def settled(self) -> int:
+        """Waits for the batch going out, if one is; how many it sent."""
+        return await self._sending if self._sending is not None else 0
+
+    async def send_due(self, now: datetime) -> int:
+        """Send up to a batch of the nudges due now; how many were sent."""
         sent = 0
-        for quarter in _closing_quarters(now):
-            sent += await self._send(quarter, CLOSE, now)
-        for quarter in _starting_quarters(now):
-            sent += await self._send(quarter, SET, now)
+        edges = [(q, CLOSE) for q in _closing_quarters(now)]
+        edges += [(q, SET) for q in _starting_quarters(now)]
+        for quarter, kind in edges:
+            sent += await self._send(quarter, kind, now, BATCH - sent)
+        self._next_scan = now + (BACKLOG_SCAN_EVERY if sent >= BATCH else SCAN_EVERY)
         return sent
 
-    async def _send(self, quarter: Quarter, kind: str, now: datetime) -> int:
+    async def _send(self, quarter: Quarter, kind: str, now: datetime, room: int) -> int:
+        if room <= 0:
+            return 0
         by_tenant: dict[str, list[Notice]] = {}
         async with self.engine.database.session() as session:
             nudges, store = GoalNudges(session), Store(session)
@@ -59,6 +77,8 @@ class ScheduledGoals:
             )
             tenants: dict[str, Tenant | None] = {}
             for person in people:
+                if sum(len(n) for n in by_tenant.values()) >= room:
+                    break
                 if person.tenant_id not in tenants:
                     tenants[person.tenant_id] = await store.tenant(person.tenant_id)
                 tenant = tenants[person.tenant_id]
@@ -94,10 +114,11 @@ async def _messages(goals: Goals, quarter: Quarter, kind: str) -> list[Message]:
         form = await close_form(goals, quarter)
         return [Text(intro), *([form] if form is not None else [])]
     intro = (
-        f"{quarter.label} has begun and you have no goals for it yet. Set one with the form, "
-        'or on one line: goals add "…" (goals tree shows what the company and your team aim for).'
+        f"{quarter.label} has begun and you have no goals for it yet. goals add sets one with a "
+        'form, or on one line: goals add "…" (goals tree shows what the company and your team '
+        "aim for)."
     )
-    return [Text(intro), await objective_form(goals)]
+    return [Text(intro)]
 
 
 def _closing_quarters(now: datetime) -> list[Quarter]:

@@ -4,8 +4,10 @@ working hours; in the next quarter's first week people with no goals are asked t
 
 from __future__ import annotations
 
+import asyncio
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
 
 import pytest
 from sqlmodel import select
@@ -20,6 +22,7 @@ from bot.goals.scheduled import ScheduledGoals
 from storage.db import Database
 from storage.models import GoalNudge, KeyResult, KeyResultChange, Objective, Person
 from tests.bot.org_world import World, seed_world
+from tests.conftest import until
 
 _forms = itertools.count()
 
@@ -70,26 +73,24 @@ async def test_owners_close_the_quarter_once_in_its_last_week_in_their_own_hours
 ) -> None:
     goals = ScheduledGoals(world.engine)
     world.clock.current = datetime(2026, 3, 24, 10, 0, tzinfo=UTC)  # a week and a day to go
-    assert await goals.nudge(world.clock.now()) == 0
+    assert await goals.send_due(world.clock.now()) == 0
 
     # 22:00 UTC on the 24th: already the 25th, 11:00, in Auckland; the 24th elsewhere.
     world.clock.current = datetime(2026, 3, 24, 22, 0, tzinfo=UTC)
-    assert await goals.nudge(world.clock.now()) == 1
+    assert await goals.send_due(world.clock.now()) == 1
     assert "2026-Q1 ends on Tuesday 31 March" in world.to("kai")[-2]
     assert forms_to(world, "kai")[-1].form_id == "g_close_2026-Q1"
 
     # The 25th, 03:00 UTC: the last week in London too, but not working hours.
     world.clock.current = datetime(2026, 3, 25, 3, 0, tzinfo=UTC)
-    assert await goals.nudge(world.clock.now()) == 0
+    assert await goals.send_due(world.clock.now()) == 0
     world.clock.current = datetime(2026, 3, 25, 9, 30, tzinfo=UTC)
-    assert await goals.nudge(world.clock.now()) == 2  # Ada and Ben; Mia owns nothing
-    world.clock.advance(minutes=1)
-    assert await goals.nudge(world.clock.now()) == 0  # looked a minute ago
+    assert await goals.send_due(world.clock.now()) == 2  # Ada and Ben; Mia owns nothing
     world.clock.advance(hours=1)
-    assert await goals.nudge(world.clock.now()) == 0  # each sent once
+    assert await goals.send_due(world.clock.now()) == 0  # each sent once
     assert len(await rows(world, GoalNudge)) == 3
     # A second replica's scheduler finds them claimed.
-    assert await ScheduledGoals(world.engine).nudge(world.clock.now()) == 0
+    assert await ScheduledGoals(world.engine).send_due(world.clock.now()) == 0
 
 
 async def test_closing_grades_keeps_history_and_carries_over(world: World) -> None:
@@ -155,15 +156,16 @@ async def test_closing_grades_keeps_history_and_carries_over(world: World) -> No
 async def test_the_first_week_asks_people_with_no_goals_to_set_some(world: World) -> None:
     goals = ScheduledGoals(world.engine)
     world.clock.current = datetime(2026, 4, 1, 10, 0, tzinfo=UTC)
+    # An org with no goals for the quarter yet (or that doesn't use goals) asks no one.
+    assert await goals.send_due(world.clock.now()) == 0
     await world.say("ada", 'goals add "Q2 company goal" for 2026-Q2 level company')
     # Mia and Ben; Ada has a goal, and it is 23:00 in Auckland.
-    assert await goals.nudge(world.clock.now()) == 2
-    assert "2026-Q2 has begun and you have no goals for it yet" in world.to("ben")[-2]
-    assert forms_to(world, "ben")[-1].form_id == "g_add"
+    assert await goals.send_due(world.clock.now()) == 2
+    assert "2026-Q2 has begun and you have no goals for it yet" in world.last("ben")
     assert not any("has begun" in text for text in world.to("ada") + world.to("kai"))
     world.clock.current = datetime(2026, 4, 1, 21, 0, tzinfo=UTC)  # 10:00 on the 2nd there
-    assert await goals.nudge(world.clock.now()) == 1
-    assert "2026-Q2 has begun" in world.to("kai")[-2]
+    assert await goals.send_due(world.clock.now()) == 1
+    assert "2026-Q2 has begun" in world.last("kai")
 
     # Their manager sees who has none yet.
     await world.say("kai", 'goals add "Open Wellington"')
@@ -216,8 +218,23 @@ async def test_a_closed_objective_can_be_archived_instead_of_kept(world: World) 
 async def test_the_scheduler_sends_the_quarter_nudges_with_its_upkeep(world: World) -> None:
     scheduler = build_scheduler(world.engine, tick_seconds=1)
     world.clock.current = datetime(2026, 3, 25, 10, 0, tzinfo=UTC)
+
+    def closes() -> int:
+        return len([text for text in world.to("ben") if "2026-Q1 ends on" in text])
+
+    await scheduler.tick()  # the nudges go out off the tick
+    await until(lambda: closes() == 1)
+    world.clock.advance(minutes=10)
     await scheduler.tick()
-    closes = [text for text in world.to("ben") if "2026-Q1 ends on" in text]
-    assert len(closes) == 1
-    await scheduler.tick()
-    assert len([text for text in world.to("ben") if "2026-Q1 ends on" in text]) == 1
+    await asyncio.sleep(0.2)
+    assert closes() == 1
+
+
+async def test_a_full_batch_is_followed_by_the_next_a_minute_later(world: World) -> None:
+    goals = ScheduledGoals(world.engine)
+    world.clock.current = datetime(2026, 3, 25, 10, 0, tzinfo=UTC)
+    with patch("bot.goals.scheduled.BATCH", 1):
+        assert await goals.send_due(world.clock.now()) == 1
+        assert await goals.nudge(world.clock.now() + timedelta(seconds=59)) == 0  # waits
+        assert await goals.nudge(world.clock.now() + timedelta(minutes=1)) == 1
+        assert await goals.settled() == 1
