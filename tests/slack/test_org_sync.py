@@ -171,3 +171,29 @@ async def sync_jobs(database: Database) -> list[tuple[str, object]]:
     async with database.session() as session:
         jobs = (await session.exec(select(ScheduledJob).where(ScheduledJob.kind == ORG_SYNC))).all()
     return [(job.tenant_id, job.due_at) for job in jobs]
+
+
+async def test_ten_thousand_people_are_read_page_by_page_and_merged_once(
+    api: MockSlackApi, sqlite_db: Database
+) -> None:
+    """The issue's size: 10,000 colleagues, a thousand a page, all enrolled and linked; a second
+    sync changes nothing. (429s: the test above; the pace at Slack's Tier 2: bench/org_sync.py.)"""
+    await seed(sqlite_db, "slack:T1", SEEDED_AT)
+    colleagues(api, 10_000)
+    api.limit("users.list", 600, burst=1)
+
+    async def token(workspace: str) -> str | None:
+        return TOKEN
+
+    slack = SlackDirectory(
+        SlackApi(api.url, token, Pacer({"*": FAST}, per_channel=FAST)), page=1000
+    )
+    listing = await slack.accounts("slack", "T1")
+    assert len(listing.accounts) == 10_002
+    calls = api.called("users.list")
+    assert len([c for c in calls if c.ok]) == 11
+
+    report = await sync_org(sqlite_db, "slack:T1", "slack", listing, SEEDED_AT)
+    assert report.summary() == "added 10000, updated 2, made inactive 0, linked 10002"
+    again = await sync_org(sqlite_db, "slack:T1", "slack", listing, SEEDED_AT)
+    assert again.summary() == "added 0, updated 0, made inactive 0, linked 0"
