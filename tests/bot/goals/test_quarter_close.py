@@ -238,3 +238,12 @@ async def test_a_full_batch_is_followed_by_the_next_a_minute_later(world: World)
         assert await goals.nudge(world.clock.now() + timedelta(seconds=59)) == 0  # waits
         assert await goals.nudge(world.clock.now() + timedelta(minutes=1)) == 1
         assert await goals.settled() == 1
+
+
+async def test_a_closed_quarter_stays_in_the_digest_chart(world: World) -> None:
+    world.clock.current = datetime(2026, 3, 26, 10, 0, tzinfo=UTC)
+    await world.say("ben", "goals close")
+    await submit(world, "ben", forms_to(world, "ben")[-1], {"o2_learned": "Plans sell"})
+    await world.say("mia", "digest now")
+    digest = "\n".join(world.to("mia")[-2:])
+    assert "Grow self-serve" in digest
