@@ -1,0 +1,68 @@
+"""A kudos as people type it: `kudos @ana @ben for shipping the onboarding flow #customer-first
+private`. The receivers come first (mentions, emails or names), then the message; value tags
+(#customer-first) may sit anywhere in the message and stay in it; `private` at the very end keeps
+it out of the channel. Unknown tags are matched to the org's values ("did you mean …")."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+MAX_MESSAGE = 1000
+MAX_RECEIVERS = 20
+_TAG = re.compile(r"(?<![\w#])#([a-z0-9][a-z0-9_-]{0,59})(?![\w-])", re.IGNORECASE)
+# A receiver: a platform mention (<@U123> or <@U123|name>), an email, or @name.
+_RECEIVER = re.compile(
+    r"<@[^>\s]{1,200}>|<mailto:[^>\s]{1,320}>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+|@[\w.\-']{1,80}"
+)
+_PRIVATE = re.compile(r"(?:^|\s)\(?private\)?\s*$", re.IGNORECASE)
+
+
+class KudosError(ValueError):
+    """A kudos that can't be read; the message is shown to the person as is."""
+
+
+@dataclass(frozen=True)
+class KudosLine:
+    receivers: tuple[str, ...]  # as typed: mentions, emails, @names
+    message: str
+    tags: tuple[str, ...]  # lowercased, in order, once each
+    private: bool
+
+
+def parse_kudos(text: str) -> KudosLine:
+    words = text.split()
+    receivers: list[str] = []
+    while words and _RECEIVER.fullmatch(words[0]):
+        if words[0] not in receivers:
+            receivers.append(words[0])
+        words = words[1:]
+    if not receivers:
+        raise KudosError("Say who it's for first: kudos @ana @ben for shipping the onboarding flow")
+    if len(receivers) > MAX_RECEIVERS:
+        raise KudosError(f"A kudos names at most {MAX_RECEIVERS} people.")
+    rest = " ".join(words)
+    private = bool(_PRIVATE.search(rest))
+    if private:
+        rest = _PRIVATE.sub("", rest).strip()
+    message = rest.removeprefix("for ").strip() if rest.lower().startswith("for ") else rest
+    if not message:
+        raise KudosError("Say what it's for: kudos @ana for shipping the onboarding flow")
+    if len(message) > MAX_MESSAGE:
+        raise KudosError(f"That's {len(message)} characters; a kudos fits in {MAX_MESSAGE}.")
+    tags = tuple(dict.fromkeys(tag.lower() for tag in _TAG.findall(message)))
+    return KudosLine(tuple(receivers), message, tags, private)
+
+
+def unknown_tags(tags: Sequence[str], known: Sequence[str]) -> list[str]:
+    """A sentence per tag the org has no value for, with the closest value when there is one."""
+    lines = []
+    for tag in tags:
+        if tag in known:
+            continue
+        close = difflib.get_close_matches(tag, known, n=1, cutoff=0.6)
+        hint = f" Did you mean #{close[0]}?" if close else ""
+        lines.append(f"#{tag} isn't one of the company's values.{hint}")
+    return lines
