@@ -147,6 +147,8 @@ class CommandTable:
             return None
         name, second = words[0].lower(), words[1].lower() if len(words) > 1 else None
         row = self._rows.get((name, second)) if second is not None else None
+        if row is None and second is not None and self._bare_args(name, " ".join(words[1:])):
+            row = self._rows.get((name, self._default[name]))  # "kudos @ana …": its length rule
         if row is not None and row.typed is not None and not row.typed(" ".join(words[2:])):
             return None
         if len(words) > (MAX_LONG_WORDS if row is not None and row.long else MAX_SHORT_WORDS):

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.erase.context import Erasure, JobKinds
+from storage.erase.kudos import KudosRows
 from storage.erase.org import OrgRows
 from storage.erase.surveys import FORMER_ORG, SurveyRows, scrubbed_groups
 from storage.erase.theirs import TheirRows
@@ -55,6 +56,7 @@ async def erase_person(session: AsyncSession, person: Person, kinds: JobKinds) -
     await erasing.feedback()
     await erasing.surveys()
     await erasing.goals()
+    await erasing.kudos()
     await erasing.reports()
     await erasing.accounts()
     await erasing.run(delete(Person).where(col(Person.id) == erasing.id))
@@ -65,5 +67,5 @@ async def erase_person(session: AsyncSession, person: Person, kinds: JobKinds) -
     return erasing.erasure
 
 
-class _Erasing(TheirRows, OrgRows, SurveyRows):
+class _Erasing(TheirRows, OrgRows, SurveyRows, KudosRows):
     """Every step, in one erasure."""

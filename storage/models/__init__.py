@@ -7,6 +7,7 @@ from storage.models.digests import DigestSubscription
 from storage.models.feedback import FeedbackAnswer, FeedbackInvite, FeedbackRequest
 from storage.models.goals import GoalNudge, KeyResult, KeyResultChange, Objective
 from storage.models.jobs import ScheduledJob
+from storage.models.kudos import Kudos, KudosReceiver, KudosValue
 from storage.models.org import Person, PlatformIdentity, Tenant
 from storage.models.platform import ProcessedEvent, SlackInstallation, SlackOAuthState
 from storage.models.pulse import Disclosure, Survey, SurveyInvite, SurveyResponse, SurveyRound
@@ -22,6 +23,9 @@ __all__ = [
     "GoalNudge",
     "KeyResult",
     "KeyResultChange",
+    "Kudos",
+    "KudosReceiver",
+    "KudosValue",
     "Objective",
     "PendingPrompt",
     "Person",

@@ -26,6 +26,8 @@ from storage.models import (
     GoalNudge,
     KeyResult,
     KeyResultChange,
+    Kudos,
+    KudosReceiver,
     Objective,
     PendingPrompt,
     Person,
@@ -665,6 +667,8 @@ def test_every_column_that_points_at_a_person_is_erased() -> None:
         ("person", "manager_id"),
         ("person", "manager_asked_id"),
         ("goalnudge", "person_id"),
+        ("kudos", "giver_id"),
+        ("kudosreceiver", "person_id"),
         ("platformidentity", "person_id"),
         ("objective", "owner_id"),
         ("keyresult", "owner_id"),
@@ -678,3 +682,32 @@ def test_every_column_that_points_at_a_person_is_erased() -> None:
         ("surveyinvite", "person_id"),
         ("digestsubscription", "created_by"),
     }
+
+
+async def test_her_name_goes_from_kudos_and_those_naming_only_her_go(any_db: Database) -> None:
+    org = await seed(any_db)
+    async with any_db.session() as session:
+        texts = {"by her": org.zelda, "to her alone": org.ada, "to her and bob": org.ada}
+        made = {}
+        for text, giver in texts.items():
+            kudos = Kudos(tenant_id=ORG, giver_id=giver, message=text, created_at=SEEDED_AT)
+            session.add(kudos)
+            await session.flush()
+            made[text] = kudos.id
+        for text, person in (
+            ("by her", org.ada),
+            ("to her alone", org.zelda),
+            ("to her and bob", org.zelda),
+            ("to her and bob", org.bob),
+        ):
+            session.add(KudosReceiver(tenant_id=ORG, kudos_id=made[text], person_id=person))
+    await erase_zelda(any_db)
+
+    async with any_db.session() as session:
+        kept = {k.message: k for k in (await session.exec(select(Kudos))).all()}
+        receivers = {
+            (r.kudos_id, r.person_id) for r in (await session.exec(select(KudosReceiver))).all()
+        }
+    assert set(kept) == {"by her", "to her and bob"}
+    assert kept["by her"].giver_id is None and kept["to her and bob"].giver_id == org.ada
+    assert receivers == {(made["by her"], org.ada), (made["to her and bob"], org.bob)}
