@@ -11,6 +11,7 @@ from bot.digests import commands as digests
 from bot.feedback import commands as feedback
 from bot.goals import commands as goals
 from bot.home import commands as home
+from bot.kudos import commands as kudos
 from bot.org import commands as org
 from bot.pulse import commands as pulse
 from bot.team import commands as team
@@ -23,8 +24,9 @@ COMMAND_TABLE = CommandTable(
         *feedback.COMMANDS,
         *pulse.COMMANDS,
         *digests.COMMANDS,
+        *kudos.COMMANDS,
         *org.COMMANDS,
         *home.COMMANDS,
     ),
-    (checkins.SLASH, goals.SLASH, feedback.SLASH, pulse.SLASH, digests.SLASH),
+    (checkins.SLASH, goals.SLASH, feedback.SLASH, pulse.SLASH, digests.SLASH, kudos.SLASH),
 )

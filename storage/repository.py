@@ -19,6 +19,7 @@ from storage.feedback import FeedbackStore
 from storage.goals import GoalQueries
 from storage.insert import insert_if_absent
 from storage.jobs import drop_job, move_job, upsert_job
+from storage.kudos import KudosStore
 from storage.models import Answer, KeyResult, PendingPrompt, ProcessedEvent
 from storage.people import PeopleQueries
 from storage.pulse import PulseStore
@@ -79,6 +80,10 @@ class Store(PeopleQueries, DirectoryQueries, GoalQueries, CheckinQueries):
     @property
     def pulse(self) -> PulseStore:
         return PulseStore(self.session)
+
+    @property
+    def kudos(self) -> KudosStore:
+        return KudosStore(self.session)
 
     @property
     def team(self) -> TeamStore:

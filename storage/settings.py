@@ -56,6 +56,7 @@ class OrgSettings:
     reminder_hours: float | None = None
     checkin_questions: tuple[ClosingQuestion, ...] = ()  # empty: the default set
     pulse_k: int | None = None
+    kudos_daily_cap: int | None = None  # kudos one person may give a day; None: the default
     teams_service_url: str | None = None
     # Keys this version doesn't know, kept as they were.
     other: Mapping[str, Any] = field(default_factory=dict)
@@ -75,6 +76,7 @@ class OrgSettings:
             reminder_hours=hours if isinstance(hours, int | float) and _number(hours) else None,
             checkin_questions=tuple(_questions(raw.get("checkin_questions"))),
             pulse_k=_whole(k),
+            kudos_daily_cap=_whole(raw.get("kudos_daily_cap")),
             teams_service_url=_text(raw.get("teams_service_url")),
             other={key: value for key, value in raw.items() if key not in _KNOWN},
         )
@@ -88,7 +90,7 @@ class OrgSettings:
             document["team_cadence"] = {t: c.written() for t, c in self.team_cadence.items()}
         if self.holidays:
             document["holidays"] = sorted(self.holidays)
-        for key in ("reminder_hours", "pulse_k", "teams_service_url"):
+        for key in ("reminder_hours", "pulse_k", "kudos_daily_cap", "teams_service_url"):
             if getattr(self, key) is not None:
                 document[key] = getattr(self, key)
         if self.checkin_questions:

@@ -17,6 +17,7 @@ from app.export.checkins import checkin_entries
 from app.export.entries import Entry
 from app.export.feedback import feedback_entries, load_feedback
 from app.export.goals import objective_entries
+from app.export.kudos import kudos_entries
 from app.export.people import people_entries
 from app.export.surveys import load_surveys, survey_entries
 from bot.privacy.visibility import people_seen
@@ -47,6 +48,7 @@ async def export_org(
         answers = await store.all_answers(tenant_id)
         feedback = await load_feedback(session, tenant_id)
         surveys = await load_surveys(session, tenant_id)
+        kudos, receivers = await store.kudos.everything(tenant_id)
 
     email = {p.id: p.email for p in people}
     by_id = {p.id: p for p in people if p.id is not None}
@@ -60,6 +62,7 @@ async def export_org(
         "checkins": checkin_entries(runs, answers, seen, email),
         "feedback": feedback_entries(feedback, email, viewer),
         "surveys": survey_entries(surveys, email, viewer, by_id),
+        "kudos": kudos_entries(kudos, receivers, email, viewer),
     }
 
 

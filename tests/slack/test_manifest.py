@@ -15,7 +15,7 @@ MANIFEST = json.loads((Path(__file__).resolve().parents[2] / "manifest.json").re
 def test_every_command_we_answer_is_registered_within_slacks_limits() -> None:
     commands = MANIFEST["features"]["slash_commands"]
     names = {c["command"] for c in commands}
-    assert names == {"/checkin", "/goals", "/feedback", "/pulse", "/digest"}
+    assert names == {"/checkin", "/goals", "/feedback", "/pulse", "/digest", "/kudos"}
     assert all(slash_commands(COMMAND_TABLE).match(name) for name in names)
     assert len(commands) <= 50 and all(len(name) <= 32 for name in names)
     assert all(c["url"].endswith(EVENTS_PATH) for c in commands)

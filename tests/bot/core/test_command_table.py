@@ -50,6 +50,11 @@ HELP = [
         "typed in a channel: your team's goal digest there every Monday, or no more",
     ),
     ("digest now", "this week's goal digest of your team, in your DM"),
+    ("kudos @ana for shipping it #customer-first", "praise, with the company's values"),
+    (
+        "kudos values / kudos cap 5",
+        "the company's values (admins: kudos values add …) / admins: a day's kudos each",
+    ),
     ("my manager / my team", "who you report to, and your team"),
     ("my manager is @ana", "ask Ana to confirm she's your manager"),
     ("my reports", "who reports to you; confirm or decline who asked"),

@@ -1,0 +1,177 @@
+"""`kudos …`: praise for colleagues, tied to the company's values.
+
+`kudos @ana @ben for shipping the onboarding flow #customer-first [private]` sends it: each
+receiver gets a DM. Admins keep the company's values (`kudos values add …`) and the daily cap.
+No kudos to yourself; unknown values get "did you mean"; a day's kudos per giver are capped."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+
+from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
+from bot.core.messages import Text
+from bot.core.outcome import Notice, Outcome
+from bot.core.words import listed
+from bot.feedback.mentions import Mentions
+from bot.feedback.request_command import FeedbackError
+from bot.goals.periods import local_now
+from bot.kudos.parsing import KudosError, parse_kudos, unknown_tags
+from bot.org.tree import display_name
+from storage.models import Kudos, KudosValue, Person
+from storage.settings import set_settings, settings_of
+
+DEFAULT_DAILY_CAP = 10
+MAX_DAILY_CAP = 100
+# "kudos @ana …", "kudos <@U1> …", "kudos ana@example.com …": the bare command gives kudos.
+GIVE = re.compile(r"(?s)(?:<@|<mailto:|@|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+\s).*")
+_VALUE = re.compile(r'^"([^"]{1,200})"\s+#([a-z0-9][a-z0-9_-]{0,59})(?:\s+"([^"]{0,500})")?$', re.I)
+VALUE_USAGE = (
+    'Say it like: kudos values add "Customer first" #customer-first "We start from the customer"'
+)
+
+
+async def _give(ctx: Context, args: str) -> Outcome:
+    try:
+        line = parse_kudos(args)
+    except KudosError as error:
+        return _say(str(error))
+    people = {p.id: p for p in await ctx.store.people(ctx.tenant.id) if p.id is not None}
+    mentions = Mentions(ctx.store, ctx.tenant, ctx.person, ctx.platform, people)
+    receivers: list[Person] = []
+    try:
+        for word in line.receivers:
+            found = await mentions.find(word)
+            if found.id not in {r.id for r in receivers}:
+                receivers.append(found)
+    except FeedbackError as error:
+        return _say(str(error))
+    if any(r.id == ctx.person.id for r in receivers):
+        return _say("Kudos are for others: leave yourself out, and send it again.")
+    known = [value.tag for value in await ctx.store.kudos.values(ctx.tenant.id)]
+    problems = unknown_tags(line.tags, known)
+    if problems:
+        hint = (
+            "" if known else " Your org has no values yet: admins add them with kudos values add."
+        )
+        return _say(" ".join(problems) + hint + " Nothing was sent.")
+    cap = settings_of(ctx.tenant).kudos_daily_cap or DEFAULT_DAILY_CAP
+    if await ctx.store.kudos.given_since(ctx.person, _start_of_day(ctx)) >= cap:
+        return _say(f"You've given {cap} kudos today, the most your org allows a day. Tomorrow!")
+    kudos = Kudos(
+        tenant_id=ctx.tenant.id,
+        giver_id=ctx.person.id,
+        message=line.message,
+        tags=list(line.tags),
+        private=line.private,
+        created_at=ctx.now,
+    )
+    await ctx.store.kudos.give(kudos, receivers)
+    names = listed([display_name(r) for r in receivers])
+    giver = display_name(ctx.person)
+    notices = [
+        Notice(r.id or 0, [Text(f"🎉 Kudos from {giver}: {line.message}")]) for r in receivers
+    ]
+    kept = " It stays between you." if line.private else ""
+    return Outcome([Text(f"Kudos sent to {names}.{kept}")], notices=notices)
+
+
+def _start_of_day(ctx: Context) -> datetime:
+    """Midnight today in the giver's own zone: their day's kudos count from then."""
+    local = local_now(ctx.person, ctx.tenant, ctx.now)
+    return datetime.combine(local.date(), time(0), local.tzinfo)
+
+
+async def _values(ctx: Context, args: str) -> Outcome:
+    words = args.strip()
+    if not words:
+        values = await ctx.store.kudos.values(ctx.tenant.id)
+        if not values:
+            return _say(
+                "No company values yet. Admins add them: "
+                + VALUE_USAGE.removeprefix("Say it like: ")
+            )
+        lines = [
+            f"#{v.tag}: {v.name}" + (f" ({v.description})" if v.description else "") for v in values
+        ]
+        return _say("The company's values:\n" + "\n".join(lines))
+    verb, _, rest = words.partition(" ")
+    if verb.lower() != "add":
+        return _say(VALUE_USAGE)
+    if not ctx.person.is_admin:
+        return _say("Only admins set the company's values.")
+    found = _VALUE.match(rest.strip().replace("“", '"').replace("”", '"'))
+    if found is None:
+        return _say(VALUE_USAGE)
+    name, tag, description = found.group(1).strip(), found.group(2).lower(), found.group(3) or ""
+    if tag in {v.tag for v in await ctx.store.kudos.values(ctx.tenant.id)}:
+        return _say(f"#{tag} is one of the company's values already.")
+    value = KudosValue(
+        tenant_id=ctx.tenant.id,
+        tag=tag,
+        name=name,
+        description=description.strip(),
+        created_at=ctx.now,
+    )
+    ctx.store.keep(value)
+    return _say(f"Added the value #{tag}: {name}. Kudos can carry it now.")
+
+
+async def _cap(ctx: Context, args: str) -> Outcome:
+    if not ctx.person.is_admin:
+        return _say("Only admins set how many kudos one person may give a day.")
+    word = args.strip()
+    if not word.isdecimal() or not 1 <= int(word) <= MAX_DAILY_CAP:
+        return _say(f"Say a number from 1 to {MAX_DAILY_CAP}: kudos cap 5")
+    set_settings(ctx.tenant, settings_of(ctx.tenant).but(kudos_daily_cap=int(word)))
+    ctx.store.keep(ctx.tenant)
+    return _say(f"Each person may give {word} kudos a day now.")
+
+
+async def _help(ctx: Context, _args: str) -> Outcome:
+    return _say(
+        "kudos @ana @ben for shipping the onboarding flow #customer-first: praise, by DM to "
+        "them (add private at the end to keep it between you).\n"
+        "kudos values: the company's values; admins: "
+        + VALUE_USAGE.removeprefix("Say it like: ")
+        + "\nkudos cap 5: admins: how many kudos one person may give a day."
+    )
+
+
+def _say(text: str) -> Outcome:
+    return Outcome([Text(text)])
+
+
+SLASH = SlashCommand(
+    "kudos", "Praise a colleague", "@person [@more] for what they did #value [private]", escape=True
+)
+
+COMMANDS = (
+    CommandRow(
+        "kudos",
+        "give",
+        _give,
+        (
+            HelpLine(
+                "kudos @ana for shipping it #customer-first", "praise, with the company's values"
+            ),
+        ),
+        default=True,
+        long=True,
+        bare_args=GIVE,
+    ),
+    CommandRow(
+        "kudos",
+        "values",
+        _values,
+        (
+            HelpLine(
+                "kudos values / kudos cap 5",
+                "the company's values (admins: kudos values add …) / admins: a day's kudos each",
+            ),
+        ),
+        long=True,
+    ),
+    CommandRow("kudos", "cap", _cap),
+    CommandRow("kudos", "help", _help),
+)
