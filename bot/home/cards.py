@@ -9,14 +9,21 @@ from bot.core.messages import Card, Field, Section
 
 
 def home_card(
-    status: str, goals: Card, owed: Sequence[Field] = (), team: str | None = None
+    status: str,
+    goals: Card,
+    owed: Sequence[Field] = (),
+    team: str | None = None,
+    kudos: Sequence[Field] = (),
 ) -> Card:
-    """My home: this period's check-in, what I owe, my team (managers), then my goals."""
+    """My home: this period's check-in, what I owe, my team (managers), the latest kudos I
+    received, then my goals."""
     sections = [Section("This period", text=status)]
     if owed:
         sections.append(Section("Waiting for you", tuple(owed)))
     if team:
         sections.append(Section("Your team", text=team))
+    if kudos:
+        sections.append(Section("Kudos for you", tuple(kudos)))
     return Card("Your check-ins and goals", (*sections, *goals.sections), footer=goals.footer)
 
 

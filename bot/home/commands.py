@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from bot.checkins.flow import CheckinFlow
 from bot.core.commands import CommandRow, Context, HelpLine
-from bot.core.messages import Card
+from bot.core.messages import Card, Field
 from bot.core.outcome import Outcome
 from bot.feedback.flow import FeedbackFlow
 from bot.goals.cards import goals_card
 from bot.home.cards import help_card, home_card
+from bot.org.tree import display_name
 from bot.pulse.flow import PulseFlow
 from bot.team.views import TeamView
 from storage.settings import settings_of
+
+KUDOS_SHOWN = 3  # the latest kudos received, on home
 
 
 async def show_help(ctx: Context, _args: str) -> Outcome:
@@ -28,7 +31,20 @@ async def home_of(ctx: Context) -> Card:
     pulse = PulseFlow(ctx.store, ctx.tenant, ctx.person, ctx.now)
     owed = [*await feedback.owed(), *await pulse.owed()]
     team = await TeamView(ctx.store, ctx.tenant, ctx.person, ctx.now).summary()
-    return home_card(status, goals_card(objectives, key_results, ctx.person.id), owed, team)
+    kudos = await _kudos_received(ctx)
+    goals = goals_card(objectives, key_results, ctx.person.id)
+    return home_card(status, goals, owed, team, kudos)
+
+
+async def _kudos_received(ctx: Context) -> list[Field]:
+    """The latest kudos for me: who gave each (or "someone" once they were erased), and for what."""
+    fields = []
+    for kudos in await ctx.store.kudos.received_by(ctx.person, limit=KUDOS_SHOWN):
+        giver = None
+        if kudos.giver_id is not None:
+            giver = await ctx.store.person(ctx.tenant.id, kudos.giver_id)
+        fields.append(Field(f"From {display_name(giver) if giver else 'someone'}", kudos.message))
+    return fields
 
 
 async def _home(ctx: Context, _args: str) -> Outcome:

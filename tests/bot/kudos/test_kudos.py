@@ -99,3 +99,14 @@ async def test_the_export_has_kudos_and_a_private_one_only_for_those_it_names(
     assert [k["message"] for k in as_ada["kudos"]] == ["the launch #customer-first"]
     as_ben = await export_org(world.database, "slack:T1", world.clock.now(), "ben@x.com")
     assert len(as_ben["kudos"]) == 2
+
+
+async def test_home_shows_the_latest_kudos_received(world: World) -> None:
+    for n in range(4):
+        await world.say("ben", f"kudos <@U_ANA> thanks number {n}")
+    await world.say("ana", "home")
+    home = world.last("ana")
+    assert "Kudos for you" in home
+    assert "From Ben Report: thanks number 3" in home and "thanks number 0" not in home
+    await world.say("ben", "home")
+    assert "Kudos for you" not in world.last("ben")
