@@ -7,10 +7,17 @@ from collections.abc import Sequence
 
 from bot.core.commands import CommandRow, Context, Handler, HelpLine, SlashCommand
 from bot.core.messages import Text
-from bot.core.outcome import Notice, Outcome
+from bot.core.outcome import Outcome
 from bot.goals.cards import goals_card
 from bot.goals.closing import close_form
-from bot.goals.editing import GoalError, Goals, NewObjective, added_words, key_result_words
+from bot.goals.editing import (
+    GoalError,
+    Goals,
+    NewObjective,
+    added_words,
+    key_result_words,
+    told_owner,
+)
 from bot.goals.editing import objective_words as words_for
 from bot.goals.form import objective_form
 from bot.goals.one_line import (
@@ -23,7 +30,7 @@ from bot.goals.periods import PeriodError, of_quarter, parse_quarter
 from bot.goals.rights import may_change, refusal_to_change
 from bot.goals.tree_card import tree_card
 from bot.home.commands import show_help
-from storage.models import KeyResult, Objective, Person
+from storage.models import KeyResult, Objective
 
 QUARTER = re.compile(r"(?i)(?:\d{4}[\s\-/]*q[1-4]|q[1-4][\s\-/]*\d{4})")
 ADD_EXAMPLE = 'goals add "Grow revenue" for 2027-Q1 under #3'
@@ -82,7 +89,7 @@ async def _add(ctx: Context, args: str) -> Outcome:
     )
     objective = await goals.add_objective(new)
     reply = added_words(objective, owner, parent, ctx.person)
-    return Outcome([Text(reply)], notices=_told(ctx.person, owner, objective))
+    return Outcome([Text(reply)], notices=told_owner(ctx.person, owner, objective))
 
 
 async def _key_result(ctx: Context, args: str) -> Outcome:
@@ -168,16 +175,6 @@ def _one_id(text: str, usage: str) -> int:
     if found is None:
         raise GoalError(f"Name one objective by its number: {usage}")
     return found
-
-
-def _told(me: Person, owner: Person, objective: Objective) -> list[Notice]:
-    if owner.id == me.id or owner.id is None:
-        return []
-    text = (
-        f"{me.name or me.email} added an objective for you: {words_for(objective)} "
-        f"({objective.period}). Type goals to see yours."
-    )
-    return [Notice(owner.id, [Text(text)])]
 
 
 SLASH = SlashCommand(

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.core.commands import Context
+from bot.core.messages import Text
+from bot.core.outcome import Notice
 from bot.feedback.mentions import Mentions
 from bot.feedback.request_command import FeedbackError
 from bot.goals.one_line import Measure
@@ -209,3 +211,14 @@ def key_result_words(kr: KeyResult, objective: Objective) -> str:
 
 def _number(kr: KeyResult) -> str:
     return format_value(kr.kind, kr.start, kr.unit)
+
+
+def told_owner(me: Person, owner: Person, objective: Objective) -> list[Notice]:
+    """The owner hears of an objective someone else wrote for them."""
+    if owner.id == me.id or owner.id is None:
+        return []
+    text = (
+        f"{me.name or me.email} added an objective for you: {objective_words(objective)} "
+        f"({objective.period}). Type goals to see yours."
+    )
+    return [Notice(owner.id, [Text(text)])]

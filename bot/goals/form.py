@@ -113,12 +113,9 @@ async def _parent_choices(
     periods = {quarter.label, quarter.next().label}
     if objective is not None:
         periods.add(objective.period)
-    below = _below(objective, await goals.store.objectives(goals.ctx.tenant.id))
-    candidates = [
-        o
-        for o in await goals.store.objectives(goals.ctx.tenant.id)
-        if o.period in periods and o.id not in below
-    ]
+    everything = await goals.store.objectives(goals.ctx.tenant.id)
+    below = _below(objective, everything)
+    candidates = [o for o in everything if o.period in periods and o.id not in below]
     # Company objectives first: they are what most goals align to.
     candidates.sort(key=lambda o: (o.level != "company", o.level != "team", o.id or 0))
     return (

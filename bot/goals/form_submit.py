@@ -7,9 +7,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.core.messages import Text
-from bot.core.outcome import Notice, Outcome
+from bot.core.outcome import Outcome
 from bot.goals.closing import closing_quarter, submit_close_form
-from bot.goals.editing import GoalError, Goals, NewObjective, added_words, objective_words
+from bot.goals.editing import (
+    GoalError,
+    Goals,
+    NewObjective,
+    added_words,
+    objective_words,
+    told_owner,
+)
 from bot.goals.form import EDIT_PREFIX, NEW_SLOTS, NONE, shown_measure
 from bot.goals.one_line import MAX_TITLE, Measure, OneLineError, read_id, read_measure
 from bot.goals.periods import PeriodError, Quarter, parse_quarter
@@ -79,17 +86,7 @@ async def submit_objective_form(goals: Goals, form_id: str, values: Mapping[str,
         await goals.add_key_result(objective, kr_title, measure, None)
     if read.new_krs:
         words += f" Key results: {len(read.new_krs)} added."
-    return Outcome([Text(words)], notices=_told(goals.ctx.person, owner, objective))
-
-
-def _told(me: Person, owner: Person, objective: Objective) -> list[Notice]:
-    if owner.id == me.id or owner.id is None:
-        return []
-    text = (
-        f"{me.name or me.email} wrote an objective for you: {objective_words(objective)}. "
-        "Type goals to see yours."
-    )
-    return [Notice(owner.id, [Text(text)])]
+    return Outcome([Text(words)], notices=told_owner(goals.ctx.person, owner, objective))
 
 
 async def _change(
