@@ -173,7 +173,8 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         added = turn_context.activity.members_added or []
-        if any(member.id == turn_context.activity.recipient.id for member in added):
+        bot = turn_context.activity.recipient.id
+        if any(member is not None and member.id == bot for member in added):
             await self._installed(turn_context)
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:

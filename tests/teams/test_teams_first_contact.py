@@ -4,11 +4,15 @@ is told politely that check-ins aren't for guests, and is not enrolled."""
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from storage.repository import Store
 from tests.conftest import until
 from tests.fuzz.apps import Bot
 from tests.slack.test_first_contact import people
-from tests.teams.activities import installation_update, message
+from tests.teams.activities import conversation_update, installation_update, message
 
 
 async def test_a_teams_colleague_who_writes_is_enrolled(bot: Bot) -> None:
@@ -76,3 +80,15 @@ async def test_someone_linked_before_languages_were_kept_gets_theirs_filled_in(
         async with bot.database.session() as session:
             found = await Store(session).person_by_email("teams:tenant-1", "alan@example.com")
         assert found is not None and found.locale == "en-GB"  # filled once, then kept
+
+
+async def test_a_conversation_update_with_an_empty_member_is_ignored_quietly(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = bot.teams.connector.url
+    activity = conversation_update([], user="29:nobody", service_url=url)
+    activity["membersAdded"] = [None, {"id": "29:someone"}]
+    status, _ = await bot.teams.post(activity, bot.teams_token(url))
+    assert status < 300
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert bot.teams.texts() == []
