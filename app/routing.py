@@ -78,6 +78,12 @@ class PlatformOutbox(Outbox, Updates, PostsInChannels, FindsSent, HasPhrasebook,
             raise LookupError(f"{to.platform} can't post digests in channels yet")
         await channels.post_digest(to, summary, details)
 
+    async def post_card(self, to: Recipient, card: Card) -> None:
+        channels = self._able(self.channels, to)
+        if channels is None:
+            raise LookupError(f"{to.platform} can't post in channels yet")
+        await channels.post_card(to, card)
+
     def phrasebook(self, to: Recipient) -> Phrasebook | None:
         phrases = self.phrases.get(to.platform)
         return phrases.phrasebook(to) if phrases is not None else None

@@ -41,8 +41,9 @@ from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
 import adapters.slack.outbound as slack_outbound  # noqa: E402
-from adapters.slack.outbound import SlackApi, SlackOutbox  # noqa: E402
+from adapters.slack.outbound import SlackOutbox  # noqa: E402
 from adapters.slack.pacing import DEFAULT, Pacer, Rate  # noqa: E402
+from adapters.slack.web_api import SlackApi  # noqa: E402
 from app.scheduling import build_scheduler  # noqa: E402
 from bot.checkins.scheduled import PROMPT  # noqa: E402
 from bot.engine.engine import SORRY, Engine  # noqa: E402

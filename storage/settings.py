@@ -57,6 +57,8 @@ class OrgSettings:
     checkin_questions: tuple[ClosingQuestion, ...] = ()  # empty: the default set
     pulse_k: int | None = None
     kudos_daily_cap: int | None = None  # kudos one person may give a day; None: the default
+    # Where kudos are posted: the channel as `kudos channel` typed there gave it; None: nowhere.
+    kudos_channel: Mapping[str, Any] | None = None
     teams_service_url: str | None = None
     # Keys this version doesn't know, kept as they were.
     other: Mapping[str, Any] = field(default_factory=dict)
@@ -77,6 +79,7 @@ class OrgSettings:
             checkin_questions=tuple(_questions(raw.get("checkin_questions"))),
             pulse_k=_whole(k),
             kudos_daily_cap=_whole(raw.get("kudos_daily_cap")),
+            kudos_channel=_channel(raw.get("kudos_channel")),
             teams_service_url=_text(raw.get("teams_service_url")),
             other={key: value for key, value in raw.items() if key not in _KNOWN},
         )
@@ -90,7 +93,14 @@ class OrgSettings:
             document["team_cadence"] = {t: c.written() for t, c in self.team_cadence.items()}
         if self.holidays:
             document["holidays"] = sorted(self.holidays)
-        for key in ("reminder_hours", "pulse_k", "kudos_daily_cap", "teams_service_url"):
+        keys = (
+            "reminder_hours",
+            "pulse_k",
+            "kudos_daily_cap",
+            "kudos_channel",
+            "teams_service_url",
+        )
+        for key in keys:
             if getattr(self, key) is not None:
                 document[key] = getattr(self, key)
         if self.checkin_questions:
@@ -130,6 +140,13 @@ def _whole(value: object) -> int | None:
         return int(value) if isinstance(value, int | float | str) else None
     except (ValueError, OverflowError):
         return None
+
+
+def _channel(value: object) -> Mapping[str, Any] | None:
+    """A channel as a command typed there gave it: at least its key."""
+    if isinstance(value, Mapping) and isinstance(value.get("key"), str) and value["key"]:
+        return dict(value)
+    return None
 
 
 def _list(value: object) -> list[object]:

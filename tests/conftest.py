@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import settings
 
-from bot.core.messages import Message
-from bot.core.ports import Recipient
+from bot.core.messages import Card, Message, Text
+from bot.core.ports import Recipient, Undeliverable
 from storage.db import Database
 from tests.postgres import PostgresServer, start_server
 from tests.template_databases import PostgresTemplate, SqliteTemplate
@@ -72,6 +72,24 @@ class RecordingOutbox:
 
     def clear(self) -> None:
         self.sent.clear()
+
+
+class ChannelOutbox(RecordingOutbox):
+    """Records DMs, and cards posted in channels as the platform would show them; a channel in
+    `closed` won't take a post (the bot isn't in it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.posted: list[tuple[Recipient, Card]] = []
+        self.closed: set[str] = set()
+
+    async def post_digest(self, to: Recipient, summary: Text, details: Card) -> None:
+        await self.post_card(to, details)
+
+    async def post_card(self, to: Recipient, card: Card) -> None:
+        if str(to.conversation.get("key")) in self.closed:
+            raise Undeliverable("not_in_channel")
+        self.posted.append((to, card))
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from storage.db import Database
 from storage.migrate import upgrade
 
 
-def _run_apart(migrate: Callable[[], Coroutine[Any, Any, None]]) -> None:
+def run_apart(migrate: Callable[[], Coroutine[Any, Any, None]]) -> None:
     """Runs a coroutine in a loop of its own, on a thread of its own: a session fixture may be
     set up while a test's loop is running."""
     failure: list[BaseException] = []
@@ -59,7 +59,7 @@ class SqliteTemplate:
             finally:
                 await database.dispose()
 
-        _run_apart(migrate)
+        run_apart(migrate)
         # The last connection closed, the write-ahead log is folded in and gone: the one file
         # is the whole database, safe to copy.
         leftovers = [p.name for p in path.parent.iterdir() if p != path]
@@ -108,7 +108,7 @@ class PostgresTemplate:
             finally:
                 await admin.close()
 
-        _run_apart(migrate)
+        run_apart(migrate)
         return template
 
     @asynccontextmanager
@@ -135,4 +135,4 @@ class PostgresTemplate:
             finally:
                 await admin.close()
 
-        _run_apart(drop)
+        run_apart(drop)

@@ -38,6 +38,12 @@ class ConsoleOutbox(Outbox, PostsInChannels, HasPhrasebook):
         return None
 
     async def post_digest(self, to: Recipient, summary: Text, details: Card) -> None:
+        self._in_channel(to, f"{render(summary)}\n{render(details)}")
+
+    async def post_card(self, to: Recipient, card: Card) -> None:
+        self._in_channel(to, render(card))
+
+    def _in_channel(self, to: Recipient, text: str) -> None:
         name = to.conversation.get("name") or to.conversation.get("key") or "a channel"
-        self.stream.write(f"[in {name}]\n{render(summary)}\n{render(details)}\n")
+        self.stream.write(f"[in {name}]\n{text}\n")
         self.stream.flush()

@@ -23,8 +23,9 @@ from adapters.slack.installations import (
     token_rotation_client,
 )
 from adapters.slack.oauth_state import DatabaseOAuthStateStore
-from adapters.slack.outbound import SlackApi, SlackOutbox
+from adapters.slack.outbound import SlackOutbox
 from adapters.slack.token_cipher import TokenCipher
+from adapters.slack.web_api import SlackApi
 from bot.engine import Engine
 from storage.db import Database
 

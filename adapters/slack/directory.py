@@ -7,8 +7,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from adapters.slack.outbound import SlackApi
 from adapters.slack.pacing import SlackSendError
+from adapters.slack.web_api import SlackApi
 from bot.core.ports import Account, DirectoryUnreadable, Listing, Profile
 
 log = logging.getLogger(__name__)

@@ -110,7 +110,9 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
         form = next((m for m in replies if isinstance(m, Form)), None)
         if form is not None and trigger and await outbox.open_form(actor.tenant, trigger, form):
             replies.remove(form)
-        await engine.deliver(actor, replies, handled.closed, handled.notices, handled.closed_form)
+        await engine.deliver(
+            actor, replies, handled.closed, handled.notices, handled.closed_form, handled.posts
+        )
 
     @app.event("message")
     async def on_message(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -216,7 +218,7 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
             note = "\n".join(m.fallback_text() for m in replies) if closed.sent_before else ""
             await ack(response_action="update", view=render_submitted(closed.summary, note))
             replies = [] if closed.sent_before else replies
-        await engine.deliver(actor, replies, handled.closed, handled.notices, closed)
+        await engine.deliver(actor, replies, handled.closed, handled.notices, closed, handled.posts)
 
 
 class HoldBack:

@@ -7,17 +7,14 @@ workspace it is for: from the environment (one workspace) or from the installati
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiohttp
-from slack_sdk.web.async_client import AsyncWebClient
-
-from adapters.slack.pacing import Pacer, SlackSendError, call_slack
+from adapters.slack.pacing import SlackSendError
 from adapters.slack.phrases import PHRASEBOOK
 from adapters.slack.render import render_answered, render_home, render_message, render_modal
 from adapters.slack.upload import share_chart
+from adapters.slack.web_api import SlackApi
 from bot.core.messages import Answered, Card, Chart, Form, Message, Question, Text
 from bot.core.ports import (
     FindsSent,
@@ -31,8 +28,6 @@ from bot.core.ports import (
 )
 
 log = logging.getLogger(__name__)
-
-TokenSource = Callable[[str], Awaitable[str | None]]
 
 # Slack's answers that mean this person can't get our DMs, now or ever.
 UNREACHABLE = {
@@ -53,57 +48,7 @@ HISTORY_PAGE = 200
 HISTORY_PAGES = 10
 # Our clock and Slack's may disagree a little; reading a few seconds more history costs nothing.
 CLOCK_SKEW = timedelta(seconds=5)
-CALL_TIMEOUT = 30  # seconds, the SDK's own default
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class SlackApi:
-    """One paced, retried Web API for every workspace this deployment serves."""
-
-    def __init__(self, api_url: str, tokens: TokenSource, pacer: Pacer | None = None) -> None:
-        self.api_url = api_url if api_url.endswith("/") else api_url + "/"
-        self.tokens = tokens
-        self.pacer = pacer or Pacer()
-        self._clients: dict[str, AsyncWebClient] = {}
-        self._session: aiohttp.ClientSession | None = None
-
-    async def open(self) -> None:
-        """Keep connections to Slack open from call to call, until `close`. Without it (a
-        one-off CLI command) every call opens a connection of its own, and its TLS handshake."""
-        if self._session is None:
-            # No cap on connections, as when each call had its own: the pacer decides how many
-            # calls are in flight, and a call must not time out waiting for a free connection.
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=0),
-                timeout=aiohttp.ClientTimeout(total=CALL_TIMEOUT),
-            )
-            self._clients = {}
-
-    async def close(self) -> None:
-        session, self._session = self._session, None
-        self._clients = {}
-        if session is not None:
-            await session.close()
-
-    def client(self, token: str) -> AsyncWebClient:
-        client = self._clients.get(token)
-        if client is None:
-            # Retries are ours (call_slack), so that 429s teach the pacer.
-            client = AsyncWebClient(
-                token=token,
-                base_url=self.api_url,
-                retry_handlers=[],
-                session=self._session,
-                timeout=CALL_TIMEOUT,
-            )
-            self._clients[token] = client
-        return client
-
-    async def call(self, workspace: str, method: str, **params: Any) -> dict[str, Any]:
-        token = await self.tokens(workspace)
-        if not token:
-            raise SlackSendError(method=method, error="no_installation", retryable=False)
-        return await call_slack(self.client(token), self.pacer, method, workspace, **params)
 
 
 class SlackOutbox(Outbox, Updates, PostsInChannels, FindsSent, HasPhrasebook):
@@ -162,6 +107,13 @@ class SlackOutbox(Outbox, Updates, PostsInChannels, FindsSent, HasPhrasebook):
             return
         if details.chart is not None:
             await self._share_chart(to, channel, details.chart, thread)
+
+    async def post_card(self, to: Recipient, card: Card) -> None:
+        """One card in a channel, joined first if it's public and the app isn't in it yet."""
+        channel = str(to.conversation.get("channel") or "")
+        if not channel:
+            raise Undeliverable("no channel to post in")
+        await self._post_in_channel(to, channel, render_message(card))
 
     async def _post_in_channel(
         self, to: Recipient, channel: str, payload: dict[str, Any]

@@ -1,6 +1,7 @@
-"""Messages that @mention the bot in a Teams channel or group chat. The digest commands are
-answered there, in the same thread or chat; anything else gets one line pointing to the personal
-chat. Nothing typed here ever reaches the engine as text, so it can't answer a check-in."""
+"""Messages that @mention the bot in a Teams channel or group chat. The digest commands and
+`kudos channel` are answered there, in the same thread or chat; anything else gets one line
+pointing to the personal chat. Nothing typed here ever reaches the engine as text, so it can't
+answer a check-in."""
 
 from __future__ import annotations
 
@@ -21,8 +22,11 @@ from bot.engine import Engine
 ELSEWHERE = (
     "Check-ins, goals and feedback happen in your personal chat with me. "
     "Here, mention me with digest subscribe [team] for a weekly goal digest in this "
-    "conversation, or digest unsubscribe [team] to stop it."
+    "conversation, or digest unsubscribe [team] to stop it; admins, with kudos channel to "
+    "have kudos posted here."
 )
+# What is typed in a channel and answered there: (command, sub), "" for every sub.
+IN_CHANNELS = {("digest", ""), ("kudos", "channel")}
 PREVIEW_SENT = "A preview is for you alone: I've answered in your personal chat with me."
 
 
@@ -36,19 +40,19 @@ class ChannelMessages:
     ) -> None:
         """`text` as typed, the bot's own mention dropped."""
         command = self.engine.commands.in_text(text)
-        if command is None or command.name != "digest":
+        if command is None or not {(command.name, ""), (command.name, command.sub)} & IN_CHANNELS:
             await self._reply(turn_context, actor, [Text(ELSEWHERE)])
             return
         words = f"{command.sub} {command.args}".strip()
         where = channel_of(turn_context.activity)
-        event = CommandInvoked(actor, "digest", words, event_id, where)
-        if command.sub == "now":
+        event = CommandInvoked(actor, command.name, words, event_id, where)
+        if (command.name, command.sub) == ("digest", "now"):
             if not (await self.engine.handle(event)).duplicate:
                 await self._reply(turn_context, actor, [Text(PREVIEW_SENT)])
             return
         handled = await self.engine.handle(event, deliver=False)
         await self._reply(turn_context, actor, handled.replies)
-        await self.engine.deliver(actor, [], handled.closed, handled.notices)
+        await self.engine.deliver(actor, [], handled.closed, handled.notices, None, handled.posts)
 
     async def _reply(
         self, turn_context: TurnContext, actor: Actor, messages: list[Message]

@@ -144,13 +144,20 @@ class TeamsOutbox(Outbox, Updates, PostsInChannels, HasPhrasebook):
         """One card: a new post in a channel (not in the thread the subscription was typed
         in), or a message in a group chat. Raises for the scheduler to retry later;
         Undeliverable when the bot is no longer there."""
+        await self._post_in(to, digest_activity(summary, details))
+
+    async def post_card(self, to: Recipient, card: Card) -> None:
+        """One card, posted as a digest is: a new post in a channel, or in the group chat."""
+        await self._post_in(to, digest_activity(Text(card.title), card))
+
+    async def _post_in(self, to: Recipient, body: dict[str, Any]) -> None:
         where = to.conversation
         key = str(where.get("key") or "")
         stored = where.get("reference")
         if not key or not isinstance(stored, dict):
-            raise Undeliverable("no Teams channel or group chat to post the digest in")
+            raise Undeliverable("no Teams channel or group chat to post in")
         reference = ConversationReference().deserialize(stored)
-        activity = Activity().deserialize(digest_activity(summary, details))
+        activity = Activity().deserialize(body)
         if where.get("type") == CHANNEL:
             attempt = self._new_post(to.tenant, key, reference.service_url, activity)
         else:
@@ -160,7 +167,7 @@ class TeamsOutbox(Outbox, Updates, PostsInChannels, HasPhrasebook):
         except TeamsSendError as error:
             if error.status in GONE:
                 log.error(
-                    "teams digest not posted, the bot is no longer in this %s (removed from "
+                    "teams post not made, the bot is no longer in this %s (removed from "
                     "the team or chat?): tenant=%s conversation=%s status=%s code=%s",
                     where.get("type") or "conversation",
                     to.tenant,

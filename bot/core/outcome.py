@@ -1,13 +1,13 @@
-"""The one result of handling anything: replies for the person, notices for others, the
-questions this answered (their buttons can be retired), a form's field errors, and a form that
-was submitted (it shows its summary from now on)."""
+"""The one result of handling anything: replies for the person, notices for others, cards for
+channels, the questions this answered (their buttons can be retired), a form's field errors,
+and a form that was submitted (it shows its summary from now on)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.messages import Message, Question
+from bot.core.messages import Card, Message, Question
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,18 @@ class Notice:
 
     person_id: int
     messages: list[Message]
+
+
+@dataclass(frozen=True)
+class ChannelPost:
+    """A card for a channel (`conversation`, as a command typed there gave it), posted after the
+    unit of work. When the platform won't take it, the person `poster_id` is told why, in
+    words that end "…: {reason}" after `what` ("your kudos")."""
+
+    conversation: dict[str, Any]
+    card: Card
+    poster_id: int
+    what: str
 
 
 @dataclass(frozen=True)
@@ -49,3 +61,4 @@ class Outcome:
     closed_form: ClosedForm | None = None
     # The platform delivered this event before: it was handled then, nothing was done now.
     duplicate: bool = False
+    posts: list[ChannelPost] = field(default_factory=list)

@@ -44,10 +44,13 @@ class Updates(Protocol):
 
 @runtime_checkable
 class PostsInChannels(Protocol):
-    """Posts a digest in a channel: `to.conversation` is the channel as the command typed
-    there gave it. Raises Undeliverable when the bot can't post there."""
+    """Posts in a channel: `to.conversation` is the channel as the command typed there gave it.
+    A digest is a one-line summary with its details (in its thread where the platform has
+    threads); a card is one post. Raises Undeliverable when the bot can't post there."""
 
     async def post_digest(self, to: Recipient, summary: Text, details: Card) -> None: ...
+
+    async def post_card(self, to: Recipient, card: Card) -> None: ...
 
 
 @runtime_checkable

@@ -11,11 +11,12 @@ from typing import Any
 
 from bot.core.events import Actor
 from bot.core.messages import Answered, Card, Message, Question, Text
-from bot.core.outcome import ClosedForm, ClosedPrompt, Notice
+from bot.core.outcome import ChannelPost, ClosedForm, ClosedPrompt, Notice
 from bot.core.ports import (
     FindsSent,
     HasPhrasebook,
     Outbox,
+    Phrased,
     PostsInChannels,
     ReachesPlatforms,
     Recipient,
@@ -58,12 +59,15 @@ class Delivery:
         closed: Sequence[ClosedPrompt] = (),
         notices: Sequence[Notice] = (),
         form: ClosedForm | None = None,
+        posts: Sequence[ChannelPost] = (),
     ) -> None:
         if form is not None:
             await self._close_form(actor, form)
         await self.send(actor, messages)
         await self._retire(actor, closed)
         await self.notify(actor.tenant_id, notices)
+        for post in posts:
+            await self.post_card(actor, post)
 
     async def send(self, actor: Actor, messages: list[Message]) -> bool:
         """Send in order; stop at the first failure. True when everything went out."""
@@ -128,6 +132,23 @@ class Delivery:
         line = summary if isinstance(summary, Text) else Text(summary.fallback_text())
         await self.channels.post_digest(to, line, details)
 
+    async def post_card(self, actor: Actor, post: ChannelPost) -> None:
+        """Post a card in a channel of the actor's org. When the platform won't take it, the
+        poster hears why; what the card shows is kept either way."""
+        to = Recipient(actor.platform, actor.tenant, "", post.conversation)
+        if self.channels is None or not self.reaches(actor.platform):
+            return
+        try:
+            await self.channels.post_card(to, post.card)
+            return
+        except Undeliverable as error:
+            log.warning("a card was not posted in a %s channel (%s)", actor.platform, error)
+        except Exception:
+            log.exception("could not post a card in a %s channel", actor.platform)
+        where = str(post.conversation.get("name") or "the channel")
+        note = _not_posted(post.what, where)
+        await self.notify(actor.tenant_id, [Notice(post.poster_id, [note])])
+
     async def find_sent(
         self, actor: Actor, message: Message, since: datetime
     ) -> dict[str, Any] | None:
@@ -180,3 +201,13 @@ class Delivery:
     async def _remember_message(self, tenant_id: str, prompt_id: str, ref: dict[str, Any]) -> None:
         async with self.database.session() as session:
             await Store(session).set_message_ref(tenant_id, prompt_id, ref)
+
+
+def _not_posted(what: str, where: str) -> Phrased:
+    """Why something wasn't posted in a channel, and how the bot is let in, in the platform's
+    words."""
+
+    def note(let_me_in: str) -> str:
+        return f"I couldn't post {what} in {where}: I'm not in it, or it's gone. {let_me_in}."
+
+    return Phrased(note("Add me there"), words=lambda book: note(book.let_me_in()))

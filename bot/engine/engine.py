@@ -23,7 +23,7 @@ from bot.core.events import (
     TextReceived,
 )
 from bot.core.messages import Card, Form, Message, Text
-from bot.core.outcome import ClosedForm, ClosedPrompt, Notice, Outcome
+from bot.core.outcome import ChannelPost, ClosedForm, ClosedPrompt, Notice, Outcome
 from bot.core.ports import Clock, Directory, Outbox, Profile, Recipient, Sent, SystemClock
 from bot.engine.delivery import Delivery
 from bot.engine.identities import Identities
@@ -88,7 +88,12 @@ class Engine:
             outcome = await self._unit_of_work(actor, event)
         if deliver:
             await self.deliver(
-                actor, outcome.replies, outcome.closed, outcome.notices, outcome.closed_form
+                actor,
+                outcome.replies,
+                outcome.closed,
+                outcome.notices,
+                outcome.closed_form,
+                outcome.posts,
             )
         return outcome
 
@@ -214,8 +219,9 @@ class Engine:
         closed: Sequence[ClosedPrompt] = (),
         notices: Sequence[Notice] = (),
         form: ClosedForm | None = None,
+        posts: Sequence[ChannelPost] = (),
     ) -> None:
-        await self.delivery.deliver(actor, messages, closed, notices, form)
+        await self.delivery.deliver(actor, messages, closed, notices, form, posts)
 
     async def send(self, actor: Actor, messages: list[Message]) -> bool:
         """Send proactively (the scheduler); True when the platform took every message."""

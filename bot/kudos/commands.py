@@ -16,6 +16,7 @@ from bot.core.words import listed
 from bot.feedback.mentions import Mentions
 from bot.feedback.request_command import FeedbackError
 from bot.goals.periods import local_now
+from bot.kudos.channel import channel_post, kudos_channel
 from bot.kudos.parsing import KudosError, parse_kudos, unknown_tags
 from bot.org.tree import display_name
 from storage.models import Kudos, KudosValue, Person
@@ -48,7 +49,8 @@ async def _give(ctx: Context, args: str) -> Outcome:
         return _say(str(error))
     if any(r.id == ctx.person.id for r in receivers):
         return _say("Kudos are for others: leave yourself out, and send it again.")
-    known = [value.tag for value in await ctx.store.kudos.values(ctx.tenant.id)]
+    values = await ctx.store.kudos.values(ctx.tenant.id)
+    known = [value.tag for value in values]
     problems = unknown_tags(line.tags, known)
     if problems:
         hint = (
@@ -73,7 +75,9 @@ async def _give(ctx: Context, args: str) -> Outcome:
         Notice(r.id or 0, [Text(f"🎉 Kudos from {giver}: {line.message}")]) for r in receivers
     ]
     kept = " It stays between you." if line.private else ""
-    return Outcome([Text(f"Kudos sent to {names}.{kept}")], notices=notices)
+    tagged = [v for tag in line.tags for v in values if v.tag == tag]
+    posts = [] if line.private else channel_post(ctx, receivers, line.message, tagged)
+    return Outcome([Text(f"Kudos sent to {names}.{kept}")], notices=notices, posts=posts)
 
 
 def _start_of_day(ctx: Context) -> datetime:
@@ -135,6 +139,8 @@ async def _help(ctx: Context, _args: str) -> Outcome:
         "kudos values: the company's values; admins: "
         + VALUE_USAGE.removeprefix("Say it like: ")
         + "\nkudos cap 5: admins: how many kudos one person may give a day."
+        + "\nkudos channel: admins, typed in a channel: every kudos that isn't private is "
+        "posted there (kudos channel off stops it)."
     )
 
 
@@ -173,5 +179,17 @@ COMMANDS = (
         long=True,
     ),
     CommandRow("kudos", "cap", _cap),
+    CommandRow(
+        "kudos",
+        "channel",
+        kudos_channel,
+        (
+            HelpLine(
+                "kudos channel / kudos channel off",
+                "admins, typed in a channel: kudos posted there, or no more",
+            ),
+        ),
+        audience="channels",
+    ),
     CommandRow("kudos", "help", _help),
 )

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.outbound import CLOCK_SKEW, SlackApi, SlackOutbox, slack_ts
+from adapters.slack.outbound import CLOCK_SKEW, SlackOutbox, slack_ts
 from adapters.slack.pacing import Pacer, Rate, SlackSendError
 from adapters.slack.render import render_message
+from adapters.slack.web_api import SlackApi
 from bot.core.messages import Choice, Question, Text
 from bot.core.ports import Recipient, Undeliverable
 from tests.slack.conftest import TOKEN

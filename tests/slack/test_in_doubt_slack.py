@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from adapters.slack.outbound import SlackApi, SlackOutbox
+from adapters.slack.outbound import SlackOutbox
 from adapters.slack.pacing import Pacer, Rate
+from adapters.slack.web_api import SlackApi
 from app.routing import PlatformOutbox
 from storage.db import Database
 from storage.models import CheckinRun, PendingPrompt

@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.linking import link_by_email
-from adapters.slack.outbound import SlackApi
 from adapters.slack.pacing import Pacer, Rate
+from adapters.slack.web_api import SlackApi
 from bot.imports.org_import import import_org
 from storage.db import Database
 from storage.models import Person, PlatformIdentity

@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.linking import link_after_import
-from adapters.slack.outbound import SlackApi
 from adapters.slack.pacing import Pacer, Rate
+from adapters.slack.web_api import SlackApi
 from app.scheduling import build_scheduler
 from app.server import ENGINE, build_web_app
 from bot.core.ports import DirectoryUnreadable

@@ -10,10 +10,11 @@ import logging
 import pytest
 
 from adapters.slack import upload
-from adapters.slack.outbound import SlackApi, SlackOutbox
+from adapters.slack.outbound import SlackOutbox
 from adapters.slack.pacing import SLACK_RATES, Pacer, Rate
 from adapters.slack.render import render_home, render_message
 from adapters.slack.upload import file_name
+from adapters.slack.web_api import SlackApi
 from bot.core.messages import Card, Chart, Field, Section, Text
 from bot.core.ports import Recipient
 from bot.digests.charts import line_chart

@@ -55,6 +55,10 @@ HELP = [
         "kudos values / kudos cap 5",
         "the company's values (admins: kudos values add …) / admins: a day's kudos each",
     ),
+    (
+        "kudos channel / kudos channel off",
+        "admins, typed in a channel: kudos posted there, or no more",
+    ),
     ("my manager / my team", "who you report to, and your team"),
     ("my manager is @ana", "ask Ana to confirm she's your manager"),
     ("my reports", "who reports to you; confirm or decline who asked"),

@@ -7,9 +7,12 @@ import pytest
 from sqlmodel import select
 
 from app.export import export_org
+from bot.core.events import CommandInvoked
+from bot.engine import Engine
 from storage.db import Database
 from storage.models import Kudos, KudosReceiver
 from tests.bot.org_world import World, seed_world
+from tests.conftest import ChannelOutbox
 
 
 @pytest.fixture
@@ -22,8 +25,25 @@ async def world(sqlite_db: Database) -> World:
             "ben": ("Ben Report", "ana", False, "Growth"),
         },
     )
+    # Posting in channels is something the engine asks its outbox about once, when built.
+    world.outbox = ChannelOutbox()
+    world.engine = Engine(world.database, world.outbox, world.clock)
     await world.say("ada", 'kudos values add "Customer first" #customer-first "We start there"')
     return world
+
+
+KUDOS_CHANNEL = {"channel": "C_KUDOS", "key": "C_KUDOS", "name": "#kudos"}
+
+
+async def in_channel(world: World, who: str, text: str, where: dict[str, str]) -> None:
+    event = CommandInvoked(world.actor(who), "kudos", text, f"ch-{who}-{text}", where)
+    await world.engine.handle(event)
+
+
+def posted(world: World) -> list[tuple[str, str]]:
+    outbox = world.outbox
+    assert isinstance(outbox, ChannelOutbox)
+    return [(str(to.conversation["key"]), card.fallback_text()) for to, card in outbox.posted]
 
 
 async def stored(world: World) -> list[tuple[str, list[str], bool, list[int]]]:
@@ -110,3 +130,46 @@ async def test_home_shows_the_latest_kudos_received(world: World) -> None:
     assert "From Ben Report: thanks number 3" in home and "thanks number 0" not in home
     await world.say("ben", "home")
     assert "Kudos for you" not in world.last("ben")
+
+
+async def test_an_admin_picks_the_kudos_channel_where_every_public_kudos_is_posted(
+    world: World,
+) -> None:
+    await world.say("ada", "kudos channel")
+    assert "Type this in the channel that should get the kudos" in world.last("ada")
+    await in_channel(world, "ben", "channel", KUDOS_CHANNEL)
+    assert world.last("ben") == "Only admins choose the kudos channel."
+    await in_channel(world, "ada", "channel", KUDOS_CHANNEL)
+    assert "Done: kudos are posted in #kudos from now on" in world.last("ada")
+    await world.say("ada", "kudos channel")
+    assert "Kudos are posted in #kudos now." in world.to("ada")[-2]
+
+    await world.say("ben", "kudos <@U_ANA> for the <b>launch</b> #customer-first")
+    await world.say("ben", "kudos <@U_ANA> for the quiet fix private")
+    assert posted(world) == [
+        (
+            "C_KUDOS",
+            "🎉 Ben Report to Ana Lopez\n\nthe <b>launch</b> #customer-first\n\n"
+            "Values\nCustomer first #customer-first",
+        )
+    ]
+
+    await world.say("ada", "kudos channel off")
+    assert "Stopped" in world.last("ada")
+    await world.say("ben", "kudos <@U_ANA> again")
+    assert len(posted(world)) == 1
+
+
+async def test_a_kudos_channel_the_bot_was_taken_out_of_tells_the_giver_and_keeps_the_kudos(
+    world: World,
+) -> None:
+    await in_channel(world, "ada", "channel", KUDOS_CHANNEL)
+    assert isinstance(world.outbox, ChannelOutbox)
+    world.outbox.closed.add("C_KUDOS")
+    await world.say("ben", "kudos <@U_ANA> for the launch")
+    assert world.to("ben")[-2:] == [
+        "Kudos sent to Ana Lopez.",
+        "I couldn't post your kudos in #kudos: I'm not in it, or it's gone. Add me there.",
+    ]
+    assert world.last("ana") == "🎉 Kudos from Ben Report: the launch"
+    assert len(await stored(world)) == 1

@@ -166,7 +166,11 @@ async def test_a_subscribed_channel_gets_the_digest_every_monday(world: World) -
     async def post_digest(to: Recipient, summary: Text, details: Card) -> None:
         posted.append((to, summary.fallback_text(), details.fallback_text()))
 
+    async def post_card(to: Recipient, card: Card) -> None:
+        raise AssertionError("a digest is posted as a digest")
+
     world.outbox.post_digest = post_digest  # type: ignore[attr-defined]
+    world.outbox.post_card = post_card  # type: ignore[attr-defined]
     # The engine asks its outbox once, when it is built, what it can do beyond sending.
     world.engine = Engine(world.database, world.outbox, world.clock)
     scheduler = build_scheduler(world.engine, 1)

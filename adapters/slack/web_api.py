@@ -1,0 +1,64 @@
+"""One paced, retried Slack Web API client for every workspace: each call with the bot token of
+the workspace it is for, from the environment (one workspace) or the installation store."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.pacing import Pacer, SlackSendError, call_slack
+
+TokenSource = Callable[[str], Awaitable[str | None]]
+CALL_TIMEOUT = 30  # seconds, the SDK's own default
+
+
+class SlackApi:
+    """One paced, retried Web API for every workspace this deployment serves."""
+
+    def __init__(self, api_url: str, tokens: TokenSource, pacer: Pacer | None = None) -> None:
+        self.api_url = api_url if api_url.endswith("/") else api_url + "/"
+        self.tokens = tokens
+        self.pacer = pacer or Pacer()
+        self._clients: dict[str, AsyncWebClient] = {}
+        self._session: aiohttp.ClientSession | None = None
+
+    async def open(self) -> None:
+        """Keep connections to Slack open from call to call, until `close`. Without it (a
+        one-off CLI command) every call opens a connection of its own, and its TLS handshake."""
+        if self._session is None:
+            # No cap on connections, as when each call had its own: the pacer decides how many
+            # calls are in flight, and a call must not time out waiting for a free connection.
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=0),
+                timeout=aiohttp.ClientTimeout(total=CALL_TIMEOUT),
+            )
+            self._clients = {}
+
+    async def close(self) -> None:
+        session, self._session = self._session, None
+        self._clients = {}
+        if session is not None:
+            await session.close()
+
+    def client(self, token: str) -> AsyncWebClient:
+        client = self._clients.get(token)
+        if client is None:
+            # Retries are ours (call_slack), so that 429s teach the pacer.
+            client = AsyncWebClient(
+                token=token,
+                base_url=self.api_url,
+                retry_handlers=[],
+                session=self._session,
+                timeout=CALL_TIMEOUT,
+            )
+            self._clients[token] = client
+        return client
+
+    async def call(self, workspace: str, method: str, **params: Any) -> dict[str, Any]:
+        token = await self.tokens(workspace)
+        if not token:
+            raise SlackSendError(method=method, error="no_installation", retryable=False)
+        return await call_slack(self.client(token), self.pacer, method, workspace, **params)
