@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
+from sqlalchemy import select as select_columns  # sqlmodel's select takes four at most
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -56,3 +59,81 @@ class KudosStore:
         kudos = select(Kudos).where(Kudos.tenant_id == tenant_id).order_by(col(Kudos.id))
         receivers = select(KudosReceiver).where(KudosReceiver.tenant_id == tenant_id)
         return (await self.session.exec(kudos)).all(), (await self.session.exec(receivers)).all()
+
+
+@dataclass(frozen=True)
+class KudosShown:
+    """A kudos as a channel may show it: no private one is ever loaded as one."""
+
+    id: int
+    giver: str | None  # None: the giver was erased
+    receivers: tuple[str, ...]  # names, the erased left out
+    message: str
+    tags: tuple[str, ...]
+    created_at: datetime
+
+
+async def recognition(
+    session: AsyncSession,
+    tenant_id: str,
+    team: str | None,
+    since: datetime,
+    now: datetime,
+    named: int = 3,
+) -> tuple[list[KudosShown], dict[str, str]]:
+    """The kudos given in (since, now] that aren't private, newest first, to a member of `team`
+    (None: to anyone), and the org's value names by tag. The receivers are named for the
+    latest `named` only. Three statements, whatever the size."""
+    where: list[ColumnElement[bool]] = [
+        col(Kudos.tenant_id) == tenant_id,
+        col(Kudos.private).is_(False),
+        col(Kudos.created_at) > since,
+        col(Kudos.created_at) <= now,
+    ]
+    if team is not None:
+        members = select(Person.id).where(Person.tenant_id == tenant_id, Person.team == team)
+        to_members = select(KudosReceiver.kudos_id).where(col(KudosReceiver.person_id).in_(members))
+        where.append(col(Kudos.id).in_(to_members))
+    rows = (
+        await _exec(
+            session,
+            select_columns(
+                col(Kudos.id),
+                col(Person.name),
+                col(Kudos.message),
+                col(Kudos.tags),
+                col(Kudos.created_at),
+            )
+            .outerjoin(Person, col(Person.id) == col(Kudos.giver_id))
+            .where(*where)
+            .order_by(col(Kudos.created_at).desc(), col(Kudos.id).desc()),
+        )
+    ).all()
+    names: dict[int, list[str]] = {}
+    if not rows:
+        return [], {}
+    received = await _exec(
+        session,
+        select_columns(col(KudosReceiver.kudos_id), col(Person.name))
+        .join(Person, col(Person.id) == col(KudosReceiver.person_id))
+        .where(col(KudosReceiver.kudos_id).in_([row[0] for row in rows[:named]]))
+        .order_by(col(KudosReceiver.id)),
+    )
+    for kudos_id, name in received:
+        names.setdefault(kudos_id, []).append(name)
+    values = await _exec(
+        session,
+        select_columns(col(KudosValue.tag), col(KudosValue.name)).where(
+            col(KudosValue.tenant_id) == tenant_id
+        ),
+    )
+    shown = [
+        KudosShown(id, giver, tuple(names.get(id, ())), message, tuple(tags or ()), created_at)
+        for id, giver, message, tags, created_at in rows
+    ]
+    return shown, dict(values.all())
+
+
+async def _exec(session: AsyncSession, statement: Any) -> Any:
+    """Bare columns (sqlmodel's select takes four at most): rows of plain values."""
+    return await session.exec(statement)

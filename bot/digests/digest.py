@@ -1,6 +1,7 @@
 """The weekly goal digest (SPEC 2.5): a team's objectives with progress bars and the change
 since last week, key results that turned at risk or off track, top wins, who checked in, and a
-chart of the quarter. Never blockers: only the wins answers are loaded at all.
+chart of the quarter, and the week's kudos that aren't private. Never blockers: only the wins
+answers are loaded at all.
 
 It is meant for a channel: a one-line summary, and a card with the details. What the week was
 is bot.digests.week; the card's words are bot.digests.card.
@@ -8,6 +9,7 @@ is bot.digests.week; the card's words are bot.digests.card.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,7 +38,9 @@ from bot.digests.week import (
     wins,
 )
 from bot.goals.history import GoalHistory
+from bot.kudos.recognition import SHOWN_KUDOS, kudos_summary, recognition_section
 from storage.digest import DigestRows, load_digest_rows
+from storage.kudos import KudosShown, recognition
 
 WINS_KEY = "wins"  # the closing question whose answers may be shared (bot/checkins/questions.py)
 
@@ -65,10 +69,17 @@ async def build_digest(
         now=now,
         answer_key=WINS_KEY,
     )
-    return shape_digest(rows, team, quarter, now)
+    kudos = await recognition(session, tenant_id, team, now - WEEK, now, SHOWN_KUDOS)
+    return shape_digest(rows, team, quarter, now, kudos)
 
 
-def shape_digest(rows: DigestRows, team: str | None, quarter: Quarter, now: datetime) -> Digest:
+def shape_digest(
+    rows: DigestRows,
+    team: str | None,
+    quarter: Quarter,
+    now: datetime,
+    kudos: tuple[Sequence[KudosShown], Mapping[str, str]] = ((), {}),
+) -> Digest:
     name = team if team is not None else "Everyone"
     history = GoalHistory(rows.objectives, rows.key_results, rows.changes)
     weeks = Weeks(quarter, now)
@@ -83,6 +94,7 @@ def shape_digest(rows: DigestRows, team: str | None, quarter: Quarter, now: date
             at_risk_section(turned, people),
             wins_section(wins(rows, done, people, now)),
             Section("Check-ins", text=checked_in(len(done), due) + "."),
+            recognition_section(*kudos),
         ),
         footer=footer(now),
         chart=chart(goals, weeks, quarter) if goals.objectives else None,
@@ -91,5 +103,6 @@ def shape_digest(rows: DigestRows, team: str | None, quarter: Quarter, now: date
         objectives_summary(goals, quarter),
         checked_in(len(done), due),
         turned_summary(turned),
+        kudos_summary(len(kudos[0])),
     )
     return Digest(f"{name} this week: " + ", ".join(h for h in headlines if h), card)

@@ -1,6 +1,7 @@
 """A deterministic quarter for the digest: team Platform's goals over twelve weekly check-ins
 (Tuesdays 6 Oct to 22 Dec 2026), this week's runs with wins and blockers, and the rows that
-must stay out of its digest: another team, an old quarter, inactive and skipping people."""
+must stay out of its digest: another team, an old quarter, inactive and skipping people, and
+kudos that are private, to another team or older than the week."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from storage.models import (
     CheckinRun,
     KeyResult,
     KeyResultChange,
+    Kudos,
+    KudosReceiver,
+    KudosValue,
     Objective,
     Person,
     Tenant,
@@ -124,6 +128,36 @@ async def seed_quarter(database: Database) -> None:
             confidence={0: 9, 11: 1},
         )  # fmt: skip
         await _runs(session, p)
+        await _kudos(session, p)
+
+
+async def _kudos(session: AsyncSession, p: dict[str, Person]) -> None:
+    """Three kudos to Platform this week; one private, one to Sales and one older, left out."""
+    for tag, name in (("craft", "Craft"), ("customer-first", "Customer first")):
+        session.add(KudosValue(tenant_id=TENANT, tag=tag, name=name, created_at=SEEDED_AT))
+    given = (
+        (p["kim"], [p["ada"]], "shipping calmly #customer-first", 3, False),
+        (p["maria"], [p["lin"]], "the <b>rollback</b> drill went *perfectly* #craft", 2, False),
+        (p["sam"], [p["priya"], p["kim"]], "mentoring #craft #customer-first", 1, False),
+        (p["ada"], [p["sam"]], "a private thanks", 1, True),
+        (p["lin"], [p["maria"]], "the Sales demo", 1, False),
+        (p["lin"], [p["sam"]], "last month's fix #craft", 30, False),
+    )
+    for giver, receivers, message, days_ago, private in given:
+        kudos = Kudos(
+            tenant_id=TENANT,
+            giver_id=giver.id,
+            message=message,
+            tags=[word[1:] for word in message.split() if word.startswith("#")],
+            private=private,
+            created_at=NOW - timedelta(days=days_ago),
+        )
+        session.add(kudos)
+        await session.flush()
+        assert kudos.id is not None
+        for person in receivers:
+            assert person.id is not None
+            session.add(KudosReceiver(tenant_id=TENANT, kudos_id=kudos.id, person_id=person.id))
 
 
 async def _people(session: AsyncSession) -> dict[str, Person]:

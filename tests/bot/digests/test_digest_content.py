@@ -160,8 +160,25 @@ async def test_the_summary_is_one_line_with_the_headlines(seeded: Database) -> N
     digest = await digest_of(seeded, "Platform")
     assert digest.summary == (
         "Platform this week: 4 objectives, avg 73% (+1), 3 of 4 checked in, "
-        "2 key results turned at risk or off track"
+        "2 key results turned at risk or off track, 3 kudos"
     )
+
+
+async def test_recognition_has_the_weeks_public_kudos_to_the_team_never_a_private_one(
+    seeded: Database,
+) -> None:
+    platform = section(await digest_of(seeded, "Platform"), "Recognition")
+    assert platform.text == "3 kudos this week. Values most given: Craft (2), Customer first (2)."
+    assert [f.label for f in platform.fields] == [
+        "Sam Okafor to Priya Nair and Kim Berg",
+        "Maria Garcia to Lin Wei",
+        "Kim Berg to Ada Lovelace",
+    ]
+    everyone = await digest_of(seeded, None)
+    assert "4 kudos this week" in section(everyone, "Recognition").text  # Sales' too
+    for digest in (everyone, await digest_of(seeded, "Sales")):
+        text = digest.card.fallback_text()
+        assert "a private thanks" not in text and "last month's fix" not in text
 
 
 async def test_the_whole_org_has_every_objective_and_charts_their_average(

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import event
+from sqlmodel import select
 
 from bot.digests.digest import build_digest
 from storage.db import Database
@@ -16,6 +17,9 @@ from storage.models import (
     CheckinRun,
     KeyResult,
     KeyResultChange,
+    Kudos,
+    KudosReceiver,
+    KudosValue,
     Objective,
     Person,
     Tenant,
@@ -23,7 +27,8 @@ from storage.models import (
 from tests.bot.digests.seed import FIRST_UPDATE, NOW, TENANT, THIS_PERIOD
 from tests.seeded import SEEDED_AT
 
-MOST_STATEMENTS = 6
+# People, objectives, key results, changes, runs, wins; kudos, their receivers, the values.
+MOST_STATEMENTS = 9
 
 
 @contextmanager
@@ -41,9 +46,12 @@ def counting_statements(database: Database) -> Iterator[list[str]]:
 
 
 async def seed_team(database: Database, team: str, size: int) -> None:
-    """`size` people, each with an objective of two key results updated weekly, and a
-    submitted check-in this week with wins and blockers."""
+    """`size` people, each with an objective of two key results updated weekly, a submitted
+    check-in this week with wins and blockers, and a kudos received with a value."""
     async with database.session() as session:
+        if not (await session.exec(select(KudosValue))).first():
+            value = KudosValue(tenant_id=TENANT, tag="craft", name="Craft", created_at=SEEDED_AT)
+            session.add(value)
         for n in range(size):
             person = Person(
                 tenant_id=TENANT,
@@ -116,6 +124,16 @@ async def seed_team(database: Database, team: str, size: int) -> None:
             session.add(run)
             await session.flush()
             assert run.id is not None
+            kudos = Kudos(
+                tenant_id=TENANT,
+                message=f"thanks {n} #craft",
+                tags=["craft"],
+                created_at=NOW - timedelta(days=2),
+            )
+            session.add(kudos)
+            await session.flush()
+            assert kudos.id is not None
+            session.add(KudosReceiver(tenant_id=TENANT, kudos_id=kudos.id, person_id=person.id))
             for key in ("wins", "blockers"):
                 session.add(
                     Answer(
@@ -135,7 +153,7 @@ async def statements_for(database: Database, team: str, size: int) -> list[str]:
     # Every row was read: objectives, key results (all now at risk), runs and their wins.
     assert digest.summary == (
         f"{team} this week: {size} objectives, avg 92% (no change), {size} of {size} checked in, "
-        f"{2 * size} key results turned at risk"
+        f"{2 * size} key results turned at risk, {size} kudos"
     )
     assert len(next(s for s in digest.card.sections if s.title == "Top wins").fields) == 5
     return statements
