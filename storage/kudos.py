@@ -54,6 +54,28 @@ class KudosStore:
         )
         return (await self.session.exec(statement)).all()
 
+    async def between(
+        self, tenant_id: str, start: datetime, end: datetime
+    ) -> tuple[list[tuple[int, int | None, list[str]]], list[tuple[int, int]]]:
+        """The org's kudos given in [start, end), private ones too (only counted, never shown):
+        (id, giver id, value tags), and their receivers as (kudos id, person id)."""
+        when = (
+            col(Kudos.tenant_id) == tenant_id,
+            col(Kudos.created_at) >= start,
+            col(Kudos.created_at) < end,
+        )
+        kudos = await _exec(
+            self.session,
+            select_columns(col(Kudos.id), col(Kudos.giver_id), col(Kudos.tags)).where(*when),
+        )
+        receivers = await _exec(
+            self.session,
+            select_columns(col(KudosReceiver.kudos_id), col(KudosReceiver.person_id))
+            .join(Kudos, col(Kudos.id) == col(KudosReceiver.kudos_id))
+            .where(*when),
+        )
+        return [(k, g, list(t or ())) for k, g, t in kudos], [(k, p) for k, p in receivers]
+
     async def everything(self, tenant_id: str) -> tuple[Sequence[Kudos], Sequence[KudosReceiver]]:
         """Every kudos of the org with its receivers, oldest first: the export's."""
         kudos = select(Kudos).where(Kudos.tenant_id == tenant_id).order_by(col(Kudos.id))

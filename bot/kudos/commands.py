@@ -18,6 +18,7 @@ from bot.feedback.request_command import FeedbackError
 from bot.goals.periods import local_now
 from bot.kudos.channel import channel_post, kudos_channel
 from bot.kudos.parsing import KudosError, parse_kudos, unknown_tags
+from bot.kudos.stats import kudos_stats
 from bot.org.tree import display_name
 from storage.models import Kudos, KudosValue, Person
 from storage.settings import set_settings, settings_of
@@ -141,6 +142,8 @@ async def _help(ctx: Context, _args: str) -> Outcome:
         + "\nkudos cap 5: admins: how many kudos one person may give a day."
         + "\nkudos channel: admins, typed in a channel: every kudos that isn't private is "
         "posted there (kudos channel off stops it)."
+        + "\nkudos stats [team] [quarter]: managers and admins: kudos given and received, per "
+        "person and per value."
     )
 
 
@@ -190,6 +193,18 @@ COMMANDS = (
             ),
         ),
         audience="channels",
+    ),
+    CommandRow(
+        "kudos",
+        "stats",
+        kudos_stats,
+        (
+            HelpLine(
+                "kudos stats [team] [2026-Q4]",
+                "managers and admins: kudos given and received, per person and per value",
+            ),
+        ),
+        audience="admins and managers",
     ),
     CommandRow("kudos", "help", _help),
 )

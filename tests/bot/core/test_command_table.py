@@ -59,6 +59,10 @@ HELP = [
         "kudos channel / kudos channel off",
         "admins, typed in a channel: kudos posted there, or no more",
     ),
+    (
+        "kudos stats [team] [2026-Q4]",
+        "managers and admins: kudos given and received, per person and per value",
+    ),
     ("my manager / my team", "who you report to, and your team"),
     ("my manager is @ana", "ask Ana to confirm she's your manager"),
     ("my reports", "who reports to you; confirm or decline who asked"),
