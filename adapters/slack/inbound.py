@@ -22,6 +22,7 @@ from adapters.slack.render import (
     ACTION_START_CHECKIN,
     CHOICE_ACTION,
     FORM_CALLBACK_ID,
+    SHORTCUT_GIVE_KUDOS,
     form_values,
     parse_choice_value,
     render_submitted,
@@ -31,6 +32,7 @@ from bot.core.commands import CommandTable
 from bot.core.events import Actor, ChoiceSelected, CommandInvoked, FormSubmitted, TextReceived
 from bot.core.messages import Form, Text
 from bot.engine import Engine
+from bot.kudos.form import kudos_form_id
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +193,24 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
             await engine.deliver(actor, [Text("That form isn't for you, or it has expired.")])
         elif not await outbox.open_form(actor.tenant, str(body.get("trigger_id", "")), form):
             await engine.deliver(actor, [Text("That button timed out. Click it again.")])
+
+    @app.shortcut(SHORTCUT_GIVE_KUDOS)
+    async def on_give_kudos(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """The "Give kudos" message shortcut: the kudos form, its author already named (not a
+        bot's message, nor the person's own)."""
+        await ack()
+        actor = actor_from(body)
+        if actor is None:
+            return
+        message = body.get("message") or {}
+        author = message.get("user") if isinstance(message, dict) else None
+        mine = author == actor.user or (isinstance(message, dict) and message.get("bot_id"))
+        who = f"<@{author}>" if isinstance(author, str) and author and not mine else ""
+        form = await engine.form(actor, kudos_form_id(who))
+        if form is None:
+            await engine.deliver(actor, [Text("Write kudos to me to give kudos here.")])
+        elif not await outbox.open_form(actor.tenant, str(body.get("trigger_id", "")), form):
+            await engine.deliver(actor, [Text("That took too long. Try the shortcut again.")])
 
     @app.view(FORM_CALLBACK_ID)
     async def on_form(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:

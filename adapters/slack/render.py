@@ -43,6 +43,7 @@ __all__ = [
     "ACTION_START_CHECKIN",
     "CHOICE_ACTION",
     "FORM_CALLBACK_ID",
+    "SHORTCUT_GIVE_KUDOS",
     "TRUNCATION_MARKER",
     "choice_value",
     "escape",
@@ -58,6 +59,7 @@ __all__ = [
 
 ACTION_OPEN_FORM = "open_form"
 ACTION_OPEN_NAMED_FORM = "open_named_form"  # its value is the form's id
+SHORTCUT_GIVE_KUDOS = "give_kudos"  # the message shortcut's callback_id (manifest.json)
 ACTION_START_CHECKIN = "start_checkin"
 CHOICE_ACTION = re.compile(r"^choice-\d+$")
 

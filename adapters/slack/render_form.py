@@ -3,6 +3,7 @@ as it stays once submitted: the summary, with nothing left to submit."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,6 +21,8 @@ from adapters.slack.render_text import (
 from bot.core.messages import Card, Choice, Form, FormField, Message
 
 FORM_CALLBACK_ID = "checkin_form"
+USER_ID = re.compile(r"^[UW][A-Z0-9_]{1,30}$")
+USER_MENTION = re.compile(r"<@([UW][A-Z0-9_]{1,30})(?:\|[^>]*)?>")
 INPUT_ACTION_ID = "value"
 NUMBER_PLACEHOLDER = "e.g. 400, 40% or done"
 
@@ -92,6 +95,10 @@ def form_values(state_values: Mapping[str, Any]) -> dict[str, str]:
         elif kind == "static_select":
             selected = action.get("selected_option")
             value = selected.get("value") if isinstance(selected, Mapping) else None
+        elif kind == "multi_users_select":
+            users = action.get("selected_users")
+            users = users if isinstance(users, list) else []
+            value = " ".join(f"<@{u}>" for u in users if isinstance(u, str) and USER_ID.match(u))
         else:
             continue
         values[block_id] = value if isinstance(value, str) else ""
@@ -120,6 +127,14 @@ def _input(field: FormField) -> Block:
 
 
 def _element(field: FormField) -> Block:
+    if field.kind == "people":
+        # Slack's own people picker; the people already named are picked to start with.
+        picker: Block = {"type": "multi_users_select", "action_id": INPUT_ACTION_ID}
+        picked = USER_MENTION.findall(field.initial)
+        if picked:
+            picker["initial_users"] = list(dict.fromkeys(picked))
+        picker["placeholder"] = plain("Pick people", PLACEHOLDER)
+        return picker
     options = _options(field.choices) if field.kind == "choice" else []
     if options:
         select: Block = {"type": "static_select", "action_id": INPUT_ACTION_ID, "options": options}

@@ -75,7 +75,7 @@ def _input(field: FormField) -> Element:
     else:
         # Numbers are typed as text so "40%", "done" or "same" get through to the parser.
         element = {"type": "Input.Text", "id": field.key, "maxLength": INPUT_LENGTH}
-        element["isMultiline"] = field.kind not in ("number", "choice")
+        element["isMultiline"] = field.kind not in ("number", "choice", "people")
         if field.kind == "number":
             element["placeholder"] = NUMBER_PLACEHOLDER
         if field.initial:

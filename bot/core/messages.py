@@ -105,7 +105,7 @@ class Card:
 class FormField:
     key: str
     label: str
-    kind: str = "text"  # text | number | choice
+    kind: str = "text"  # text | number | choice | people (names, mentions or emails)
     choices: tuple[Choice, ...] = ()
     initial: str = ""
     optional: bool = True

@@ -30,6 +30,7 @@ from bot.engine.identities import Identities
 from bot.engine.routing import Router
 from bot.goals.form import form_named
 from bot.home.commands import home_of
+from bot.kudos.form import is_kudos_form, kudos_form
 from storage.db import Database, out_of_space
 from storage.repository import Store
 from storage.settings import settings_of
@@ -168,7 +169,11 @@ class Engine:
     async def form(self, actor: Actor, form_id: str) -> Form | None:
         """A form a button named, drawn afresh for the person who clicked (None: not theirs)."""
         async with self._context(actor) as ctx:
-            return None if ctx is None else await form_named(ctx, form_id)
+            if ctx is None:
+                return None
+            if is_kudos_form(form_id):
+                return await kudos_form(ctx, form_id)
+            return await form_named(ctx, form_id)
 
     async def prompt(self, tenant_id: str, email: str) -> Prompted:
         """Start someone's check-in proactively, in their DM on the org's platform.

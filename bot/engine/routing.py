@@ -25,6 +25,7 @@ from bot.goals.editing import Goals
 from bot.goals.form import is_goal_form
 from bot.goals.form_submit import submit_goal_form
 from bot.home.cards import help_card
+from bot.kudos.form import is_kudos_form, submit_kudos_form
 from bot.org import asks as manager_asks
 from bot.pulse.flow import PROMPT_PREFIX as PULSE_PROMPT
 from bot.pulse.flow import PulseFlow
@@ -152,6 +153,8 @@ class Router:
     async def _form(self, event: FormSubmitted) -> Outcome:
         if is_goal_form(event.form_id):
             return await submit_goal_form(Goals(self.ctx), event.form_id, event.values)
+        if is_kudos_form(event.form_id):
+            return await submit_kudos_form(self.ctx, event.values)
         sent = read_form_id(event.form_id)
         run = await self._own_run(sent.run_id) if sent is not None else None
         if sent is None or run is None:

@@ -7,23 +7,18 @@ No kudos to yourself; unknown values get "did you mean"; a day's kudos per giver
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
 
 from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
 from bot.core.messages import Text
-from bot.core.outcome import Notice, Outcome
-from bot.core.words import listed
-from bot.feedback.mentions import Mentions
-from bot.feedback.request_command import FeedbackError
-from bot.goals.periods import local_now
-from bot.kudos.channel import channel_post, kudos_channel
-from bot.kudos.parsing import KudosError, parse_kudos, unknown_tags
+from bot.core.outcome import Outcome
+from bot.kudos.channel import kudos_channel
+from bot.kudos.form import kudos_form
+from bot.kudos.giving import Refused, give
+from bot.kudos.parsing import KudosError, parse_kudos
 from bot.kudos.stats import kudos_stats
-from bot.org.tree import display_name
-from storage.models import Kudos, KudosValue, Person
+from storage.models import KudosValue
 from storage.settings import set_settings, settings_of
 
-DEFAULT_DAILY_CAP = 10
 MAX_DAILY_CAP = 100
 # "kudos @ana …", "kudos <@U1> …", "kudos ana@example.com …": the bare command gives kudos.
 GIVE = re.compile(r"(?s)(?:<@|<mailto:|@|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+\s).*")
@@ -34,57 +29,14 @@ VALUE_USAGE = (
 
 
 async def _give(ctx: Context, args: str) -> Outcome:
+    if not args.strip():
+        return Outcome([await kudos_form(ctx)])
     try:
         line = parse_kudos(args)
     except KudosError as error:
         return _say(str(error))
-    people = {p.id: p for p in await ctx.store.people(ctx.tenant.id) if p.id is not None}
-    mentions = Mentions(ctx.store, ctx.tenant, ctx.person, ctx.platform, people)
-    receivers: list[Person] = []
-    try:
-        for word in line.receivers:
-            found = await mentions.find(word)
-            if found.id not in {r.id for r in receivers}:
-                receivers.append(found)
-    except FeedbackError as error:
-        return _say(str(error))
-    if any(r.id == ctx.person.id for r in receivers):
-        return _say("Kudos are for others: leave yourself out, and send it again.")
-    values = await ctx.store.kudos.values(ctx.tenant.id)
-    known = [value.tag for value in values]
-    problems = unknown_tags(line.tags, known)
-    if problems:
-        hint = (
-            "" if known else " Your org has no values yet: admins add them with kudos values add."
-        )
-        return _say(" ".join(problems) + hint + " Nothing was sent.")
-    cap = settings_of(ctx.tenant).kudos_daily_cap or DEFAULT_DAILY_CAP
-    if await ctx.store.kudos.given_since(ctx.person, _start_of_day(ctx)) >= cap:
-        return _say(f"You've given {cap} kudos today, the most your org allows a day. Tomorrow!")
-    kudos = Kudos(
-        tenant_id=ctx.tenant.id,
-        giver_id=ctx.person.id,
-        message=line.message,
-        tags=list(line.tags),
-        private=line.private,
-        created_at=ctx.now,
-    )
-    await ctx.store.kudos.give(kudos, receivers)
-    names = listed([display_name(r) for r in receivers])
-    giver = display_name(ctx.person)
-    notices = [
-        Notice(r.id or 0, [Text(f"🎉 Kudos from {giver}: {line.message}")]) for r in receivers
-    ]
-    kept = " It stays between you." if line.private else ""
-    tagged = [v for tag in line.tags for v in values if v.tag == tag]
-    posts = [] if line.private else channel_post(ctx, receivers, line.message, tagged)
-    return Outcome([Text(f"Kudos sent to {names}.{kept}")], notices=notices, posts=posts)
-
-
-def _start_of_day(ctx: Context) -> datetime:
-    """Midnight today in the giver's own zone: their day's kudos count from then."""
-    local = local_now(ctx.person, ctx.tenant, ctx.now)
-    return datetime.combine(local.date(), time(0), local.tzinfo)
+    given = await give(ctx, line)
+    return _say(given.text) if isinstance(given, Refused) else given
 
 
 async def _values(ctx: Context, args: str) -> Outcome:

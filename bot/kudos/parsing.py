@@ -21,7 +21,12 @@ _PRIVATE = re.compile(r"(?:^|\s)\(?private\)?\s*$", re.IGNORECASE)
 
 
 class KudosError(ValueError):
-    """A kudos that can't be read; the message is shown to the person as is."""
+    """A kudos that can't be read; the message is shown to the person as is, at the `part`
+    that is wrong where a form has one (who, message, values)."""
+
+    def __init__(self, text: str, part: str = "message") -> None:
+        super().__init__(text)
+        self.part = part
 
 
 @dataclass(frozen=True)
@@ -40,9 +45,9 @@ def parse_kudos(text: str) -> KudosLine:
             receivers.append(words[0])
         words = words[1:]
     if not receivers:
-        raise KudosError("Say who it's for first: kudos @ana @ben for shipping the onboarding flow")
-    if len(receivers) > MAX_RECEIVERS:
-        raise KudosError(f"A kudos names at most {MAX_RECEIVERS} people.")
+        raise KudosError(
+            "Say who it's for first: kudos @ana @ben for shipping the onboarding flow", "who"
+        )
     rest = " ".join(words)
     private = bool(_PRIVATE.search(rest))
     if private:
@@ -50,6 +55,42 @@ def parse_kudos(text: str) -> KudosLine:
     message = rest.removeprefix("for ").strip() if rest.lower().startswith("for ") else rest
     if not message:
         raise KudosError("Say what it's for: kudos @ana for shipping the onboarding flow")
+    return _line(receivers, message, private)
+
+
+def kudos_from_parts(who: str, message: str, values: str, private: bool) -> KudosLine:
+    """A kudos as a form gives it: who (mentions, emails or names, with commas or not), what
+    for, and its values (#tags, with or without the #)."""
+    receivers: list[str] = []
+    for word in re.split(r"[\s,;]+", who.strip()):
+        if not word:
+            continue
+        named = word if _RECEIVER.fullmatch(word) else f"@{word.lstrip('@')}"
+        if not _RECEIVER.fullmatch(named):
+            raise KudosError(f"“{word[:40]}” isn't a name, a mention or an email.", "who")
+        if named not in receivers:
+            receivers.append(named)
+    if not receivers:
+        raise KudosError("Say who it's for.", "who")
+    text = " ".join(message.split())
+    if not text:
+        raise KudosError("Say what it's for.")
+    present = {tag.lower() for tag in _TAG.findall(text)}
+    for word in re.split(r"[\s,;]+", values.strip()):
+        tag = word.lstrip("#")
+        if not tag:
+            continue
+        if not _TAG.fullmatch(f"#{tag}"):
+            raise KudosError(f"“{word[:40]}” isn't a value tag, like #customer-first.", "values")
+        if tag.lower() not in present:
+            text += f" #{tag}"
+            present.add(tag.lower())
+    return _line(receivers, text, private)
+
+
+def _line(receivers: list[str], message: str, private: bool) -> KudosLine:
+    if len(receivers) > MAX_RECEIVERS:
+        raise KudosError(f"A kudos names at most {MAX_RECEIVERS} people.", "who")
     if len(message) > MAX_MESSAGE:
         raise KudosError(f"That's {len(message)} characters; a kudos fits in {MAX_MESSAGE}.")
     tags = tuple(dict.fromkeys(tag.lower() for tag in _TAG.findall(message)))

@@ -176,6 +176,36 @@ def block_action(
     return urlencode({"payload": json.dumps(payload)})
 
 
+def message_shortcut(
+    callback_id: str,
+    *,
+    user: str,
+    author: str,
+    text: str,
+    team: str = "T1",
+    channel: str = "C_ENG",
+    trigger_id: str | None = None,
+) -> str:
+    """A message shortcut chosen on `author`'s message in `channel`."""
+    ts = new_ts()
+    payload = {
+        "type": "message_action",
+        "token": LEGACY_TOKEN,
+        "action_ts": new_ts(),
+        "team": {"id": team, "domain": _domain(team)},
+        "user": _user(user, team),
+        "channel": {"id": channel, "name": "eng"},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id or new_trigger_id(),
+        "response_url": f"https://hooks.slack.com/app/{team}/{next(_serial)}/x",
+        "message_ts": ts,
+        "message": {"type": "message", "user": author, "text": text, "ts": ts, "team": team},
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
 def view_submission(
     callback_id: str,
     private_metadata: str,

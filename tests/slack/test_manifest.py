@@ -7,6 +7,7 @@ from pathlib import Path
 
 from adapters.slack.app import BOT_SCOPES, EVENTS_PATH, REDIRECT_PATH
 from adapters.slack.inbound import slash_commands
+from adapters.slack.render import SHORTCUT_GIVE_KUDOS
 from bot.command_table import COMMAND_TABLE
 
 MANIFEST = json.loads((Path(__file__).resolve().parents[2] / "manifest.json").read_text())
@@ -31,6 +32,14 @@ def test_the_manifest_registers_exactly_the_command_tables_slash_commands() -> N
     declared = {f"/{s.name}": (s.description, s.usage_hint, s.escape) for s in COMMAND_TABLE.slash}
     assert registered == declared
     assert {name.lstrip("/") for name in declared} <= set(COMMAND_TABLE.names)
+
+
+def test_the_give_kudos_message_shortcut_is_the_one_the_app_answers() -> None:
+    shortcuts = MANIFEST["features"]["shortcuts"]
+    assert [(s["type"], s["callback_id"], s["name"]) for s in shortcuts] == [
+        ("message", SHORTCUT_GIVE_KUDOS, "Give kudos")
+    ]
+    assert all(len(s["name"]) <= 24 and len(s["description"]) <= 150 for s in shortcuts)
 
 
 def test_feedback_gets_mentions_as_user_id_tokens() -> None:

@@ -151,6 +151,9 @@ def _check_input_element(element: dict[str, Any]) -> None:
         assert len(element.get("initial_value", "")) <= element["max_length"]
         if "placeholder" in element:
             _text(element["placeholder"], 150, "plain_text")
+    elif element["type"] == "multi_users_select":
+        _text(element["placeholder"], 150, "plain_text")
+        assert all(isinstance(user, str) for user in element.get("initial_users", []))
     else:
         assert element["type"] == "static_select"
         options = element["options"]
@@ -790,7 +793,7 @@ def test_a_form_id_slack_would_cut_is_refused() -> None:
                 FormField,
                 key=st.text(max_size=300),
                 label=st.text(max_size=2500),
-                kind=st.sampled_from(["text", "number", "choice", "other"]),
+                kind=st.sampled_from(["text", "number", "choice", "people", "other"]),
                 choices=st.lists(
                     st.builds(Choice, st.text(max_size=100), st.text(max_size=200)), max_size=110
                 ).map(tuple),
@@ -830,6 +833,16 @@ def test_form_values_reads_text_inputs_and_selects() -> None:
     }
 
 
+def test_a_people_field_is_slacks_people_picker_and_comes_back_as_mentions() -> None:
+    form = Form("k", "Give kudos", (FormField("who", "Who", "people", initial="<@U1|ann> <@W2>"),))
+    [block] = render_modal(form)["blocks"]
+    assert block["element"]["type"] == "multi_users_select"
+    assert block["element"]["initial_users"] == ["U1", "W2"]
+    picked = {"type": "multi_users_select", "selected_users": ["U1", "W2", "<!here>", 7]}
+    assert form_values({"who": {"value": picked}}) == {"who": "<@U1> <@W2>"}
+    assert form_values({"who": {"value": {"type": "multi_users_select"}}}) == {"who": ""}
+
+
 def test_a_submitted_modal_gives_back_every_field_key() -> None:
     modal = render_modal(FORM)
     state = {
@@ -865,6 +878,7 @@ def test_a_submitted_modal_gives_back_every_field_key() -> None:
         {"a": {"value": {"type": "plain_text_input", "value": 7}}},
         {"a": {"value": {"type": "static_select", "selected_option": "7"}}},
         {"a": {"value": {"type": "static_select", "selected_option": {"value": ["7"]}}}},
+        {"a": {"value": {"type": "multi_users_select", "selected_users": "U1"}}},
         {7: {"value": {"type": "plain_text_input", "value": "x"}}},
     ],
 )

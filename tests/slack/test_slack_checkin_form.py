@@ -25,6 +25,8 @@ def state(view: dict[str, Any], typed: dict[str, str]) -> dict[str, dict[str, An
         if block["element"]["type"] == "static_select":
             option = {"value": text} if text else None
             values[key] = {"value": {"type": "static_select", "selected_option": option}}
+        elif block["element"]["type"] == "multi_users_select":  # typed: user ids, spaced
+            values[key] = {"value": {"type": "multi_users_select", "selected_users": text.split()}}
         else:
             values[key] = {"value": {"type": "plain_text_input", "value": text or None}}
     return values

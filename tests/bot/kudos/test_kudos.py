@@ -78,8 +78,8 @@ async def test_what_a_kudos_refuses(world: World) -> None:
     assert "Did you mean #customer-first?" in world.last("ben")
     await world.say("ben", "kudos <@U_NOBODY> for the launch")
     assert "I don't know" in world.last("ben")
-    await world.say("ben", "kudos")
-    assert "Say who it's for first" in world.last("ben")
+    await world.say("ben", "kudos <@U_ANA>")
+    assert "Say what it's for" in world.last("ben")
     assert await stored(world) == []
 
 
