@@ -3,34 +3,13 @@ with unknown values ("did you mean"), or past the day's cap; values and the cap 
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import select
 
 from app.export import export_org
 from bot.core.events import CommandInvoked
-from bot.engine import Engine
-from storage.db import Database
 from storage.models import Kudos, KudosReceiver
-from tests.bot.org_world import World, seed_world
+from tests.bot.org_world import World
 from tests.conftest import ChannelOutbox
-
-
-@pytest.fixture
-async def world(sqlite_db: Database) -> World:
-    world = await seed_world(
-        sqlite_db,
-        {
-            "ada": ("Ada Admin", None, True, None),
-            "ana": ("Ana Lopez", None, False, "Growth"),
-            "ben": ("Ben Report", "ana", False, "Growth"),
-        },
-    )
-    # Posting in channels is something the engine asks its outbox about once, when built.
-    world.outbox = ChannelOutbox()
-    world.engine = Engine(world.database, world.outbox, world.clock)
-    await world.say("ada", 'kudos values add "Customer first" #customer-first "We start there"')
-    return world
-
 
 KUDOS_CHANNEL = {"channel": "C_KUDOS", "key": "C_KUDOS", "name": "#kudos"}
 

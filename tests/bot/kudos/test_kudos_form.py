@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
-
 from bot.core.events import FormSubmitted
 from bot.core.messages import Form
 from bot.core.outcome import Outcome
@@ -15,20 +13,6 @@ from storage.db import Database
 from tests.bot.org_world import World, seed_world
 
 _events = itertools.count()
-
-
-@pytest.fixture
-async def world(sqlite_db: Database) -> World:
-    world = await seed_world(
-        sqlite_db,
-        {
-            "ada": ("Ada Admin", None, True, None),
-            "ana": ("Ana Lopez", None, False, "Growth"),
-            "ben": ("Ben Report", "ana", False, "Growth"),
-        },
-    )
-    await world.say("ada", 'kudos values add "Customer first" #customer-first')
-    return world
 
 
 async def submit(
