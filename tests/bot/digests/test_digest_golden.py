@@ -6,10 +6,7 @@ UPDATE_GOLDEN=1 rewrites the files from this run; review the diff by eye before 
 from __future__ import annotations
 
 import base64
-import json
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,6 +16,8 @@ from bot.digests.digest import Digest, build_digest
 from storage.db import Database
 from tests.bot.digests.seed import NOW, TENANT, seed_quarter
 from tests.conftest import FakeClock
+from tests.golden import as_json
+from tests.golden import assert_golden as check_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -35,15 +34,7 @@ async def digest(sqlite_db: Database, clock: FakeClock) -> Digest:
 
 
 def assert_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"no golden file {name}: run with UPDATE_GOLDEN=1, then review it"
-    assert actual == path.read_text(encoding="utf-8"), f"{name} changed; see the diff above"
-
-
-def as_json(payload: Any) -> str:
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    check_golden(GOLDEN, name, actual)
 
 
 async def test_text_fallback_matches_golden(digest: Digest) -> None:
