@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.checkins.scheduled import PROMPT, REMINDER
 from bot.digests.channels import DIGEST
 from bot.feedback.flow import FEEDBACK_CLOSE, FEEDBACK_REMINDER
+from bot.oneonones.setup import ONEONONE
 from bot.pulse.flow import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
 from storage.db import Database
 from storage.erase import AmbiguousEmail, Erasure, JobKinds, erase_person, person_to_erase
@@ -24,6 +25,7 @@ JOB_KINDS = JobKinds(
     survey=(PULSE_ROUND,),
     survey_round=(PULSE_REMINDER, PULSE_CLOSE),
     subscription=(DIGEST,),
+    oneonone=(ONEONONE,),
 )
 
 

@@ -14,6 +14,8 @@ from bot.engine import Engine
 from bot.feedback.flow import FEEDBACK_CLOSE, FEEDBACK_REMINDER
 from bot.feedback.scheduled import ScheduledFeedback
 from bot.goals.scheduled import ScheduledGoals
+from bot.oneonones.scheduled import ScheduledOneOnOnes
+from bot.oneonones.setup import ONEONONE
 from bot.org.scheduled import ORG_SYNC, ScheduledOrgSync
 from bot.pulse.flow import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
 from bot.pulse.scheduled import ScheduledPulse
@@ -28,6 +30,7 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
     feedback = ScheduledFeedback(engine)
     pulse = ScheduledPulse(engine)
     digests = ScheduledDigests(engine)
+    oneonones = ScheduledOneOnOnes(engine)
 
     async def prompt(due: Due, now: datetime) -> datetime | None:
         return await checkins.prompt(due.tenant_id, due.subject_id, due.due_at, now, claim=due)
@@ -46,6 +49,7 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
         PULSE_REMINDER: pulse.remind,
         PULSE_CLOSE: pulse.close,
         DIGEST: digests.post,
+        ONEONONE: oneonones.step,
     }
     # The daily directory sync, where a platform's directory can be read (bot/org/scheduled.py).
     directory = engine.identities.directory

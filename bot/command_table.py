@@ -12,6 +12,7 @@ from bot.feedback import commands as feedback
 from bot.goals import commands as goals
 from bot.home import commands as home
 from bot.kudos import commands as kudos
+from bot.oneonones import commands as oneonones
 from bot.org import commands as org
 from bot.pulse import commands as pulse
 from bot.team import commands as team
@@ -25,6 +26,7 @@ COMMAND_TABLE = CommandTable(
         *pulse.COMMANDS,
         *digests.COMMANDS,
         *kudos.COMMANDS,
+        *oneonones.COMMANDS,
         *org.COMMANDS,
         *home.COMMANDS,
     ),

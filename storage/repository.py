@@ -21,6 +21,7 @@ from storage.insert import insert_if_absent
 from storage.jobs import drop_job, move_job, upsert_job
 from storage.kudos import KudosStore
 from storage.models import Answer, KeyResult, PendingPrompt, ProcessedEvent
+from storage.oneonones import OneOnOneStore
 from storage.people import PeopleQueries
 from storage.pulse import PulseStore
 from storage.subscriptions import Subscriptions
@@ -84,6 +85,10 @@ class Store(PeopleQueries, DirectoryQueries, GoalQueries, CheckinQueries):
     @property
     def kudos(self) -> KudosStore:
         return KudosStore(self.session)
+
+    @property
+    def oneonones(self) -> OneOnOneStore:
+        return OneOnOneStore(self.session)
 
     @property
     def team(self) -> TeamStore:

@@ -26,6 +26,7 @@ from bot.goals.form import is_goal_form
 from bot.goals.form_submit import submit_goal_form
 from bot.home.cards import help_card
 from bot.kudos.form import is_kudos_form, submit_kudos_form
+from bot.oneonones import setup as oneonone_asks
 from bot.org import asks as manager_asks
 from bot.pulse.flow import PROMPT_PREFIX as PULSE_PROMPT
 from bot.pulse.flow import PulseFlow
@@ -59,6 +60,8 @@ class Router:
                 outcome = await self.pulse.choose(event.prompt_id, event.value)
             elif event.prompt_id.startswith(manager_asks.PROMPT_PREFIX):
                 outcome = await manager_asks.choose(self.ctx, event.prompt_id, event.value)
+            elif event.prompt_id.startswith(oneonone_asks.PROMPT_PREFIX):
+                outcome = await oneonone_asks.choose(self.ctx, event.prompt_id, event.value)
             else:
                 outcome = self.checkin.outcome(await self._choice(event.prompt_id, event.value))
             # The clicked message is retired even before its handle was recorded.

@@ -1,6 +1,6 @@
-"""A kudos as a form: what `kudos` alone opens, and what Slack's "Give kudos" message shortcut
-opens with the message's author already named. A Slack modal, a Teams card, or questions in
-turn in the console."""
+"""A kudos as a form: what `kudos` alone opens, and what a platform's "Give kudos" shortcut on a
+message opens with the message's author already named. A modal, a card, or questions in turn,
+as the platform shows forms."""
 
 from __future__ import annotations
 

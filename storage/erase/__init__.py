@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.erase.context import Erasure, JobKinds
 from storage.erase.kudos import KudosRows
+from storage.erase.oneonones import OneOnOneRows
 from storage.erase.org import OrgRows
 from storage.erase.surveys import FORMER_ORG, SurveyRows, scrubbed_groups
 from storage.erase.theirs import TheirRows
@@ -57,6 +58,7 @@ async def erase_person(session: AsyncSession, person: Person, kinds: JobKinds) -
     await erasing.surveys()
     await erasing.goals()
     await erasing.kudos()
+    await erasing.oneonones()
     await erasing.reports()
     await erasing.accounts()
     await erasing.run(delete(Person).where(col(Person.id) == erasing.id))
@@ -67,5 +69,5 @@ async def erase_person(session: AsyncSession, person: Person, kinds: JobKinds) -
     return erasing.erasure
 
 
-class _Erasing(TheirRows, OrgRows, SurveyRows, KudosRows):
+class _Erasing(TheirRows, OrgRows, SurveyRows, KudosRows, OneOnOneRows):
     """Every step, in one erasure."""

@@ -25,6 +25,7 @@ class JobKinds:
     survey_round: tuple[str, ...]
     # A channel's digest subscription: kept when its maker is erased, and its jobs with it.
     subscription: tuple[str, ...] = ()
+    oneonone: tuple[str, ...] = ()  # a 1:1's nudges and prompts
 
 
 @dataclass

@@ -8,11 +8,13 @@ from storage.models.feedback import FeedbackAnswer, FeedbackInvite, FeedbackRequ
 from storage.models.goals import GoalNudge, KeyResult, KeyResultChange, Objective
 from storage.models.jobs import ScheduledJob
 from storage.models.kudos import Kudos, KudosReceiver, KudosValue
+from storage.models.oneonones import AgendaItem, OneOnOne, OneOnOneMeeting
 from storage.models.org import Person, PlatformIdentity, Tenant
 from storage.models.platform import ProcessedEvent, SlackInstallation, SlackOAuthState
 from storage.models.pulse import Disclosure, Survey, SurveyInvite, SurveyResponse, SurveyRound
 
 __all__ = [
+    "AgendaItem",
     "Answer",
     "CheckinRun",
     "DigestSubscription",
@@ -27,6 +29,8 @@ __all__ = [
     "KudosReceiver",
     "KudosValue",
     "Objective",
+    "OneOnOne",
+    "OneOnOneMeeting",
     "PendingPrompt",
     "Person",
     "PlatformIdentity",

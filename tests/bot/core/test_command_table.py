@@ -63,6 +63,23 @@ HELP = [
         "kudos stats [team] [2026-Q4]",
         "managers and admins: kudos given and received, per person and per value",
     ),
+    ("1on1", "your 1:1s and when each meets next"),
+    (
+        "1on1 with @ana every 2 weeks tue 10:00",
+        "a recurring 1:1, in your time zone; Ana confirms it",
+    ),
+    (
+        "1on1 confirm @ben / 1on1 decline @ben",
+        "answer a 1:1 Ben asked for, where there are no buttons",
+    ),
+    ("1on1 add [@ana] Talk about the roadmap", "a point on your next 1:1's agenda"),
+    ("1on1 note [@ana] …", "a note only you see"),
+    (
+        "1on1 action [@ana] send the draft / 1on1 done 12",
+        "an action item, on every agenda until done / done",
+    ),
+    ("1on1 agenda [@ana] / 1on1 history @ana", "the next agenda / past 1:1s"),
+    ("1on1 stop @ana", "end a 1:1, history kept"),
     ("my manager / my team", "who you report to, and your team"),
     ("my manager is @ana", "ask Ana to confirm she's your manager"),
     ("my reports", "who reports to you; confirm or decline who asked"),

@@ -1,0 +1,130 @@
+"""The scheduler's handler for a 1:1: a day before each meeting, both get the agenda so far and a
+nudge to add points; at the time, the agenda; an hour after, a prompt for action items. Then the
+next meeting. Each step is marked before it is sent, so a step is sent once whichever replica
+runs it, and a step whose moment passed (the server was down) is skipped, not sent late."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.core.messages import Message, Text
+from bot.core.outcome import Notice
+from bot.core.ports import Sender
+from bot.oneonones.agenda import agenda_card, other_of, seed
+from bot.oneonones.setup import NUDGE_AHEAD
+from bot.oneonones.times import next_meeting, when_for, zone_of
+from bot.org.tree import display_name
+from scheduler.due import Due
+from storage.models import OneOnOne, OneOnOneMeeting, Person, Tenant
+from storage.repository import Store
+
+AFTER = timedelta(hours=1)  # the prompt for action items
+LATE = timedelta(days=1)  # after this, the prompt for action items isn't sent
+
+
+class ScheduledOneOnOnes:
+    def __init__(self, engine: Sender) -> None:
+        self.engine = engine
+
+    async def step(self, due: Due, now: datetime) -> datetime | None:
+        notices: list[Notice] = []
+        async with self.engine.database.session() as session:
+            store = Store(session)
+            tenant = await store.tenant(due.tenant_id)
+            series = await store.oneonones.series(due.tenant_id, due.subject_id)
+            if tenant is None or series is None or series.status != "active":
+                return None  # stopped, declined or erased meanwhile
+            people = {p.id: p for p in await store.people(tenant.id) if p.id is not None}
+            pair = [people.get(series.starter_id), people.get(series.other_id)]
+            if any(p is None or not p.active for p in pair):
+                return None  # one of them left: nothing to meet about
+            meeting = await store.oneonones.upcoming(series.id or 0)
+            if meeting is None:
+                return None
+            step = _Step(store, tenant, series, meeting, people, now)
+            following = await step.run(notices)
+            store.keep(meeting)
+        await self.engine.notify(due.tenant_id, notices)
+        return following
+
+
+class _Step:
+    def __init__(
+        self,
+        store: Store,
+        tenant: Tenant,
+        series: OneOnOne,
+        meeting: OneOnOneMeeting,
+        people: dict[int, Person],
+        now: datetime,
+    ) -> None:
+        self.store, self.tenant, self.series, self.meeting = store, tenant, series, meeting
+        self.people, self.now = people, now
+
+    async def run(self, notices: list[Notice]) -> datetime:
+        meeting, now = self.meeting, self.now
+        if now >= meeting.starts_at + AFTER:
+            if meeting.followed_up_at is None and now < meeting.starts_at + LATE:
+                notices.extend(self._to_both(self._follow_up))
+            meeting.followed_up_at = now
+            return await self._next_meeting()
+        if now >= meeting.starts_at:
+            if meeting.opened_at is None:
+                meeting.opened_at = now
+                await self._seed()
+                notices.extend(await self._agendas("starts now"))
+            return meeting.starts_at + AFTER
+        if now >= meeting.starts_at - NUDGE_AHEAD:
+            if meeting.nudged_at is None:
+                meeting.nudged_at = now
+                await self._seed()
+                notices.extend(await self._agendas("is tomorrow", nudge=True))
+            return meeting.starts_at
+        return meeting.starts_at - NUDGE_AHEAD
+
+    async def _next_meeting(self) -> datetime:
+        """The meeting after this one (past any missed while the server was down), and when
+        its first step is due."""
+        starts = next_meeting(self.series, self.meeting.starts_at)
+        while starts + AFTER <= self.now:
+            starts = next_meeting(self.series, starts)
+        await self.store.oneonones.add_meeting(
+            OneOnOneMeeting(
+                tenant_id=self.tenant.id, series_id=self.series.id or 0, starts_at=starts
+            )
+        )
+        return max(self.now, starts - NUDGE_AHEAD)
+
+    async def _seed(self) -> None:
+        await seed(self.store, self.tenant, self.series, self.meeting, self.people, self.now)
+
+    async def _agendas(self, when: str, *, nudge: bool = False) -> list[Notice]:
+        notices = []
+        for person in self._pair():
+            other = self.people[other_of(self.series, person.id or 0)]
+            at = when_for(self.meeting.starts_at, zone_of(self.tenant, person))
+            line = f"Your 1:1 with {display_name(other)} {when} ({at}). The agenda so far:"
+            if nudge:
+                line += f" add a point with 1on1 add {other.email} …"
+            card = await agenda_card(
+                self.store, self.tenant, self.series, self.meeting, person, self.people
+            )
+            notices.append(Notice(person.id or 0, [Text(line), card]))
+        return notices
+
+    def _follow_up(self, person: Person) -> list[Message]:
+        other = self.people[other_of(self.series, person.id or 0)]
+        return [
+            Text(
+                f"How was your 1:1 with {display_name(other)}? Note what you agreed as action "
+                f"items: 1on1 action {other.email} send the draft by friday. They carry over to "
+                "the next agenda until done."
+            )
+        ]
+
+    def _to_both(self, messages: Callable[[Person], list[Message]]) -> list[Notice]:
+        return [Notice(p.id or 0, messages(p)) for p in self._pair()]
+
+    def _pair(self) -> list[Person]:
+        return [self.people[self.series.starter_id], self.people[self.series.other_id]]
