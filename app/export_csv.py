@@ -16,21 +16,14 @@ import csv
 import errno
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+
+from app.export_rows import Row, Table, kudos_table, oneonones_table
 
 ENCODING: Final = "utf-8-sig"
 # A spreadsheet runs a cell starting with one of these as a formula; people's text is no formula.
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
-
-Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Table:
-    columns: tuple[str, ...]
-    rows: list[Row] = field(default_factory=list)
 
 
 def csv_tables(data: Mapping[str, Any]) -> dict[str, Table]:
@@ -45,6 +38,8 @@ def csv_tables(data: Mapping[str, Any]) -> dict[str, Table]:
         "feedback.csv": _feedback(data["feedback"]),
         "surveys.csv": _surveys(data["surveys"]),
         "survey_comments.csv": _survey_comments(data["surveys"]),
+        "kudos.csv": kudos_table(data["kudos"]),
+        "one_on_ones.csv": oneonones_table(data["oneonones"]),
     }
 
 

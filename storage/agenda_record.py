@@ -37,10 +37,7 @@ SOURCE_LENGTH = 300
 # What a blockers answer says when nothing blocks (bot/checkins/blockers.py has the engine's
 # own list; storage can't import it).
 NOTHING_BLOCKING = frozenset({"none", "no", "nope", "nothing", "n/a", "na", "-", "no blockers"})
-# FeedbackRequest keeps no time of its close: a request closes at its due time, or earlier once
-# all have answered. The due time puts each in one window only, so it is seeded once; one
-# closed early waits for the meeting after its due day.
-_CLOSED_AT = col(FeedbackRequest.due_at)
+_CLOSED_AT = col(FeedbackRequest.closed_at)
 _WHERE_FROM = {"checkin": "check-in", "import": "goals import", "chat": "update in chat"}
 
 

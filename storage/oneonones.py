@@ -66,6 +66,26 @@ class OneOnOneStore:
         statement = select(OneOnOne).where(col(OneOnOne.tenant_id) == tenant_id, pair)
         return (await self.session.exec(statement.order_by(col(OneOnOne.id)))).all()
 
+    async def everything_of(
+        self, tenant_id: str, person_id: int
+    ) -> tuple[Sequence[OneOnOne], Sequence[OneOnOneMeeting], Sequence[AgendaItem]]:
+        """Every 1:1 the person was in, whatever its state, with its meetings and their items
+        (everyone's: the caller keeps what the person may see). Three statements."""
+        theirs = select(OneOnOne).where(
+            col(OneOnOne.tenant_id) == tenant_id,
+            or_(col(OneOnOne.starter_id) == person_id, col(OneOnOne.other_id) == person_id),
+        )
+        series = (await self.session.exec(theirs.order_by(col(OneOnOne.id)))).all()
+        ids = select(OneOnOne.id).where(
+            col(OneOnOne.tenant_id) == tenant_id,
+            or_(col(OneOnOne.starter_id) == person_id, col(OneOnOne.other_id) == person_id),
+        )
+        meetings = select(OneOnOneMeeting).where(col(OneOnOneMeeting.series_id).in_(ids))
+        found = (await self.session.exec(meetings.order_by(col(OneOnOneMeeting.starts_at)))).all()
+        of_them = select(OneOnOneMeeting.id).where(col(OneOnOneMeeting.series_id).in_(ids))
+        items = select(AgendaItem).where(col(AgendaItem.meeting_id).in_(of_them))
+        return series, found, (await self.session.exec(items.order_by(col(AgendaItem.id)))).all()
+
     async def meetings(self, series_id: int) -> Sequence[OneOnOneMeeting]:
         statement = select(OneOnOneMeeting).where(OneOnOneMeeting.series_id == series_id)
         return (await self.session.exec(statement.order_by(col(OneOnOneMeeting.starts_at)))).all()

@@ -1,6 +1,6 @@
-"""`checkin-bot export`: the org's people, goals with history, check-ins, feedback and survey
-aggregates, as JSON. Anonymous feedback goes out as its requester sees it, and surveys only as
-the aggregates their rounds allowed.
+"""`checkin-bot export`: the org's people, goals with history, check-ins, feedback, survey
+aggregates, kudos and (for one of their two people) 1:1s, as JSON. Anonymous feedback goes
+out as its requester sees it, and surveys only as the aggregates their rounds allowed.
 
 With a viewer, only what that person may see in the bot (`bot.privacy.visibility`); without one, the
 operator's export: everything (whoever runs it on the server holds the database anyway).
@@ -18,6 +18,7 @@ from app.export.entries import Entry
 from app.export.feedback import feedback_entries, load_feedback
 from app.export.goals import objective_entries
 from app.export.kudos import kudos_entries
+from app.export.oneonones import oneonone_entries
 from app.export.people import people_entries
 from app.export.surveys import load_surveys, survey_entries
 from bot.privacy.visibility import people_seen
@@ -49,6 +50,12 @@ async def export_org(
         feedback = await load_feedback(session, tenant_id)
         surveys = await load_surveys(session, tenant_id)
         kudos, receivers = await store.kudos.everything(tenant_id)
+        # 1:1s are their two people's alone: only in one of their exports.
+        oneonones = (
+            await store.oneonones.everything_of(tenant_id, viewer.id or 0)
+            if viewer is not None
+            else ((), (), ())
+        )
 
     email = {p.id: p.email for p in people}
     by_id = {p.id: p for p in people if p.id is not None}
@@ -63,6 +70,7 @@ async def export_org(
         "feedback": feedback_entries(feedback, email, viewer),
         "surveys": survey_entries(surveys, email, viewer, by_id),
         "kudos": kudos_entries(kudos, receivers, email, viewer),
+        "oneonones": [] if viewer is None else oneonone_entries(*oneonones, email, viewer),
     }
 
 

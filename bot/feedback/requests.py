@@ -115,7 +115,7 @@ class Requests:
         await unit.feedback.lock(request)
         if request.status != "open":
             return []
-        request.status = "closed"
+        request.status, request.closed_at = "closed", unit.now
         unit.store.keep(request)
         answered = await unit.feedback.answered_count(request)
         notices = await self._release(request, closing=True)

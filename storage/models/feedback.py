@@ -26,6 +26,7 @@ class FeedbackRequest(SQLModel, table=True):
     shared_with_subject: bool = False
     status: OpenOrClosed = status_field("open")
     created_at: datetime = utc_field()
+    closed_at: datetime | None = utc_field(default=None)
 
 
 class FeedbackInvite(SQLModel, table=True):

@@ -472,7 +472,7 @@ async def test_the_export_takes_the_same_statements_however_many_requests_and_ro
     with counting_statements(world.database) as after:
         data = await export_as(world, "mo@x.com")
     assert len(data["surveys"]) == 4
-    assert len(after) == len(before) == 16  # kudos and their receivers: two more
+    assert len(after) == len(before) == 19  # kudos, their receivers; 1:1s, meetings, items
 
 
 # -- CSV ------------------------------------------------------------------------------------------
@@ -496,7 +496,7 @@ async def test_the_csv_tables_parse_back_with_as_many_rows_as_the_json(
     assert set(tables) == {
         "export.csv", "people.csv", "objectives.csv", "key_results.csv",
         "key_result_history.csv", "checkins.csv", "feedback.csv", "surveys.csv",
-        "survey_comments.csv",
+        "survey_comments.csv", "kudos.csv", "one_on_ones.csv",
     }  # fmt: skip
     assert tables["export.csv"] == [
         {
@@ -521,6 +521,8 @@ async def test_the_csv_tables_parse_back_with_as_many_rows_as_the_json(
     assert len(tables["surveys.csv"]) == sum(len(g.get("questions", [])) or 1 for g in groups)
     comments = [c for g in groups for q in g.get("questions", []) for c in q["comments"]]
     assert len(tables["survey_comments.csv"]) == len(comments)
+    assert len(tables["kudos.csv"]) == len(data["kudos"])
+    assert tables["one_on_ones.csv"] == []  # the operator's export has no 1:1s
 
     anonymous = [row for row in tables["feedback.csv"] if row["anonymous"] == "true"]
     assert len(anonymous) == 6 and all(r["giver"] == r["at"] == "" for r in anonymous)
@@ -595,7 +597,7 @@ def test_the_cli_writes_csv_files_as_someone_into_a_new_directory(demo: Cli) -> 
     assert "Check-in saved" in chat.stdout, chat.stderr
     result = demo("export", "--format", "csv", "--as", "grace@demo.example", "--out", "out/x")
     assert result.returncode == 0, result.stderr
-    assert "wrote 9 CSV files to out/x" in result.stderr
+    assert "wrote 11 CSV files to out/x" in result.stderr
     tables = read_tables(demo.folder / "out" / "x")
     assert tables["export.csv"][0]["viewer"] == "grace@demo.example"
     assert {row["person"] for row in tables["checkins.csv"]} == {"alan@demo.example"}

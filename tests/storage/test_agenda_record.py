@@ -124,6 +124,7 @@ class World:
             anonymous=name == "anonymous",
             status=status,
             due_at=due,
+            closed_at=due if status == "closed" else None,
             created_at=SEEDED_AT,
         )
         request_id = await self.add(name, request)

@@ -1,4 +1,5 @@
-"""1:1s: recurring meetings between two people, their meetings and agendas
+"""1:1s: recurring meetings between two people, their meetings and agendas; when a feedback
+request closed (an agenda brings up those that closed since the last meeting)
 
 Revision ID: 0013
 Revises: 0012
@@ -20,6 +21,9 @@ WHEN = storage.types.UTCDateTime
 
 
 def upgrade() -> None:
+    op.add_column(
+        "feedbackrequest", sa.Column("closed_at", WHEN(timezone=True), nullable=True)
+    )
     op.create_table(
         "oneonone",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -79,6 +83,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("feedbackrequest", "closed_at")
     op.drop_table("agendaitem")
     op.drop_table("oneononemeeting")
     op.drop_table("oneonone")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from app.export import export_org
+from app.export_csv import csv_tables
 from bot.core.events import CommandInvoked
 from storage.models import Kudos, KudosReceiver
 from tests.bot.org_world import World
@@ -98,6 +99,11 @@ async def test_the_export_has_kudos_and_a_private_one_only_for_those_it_names(
     assert [k["message"] for k in as_ada["kudos"]] == ["the launch #customer-first"]
     as_ben = await export_org(world.database, "slack:T1", world.clock.now(), "ben@x.com")
     assert len(as_ben["kudos"]) == 2
+    rows = csv_tables(everything)["kudos.csv"].rows
+    assert [(r["from"], r["to"], r["values"], r["private"]) for r in rows] == [
+        ("ben@x.com", "ana@x.com", "#customer-first", False),
+        ("ana@x.com", "ben@x.com", "", True),
+    ]
 
 
 async def test_home_shows_the_latest_kudos_received(world: World) -> None:

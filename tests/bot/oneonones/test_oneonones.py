@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from app.export import export_org
+from app.export_csv import csv_tables
 from app.scheduling import build_scheduler
 from bot.core.messages import Card, Question
 from storage.db import Database
-from tests.bot.org_world import World, seed_world
+from tests.bot.org_world import TENANT, World, seed_world
 
 BLOCKER = "waiting on the legal review"
 
@@ -70,6 +72,9 @@ async def test_a_blocker_is_seeded_and_an_action_item_carries_over(world: World)
     assert world.last("ana").startswith("Added #")
     await world.say("mo", "1on1 note she seems stretched")
     assert "only you see it" in world.last("mo")
+    await world.say("mo", "feedback request <@U_ANA> from <@U_PAT>")
+    for answer in ("Great at unblocking people", "Write things down more"):
+        await world.say("pat", answer)  # all asked have answered: it closes
 
     await tick(world)  # a day before: the agenda so far, and a nudge to add points
     assert "Your 1:1 with Mo Manager is tomorrow" in world.to("ana")[-2]
@@ -83,6 +88,11 @@ async def test_a_blocker_is_seeded_and_an_action_item_carries_over(world: World)
     assert point.endswith("Talk about the Q1 roadmap") and author == "from Ana Lopez"
     assert mine["Your private notes"] == [("Note", "she seems stretched")]
     assert "Your private notes" not in hers
+    closed = (
+        "Feedback request #1 about Ana Lopez closed: 1 of 1 answered",
+        "from the record: feedback",
+    )
+    assert closed in mine["From the record"] and closed not in hers["From the record"]
 
     world.clock.advance(days=1)  # Tuesday 10:05: the agenda again
     await tick(world)
@@ -155,3 +165,31 @@ async def test_what_a_1on1_refuses(world: World) -> None:
     await world.say("mo", "1on1 with <@U_PAT> weekly mon 11:00")
     await world.say("mo", "1on1 add the roadmap")
     assert world.last("mo").startswith("With whom? You have 1:1s with Ana Lopez and Pat Peer")
+
+
+async def test_the_export_has_a_1on1_only_for_its_two_people_with_their_own_notes(
+    world: World,
+) -> None:
+    await set_up(world)
+    await world.say("ana", "1on1 add the roadmap")
+    await world.say("mo", "1on1 note she seems stretched")
+    mine = await export_org(world.database, TENANT, world.clock.now(), "mo@x.com")
+    hers = await export_org(world.database, TENANT, world.clock.now(), "ana@x.com")
+    [one] = mine["oneonones"]
+    assert (one["with"], one["every_weeks"], one["status"]) == ("ana@x.com", 2, "active")
+    [meeting] = one["meetings"]
+    assert [(i["kind"], i["text"]) for i in meeting["items"]] == [
+        ("point", "the roadmap"),
+        ("note", "she seems stretched"),
+    ]
+    [meeting] = hers["oneonones"][0]["meetings"]
+    assert [(i["kind"], i["by"]) for i in meeting["items"]] == [("point", "ana@x.com")]
+    for outsider in ("pat@x.com", "ada@x.com", None):
+        assert (await export_org(world.database, TENANT, world.clock.now(), outsider))[
+            "oneonones"
+        ] == []
+    rows = csv_tables(mine)["one_on_ones.csv"].rows
+    assert [(r["with"], r["kind"], r["text"]) for r in rows] == [
+        ("ana@x.com", "point", "the roadmap"),
+        ("ana@x.com", "note", "she seems stretched"),
+    ]
