@@ -84,10 +84,10 @@ class _Step:
         return meeting.starts_at - NUDGE_AHEAD
 
     async def _next_meeting(self) -> datetime:
-        """The meeting after this one (past any missed while the server was down), and when
-        its first step is due."""
+        """The meeting after this one (past any whose last step passed while the server was
+        down), and when its first step is due."""
         starts = next_meeting(self.series, self.meeting.starts_at)
-        while starts + AFTER <= self.now:
+        while starts + LATE <= self.now:
             starts = next_meeting(self.series, starts)
         await self.store.oneonones.add_meeting(
             OneOnOneMeeting(
