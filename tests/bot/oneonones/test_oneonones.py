@@ -4,8 +4,13 @@ him alone; the action item after the meeting carries over to the next agenda unt
 
 from __future__ import annotations
 
+from sqlmodel import select
+
+from app.erase import JOB_KINDS
 from app.export import export_org
 from app.export_csv import csv_tables
+from storage.erase import erase_person
+from storage.models import AgendaItem, OneOnOne, OneOnOneMeeting, Person, ScheduledJob
 from tests.bot.oneonones.conftest import agenda, cards, set_up, tick
 from tests.bot.org_world import TENANT, World
 
@@ -150,3 +155,27 @@ async def test_the_export_has_a_1on1_only_for_its_two_people_with_their_own_note
         ("ana@x.com", "point", "the roadmap"),
         ("ana@x.com", "note", "she seems stretched"),
     ]
+
+
+async def test_the_list_and_erasing_either_person(world: World) -> None:
+    await set_up(world)
+    await world.say("pat", "1on1 with <@U_MO> weekly fri 09:00")
+    await world.say("mo", "1on1")
+    assert world.last("mo") == (
+        "Your 1:1s:\nAna Lopez: every 2 weeks on Tue, next Tue 3 Mar 10:00 (UTC)\n"
+        "Pat Peer: asked, waiting for an answer"
+    )
+    await world.say("ana", "1on1 add the roadmap")
+    await world.say("ana", "1on1 note mine alone")
+    async with world.database.session() as session:
+        ana = await session.get(Person, world.ids["ana"])
+        assert ana is not None
+        erasure = await erase_person(session, ana, JOB_KINDS)
+    assert "1:1s they were in: 1 deleted, with their agendas" in erasure.lines
+    async with world.database.session() as session:
+        left = (await session.exec(select(OneOnOne))).all()
+        assert [(s.starter_id, s.other_id) for s in left] == [(world.ids["pat"], world.ids["mo"])]
+        assert (await session.exec(select(AgendaItem))).all() == []
+        assert (await session.exec(select(OneOnOneMeeting))).all() == []
+        kinds = [j.kind for j in (await session.exec(select(ScheduledJob))).all()]
+    assert "oneonone" not in kinds
