@@ -78,6 +78,11 @@ async def start(ctx: Context, args: str) -> Outcome:
     await ctx.store.session.flush()
     mine = f"{cadence_words(series)} at {at} ({series.timezone})"
     reply = f"Asked {display_name(other)} to confirm a 1:1 {mine}. I'll tell you when they answer."
+    if not any(i.reachable for i in await ctx.store.identities_of(other)):
+        reply += (
+            f" {display_name(other)} can't be reached yet: once they write to me, they can "
+            f"answer with 1on1 confirm {_handle(me)} (or decline)."
+        )
     return Outcome([Text(reply)], [Notice(other.id, [_ask(ctx, series, me, other)])])
 
 

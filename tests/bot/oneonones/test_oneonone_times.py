@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from bot.oneonones.times import TimesError, first_meeting, next_meeting, parse_when
-from storage.models import OneOnOne, Person
+from storage.models import OneOnOne, Person, PlatformIdentity
 from tests.bot.oneonones.conftest import cards, set_up, tick
 from tests.bot.org_world import World
 
@@ -72,3 +72,17 @@ async def test_the_nudge_is_sent_once_and_a_missed_one_is_skipped(world: World) 
     assert len(cards(world, "mo")) == 1
     assert "How was your 1:1 with Ana Lopez?" in world.last("mo")
     assert world.to("mo").count(world.last("mo")) == 1
+
+
+async def test_someone_who_cant_be_reached_yet_can_confirm_by_typing_later(world: World) -> None:
+    async with world.database.session() as session:
+        for identity in (await session.exec(select(PlatformIdentity))).all():
+            if identity.person_id == world.ids["pat"]:
+                identity.reachable = False
+                session.add(identity)
+    await world.say("mo", "1on1 with <@U_PAT> weekly fri 09:00")
+    assert "Pat Peer can't be reached yet: once they write to me, they can answer with " in (
+        world.last("mo")
+    )
+    await world.say("pat", "1on1 confirm mo@x.com")
+    assert world.last("pat").startswith("Confirmed: a 1:1 with Mo Manager every week on Fri")
