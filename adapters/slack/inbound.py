@@ -27,6 +27,7 @@ from adapters.slack.render import (
     parse_choice_value,
     render_submitted,
 )
+from adapters.slack.render_form import USER_ID
 from bot.core.backlog import Backlog
 from bot.core.commands import CommandTable
 from bot.core.events import Actor, ChoiceSelected, CommandInvoked, FormSubmitted, TextReceived
@@ -205,7 +206,8 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
         message = body.get("message") or {}
         author = message.get("user") if isinstance(message, dict) else None
         mine = author == actor.user or (isinstance(message, dict) and message.get("bot_id"))
-        who = f"<@{author}>" if isinstance(author, str) and author and not mine else ""
+        named = isinstance(author, str) and USER_ID.match(author) is not None
+        who = f"<@{author}>" if named and not mine else ""
         form = await engine.form(actor, kudos_form_id(who))
         if form is None:
             await engine.deliver(actor, [Text("Write kudos to me to give kudos here.")])

@@ -28,6 +28,7 @@ from tests.slack.payloads import (
     app_home_opened,
     block_action,
     message_event,
+    message_shortcut,
     signed_headers,
     slash_command,
     url_verification,
@@ -68,7 +69,9 @@ strangers = st.sampled_from(["U_NOBODY", "UBOT", "W0STRANGER", ""]) | hostile_te
 teams_ids = st.sampled_from(["T1", "T_OTHER", ""]) | hostile_text
 huge = st.builds(lambda part, n: part * n, piece | hostile_text, st.integers(1_000, 30_000))
 texts = either(hostile_text, huge, st.lists(piece, max_size=20).map(" ".join))
-commands = st.sampled_from(["/checkin", "/goals", "/feedback", "/pulse", "/digest", "/nope"])
+commands = st.sampled_from(
+    ["/checkin", "/goals", "/feedback", "/pulse", "/digest", "/kudos", "/nope"]
+)
 
 
 def cut(body: str, where: float) -> str:
@@ -108,6 +111,12 @@ def slack_bodies(user: st.SearchStrategy[str]) -> st.SearchStrategy[tuple[str, s
             st.sampled_from(["choice-0", "open_form", "start_checkin"]) | hostile_text,
             hostile_text | st.builds("{}|{}|{}".format, st.integers(0, 5), hostile_text, piece),
             user,
+        ),
+        st.builds(
+            lambda u, a, t: message_shortcut("give_kudos", user=u, author=a, text=t),
+            user,
+            strangers | st.just("U_ALAN") | st.builds("U{}".format, huge),
+            texts,
         ),
         st.builds(
             lambda m, values, u: view_submission("checkin_form", m, values, user=u),
