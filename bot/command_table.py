@@ -15,6 +15,7 @@ from bot.kudos import commands as kudos
 from bot.oneonones import commands as oneonones
 from bot.org import commands as org
 from bot.pulse import commands as pulse
+from bot.reviews import commands as reviews
 from bot.team import commands as team
 
 COMMAND_TABLE = CommandTable(
@@ -27,6 +28,7 @@ COMMAND_TABLE = CommandTable(
         *digests.COMMANDS,
         *kudos.COMMANDS,
         *oneonones.COMMANDS,
+        *reviews.COMMANDS,
         *org.COMMANDS,
         *home.COMMANDS,
     ),

@@ -24,6 +24,7 @@ from storage.models import Answer, KeyResult, PendingPrompt, ProcessedEvent
 from storage.oneonones import OneOnOneStore
 from storage.people import PeopleQueries
 from storage.pulse import PulseStore
+from storage.reviews import ReviewStore
 from storage.subscriptions import Subscriptions
 from storage.team import TeamStore
 
@@ -89,6 +90,10 @@ class Store(PeopleQueries, DirectoryQueries, GoalQueries, CheckinQueries):
     @property
     def oneonones(self) -> OneOnOneStore:
         return OneOnOneStore(self.session)
+
+    @property
+    def reviews(self) -> ReviewStore:
+        return ReviewStore(self.session)
 
     @property
     def team(self) -> TeamStore:

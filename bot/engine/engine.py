@@ -31,6 +31,7 @@ from bot.engine.routing import Router
 from bot.goals.form import form_named
 from bot.home.commands import home_of
 from bot.kudos.form import is_kudos_form, kudos_form
+from bot.reviews.writing import is_review_form, review_form_named
 from storage.db import Database, out_of_space
 from storage.repository import Store
 from storage.settings import settings_of
@@ -173,6 +174,8 @@ class Engine:
                 return None
             if is_kudos_form(form_id):
                 return await kudos_form(ctx, form_id)
+            if is_review_form(form_id):
+                return await review_form_named(ctx, form_id)
             return await form_named(ctx, form_id)
 
     async def prompt(self, tenant_id: str, email: str) -> Prompted:

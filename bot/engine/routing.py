@@ -30,6 +30,7 @@ from bot.oneonones import setup as oneonone_asks
 from bot.org import asks as manager_asks
 from bot.pulse.flow import PROMPT_PREFIX as PULSE_PROMPT
 from bot.pulse.flow import PulseFlow
+from bot.reviews.writing import is_review_form, submit_review_form
 from storage.models import CheckinRun, FeedbackInvite, SurveyInvite
 from storage.settings import settings_of
 
@@ -158,6 +159,8 @@ class Router:
             return await submit_goal_form(Goals(self.ctx), event.form_id, event.values)
         if is_kudos_form(event.form_id):
             return await submit_kudos_form(self.ctx, event.values)
+        if is_review_form(event.form_id):
+            return await submit_review_form(self.ctx, event.form_id, event.values)
         sent = read_form_id(event.form_id)
         run = await self._own_run(sent.run_id) if sent is not None else None
         if sent is None or run is None:

@@ -14,6 +14,7 @@ from storage.erase.context import Erasure, JobKinds
 from storage.erase.kudos import KudosRows
 from storage.erase.oneonones import OneOnOneRows
 from storage.erase.org import OrgRows
+from storage.erase.reviews import ReviewRows
 from storage.erase.surveys import FORMER_ORG, SurveyRows, scrubbed_groups
 from storage.erase.theirs import TheirRows
 from storage.models import Person
@@ -59,6 +60,7 @@ async def erase_person(session: AsyncSession, person: Person, kinds: JobKinds) -
     await erasing.goals()
     await erasing.kudos()
     await erasing.oneonones()
+    await erasing.reviews()
     await erasing.reports()
     await erasing.accounts()
     await erasing.run(delete(Person).where(col(Person.id) == erasing.id))
@@ -69,5 +71,5 @@ async def erase_person(session: AsyncSession, person: Person, kinds: JobKinds) -
     return erasing.erasure
 
 
-class _Erasing(TheirRows, OrgRows, SurveyRows, KudosRows, OneOnOneRows):
+class _Erasing(TheirRows, OrgRows, SurveyRows, KudosRows, OneOnOneRows, ReviewRows):
     """Every step, in one erasure."""

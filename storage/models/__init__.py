@@ -12,6 +12,7 @@ from storage.models.oneonones import AgendaItem, OneOnOne, OneOnOneMeeting
 from storage.models.org import Person, PlatformIdentity, Tenant
 from storage.models.platform import ProcessedEvent, SlackInstallation, SlackOAuthState
 from storage.models.pulse import Disclosure, Survey, SurveyInvite, SurveyResponse, SurveyRound
+from storage.models.reviews import Review, ReviewCycle
 
 __all__ = [
     "AgendaItem",
@@ -35,6 +36,8 @@ __all__ = [
     "Person",
     "PlatformIdentity",
     "ProcessedEvent",
+    "Review",
+    "ReviewCycle",
     "ScheduledJob",
     "SlackInstallation",
     "SlackOAuthState",

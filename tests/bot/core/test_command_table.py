@@ -80,6 +80,22 @@ HELP = [
     ),
     ("1on1 agenda [@ana] / 1on1 history @ana", "the next agenda / past 1:1s"),
     ("1on1 stop @ana", "end a 1:1, history kept"),
+    ("review status", "where each review stands (admins, managers: their people)"),
+    (
+        'review start "H2 2026" from 2026-07-01 to 2026-12-31 self manager peer due 2026-12-20',
+        "admins: a review cycle (for team X, anonymous peers: optional)",
+    ),
+    ("review self", "your record of the period, and your self review"),
+    (
+        "review peers @a @b @c",
+        "name your peers; managers: review peers @ana approve, or name others",
+    ),
+    ("review peer @ana", "your review of Ana as her peer"),
+    (
+        "review manager @ana / review share @ana",
+        "managers: Ana's record, self review and peers, and yours / share it with her",
+    ),
+    ("review ack [comment]", "you read the review shared with you"),
     ("my manager / my team", "who you report to, and your team"),
     ("my manager is @ana", "ask Ana to confirm she's your manager"),
     ("my reports", "who reports to you; confirm or decline who asked"),

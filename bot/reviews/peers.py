@@ -1,0 +1,160 @@
+"""Peers: `review peers @a @b @c` by the person reviewed names them; their manager approves
+(`review peers @ana approve`) or chooses others (`review peers @ana @x @y @z`); the peers are
+then asked (`review peer @ana` opens their form)."""
+
+from __future__ import annotations
+
+from bot.core.commands import Context
+from bot.core.messages import Text
+from bot.core.outcome import Notice, Outcome
+from bot.core.words import listed
+from bot.feedback.mentions import Mentions
+from bot.feedback.request_command import FeedbackError
+from bot.org.tree import display_name
+from bot.privacy.feedback_answers import ANONYMOUS_MINIMUM
+from storage.models import Person, Review, ReviewCycle
+
+MOST_PEERS = 10
+
+
+async def find(ctx: Context, words: list[str]) -> list[Person] | str:
+    people = {p.id: p for p in await ctx.store.people(ctx.tenant.id) if p.id is not None}
+    mentions = Mentions(ctx.store, ctx.tenant, ctx.person, ctx.platform, people)
+    found: list[Person] = []
+    try:
+        for word in words:
+            person = await mentions.find(word)
+            if person.id not in {p.id for p in found}:
+                found.append(person)
+    except FeedbackError as error:
+        return str(error)
+    return found
+
+
+async def _cycle_of(ctx: Context, subject: Person) -> ReviewCycle | None:
+    """The latest open cycle that reviews `subject` and asks peers."""
+    for review in reversed(await ctx.store.reviews.about_me(ctx.tenant.id, subject.id or 0)):
+        cycle = await ctx.store.reviews.cycle(ctx.tenant.id, review.cycle_id)
+        if cycle is not None and "peer" in cycle.kinds:
+            return cycle
+    return None
+
+
+async def peers(ctx: Context, args: str) -> Outcome:
+    words = args.split()
+    if not words:
+        return _say("Name your peers: review peers @a @b @c")
+    named = await find(ctx, [w for w in words if w.lower() != "approve"])
+    if isinstance(named, str):
+        return _say(named)
+    if named and named[0].manager_id == ctx.person.id and named[0].id != ctx.person.id:
+        # The manager, about one of their reports: approve, or choose others.
+        return await _decide(ctx, named[0], named[1:], "approve" in (w.lower() for w in words))
+    return await _nominate(ctx, named)
+
+
+async def _nominate(ctx: Context, named: list[Person]) -> Outcome:
+    me = ctx.person
+    cycle = await _cycle_of(ctx, me)
+    if cycle is None:
+        return _say("No open review cycle asks for peers to review you.")
+    problem = _problem(me, named)
+    if problem:
+        return _say(problem)
+    reviews = await ctx.store.reviews.about(cycle.id or 0, me.id or 0)
+    if any(r.kind == "peer" and r.status in ("draft", "submitted") for r in reviews):
+        return _say("Your peers have started answering: ask your manager to change them.")
+    await ctx.store.reviews.drop_peers(cycle.id or 0, me.id or 0)
+    for peer in named:
+        _add(ctx, cycle, me, peer, "nominated")
+    names = listed([display_name(p) for p in named])
+    manager = await ctx.store.person(ctx.tenant.id, me.manager_id or 0)
+    if manager is None:
+        for review in await ctx.store.reviews.about(cycle.id or 0, me.id or 0):
+            if review.kind == "peer":
+                review.status = "pending"
+                ctx.store.keep(review)
+        return _say(
+            f"Asked {names} to review you (you have no manager to approve them).",
+            _asked(ctx, me, named),
+        )
+    told = Text(
+        f"{display_name(me)} named {names} as peers to review them. Approve with review peers "
+        f"{me.email} approve, or choose others: review peers {me.email} @x @y @z"
+    )
+    return _say(
+        f"Named {names}. {display_name(manager)} approves them next.",
+        [Notice(manager.id or 0, [told])],
+    )
+
+
+async def _decide(ctx: Context, subject: Person, others: list[Person], approve: bool) -> Outcome:
+    cycle = await _cycle_of(ctx, subject)
+    who = display_name(subject)
+    if cycle is None:
+        return _say(f"No open review cycle asks for peers to review {who}.")
+    reviews = [
+        r for r in await ctx.store.reviews.about(cycle.id or 0, subject.id or 0) if r.kind == "peer"
+    ]
+    if others:
+        problem = _problem(subject, others)
+        if problem:
+            return _say(problem)
+        await ctx.store.reviews.drop_peers(cycle.id or 0, subject.id or 0)
+        for peer in others:
+            _add(ctx, cycle, subject, peer, "pending")
+        chosen = others
+    elif approve:
+        waiting = [r for r in reviews if r.status == "nominated"]
+        if not waiting:
+            return _say(f"{who} has no peers waiting for approval.")
+        for review in waiting:
+            review.status = "pending"
+            ctx.store.keep(review)
+        ids = {r.writer_id for r in waiting}
+        chosen = [p for p in await ctx.store.people(ctx.tenant.id) if p.id in ids]
+    else:
+        return _say(f"Say review peers {subject.email} approve, or name the peers you choose.")
+    names = listed([display_name(p) for p in chosen])
+    told = Text(f"{display_name(ctx.person)} chose {names} to review you.")
+    notices = [Notice(subject.id or 0, [told]), *_asked(ctx, subject, chosen)]
+    return _say(f"{names} will review {who}.", notices)
+
+
+def _problem(subject: Person, named: list[Person]) -> str:
+    if any(p.id == subject.id for p in named):
+        return "Peers review someone else: leave the person reviewed out."
+    if len(named) < ANONYMOUS_MINIMUM:
+        return (
+            f"Name at least {ANONYMOUS_MINIMUM} peers: fewer answers than that aren't shown "
+            "without names."
+        )
+    if len(named) > MOST_PEERS:
+        return f"{MOST_PEERS} peers at most."
+    return ""
+
+
+def _add(ctx: Context, cycle: ReviewCycle, subject: Person, peer: Person, status: str) -> None:
+    ctx.store.keep(
+        Review(
+            tenant_id=ctx.tenant.id,
+            cycle_id=cycle.id or 0,
+            subject_id=subject.id or 0,
+            writer_id=peer.id,
+            kind="peer",
+            status=status,
+            created_at=ctx.now,
+        )
+    )
+
+
+def _asked(ctx: Context, subject: Person, chosen: list[Person]) -> list[Notice]:
+    text = (
+        f"Please review {display_name(subject)} as a peer: review peer {subject.email} opens "
+        "the questions."
+    )
+    return [Notice(p.id or 0, [Text(text)]) for p in chosen]
+
+
+def _say(text: str, notices: list[Notice] | None = None) -> Outcome:
+    return Outcome([Text(text)], notices or [])
