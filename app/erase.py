@@ -14,6 +14,7 @@ from bot.digests.channels import DIGEST
 from bot.feedback.flow import FEEDBACK_CLOSE, FEEDBACK_REMINDER
 from bot.oneonones.setup import ONEONONE
 from bot.pulse.flow import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
+from bot.reviews.scheduled import REVIEW_REMINDERS
 from storage.db import Database
 from storage.erase import AmbiguousEmail, Erasure, JobKinds, erase_person, person_to_erase
 from storage.repository import Store
@@ -26,6 +27,7 @@ JOB_KINDS = JobKinds(
     survey_round=(PULSE_REMINDER, PULSE_CLOSE),
     subscription=(DIGEST,),
     oneonone=(ONEONONE,),
+    review_cycle=(REVIEW_REMINDERS,),
 )
 
 

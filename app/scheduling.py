@@ -19,6 +19,7 @@ from bot.oneonones.setup import ONEONONE
 from bot.org.scheduled import ORG_SYNC, ScheduledOrgSync
 from bot.pulse.flow import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
 from bot.pulse.scheduled import ScheduledPulse
+from bot.reviews.scheduled import REVIEW_REMINDERS, ScheduledReviews
 from scheduler.due import Due, Handler
 from scheduler.runner import Scheduler
 
@@ -31,6 +32,7 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
     pulse = ScheduledPulse(engine)
     digests = ScheduledDigests(engine)
     oneonones = ScheduledOneOnOnes(engine)
+    reviews = ScheduledReviews(engine)
 
     async def prompt(due: Due, now: datetime) -> datetime | None:
         return await checkins.prompt(due.tenant_id, due.subject_id, due.due_at, now, claim=due)
@@ -50,6 +52,7 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
         PULSE_CLOSE: pulse.close,
         DIGEST: digests.post,
         ONEONONE: oneonones.step,
+        REVIEW_REMINDERS: reviews.remind,
     }
     # The daily directory sync, where a platform's directory can be read (bot/org/scheduled.py).
     directory = engine.identities.directory

@@ -14,6 +14,7 @@ from bot.core.messages import Card, Field, Section, Text
 from bot.core.outcome import Notice, Outcome
 from bot.core.words import listed
 from bot.org.tree import display_name, org_of
+from bot.reviews.scheduled import REVIEW_REMINDERS, first_reminder
 from bot.reviews.template import DEFAULT_QUESTIONS, KINDS
 from storage.models import Person, Review, ReviewCycle
 from storage.settings import settings_of
@@ -85,6 +86,9 @@ async def start(ctx: Context, args: str) -> Outcome:
     await ctx.store.session.flush()
     members = [p for p in people.values() if p.active and (team is None or p.team == team)]
     notices = _open(ctx, cycle, members, people)
+    await ctx.store.plan(
+        ctx.tenant.id, REVIEW_REMINDERS, cycle.id or 0, first_reminder(cycle, ctx.now)
+    )
     what = listed([f"{k} reviews" for k in kinds])
     who = f"the {team} team ({len(members)} people)" if team else f"{len(members)} people"
     return _say(f"Started “{name}” for {who}: {what}, due {_due_words(cycle)}.", notices)

@@ -26,6 +26,8 @@ class JobKinds:
     # A channel's digest subscription: kept when its maker is erased, and its jobs with it.
     subscription: tuple[str, ...] = ()
     oneonone: tuple[str, ...] = ()  # a 1:1's nudges and prompts
+    # A review cycle's reminders: kept when its maker is erased, with the cycle.
+    review_cycle: tuple[str, ...] = ()
 
 
 @dataclass

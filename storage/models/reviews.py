@@ -32,6 +32,8 @@ class ReviewCycle(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     status: str = Field(default="open", max_length=16)  # open | closed
+    # The reminders sent: "" none yet, then reminded (before the due date), due, late.
+    stage: str = Field(default="", max_length=16)
     created_by: int | None = Field(default=None, foreign_key="person.id", index=True)
     created_at: datetime = utc_field()
 

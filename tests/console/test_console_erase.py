@@ -132,4 +132,5 @@ def test_every_kind_of_scheduled_job_has_a_known_subject(outbox: RecordingOutbox
         *JOB_KINDS.survey_round,
         *JOB_KINDS.subscription,
         *JOB_KINDS.oneonone,
+        *JOB_KINDS.review_cycle,
     }

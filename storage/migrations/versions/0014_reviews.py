@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("anonymous_peers", sa.Boolean(), nullable=False),
         sa.Column("questions", sa.JSON(), nullable=False),
         sa.Column("status", TEXT(length=16), nullable=False),
+        sa.Column("stage", TEXT(length=16), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", WHEN(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["created_by"], ["person.id"]),

@@ -6,9 +6,11 @@ it with the peers' answers unnamed, and acknowledges it."""
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 
 import pytest
 
+from app.scheduling import build_scheduler
 from bot.core.events import FormSubmitted
 from bot.core.messages import Card, Form
 from bot.core.outcome import Outcome
@@ -175,3 +177,31 @@ async def test_a_bad_start_says_how(world: World) -> None:
     ):
         await world.command("ada", "review", words)
         assert answer in world.last("ada")
+
+
+async def test_reminders_go_to_those_who_owe_something_once_each(world: World) -> None:
+    await world.command("ada", "review", START)
+    await world.command("ana", "review", "self")
+    await submit(world, "ana", last_form(world, "ana"), {**ANSWERS, "_state": "submit"})
+    await world.command("ben", "review", "peers <@U_CY> <@U_DEE> <@U_ANA>")
+    scheduler = build_scheduler(world.engine, 1)
+    sent = {who: len(world.to(who)) for who in ("ana", "ben", "mo")}
+
+    world.clock.current = datetime(2026, 3, 19, 10, 0, tzinfo=UTC)  # two days before the end
+    await scheduler.run_until_idle()
+    await scheduler.run_until_idle()
+    assert world.to("ana")[sent["ana"] :] == [
+        "Due 2026-03-20 in “Q1 2026”, still to do:\n- name your peers: review peers @a @b @c"
+    ]
+    assert world.to("ben")[sent["ben"] :] == [
+        "Due 2026-03-20 in “Q1 2026”, still to do:\n- your self review: review self"
+    ]
+    [mos] = world.to("mo")[sent["mo"] :]
+    assert "- the peers Ben Peer named: review peers ben@x.com approve" in mos
+
+    world.clock.current = datetime(2026, 3, 21, 0, 0, tzinfo=UTC)  # the due date passed
+    await scheduler.run_until_idle()
+    [due] = [t for t in world.to("mo") if t.startswith("“Q1 2026” is due: your reviews can")]
+    assert "- Ana Lopez: review manager ana@x.com" in due
+    await world.command("mo", "review", "manager ana@x.com")
+    assert isinstance(world.messages_to("mo")[-1], Form)
