@@ -130,6 +130,10 @@ async def _run_on(
 
         full = bool(getattr(args, "full", False))
         return await import_file(database, command, args.file, args.org, settings, CLOCK, full=full)
+    if command == "reviews":
+        from app.commands.reviews import review_template
+
+        return await review_template(database, args.org, args.file)
     if command == "defaults":
         from app.commands.defaults import save_defaults
 

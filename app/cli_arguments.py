@@ -53,6 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
                 "--org", help="org id, e.g. slack:T024BE7LD (default: every Slack and Teams org)"
             )
 
+    reviews = commands.add_parser("reviews", help="performance reviews: the questions")
+    review_verbs = reviews.add_subparsers(dest="verb", metavar="VERB", required=True)
+    template = review_verbs.add_parser(
+        "template",
+        help="replace the org's review questions with a YAML file",
+        description="The questions review cycles started from now on ask (running cycles keep "
+        "theirs): a list under questions:, each with key, text, kind (rating or text) and for "
+        "(self, manager, peer).",
+    )
+    template.add_argument("file", help="YAML")
+    template.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
+
     defaults = commands.add_parser(
         "defaults", help="the org's (or a team's) check-in cadence and reminder delay"
     )

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from bot.core.commands import CommandRow, Context, HelpLine
 from bot.core.messages import Text
 from bot.core.outcome import Outcome
-from bot.reviews import cycles, peers, writing
+from bot.reviews import cycles, peers, templates, writing
 from storage.models import Person
 
 
@@ -99,6 +99,18 @@ COMMANDS = (
         "ack",
         writing.acknowledge,
         (HelpLine("review ack [comment]", "you read the review shared with you"),),
+        long=True,
+    ),
+    CommandRow(
+        "review",
+        "template",
+        templates.template,
+        (
+            HelpLine(
+                'review template / review template add rating "Impact" for self manager',
+                "the questions a new cycle asks; admins: add, remove KEY, reset",
+            ),
+        ),
         long=True,
     ),
     CommandRow("review", "help", _help),

@@ -15,7 +15,8 @@ from bot.core.outcome import Notice, Outcome
 from bot.core.words import listed
 from bot.org.tree import display_name, org_of
 from bot.reviews.scheduled import REVIEW_REMINDERS, first_reminder
-from bot.reviews.template import DEFAULT_QUESTIONS, KINDS
+from bot.reviews.template import KINDS
+from bot.reviews.templates import org_questions
 from storage.models import Person, Review, ReviewCycle
 from storage.settings import settings_of
 
@@ -78,7 +79,7 @@ async def start(ctx: Context, args: str) -> Outcome:
         kinds=kinds,
         team=team,
         anonymous_peers=bool(found.group("anonymous")),
-        questions=[dict(q) for q in DEFAULT_QUESTIONS],
+        questions=org_questions(ctx.tenant),
         created_by=ctx.person.id,
         created_at=ctx.now,
     )

@@ -96,6 +96,10 @@ HELP = [
         "managers: Ana's record, self review and peers, and yours / share it with her",
     ),
     ("review ack [comment]", "you read the review shared with you"),
+    (
+        'review template / review template add rating "Impact" for self manager',
+        "the questions a new cycle asks; admins: add, remove KEY, reset",
+    ),
     ("my manager / my team", "who you report to, and your team"),
     ("my manager is @ana", "ask Ana to confirm she's your manager"),
     ("my reports", "who reports to you; confirm or decline who asked"),
