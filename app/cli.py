@@ -130,6 +130,10 @@ async def _run_on(
 
         full = bool(getattr(args, "full", False))
         return await import_file(database, command, args.file, args.org, settings, CLOCK, full=full)
+    if command == "reviews" and args.verb == "export":
+        from app.commands.reviews import export_reviews
+
+        return await export_reviews(database, args.org, args.cycle, args.viewer, args.out)
     if command == "reviews":
         from app.commands.reviews import review_template
 

@@ -64,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     template.add_argument("file", help="YAML")
     template.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
+    review_export = review_verbs.add_parser(
+        "export",
+        help="one document per person reviewed, as Markdown and PDF",
+        description="Each person's record of the cycle's period and the reviews of them; "
+        "with --as, only what that person may see (their own; as a manager, their reports'; "
+        "as a peer, their own peer reviews), without it everything.",
+    )
+    review_export.add_argument("cycle", help='the cycle\'s name, e.g. "H2 2026"')
+    review_export.add_argument("--as", dest="viewer", help="whose documents: their email")
+    review_export.add_argument("--out", required=True, help="the folder to write them into")
+    review_export.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
 
     defaults = commands.add_parser(
         "defaults", help="the org's (or a team's) check-in cadence and reminder delay"

@@ -21,6 +21,10 @@ class ReviewStore:
         )
         return (await self.session.exec(statement)).first()
 
+    async def cycles(self, tenant_id: str) -> Sequence[ReviewCycle]:
+        statement = select(ReviewCycle).where(ReviewCycle.tenant_id == tenant_id)
+        return (await self.session.exec(statement.order_by(col(ReviewCycle.id)))).all()
+
     async def open_cycles(self, tenant_id: str) -> Sequence[ReviewCycle]:
         statement = select(ReviewCycle).where(
             ReviewCycle.tenant_id == tenant_id, ReviewCycle.status == "open"

@@ -40,7 +40,7 @@ async def export_org(
         if tenant is None:
             raise LookupError(f"no org called {tenant_id!r} in this database")
         people = await store.people(tenant_id)
-        viewer = None if viewer_email is None else _viewer(people, viewer_email, tenant_id)
+        viewer = None if viewer_email is None else find_viewer(people, viewer_email, tenant_id)
         objectives = await store.objectives(tenant_id, with_archived=True)
         key_results = await store.all_key_results(tenant_id)
         changes = await store.changes(tenant_id)
@@ -74,7 +74,7 @@ async def export_org(
     }
 
 
-def _viewer(people: Sequence[Person], wanted: str, tenant_id: str) -> Person:
+def find_viewer(people: Sequence[Person], wanted: str, tenant_id: str) -> Person:
     """The person whose export this is, by email whatever its case; exactly as typed wins
     when two people differ in case alone."""
     wanted = wanted.strip()

@@ -56,6 +56,11 @@ async def submit(world: World, who: str, form: Form, values: dict[str, str]) -> 
 
 
 async def test_a_whole_cycle_from_start_to_acknowledgement(world: World) -> None:
+    await whole_cycle(world)
+
+
+async def whole_cycle(world: World) -> None:
+    """Started, self review, three peers, the manager's review, shared and acknowledged."""
     await world.command("ada", "review", START)
     assert world.to("ada")[-2] == (
         "Started “Q1 2026” for 6 people: self reviews, manager reviews and peer reviews, "
