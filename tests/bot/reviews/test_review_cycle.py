@@ -210,3 +210,28 @@ async def test_reminders_go_to_those_who_owe_something_once_each(world: World) -
     assert "- Ana Lopez: review manager ana@x.com" in due
     await world.command("mo", "review", "manager ana@x.com")
     assert isinstance(world.messages_to("mo")[-1], Form)
+
+
+async def test_two_peers_answers_never_reach_the_person_without_names(world: World) -> None:
+    await world.command("ada", "review", START)
+    await world.command("ana", "review", "self")
+    await submit(world, "ana", last_form(world, "ana"), {**ANSWERS, "_state": "submit"})
+    await world.command("ana", "review", "peers <@U_BEN> <@U_CY> <@U_DEE>")
+    await world.command("mo", "review", "peers ana@x.com approve")
+    for peer in ("ben", "cy"):  # Dee never answers
+        await world.command(peer, "review", "peer ana@x.com")
+        await submit(world, peer, last_form(world, peer), {**ANSWERS, "_state": "submit"})
+    await world.command("mo", "review", "manager ana@x.com")
+    peers = next(
+        m for m in world.messages_to("mo") if isinstance(m, Card) and m.title == "Peer reviews"
+    )
+    assert {s.title for s in peers.sections} == {"Ben Peer", "Cy Peer"}  # named, for him
+    await submit(world, "mo", last_form(world, "mo"), {**ANSWERS, "_state": "submit"})
+    await world.command("mo", "review", "share ana@x.com")
+    shared = [
+        m for m in world.messages_to("ana") if isinstance(m, Card) and m.title == "Peer reviews"
+    ]
+    assert [c.fallback_text() for c in shared] == [
+        "Peer reviews\n\n2 peers answered: fewer than three, so their answers aren't shown "
+        "without names."
+    ]
