@@ -4,6 +4,7 @@ what the reader may see; the PDF opened and its text checked."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from app.commands import UsageError
 from app.commands.reviews import export_reviews
 from app.reviews_export import review_documents, to_markdown
 from app.reviews_pdf import to_pdf, unicode_font
+from storage.models import Answer, CheckinRun, KeyResult, KeyResultChange, Objective
 from storage.repository import Store
 from tests.bot.org_world import TENANT, World
 from tests.bot.reviews.test_review_cycle import whole_cycle, world
@@ -86,3 +88,69 @@ async def test_a_name_in_any_script_reaches_the_pdf_where_a_font_has_it(world: W
         assert "Zoë Çelik, Łukasz" in text
     else:  # Latin-1 only: the rest prints as ?
         assert "Zoë Çelik, ?ukasz, ??" in text
+
+
+async def ana_has_a_quarter(world: World) -> None:
+    """A graded key result, a check-in with a win and a blocker, a kudos, and feedback she
+    asked about herself, all in Q1 2026."""
+    now = world.clock.now()
+    async with world.database.session() as session:
+        objective = Objective(
+            tenant_id=TENANT, key="grow", title="Grow", period="2026-Q1", level="person",
+            owner_id=world.ids["ana"], created_at=now,
+        )  # fmt: skip
+        session.add(objective)
+        await session.flush()
+        kr = KeyResult(
+            tenant_id=TENANT, key="signups", objective_id=objective.id or 0,
+            owner_id=world.ids["ana"], title="Weekly signups", start=100, target=500,
+            current=380, grade=0.7, updated_at=now,
+        )  # fmt: skip
+        session.add(kr)
+        await session.flush()
+        session.add(
+            KeyResultChange(
+                tenant_id=TENANT, key_result_id=kr.id or 0, field="value", old_value=100,
+                new_value=380, source="checkin", changed_at=now - timedelta(days=20),
+            )
+        )  # fmt: skip
+        run = CheckinRun(
+            tenant_id=TENANT, person_id=world.ids["ana"], period_label="2026-02-20",
+            period_start=now - timedelta(days=10), period_end=now - timedelta(days=3),
+            status="submitted", submitted_at=now - timedelta(days=9),
+        )  # fmt: skip
+        session.add(run)
+        await session.flush()
+        for key, text in (("wins", "launched the referral flow"), ("blockers", "the legal review")):
+            session.add(
+                Answer(tenant_id=TENANT, run_id=run.id or 0, question_key=key, text=text,
+                       answered_at=now - timedelta(days=9))
+            )  # fmt: skip
+    await world.say("ben", "kudos <@U_ANA> for the calm launch")
+    await world.command("ana", "feedback", "request me from <@U_CY>")
+    for answer in ("Clear priorities", "Say no more often"):
+        await world.say("cy", answer)
+
+
+async def test_the_pdf_holds_the_record_and_every_review_she_may_see(
+    world: World, tmp_path: Path
+) -> None:
+    await ana_has_a_quarter(world)
+    await whole_cycle(world)
+    await export_reviews(world.database, TENANT, "Q1 2026", "ana@x.com", str(tmp_path))
+    pdf = PdfReader(io.BytesIO((tmp_path / "ana-x.com.pdf").read_bytes()))
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+    for words in (
+        "Weekly signups: 100 → 380, 70%, grade 0.7",
+        "1 of 1 submitted",
+        "launched the referral flow",
+        "the legal review (still open)",
+        "From Ben Peer: the calm launch",
+        "Cy Peer: Clear priorities",
+        "Self review",
+        "Peer review: Peer 1",
+        "Manager review by Mo Manager",
+        "a strong half",
+        "Acknowledged on 2 Mar 2026",
+    ):
+        assert words in text, words
