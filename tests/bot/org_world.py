@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.core.events import Actor, ChoiceSelected, CommandInvoked, TextReceived
 from bot.core.messages import Message
@@ -14,6 +16,7 @@ from storage.models import Person, PlatformIdentity
 from storage.repository import Store
 from tests.conftest import FakeClock, RecordingOutbox
 from tests.seeded import SEEDED_AT
+from tests.template_databases import SqliteTemplate, run_apart
 
 TENANT = "slack:T1"
 # key -> (name, manager key, admin, team)
@@ -88,3 +91,40 @@ async def seed_world(database: Database, people: OrgSpec) -> World:
     outbox = RecordingOutbox()
     clock = FakeClock(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))  # a Monday
     return World(Engine(database, outbox, clock), outbox, clock, database, ids)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """A world built once (a module's), as a database file each test copies."""
+
+    template: SqliteTemplate
+    ids: dict[str, int]
+    now: datetime
+
+
+def seed_once(
+    template: SqliteTemplate, folder: Path, build: Callable[[Database], Awaitable[World]]
+) -> Seeded:
+    """Builds the world on a copy of the migrated template, in a loop of its own (a module
+    fixture may be set up while a test's loop runs), and keeps its file whole to copy."""
+    path = folder / "world.db"
+    built: list[World] = []
+
+    async def run() -> None:
+        database = Database(template.copy_to(path))
+        try:
+            built.append(await build(database))
+            async with database.engine.connect() as connection:
+                await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            await database.dispose()
+
+    run_apart(run)
+    return Seeded(SqliteTemplate(path), built[0].ids, built[0].clock.now())
+
+
+def copy_world(seeded: Seeded, path: Path) -> World:
+    """A world of its own on a copy of the seeded database, its clock where the seeding left it."""
+    database = Database(seeded.template.copy_to(path))
+    outbox, clock = RecordingOutbox(), FakeClock(seeded.now)
+    return World(Engine(database, outbox, clock), outbox, clock, database, dict(seeded.ids))

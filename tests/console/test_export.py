@@ -7,7 +7,6 @@ import csv
 import json
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from sqlmodel import select
 from app.export import export_org
 from app.export_csv import cell, csv_tables, write_tables
 from bot.core.messages import Question
-from bot.engine import Engine
 from storage.db import Database
 from storage.models import (
     Answer,
@@ -34,11 +32,18 @@ from storage.models import (
     Tenant,
 )
 from tests.bot.digests.test_digest_queries import counting_statements
-from tests.bot.org_world import TENANT, OrgSpec, World, seed_world
-from tests.conftest import FakeClock, RecordingOutbox
+from tests.bot.org_world import (
+    TENANT,
+    OrgSpec,
+    Seeded,
+    World,
+    copy_world,
+    seed_once,
+    seed_world,
+)
 from tests.console.conftest import Cli
 from tests.seeded import SEEDED_AT
-from tests.template_databases import SqliteTemplate, run_apart
+from tests.template_databases import SqliteTemplate
 
 # Mo manages Rae and the Ops three; Rae manages the Core three (Sid and two more). Ada is an
 # admin, Pat a peer with no reports, and four givers are there to be asked for feedback.
@@ -203,38 +208,17 @@ async def seed_other_tenant(database: Database) -> None:
         )
 
 
-@dataclass(frozen=True)
-class Seeded:
-    template: SqliteTemplate
-    ids: dict[str, int]
-    now: datetime
-
-
 @pytest.fixture(scope="module")
 def seeded(sqlite_template: SqliteTemplate, tmp_path_factory: pytest.TempPathFactory) -> Seeded:
     """The world below, built once for the module; each test gets a copy of its database."""
-    path = tmp_path_factory.mktemp("export-world") / "world.db"
-    built: list[World] = []
-
-    async def build() -> None:
-        database = Database(sqlite_template.copy_to(path))
-        try:
-            built.append(await seed_export_world(database))
-            async with database.engine.connect() as connection:
-                await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            await database.dispose()
-
-    run_apart(build)
-    return Seeded(SqliteTemplate(path), built[0].ids, built[0].clock.now())
+    return seed_once(sqlite_template, tmp_path_factory.mktemp("export-world"), seed_export_world)
 
 
 @pytest.fixture
 async def world(seeded: Seeded, tmp_path: Path) -> AsyncIterator[World]:
-    database = Database(seeded.template.copy_to(tmp_path / "test.db"))
-    outbox, clock = RecordingOutbox(), FakeClock(seeded.now)
-    yield World(Engine(database, outbox, clock), outbox, clock, database, dict(seeded.ids))
-    await database.dispose()
+    world = copy_world(seeded, tmp_path / "test.db")
+    yield world
+    await world.database.dispose()
 
 
 async def seed_export_world(sqlite_db: Database) -> World:

@@ -10,8 +10,9 @@ of its own.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -20,8 +21,17 @@ from storage.db import Database
 from storage.models import KeyResult, Objective, Person, PlatformIdentity
 from storage.repository import Store
 from storage.subscriptions import Subscriptions
-from tests.bot.org_world import TENANT, OrgSpec, World, seed_world
+from tests.bot.org_world import (
+    TENANT,
+    OrgSpec,
+    Seeded,
+    World,
+    copy_world,
+    seed_once,
+    seed_world,
+)
 from tests.seeded import SEEDED_AT
+from tests.template_databases import SqliteTemplate
 
 PLATFORM = ["sid", "pat", "p1", "p2", "p3", "p4"]
 PEOPLE: OrgSpec = {
@@ -66,8 +76,20 @@ class Org:
         )
 
 
+@pytest.fixture(scope="module")
+def seeded(sqlite_template: SqliteTemplate, tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+    """The org below, built once for the module; each test gets a copy of its database."""
+    return seed_once(sqlite_template, tmp_path_factory.mktemp("authorization"), seed_org)
+
+
 @pytest.fixture
-async def org(sqlite_db: Database) -> Org:
+async def org(seeded: Seeded, tmp_path: Path) -> AsyncIterator[Org]:
+    world = copy_world(seeded, tmp_path / "test.db")
+    yield Org(world, events=1_000)  # past the event ids the seeding used
+    await world.database.dispose()
+
+
+async def seed_org(sqlite_db: Database) -> World:
     world = await seed_world(sqlite_db, PEOPLE)
     async with sqlite_db.session() as session:
         objective = Objective(
@@ -107,7 +129,7 @@ async def org(sqlite_db: Database) -> Org:
     await org.command("sid", "checkin", "now")
     for answer in ("150", "4", BLOCKER, WIN, "4"):
         await world.say("sid", answer)
-    return org
+    return world
 
 
 def shows_sid(text: str) -> bool:
