@@ -35,8 +35,12 @@ class ScheduledOneOnOnes:
             series = await store.oneonones.series(due.tenant_id, due.subject_id)
             if tenant is None or series is None or series.status != "active":
                 return None  # stopped, declined or erased meanwhile
-            people = {p.id: p for p in await store.people(tenant.id) if p.id is not None}
-            pair = [people.get(series.starter_id), people.get(series.other_id)]
+            # The two of them only: an org's thousands of 1:1s step through here.
+            pair = [
+                await store.person(tenant.id, series.starter_id),
+                await store.person(tenant.id, series.other_id),
+            ]
+            people = {p.id: p for p in pair if p is not None and p.id is not None}
             if any(p is None or not p.active for p in pair):
                 return None  # one of them left: nothing to meet about
             meeting = await store.oneonones.upcoming(series.id or 0)
