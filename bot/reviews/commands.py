@@ -71,7 +71,7 @@ COMMANDS = (
         (
             HelpLine(
                 "review peers @a @b @c",
-                "name your peers; managers: review peers @ana approve, or name others",
+                "name your peers; managers: review peers @ana approve (or choose @x @y @z)",
             ),
         ),
         long=True,

@@ -1,5 +1,6 @@
 """Peers: `review peers @a @b @c` by the person reviewed names them; their manager approves
-(`review peers @ana approve`) or chooses others (`review peers @ana @x @y @z`); the peers are
+(`review peers @ana approve`) or chooses others (`review peers @ana choose @x @y @z`); the
+peers are
 then asked (`review peer @ana` opens their form)."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from bot.privacy.feedback_answers import ANONYMOUS_MINIMUM
 from storage.models import Person, Review, ReviewCycle
 
 MOST_PEERS = 10
+APPROVE, CHOOSE = "approve", "choose"
 
 
 async def find(ctx: Context, words: list[str]) -> list[Person] | str:
@@ -44,12 +46,21 @@ async def peers(ctx: Context, args: str) -> Outcome:
     words = args.split()
     if not words:
         return _say("Name your peers: review peers @a @b @c")
-    named = await find(ctx, [w for w in words if w.lower() != "approve"])
+    verb = words[1].lower() if len(words) > 1 else ""
+    if verb in (APPROVE, CHOOSE):
+        # A manager about one of their reports: approve what they named, or choose others.
+        named = await find(ctx, [words[0], *words[2:]])
+        if isinstance(named, str):
+            return _say(named)
+        subject = named[0]
+        if subject.manager_id != ctx.person.id:
+            return _say(f"Only {display_name(subject)}'s manager approves or chooses their peers.")
+        if verb == APPROVE and len(words) > 2:
+            return _say(f"Say review peers {subject.email} approve, with no one else named.")
+        return await _decide(ctx, subject, named[1:], verb == APPROVE)
+    named = await find(ctx, words)
     if isinstance(named, str):
         return _say(named)
-    if named and named[0].manager_id == ctx.person.id and named[0].id != ctx.person.id:
-        # The manager, about one of their reports: approve, or choose others.
-        return await _decide(ctx, named[0], named[1:], "approve" in (w.lower() for w in words))
     return await _nominate(ctx, named)
 
 
@@ -80,7 +91,7 @@ async def _nominate(ctx: Context, named: list[Person]) -> Outcome:
         )
     told = Text(
         f"{display_name(me)} named {names} as peers to review them. Approve with review peers "
-        f"{me.email} approve, or choose others: review peers {me.email} @x @y @z"
+        f"{me.email} approve, or choose others: review peers {me.email} choose @x @y @z"
     )
     return _say(
         f"Named {names}. {display_name(manager)} approves them next.",
@@ -114,7 +125,7 @@ async def _decide(ctx: Context, subject: Person, others: list[Person], approve: 
         ids = {r.writer_id for r in waiting}
         chosen = [p for p in await ctx.store.people(ctx.tenant.id) if p.id in ids]
     else:
-        return _say(f"Say review peers {subject.email} approve, or name the peers you choose.")
+        return _say(f"Name the peers you choose: review peers {subject.email} choose @x @y @z")
     names = listed([display_name(p) for p in chosen])
     told = Text(f"{display_name(ctx.person)} chose {names} to review you.")
     notices = [Notice(subject.id or 0, [told]), *_asked(ctx, subject, chosen)]

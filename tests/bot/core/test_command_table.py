@@ -88,7 +88,7 @@ HELP = [
     ("review self", "your record of the period, and your self review"),
     (
         "review peers @a @b @c",
-        "name your peers; managers: review peers @ana approve, or name others",
+        "name your peers; managers: review peers @ana approve (or choose @x @y @z)",
     ),
     ("review peer @ana", "your review of Ana as her peer"),
     (

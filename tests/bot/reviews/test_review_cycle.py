@@ -235,3 +235,17 @@ async def test_two_peers_answers_never_reach_the_person_without_names(world: Wor
         "Peer reviews\n\n2 peers answered: fewer than three, so their answers aren't shown "
         "without names."
     ]
+
+
+async def test_a_manager_naming_his_own_peers_is_not_deciding_for_a_report(world: World) -> None:
+    await world.command("ada", "review", START)
+    await world.command("mo", "review", "peers <@U_ANA> <@U_BEN> <@U_CY>")
+    assert world.last("mo").startswith("Asked Ana Lopez, Ben Peer and Cy Peer to review you")
+    await world.command("ana", "review", "peers <@U_BEN> <@U_CY> <@U_DEE>")
+    await world.command("ben", "review", "peers ana@x.com approve")
+    assert world.last("ben") == "Only Ana Lopez's manager approves or chooses their peers."
+    await world.command("mo", "review", "peers ana@x.com choose <@U_ADA> <@U_CY> <@U_DEE>")
+    assert world.last("mo") == "Ada Admin, Cy Peer and Dee Peer will review Ana Lopez."
+    assert "Mo Manager chose Ada Admin, Cy Peer and Dee Peer to review you." in world.to("ana")
+    await world.command("ben", "review", "peer ana@x.com")
+    assert world.last("ben") == "No one asked you to review Ana Lopez."
