@@ -56,6 +56,10 @@ class PeopleQueries:
         statement = select(Person).where(Person.tenant_id == tenant_id).order_by(col(Person.id))
         return (await self.session.exec(statement)).all()
 
+    async def people_by_id(self, tenant_id: str) -> dict[int, Person]:
+        """The org's people by id: what a command that shows names looks them up in."""
+        return {p.id: p for p in await self.people(tenant_id) if p.id is not None}
+
     async def people_by_emails(self, tenant_id: str, emails: Collection[str]) -> dict[str, Person]:
         """The people with these emails, whatever their case, by lower-cased email."""
         if not emails:

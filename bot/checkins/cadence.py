@@ -98,6 +98,11 @@ def parse_zone(name: str) -> ZoneInfo:
         ) from None
 
 
+def org_zone(settings: OrgSettings) -> ZoneInfo:
+    """The org's own time zone: its dates (due dates, quarters, Monday mornings) are its."""
+    return parse_zone(settings.cadence.timezone or "UTC")
+
+
 def make_cadence(days: str, at: str, every_weeks: int, zone: str) -> Cadence:
     if every_weeks not in ALLOWED_EVERY_WEEKS:
         raise CadenceError("Check-ins repeat every 1, 2 or 4 weeks.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from bot.checkins.cadence import local_to_utc, parse_zone
+from bot.checkins.cadence import local_to_utc, org_zone
 from bot.core.messages import Text
 from bot.core.ports import Phrased
 from bot.org.tree import org_of
@@ -27,7 +27,7 @@ IN_A_CHANNEL = Phrased(
 
 def next_digest(settings: OrgSettings, after: datetime) -> datetime:
     """The next Monday 09:00 in the org's time zone, strictly after `after`."""
-    zone = parse_zone(settings.cadence.timezone or "UTC")
+    zone = org_zone(settings)
     day = after.astimezone(zone).date()
     for ahead in range(0, 8):
         candidate = day + timedelta(days=ahead)

@@ -30,7 +30,7 @@ class Refused:
 
 
 async def give(ctx: Context, line: KudosLine) -> Outcome | Refused:
-    people = {p.id: p for p in await ctx.store.people(ctx.tenant.id) if p.id is not None}
+    people = await ctx.store.people_by_id(ctx.tenant.id)
     mentions = Mentions(ctx.store, ctx.tenant, ctx.person, ctx.platform, people)
     receivers: list[Person] = []
     try:

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime, time
 
-from bot.checkins.cadence import local_to_utc, parse_zone
+from bot.checkins.cadence import local_to_utc, org_zone
 from bot.core.commands import Context
 from bot.core.messages import Card, Field, Section, Text
 from bot.core.outcome import Outcome
@@ -31,7 +31,7 @@ async def kudos_stats(ctx: Context, args: str) -> Outcome:
         team_words, quarter = _read(args, current_quarter(ctx.person, ctx.tenant, ctx.now))
     except PeriodError as error:
         return _say(str(error))
-    people = {p.id: p for p in await ctx.store.people(ctx.tenant.id) if p.id is not None}
+    people = await ctx.store.people_by_id(ctx.tenant.id)
     mine = org_of(ctx.person.id or 0, people)
     if not ctx.person.is_admin and not mine:
         return _say(NOT_YOURS)
@@ -91,7 +91,7 @@ def _quarter_like(text: str) -> bool:
 
 def _bounds(ctx: Context, quarter: Quarter) -> tuple[datetime, datetime]:
     """The quarter from midnight to midnight in the org's time zone."""
-    zone = parse_zone(settings_of(ctx.tenant).cadence.timezone or "UTC")
+    zone = org_zone(settings_of(ctx.tenant))
     return (
         local_to_utc(quarter.first_day, time(0), zone),
         local_to_utc(quarter.next().first_day, time(0), zone),

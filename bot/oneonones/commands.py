@@ -27,7 +27,7 @@ NONE_YET = "You have no 1:1 yet. Set one up: 1on1 with @ana every 2 weeks tue 10
 
 
 async def _people(ctx: Context) -> dict[int, Person]:
-    return {p.id: p for p in await ctx.store.people(ctx.tenant.id) if p.id is not None}
+    return await ctx.store.people_by_id(ctx.tenant.id)
 
 
 async def _which(ctx: Context, args: str, verb: str) -> tuple[OneOnOne, str] | str:

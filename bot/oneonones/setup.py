@@ -11,8 +11,6 @@ from bot.core.commands import Context
 from bot.core.messages import Choice, Question, Text
 from bot.core.outcome import ClosedPrompt, Notice, Outcome
 from bot.core.whole_numbers import whole_number
-from bot.feedback.mentions import Mentions
-from bot.feedback.request_command import FeedbackError
 from bot.oneonones.times import (
     TimesError,
     cadence_words,
@@ -21,6 +19,7 @@ from bot.oneonones.times import (
     when_for,
     zone_of,
 )
+from bot.org import mentions as org_mentions
 from bot.org.tree import display_name
 from storage.models import OneOnOne, OneOnOneMeeting, Person
 
@@ -33,11 +32,11 @@ EXPIRED = "That button isn't for you, or it has expired."
 
 
 async def find_person(ctx: Context, word: str) -> Person | str:
-    """Someone named by a mention, an email or @name; a sentence when there's no one."""
-    people = {p.id: p for p in await ctx.store.people(ctx.tenant.id) if p.id is not None}
+    """Someone active named by a mention, an email or @name (bot.org.mentions); a sentence when
+    there's no one."""
     try:
-        return await Mentions(ctx.store, ctx.tenant, ctx.person, ctx.platform, people).find(word)
-    except FeedbackError as error:
+        return await org_mentions.find_person(ctx, word)
+    except org_mentions.OrgError as error:
         return str(error)
 
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date, time, timedelta
 
-from bot.checkins.cadence import local_to_utc, parse_zone
+from bot.checkins.cadence import local_to_utc, org_zone
 from bot.core.commands import Context
 from bot.core.messages import Card, Field, Section, Text
 from bot.core.outcome import Notice, Outcome
@@ -52,7 +52,7 @@ async def start(ctx: Context, args: str) -> Outcome:
         return _say("Write dates like 2026-07-01, real ones.")
     if last < first:
         return _say("The period ends before it starts.")
-    zone = parse_zone(settings_of(ctx.tenant).cadence.timezone or "UTC")
+    zone = org_zone(settings_of(ctx.tenant))
     due_at = local_to_utc(due + timedelta(days=1), time(0), zone)
     if due_at <= ctx.now:
         return _say(f"{due.isoformat()} has passed: give a due date still to come.")
@@ -61,7 +61,7 @@ async def start(ctx: Context, args: str) -> Outcome:
         return _say(f"There is a cycle called “{name}” already: give this one another name.")
     words = found.group("kinds").lower().split()
     kinds = [k for k in KINDS if k in {w.removesuffix("s") for w in words}] or list(KINDS)
-    people = {p.id: p for p in await ctx.store.people(ctx.tenant.id) if p.id is not None}
+    people = await ctx.store.people_by_id(ctx.tenant.id)
     team = None
     if found.group("team"):
         teams = {p.team.lower(): p.team for p in people.values() if p.team}
@@ -155,7 +155,7 @@ def _due_words(cycle: ReviewCycle) -> str:
 async def status(ctx: Context, _args: str) -> Outcome:
     """Where each person of the open cycles stands: everyone for admins, the people under a
     manager for them, one's own for everyone else."""
-    people = {p.id: p for p in await ctx.store.people(ctx.tenant.id) if p.id is not None}
+    people = await ctx.store.people_by_id(ctx.tenant.id)
     me = ctx.person.id or 0
     seen = set(people) if ctx.person.is_admin else org_of(me, people) | {me}
     cycles = await ctx.store.reviews.open_cycles(ctx.tenant.id)

@@ -9,8 +9,7 @@ from bot.core.commands import Context
 from bot.core.messages import Text
 from bot.core.outcome import Notice, Outcome
 from bot.core.words import listed
-from bot.feedback.mentions import Mentions
-from bot.feedback.request_command import FeedbackError
+from bot.org import mentions as org_mentions
 from bot.org.tree import display_name
 from bot.privacy.feedback_answers import ANONYMOUS_MINIMUM
 from storage.models import Person, Review, ReviewCycle
@@ -20,15 +19,15 @@ APPROVE, CHOOSE = "approve", "choose"
 
 
 async def find(ctx: Context, words: list[str]) -> list[Person] | str:
-    people = {p.id: p for p in await ctx.store.people(ctx.tenant.id) if p.id is not None}
-    mentions = Mentions(ctx.store, ctx.tenant, ctx.person, ctx.platform, people)
+    """The people the words name, once each (bot.org.mentions); a sentence for a word that
+    names no one active."""
     found: list[Person] = []
     try:
         for word in words:
-            person = await mentions.find(word)
+            person = await org_mentions.find_person(ctx, word)
             if person.id not in {p.id for p in found}:
                 found.append(person)
-    except FeedbackError as error:
+    except org_mentions.OrgError as error:
         return str(error)
     return found
 

@@ -36,7 +36,7 @@ def is_review_form(form_id: str) -> bool:
 
 
 async def _people(ctx: Context) -> dict[int, Person]:
-    return {p.id: p for p in await ctx.store.people(ctx.tenant.id) if p.id is not None}
+    return await ctx.store.people_by_id(ctx.tenant.id)
 
 
 async def _mine(
