@@ -19,9 +19,9 @@ from datetime import timedelta
 from typing import Any
 
 from bot.org.tree import display_name
-from bot.privacy.feedback_answers import Release, release
 from bot.reviews.record import PeriodRecord, period_record
 from bot.reviews.template import questions_for
+from bot.reviews.writing import peers_visible
 from storage.models import Person, Review, ReviewCycle
 from storage.repository import Store
 
@@ -163,8 +163,7 @@ def _peers(
 ) -> None:
     if not peers:
         return
-    shown = release(anonymous=True, released=0, pending=len(peers), closing=True)
-    if not named and shown is not Release.SHOW:
+    if not peers_visible(len(peers), named=named):
         doc.add("h2", "Peer reviews")
         doc.add("p", f"{len(peers)} answered: fewer than three, so not shown without names.")
         return

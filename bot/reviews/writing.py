@@ -224,10 +224,9 @@ def peers_card(
     answered = [r for r in reviews if r.kind == "peer" and r.status == "submitted"]
     if not answered:
         return []
+    if not peers_visible(len(answered), named=named):
+        return [Card("Peer reviews", (Section("", text=_too_few(len(answered))),))]
     if not named:
-        shown = release(anonymous=True, released=0, pending=len(answered), closing=True)
-        if shown is not Release.SHOW:
-            return [Card("Peer reviews", (Section("", text=_too_few(len(answered))),))]
         answered = random.sample(answered, len(answered))  # in no order that tells who
     sections = []
     for n, review in enumerate(answered, start=1):
@@ -239,6 +238,14 @@ def peers_card(
         )
         sections.append(Section(title, fields))
     return [Card("Peer reviews", tuple(sections))]
+
+
+def peers_visible(answered: int, *, named: bool) -> bool:
+    """Whether peers' answers may be shown: with names always (to their manager, admins), without
+    only as anonymous feedback is, three or more at once."""
+    if named:
+        return True
+    return release(anonymous=True, released=0, pending=answered, closing=True) is Release.SHOW
 
 
 def _too_few(count: int) -> str:
