@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,17 +16,17 @@ from bot.core.backlog import Backlog
 from bot.core.commands import CommandTable, Context
 from bot.core.events import (
     Actor,
-    ChoiceSelected,
     CommandInvoked,
-    FormSubmitted,
     InboundEvent,
     TextReceived,
 )
+from bot.core.i18n import language_for, speaking, speaking_to, use
 from bot.core.messages import Card, Form, Message, Text
 from bot.core.outcome import ChannelPost, ClosedForm, ClosedPrompt, Notice, Outcome
 from bot.core.ports import Clock, Directory, Outbox, Profile, Recipient, Sent, SystemClock
 from bot.engine.delivery import Delivery
 from bot.engine.identities import Identities
+from bot.engine.inbound import not_enrolled, storable
 from bot.engine.routing import Router
 from bot.goals.form import form_named
 from bot.home.commands import home_of
@@ -85,18 +85,20 @@ class Engine:
         """Handle one event in one unit of work; then send the replies, unless the caller
         wants to answer the platform first (deliver=False, then call `deliver`)."""
         actor = event.actor
-        event = _storable(event)
-        async with self.backlog.turn():
-            outcome = await self._unit_of_work(actor, event)
-        if deliver:
-            await self.deliver(
-                actor,
-                outcome.replies,
-                outcome.closed,
-                outcome.notices,
-                outcome.closed_form,
-                outcome.posts,
-            )
+        event = storable(event)
+        # The acting person's language, from when the unit of work knows them to the replies.
+        with speaking(None):
+            async with self.backlog.turn():
+                outcome = await self._unit_of_work(actor, event)
+            if deliver:
+                await self.deliver(
+                    actor,
+                    outcome.replies,
+                    outcome.closed,
+                    outcome.notices,
+                    outcome.closed_form,
+                    outcome.posts,
+                )
         return outcome
 
     async def _unit_of_work(self, actor: Actor, event: InboundEvent) -> Outcome:
@@ -112,7 +114,7 @@ class Engine:
             try:
                 return await self._handle(event, profile=profile)
             except _Stranger:
-                return Outcome(_not_enrolled(actor, profile))
+                return Outcome(not_enrolled(actor, profile))
         except Exception as error:
             # The unit of work rolled back (the event is not marked seen, so a retry can succeed).
             log.exception("failed to handle %s from %s", type(event).__name__, actor.platform)
@@ -130,6 +132,7 @@ class Engine:
             person = await self.identities.person(store, actor, profile, identity, now)
             if person is None:
                 raise _Stranger
+            use(language_for(person, tenant))
             channel = event.channel if isinstance(event, CommandInvoked) else None
             ctx = Context(
                 store, tenant, person, now, actor.platform, self.commands, identity is None, channel
@@ -148,7 +151,10 @@ class Engine:
             if person is None or tenant is None:
                 yield None
                 return
-            yield Context(store, tenant, person, self.clock.now(), actor.platform, self.commands)
+            with speaking_to(person, tenant):
+                yield Context(
+                    store, tenant, person, self.clock.now(), actor.platform, self.commands
+                )
 
     async def home(self, actor: Actor) -> Card | None:
         """What the person's home shows: their goals and where this period's check-in stands."""
@@ -253,47 +259,3 @@ class Engine:
         self, actor: Actor, message: Message, since: datetime
     ) -> dict[str, Any] | None:
         return await self.delivery.find_sent(actor, message, since)
-
-
-def _storable(event: InboundEvent) -> InboundEvent:
-    """What people typed, as a database can store it: PostgreSQL refuses NUL in text, and
-    neither database takes half an emoji (a lone surrogate, from a JSON escape). No one means
-    either."""
-
-    def clean(text: str) -> str:
-        return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
-
-    if isinstance(event, TextReceived | CommandInvoked):
-        return replace(event, text=clean(event.text))
-    if isinstance(event, ChoiceSelected):
-        return replace(event, value=clean(event.value))
-    if isinstance(event, FormSubmitted):
-        return replace(event, values={k: clean(v) for k, v in event.values.items()})
-    return event
-
-
-def _not_enrolled(actor: Actor, profile: Profile | None) -> list[Message]:
-    """What someone the org doesn't take is told: a guest why, an app nothing."""
-    if profile is not None and profile.bot:
-        return []
-    if profile is not None and profile.guest:
-        return [
-            Text(
-                "Check-ins here are for the members of this workspace, so guests aren't "
-                "enrolled. If you should be, ask an admin of the workspace."
-            )
-        ]
-    who = actor.email or actor.user
-    if profile is not None and not profile.email:
-        return [
-            Text(
-                f"I can't see an email for {who}, so I can't tell who you are in the org. "
-                "Ask your admin to add you to the org import (checkin-bot org import)."
-            )
-        ]
-    return [
-        Text(
-            f"I don't know {who} yet. Ask your admin to add you to the org import "
-            "(checkin-bot org import)."
-        )
-    ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from bot.core.commands import Context
+from bot.core.i18n import catalog, speaking_to
 from bot.core.messages import Text
 from bot.core.outcome import Notice, Outcome
 from bot.core.words import listed
@@ -21,6 +22,8 @@ from storage.models import Kudos, Person
 from storage.settings import settings_of
 
 DEFAULT_DAILY_CAP = 10
+
+_, ngettext = catalog("bot.kudos")
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,11 @@ async def give(ctx: Context, line: KudosLine) -> Outcome | Refused:
     await ctx.store.kudos.give(kudos, receivers)
     names = listed([display_name(r) for r in receivers])
     giver = display_name(ctx.person)
-    notices = [
-        Notice(r.id or 0, [Text(f"🎉 Kudos from {giver}: {line.message}")]) for r in receivers
-    ]
+    notices = []
+    for receiver in receivers:
+        with speaking_to(receiver, ctx.tenant):
+            told = _("🎉 Kudos from {giver}: {message}").format(giver=giver, message=line.message)
+        notices.append(Notice(receiver.id or 0, [Text(told)]))
     kept = " It stays between you." if line.private else ""
     tagged = [v for tag in line.tags for v in values if v.tag == tag]
     posts = [] if line.private else channel_post(ctx, receivers, line.message, tagged)

@@ -55,6 +55,7 @@ async def erase_person(session: AsyncSession, person: Person, kinds: JobKinds) -
     """Deletes or anonymises every row about `person`, then the person; says what it did."""
     erasing = _Erasing(session, person, kinds)
     await erasing.checkins()
+    await erasing.held()
     await erasing.feedback()
     await erasing.surveys()
     await erasing.goals()

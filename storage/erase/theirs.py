@@ -13,6 +13,7 @@ from storage.models import (
     FeedbackAnswer,
     FeedbackInvite,
     FeedbackRequest,
+    HeldMessage,
     KeyResultChange,
     PendingPrompt,
     PlatformIdentity,
@@ -40,6 +41,11 @@ class TheirRows(Erasing):
         note("check-in answers", f"{answers} deleted")
         note("check-in questions sent", f"{prompts} deleted")
         note("scheduled check-in prompts and reminders", f"{jobs} deleted")
+
+    async def held(self) -> None:
+        """What their quiet hours held back for them: never sent now."""
+        held = await self.run(delete(HeldMessage).where(col(HeldMessage.person_id) == self.id))
+        self.erasure.note("messages waiting for their quiet hours to end", f"{held} deleted")
 
     async def feedback(self) -> None:
         requests = subquery(col(FeedbackRequest.id)).where(

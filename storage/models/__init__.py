@@ -8,6 +8,7 @@ from storage.models.feedback import FeedbackAnswer, FeedbackInvite, FeedbackRequ
 from storage.models.goals import GoalNudge, KeyResult, KeyResultChange, Objective
 from storage.models.jobs import ScheduledJob
 from storage.models.kudos import Kudos, KudosReceiver, KudosValue
+from storage.models.notify import HeldMessage
 from storage.models.oneonones import AgendaItem, OneOnOne, OneOnOneMeeting
 from storage.models.org import Person, PlatformIdentity, Tenant
 from storage.models.platform import ProcessedEvent, SlackInstallation, SlackOAuthState
@@ -24,6 +25,7 @@ __all__ = [
     "FeedbackInvite",
     "FeedbackRequest",
     "GoalNudge",
+    "HeldMessage",
     "KeyResult",
     "KeyResultChange",
     "Kudos",

@@ -38,6 +38,10 @@ class Person(SQLModel, table=True):
     team: str | None = Field(default=None, max_length=200)
     timezone: str | None = Field(default=None, max_length=64)  # IANA name; None = org default
     locale: str | None = Field(default=None, max_length=35)  # "de-DE", as the platform tells
+    language: str | None = Field(default=None, max_length=8)  # "de", their own choice
+    country: str | None = Field(default=None, max_length=2)  # ISO 3166 "DE": public holidays
+    # Their notification choices over the org's defaults (bot.notify): quiet hours, kinds off.
+    notify: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     checkin_days: str | None = Field(default=None, max_length=40)  # "mon,thu"; None = default
     checkin_time: str | None = Field(default=None, max_length=5)  # "09:30"; None = default
     cadence_weeks: int | None = Field(default=None)  # 1, 2 or 4; None = default

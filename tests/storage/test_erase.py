@@ -688,6 +688,7 @@ def test_every_column_that_points_at_a_person_is_erased() -> None:
         ("survey", "creator_id"),
         ("surveyinvite", "person_id"),
         ("digestsubscription", "created_by"),
+        ("heldmessage", "person_id"),
     }
 
 

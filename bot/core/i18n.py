@@ -1,0 +1,203 @@
+"""The words the bot says, in the language of whoever reads them.
+
+Each capability keeps its own gettext catalogs beside its code (`bot/kudos/locale/de/LC_MESSAGES/
+messages.po`), written and updated with Babel (`./dev catalogs`), and read here straight from
+the `.po` files. The language in force is a context variable: the engine sets it to the acting
+person's before handling their event, and whoever writes to someone else (a notice, a scheduled
+reminder, a wave's prompt) speaks that person's language while building the message.
+
+In code, a capability takes its translator once, `_, ngettext = catalog("bot.kudos")`, and writes
+`_("Kudos from {giver}: {message}").format(...)`: placeholders are named and filled after
+translation, so user text never meets a translator's format string. Text built at import time
+(help lines, question templates) is marked with `N_` and translated where it is used.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+
+from storage.models import Person, Tenant
+
+DEFAULT = "en"
+# The languages every message is written in; a person whose platform speaks another reads the
+# org's default language.
+LANGUAGES = ("en", "de", "es")
+NAMES = {"en": "English", "de": "Deutsch", "es": "Español"}
+DOMAIN = "messages"
+# The capabilities with catalogs of their own (app/catalogs.py keeps them up to date). Text one
+# capability marks and another shows (a help line) is found in any of them.
+CATALOGS = (
+    "bot.core",
+    "bot.engine",
+    "bot.checkins",
+    "bot.goals",
+    "bot.team",
+    "bot.feedback",
+    "bot.pulse",
+    "bot.digests",
+    "bot.kudos",
+    "bot.oneonones",
+    "bot.reviews",
+    "bot.org",
+    "bot.home",
+    "bot.imports",
+    "bot.privacy",
+    "bot.notify",
+)
+
+_language: ContextVar[str] = ContextVar("language", default=DEFAULT)
+
+
+def language_of(locale: str | None) -> str | None:
+    """The language of a platform's locale ("de-DE", "es_MX", "de") among ours, or None."""
+    if not locale:
+        return None
+    try:
+        parsed = Locale.parse(locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    return parsed.language if parsed.language in LANGUAGES else None
+
+
+def language_for(person: Person, tenant: Tenant | None = None) -> str:
+    """The language someone reads: their own choice (`settings language`), else their platform's
+    if we write it, else their org's default."""
+    chosen = person.language if person.language in LANGUAGES else language_of(person.locale)
+    if chosen is not None:
+        return chosen
+    org = tenant.settings.get("language") if tenant is not None else None
+    return org if isinstance(org, str) and org in LANGUAGES else DEFAULT
+
+
+def speaking_to(person: Person, tenant: Tenant | None = None) -> AbstractContextManager[str]:
+    """Write messages in `person`'s language inside the block (a notice, a reminder)."""
+    return speaking(language_for(person, tenant))
+
+
+def current() -> str:
+    """The language messages are being written in now."""
+    return _language.get()
+
+
+def use(language: str | None) -> str:
+    """Write messages in `language` from now on, in this task (the engine, once it knows who is
+    acting; the block of a `speaking` around it ends it)."""
+    chosen = language if language in LANGUAGES else DEFAULT
+    _language.set(chosen)
+    return chosen
+
+
+@contextmanager
+def speaking(language: str | None) -> Iterator[str]:
+    """Write messages in `language` (ours, else the default) inside the block."""
+    chosen = language if language in LANGUAGES else DEFAULT
+    token = _language.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _language.reset(token)
+
+
+def N_(message: str) -> str:
+    """Marks text written at import time for the catalogs; it is translated where it is used."""
+    return message
+
+
+Translate = Callable[[str], str]
+TranslatePlural = Callable[[str, str, int], str]
+
+
+def catalog(package: str) -> tuple[Translate, TranslatePlural]:
+    """The `_` and `ngettext` of one capability's catalogs (`package` is "bot.kudos")."""
+
+    def translate(message: str) -> str:
+        return _translations(package, _language.get()).gettext(message)
+
+    def translate_plural(singular: str, plural: str, n: int) -> str:
+        return _translations(package, _language.get()).ngettext(singular, plural, n)
+
+    return translate, translate_plural
+
+
+def translate(message: str) -> str:
+    """Text marked with `N_` in any capability, in the language in force (a help line)."""
+    return _everything(_language.get()).gettext(message)
+
+
+@cache
+def _everything(language: str) -> gettext.NullTranslations:
+    """Every capability's catalog for `language`, as one."""
+    if language == DEFAULT:
+        return gettext.NullTranslations()
+    merged = Catalog(locale=language, domain=DOMAIN)
+    for package in CATALOGS:
+        for message in _read(package, language) or ():
+            if message.id and message.id not in merged:
+                merged[message.id] = message
+    return _compiled(merged)
+
+
+@cache
+def _translations(package: str, language: str) -> gettext.NullTranslations:
+    """One catalog, read from its `.po` file once; English (and a missing file) is the text as
+    written. A fuzzy entry is not a translation yet, and reads as English."""
+    messages = _read(package, language) if language != DEFAULT else None
+    return gettext.NullTranslations() if messages is None else _compiled(messages)
+
+
+def catalog_path(package: str, language: str) -> Path:
+    """Where `package`'s catalog for `language` is kept."""
+    folder = Path(str(resources.files(package)))
+    return folder / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _read(package: str, language: str) -> Catalog | None:
+    path = catalog_path(package, language)
+    if not path.is_file():
+        return None
+    with path.open("rb") as po:
+        return read_po(po, locale=language, domain=DOMAIN)
+
+
+def _compiled(messages: Catalog) -> gettext.GNUTranslations:
+    compiled = io.BytesIO()
+    write_mo(compiled, messages, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def day(value: date) -> str:
+    """A day as people write it in the language in force: "Fri 20 Nov", "Fr. 20. Nov.",
+    "vie, 20 nov"."""
+    language = _language.get()
+    pattern = "EEE d. MMM" if language == "de" else "EEE d MMM"
+    return format_date(value, format=pattern, locale=language)
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """A number as the language writes it: 1,250.5 in English, 1.250,5 in German."""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=_language.get())
+
+
+def read_decimal(text: str) -> float:
+    """A number typed in the language in force ("1.250,5" in German); ValueError otherwise."""
+    try:
+        return float(parse_decimal(text.replace(" ", " ").strip(), locale=_language.get()))
+    except NumberFormatError as error:
+        raise ValueError(text) from error
