@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from bot.core.i18n import translate
 from bot.core.outcome import Outcome
 from storage.models import Person, Tenant
 from storage.repository import Store
@@ -45,8 +46,13 @@ MAX_LONG_WORDS = 400  # a feedback request or a survey names people and question
 
 @dataclass(frozen=True)
 class HelpLine:
-    example: str
-    meaning: str
+    example: str  # a command's words: English in every language
+    meaning: str  # marked with N_ where it is written
+
+    @property
+    def said(self) -> str:
+        """The meaning in the language in force."""
+        return translate(self.meaning)
 
 
 @dataclass(frozen=True)

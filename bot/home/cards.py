@@ -28,7 +28,7 @@ def home_card(
 
 
 def help_card(lines: Sequence[HelpLine], note: str | None = None) -> Card:
-    fields = tuple(Field(line.example, line.meaning) for line in lines)
+    fields = tuple(Field(line.example, line.said) for line in lines)
     text = note or ""
     return Card(
         "What I can do",

@@ -211,7 +211,7 @@ async def _decline(ctx: Context, args: str) -> Outcome:
 
 
 async def _help(_ctx: Context, _args: str) -> Outcome:
-    lines = [f"{h.example}: {h.meaning}" for r in COMMANDS for h in r.help]
+    lines = [f"{h.example}: {h.said}" for r in COMMANDS for h in r.help]
     return _say("1:1s, seen only by their two people:\n" + "\n".join(lines))
 
 

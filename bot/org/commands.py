@@ -75,7 +75,7 @@ async def _refused(ctx: Context) -> Outcome | None:
 
 
 async def _org_help(ctx: Context, _args: str) -> Outcome:
-    fields = tuple(Field(line.example, line.meaning) for line in ORG_LINES)
+    fields = tuple(Field(line.example, line.said) for line in ORG_LINES)
     text = await _admins_line(ctx)
     return Outcome([Card("Managers and teams", (Section("", fields, text),))])
 
@@ -115,7 +115,7 @@ async def _about_me(ctx: Context, _args: str) -> Outcome:
     ]
     if ctx.person.manager_asked_id is not None:
         fields.append(Field("Waiting for", await _asked(ctx)))
-    commands = tuple(Field(line.example, line.meaning) for line in MY_LINES)
+    commands = tuple(Field(line.example, line.said) for line in MY_LINES)
     sections = (Section("", tuple(fields)), Section("What you can type", commands))
     return Outcome([Card("You in the org", sections)])
 

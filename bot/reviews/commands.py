@@ -33,7 +33,7 @@ def _about(
 
 
 async def _help(_ctx: Context, _args: str) -> Outcome:
-    lines = [f"{h.example}: {h.meaning}" for row in COMMANDS for h in row.help]
+    lines = [f"{h.example}: {h.said}" for row in COMMANDS for h in row.help]
     return Outcome([Text("Reviews:\n" + "\n".join(lines))])
 
 
