@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.checkins.scheduled import PROMPT, REMINDER
 from bot.digests.channels import DIGEST
 from bot.feedback.flow import FEEDBACK_CLOSE, FEEDBACK_REMINDER
+from bot.notify.scheduled import HELD
 from bot.oneonones.setup import ONEONONE
 from bot.pulse.flow import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
 from bot.reviews.scheduled import REVIEW_REMINDERS
@@ -21,7 +22,7 @@ from storage.repository import Store
 
 # Which scheduled jobs are about what, as app.scheduling wires them.
 JOB_KINDS = JobKinds(
-    person=(PROMPT, REMINDER),
+    person=(PROMPT, REMINDER, HELD),
     feedback_request=(FEEDBACK_REMINDER, FEEDBACK_CLOSE),
     survey=(PULSE_ROUND,),
     survey_round=(PULSE_REMINDER, PULSE_CLOSE),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -19,7 +19,9 @@ from bot.core.ports import (
     PostsInChannels,
     Profile,
     ReachesPlatforms,
+    ReadsStatus,
     Recipient,
+    Status,
     Updates,
 )
 
@@ -104,17 +106,26 @@ class PlatformOutbox(Outbox, Updates, PostsInChannels, FindsSent, HasPhrasebook,
         return outbox
 
 
-class PlatformDirectory(ListsAccounts):
-    """Each platform's look-up of one user, and its reading of a whole directory (`org sync`)
-    where it has one."""
+class PlatformDirectory(ListsAccounts, ReadsStatus):
+    """Each platform's look-up of one user, its reading of a whole directory (`org sync`) and
+    of people's statuses, where it has them."""
 
     def __init__(
         self,
         directories: Mapping[str, Directory],
         listers: Mapping[str, ListsAccounts] | None = None,
+        statuses: Mapping[str, ReadsStatus] | None = None,
     ) -> None:
         self.directories = dict(directories)
         self.listers = dict(listers or {})
+        self.status_readers = dict(statuses or {})
+
+    def reads_status(self, platform: str) -> bool:
+        return platform in self.status_readers
+
+    async def statuses(self, platform: str, tenant: str, users: Sequence[str]) -> dict[str, Status]:
+        reader = self.status_readers.get(platform)
+        return await reader.statuses(platform, tenant, users) if reader else {}
 
     async def profile(self, platform: str, tenant: str, user: str) -> Profile | None:
         directory = self.directories.get(platform)

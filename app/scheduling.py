@@ -14,6 +14,8 @@ from bot.engine import Engine
 from bot.feedback.flow import FEEDBACK_CLOSE, FEEDBACK_REMINDER
 from bot.feedback.scheduled import ScheduledFeedback
 from bot.goals.scheduled import ScheduledGoals
+from bot.notify.away_now import StatusAhead
+from bot.notify.scheduled import HELD, ScheduledHeld
 from bot.oneonones.scheduled import ScheduledOneOnOnes
 from bot.oneonones.setup import ONEONONE
 from bot.org.scheduled import ORG_SYNC, ScheduledOrgSync
@@ -33,13 +35,13 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
     digests = ScheduledDigests(engine)
     oneonones = ScheduledOneOnOnes(engine)
     reviews = ScheduledReviews(engine)
+    held = ScheduledHeld(engine)
 
     async def prompt(due: Due, now: datetime) -> datetime | None:
         return await checkins.prompt(due.tenant_id, due.subject_id, due.due_at, now, claim=due)
 
     async def remind(due: Due, now: datetime) -> datetime | None:
-        await checkins.remind(due.tenant_id, due.subject_id, due.due_at, now)
-        return None
+        return await checkins.remind(due.tenant_id, due.subject_id, due.due_at, now)
 
     seconds = tick_seconds or float(os.environ.get("CHECKIN_TICK_SECONDS") or 10)
     handlers: dict[str, Handler] = {
@@ -53,6 +55,7 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
         DIGEST: digests.post,
         ONEONONE: oneonones.step,
         REVIEW_REMINDERS: reviews.remind,
+        HELD: held.release,
     }
     # The daily directory sync, where a platform's directory can be read (bot/org/scheduled.py).
     directory = engine.identities.directory
@@ -91,7 +94,9 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
             log.info("sent %d quarter nudges (close-outs, goals to set)", sent)
         return sent
 
-    scheduler.maintenance.extend([plan, close, nudge])
+    statuses = StatusAhead(engine.database, engine.statuses, engine.clock, (PROMPT, REMINDER))
+    scheduler.maintenance.extend([plan, close, nudge, statuses.look])
+    scheduler.settle.append(statuses.settled)
     if syncs is not None:
         scheduler.maintenance.append(syncs.plan)
     return scheduler

@@ -19,7 +19,7 @@ from adapters.teams.app import TeamsAdapter, TeamsConfig
 from app.config import Settings
 from app.routing import PlatformDirectory, PlatformOutbox
 from app.scheduling import build_scheduler
-from bot.core.ports import Clock, Directory, ListsAccounts, Outbox
+from bot.core.ports import Clock, Directory, ListsAccounts, Outbox, ReadsStatus
 from bot.engine import Engine
 from storage.db import Database
 
@@ -60,10 +60,12 @@ def build_web_app(
     outboxes: dict[str, Outbox] = {}
     directories: dict[str, Directory] = {}
     listers: dict[str, ListsAccounts] = {}
+    statuses: dict[str, ReadsStatus] = {}
     slack = SlackAdapter(slack_config(settings), database) if settings.slack_configured else None
     if slack is not None:
         outboxes["slack"] = slack.outbox
         directories["slack"] = listers["slack"] = slack.directory
+        statuses["slack"] = slack.statuses
     teams = (
         TeamsAdapter(teams_config(settings), database, teams_credentials)
         if settings.teams_configured
@@ -72,7 +74,7 @@ def build_web_app(
     if teams is not None:
         outboxes["teams"] = teams.outbox
         directories["teams"] = listers["teams"] = teams.roster
-    directory = PlatformDirectory(directories, listers)
+    directory = PlatformDirectory(directories, listers, statuses)
     engine = Engine(database, PlatformOutbox(outboxes), clock, directory)
     app = web.Application(client_max_size=MAX_BODY)
     app[ENGINE] = engine

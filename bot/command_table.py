@@ -12,6 +12,7 @@ from bot.feedback import commands as feedback
 from bot.goals import commands as goals
 from bot.home import commands as home
 from bot.kudos import commands as kudos
+from bot.notify import commands as notify
 from bot.oneonones import commands as oneonones
 from bot.org import commands as org
 from bot.pulse import commands as pulse
@@ -30,6 +31,7 @@ COMMAND_TABLE = CommandTable(
         *oneonones.COMMANDS,
         *reviews.COMMANDS,
         *org.COMMANDS,
+        *notify.COMMANDS,
         *home.COMMANDS,
     ),
     (checkins.SLASH, goals.SLASH, feedback.SLASH, pulse.SLASH, digests.SLASH, kudos.SLASH),

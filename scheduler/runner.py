@@ -54,6 +54,8 @@ class Scheduler:
         self._failed_ticks = 0  # in a row: a database away fails every tick until it is back
         # Run before each tick's claim: e.g. give newly imported people their first job.
         self.maintenance: list[Callable[[], Awaitable[object]]] = []
+        # Waits for work the upkeep started in the background (statuses read ahead).
+        self.settle: list[Callable[[], Awaitable[object]]] = []
         # How claimed jobs ended, when the database was away as they did: written by the next
         # tick, so that a database outage doesn't hold them until their lease runs out.
         self._unrecorded: list[JobEnd] = []
@@ -97,6 +99,8 @@ class Scheduler:
             total += claimed
             if claimed == 0:
                 break
+        for background in self.settle:
+            await background()
         return total
 
     async def _run(self, job: ScheduledJob) -> None:

@@ -60,6 +60,15 @@ class PeopleQueries:
         """The org's people by id: what a command that shows names looks them up in."""
         return {p.id: p for p in await self.people(tenant_id) if p.id is not None}
 
+    async def people_with_ids(self, tenant_id: str, ids: Collection[int]) -> dict[int, Person]:
+        """These people of the org, by id (ids not in it are left out)."""
+        if not ids:
+            return {}
+        statement = select(Person).where(
+            Person.tenant_id == tenant_id, col(Person.id).in_(list(ids))
+        )
+        return {p.id: p for p in (await self.session.exec(statement)).all() if p.id is not None}
+
     async def people_by_emails(self, tenant_id: str, emails: Collection[str]) -> dict[str, Person]:
         """The people with these emails, whatever their case, by lower-cased email."""
         if not emails:

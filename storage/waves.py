@@ -100,6 +100,30 @@ class WaveStore:
             owned.setdefault(kr.owner_id or 0, []).append(kr)
         return owned
 
+    async def last_full_updates(
+        self, person_ids: Collection[int], since: datetime
+    ) -> dict[int, datetime]:
+        """When each of these people last submitted, since `since`, a check-in that asked about
+        every active key result they own now (`checkin now` ahead of their prompt)."""
+        found = await self.session.exec(
+            select(CheckinRun.person_id, CheckinRun.questions, CheckinRun.submitted_at).where(
+                col(CheckinRun.person_id).in_(person_ids),
+                col(CheckinRun.status) == "submitted",
+                col(CheckinRun.submitted_at) >= since,
+            )
+        )
+        rows = list(found)
+        if not rows:
+            return {}
+        owned = await self.key_results_by_owner({person for person, _, _ in rows})
+        latest: dict[int, datetime] = {}
+        for person, questions, submitted in rows:
+            asked = {q.get("kr_id") for q in questions or [] if isinstance(q, dict)}
+            mine = {kr.id for kr in owned.get(person, [])}
+            if mine and mine <= asked and submitted is not None:
+                latest[person] = max(submitted, latest.get(person, submitted))
+        return latest
+
     async def insert_runs(self, runs: Sequence[CheckinRun]) -> dict[int, int]:
         """Insert the runs, skipping any (person, period) that exists already (someone started
         it a moment ago). Returns the new run's id per person."""

@@ -78,7 +78,9 @@ class ConsoleForms:
         self._write("\n".join(lines))
         while True:
             typed = await self._line()
-            if not field.choices or not typed:
+            if not typed:
+                return shown  # what a modal or a card sends for a field left as it was
+            if not field.choices:
                 return typed
             chosen = _choice(field, typed)
             if chosen is not None:

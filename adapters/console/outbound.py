@@ -23,6 +23,9 @@ class ConsoleOutbox(Outbox, PostsInChannels, HasPhrasebook):
     def phrasebook(self, to: Recipient) -> Phrasebook:
         return PHRASEBOOK
 
+    def one_keyboard(self) -> bool:
+        return True
+
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None:
         if isinstance(message, Form) and self.me is not None and to.user.strip().lower() == self.me:
             self.forms.append(message)

@@ -24,6 +24,7 @@ from adapters.slack.installations import (
 )
 from adapters.slack.oauth_state import DatabaseOAuthStateStore
 from adapters.slack.outbound import SlackOutbox
+from adapters.slack.status import SlackStatuses
 from adapters.slack.token_cipher import TokenCipher
 from adapters.slack.web_api import SlackApi
 from bot.engine import Engine
@@ -74,6 +75,7 @@ class SlackAdapter:
         self.api = SlackApi(config.api_url, self._token_for)
         self.outbox = SlackOutbox(self.api)
         self.directory = SlackDirectory(self.api)
+        self.statuses = SlackStatuses(self.api)
         self.bolt: AsyncApp | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._database = database

@@ -44,6 +44,7 @@ SLACK_RATES: Mapping[str, Rate] = {
     "views.publish": Rate(100, 5),
     "views.update": Rate(100, 5),
     "users.info": Rate(100, 5),
+    "users.profile.get": Rate(100, 5),  # Tier 4: statuses, read when check-ins fall due
     "users.list": Rate(20, 1),  # Tier 2: `org sync` reads the whole directory at this pace
     "users.lookupByEmail": Rate(50, 3),
     "auth.test": Rate(100, 5),

@@ -23,6 +23,7 @@ from bot.checkins.cadence import (
     person_cadence,
 )
 from bot.core.messages import Question
+from bot.notify.away import Presence, country_of, public_holiday, up_to_date
 from storage.models import Answer, CheckinRun, KeyResult, Person
 from storage.settings import OrgSettings
 
@@ -61,14 +62,20 @@ class Due:
 
 
 def due_now(
-    person: Person, settings: OrgSettings, cadence: Cadence, due_at: datetime, now: datetime
+    person: Person,
+    settings: OrgSettings,
+    cadence: Cadence,
+    due_at: datetime,
+    now: datetime,
+    presence: Presence | None = None,
 ) -> Late | Suppressed | Due:
-    """What a check-in that fell due at `due_at` means at `now`."""
+    """What a check-in that fell due at `due_at` means at `now`, with what is known of the
+    person then (away, or up to date)."""
     period = period_at(cadence, due_at)
     following = next_period(cadence, period).start
     if now >= period.end:
         return Late(period_at(cadence, now).start, passed_periods(cadence, period, now))
-    reason = suppressed(person, settings, period)
+    reason = suppressed(person, settings, period, presence)
     if reason is not None:
         return Suppressed(period, following, reason)
     return Due(period, following)
@@ -91,13 +98,23 @@ def next_opening(person: Person, settings: OrgSettings, after: datetime) -> date
     return next_period(cadence, period_at(cadence, after)).start
 
 
-def suppressed(person: Person, settings: OrgSettings, period: Period) -> str | None:
-    """Why this period gets no prompt (paused, holiday), or None."""
+def suppressed(
+    person: Person, settings: OrgSettings, period: Period, presence: Presence | None = None
+) -> str | None:
+    """Why this period gets no prompt (paused, away, every key result just updated, the org's
+    holiday or a public holiday where the person is), or None."""
     day = date.fromisoformat(period.label)
     if person.paused_until and day <= date.fromisoformat(person.paused_until):
         return "paused"
+    if presence is not None and presence.away:
+        return "away"
+    if presence is not None and up_to_date(presence, period.start, period.end):
+        return "up to date"
     if period.label in settings.holidays:
         return "holiday"
+    zone = person_cadence(person, settings).zone.key
+    if public_holiday(country_of(person, zone), day) is not None:
+        return "public holiday"
     return None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +19,10 @@ from bot.checkins.opening import Late, Suppressed, due_now, next_opening
 from bot.core.events import Actor
 from bot.core.messages import Message
 from bot.core.ports import Sender
+from bot.notify.away import Presence
+from bot.notify.away_now import presence_of
+from bot.notify.gate import DROP, verdict
+from bot.notify.policy import Kind
 from scheduler.due import ClaimLost, Due
 from storage.jobs import add_job, hold, people_without_job, upsert_jobs
 from storage.models import Person, PlatformIdentity, Tenant
@@ -69,10 +73,14 @@ class Prompter:
         due_at: datetime,
         now: datetime,
         claim: Due | None = None,
+        known: Mapping[int, Presence] | None = None,
     ) -> datetime | None:
         """The prompt due at `due_at`; returns when the next one is due. Under a scheduler's
         `claim`, everything is written only while the claim holds, and the send is made only
-        if it still holds then: raises ClaimLost otherwise."""
+        if it still holds then: raises ClaimLost otherwise. `known`: what is known of people as
+        they fall due (bot.notify.away.Presence), read now when not given."""
+        if known is None:
+            known = await self.presence([(tenant_id, person_id)], now)
         async with self.database.session() as session:
             await _fence(session, claim, now)
             store = Store(session)
@@ -82,7 +90,8 @@ class Prompter:
                 return None
             identity = self.identity_for(await store.identities_of(person))
             flow = CheckinFlow(store, person, settings_of(tenant), now)
-            due = due_now(person, flow.settings, flow.cadence, due_at, now)
+            presence = known.get(person_id)
+            due = due_now(person, flow.settings, flow.cadence, due_at, now, presence)
             if isinstance(due, Late):
                 # Down for the whole period: too late for it; record it, and catch up with
                 # the current one.
@@ -182,18 +191,31 @@ class Prompter:
                 log.warning("could not record sent prompts yet; trying again", exc_info=True)
                 await asyncio.sleep(0.25 * 2**attempt)
 
-    async def remind(self, tenant_id: str, person_id: int, due_at: datetime, now: datetime) -> None:
-        """One nudge, if the check-in is still open and unanswered; then the job is done."""
+    async def presence(self, due: Sequence[tuple[str, int]], now: datetime) -> dict[int, Presence]:
+        """What is known of (tenant id, person id) pairs falling due: away, or up to date."""
+        return await presence_of(self.database, due, now)
+
+    async def remind(
+        self, tenant_id: str, person_id: int, due_at: datetime, now: datetime
+    ) -> datetime | None:
+        """One nudge, if the check-in is still open and unanswered; then the job is done. In
+        the person's quiet hours it waits for them to end (the job comes back then); turned
+        off, it isn't sent."""
         async with self.database.session() as session:
             store = Store(session)
             person = await store.person(tenant_id, person_id)
             tenant = await store.tenant(tenant_id)
-            if person is None or tenant is None or not person.reminders:
+            if person is None or tenant is None:
                 return None
             flow = CheckinFlow(store, person, settings_of(tenant), now)
             run = await flow.active_run()
             if run is None or run.prompted_at is None or run.reminded_at is not None:
                 return None
+            gate = verdict(person, tenant, (Kind.REMINDERS.value,), now)
+            if gate == DROP:
+                return None
+            if isinstance(gate, datetime):
+                return gate if gate < run.period_end else None
             identity = self.identity_for(await store.identities_of(person))
             if identity is None:
                 return None

@@ -25,6 +25,7 @@ from bot.checkins.opening import (
 from bot.checkins.prompting import Mark, Prompter
 from bot.core.events import Actor
 from bot.core.messages import Message
+from bot.notify.away import Presence
 from scheduler.due import ClaimLost, Due, Fence, NextDue
 from storage.checkins import new_prompt_id
 from storage.jobs import hold
@@ -35,6 +36,8 @@ from storage.waves import WaveStore
 log = logging.getLogger(__name__)
 
 SENDERS = 32  # prompts in flight at once per batch; the platform pacers do the rest
+Outcomes = dict[int, NextDue]
+Known = dict[int, Presence]  # what is known of people as they fall due (away, up to date)
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,8 @@ class Wave:
         holiday to record) goes through `prompt`, one at a time."""
         outcomes: dict[int, NextDue] = {}
         lost: list[int] = []
-        ready, unusual = await self._open_fresh(dues, now, outcomes, lost)
+        known = await self.prompter.presence([(d.tenant_id, d.subject_id) for d in dues], now)
+        ready, unusual = await self._open_fresh(dues, now, outcomes, lost, known)
         slots = asyncio.Semaphore(self.senders)
 
         async def one_by_one(due: Due) -> None:
@@ -94,7 +98,7 @@ class Wave:
                     return
                 try:
                     outcomes[due.job_id] = await self.prompter.prompt(
-                        due.tenant_id, due.subject_id, due.due_at, now, claim=due
+                        due.tenant_id, due.subject_id, due.due_at, now, due, known
                     )
                 except ClaimLost:
                     lost.append(due.job_id)
@@ -113,7 +117,7 @@ class Wave:
         return outcomes
 
     async def _open_fresh(
-        self, dues: Sequence[Due], now: datetime, outcomes: dict[int, NextDue], lost: list[int]
+        self, dues: Sequence[Due], now: datetime, outcomes: Outcomes, lost: list[int], known: Known
     ) -> tuple[list[_Ready], list[Due]]:
         """Open the batch's new runs and first questions, committed before anything is sent,
         and only for the claims still held (checked and held in the same transaction). Fills
@@ -121,7 +125,7 @@ class Wave:
         unusual: list[Due] = []
         async with self.prompter.database.session() as session:
             wave = WaveStore(session)
-            fresh = await self._sort(wave, dues, now, outcomes, unusual)
+            fresh = await self._sort(wave, dues, now, outcomes, unusual, known)
             fresh = await self._still_held(session, fresh, now, lost)
             if not fresh:
                 return [], unusual
@@ -197,8 +201,9 @@ class Wave:
         wave: WaveStore,
         dues: Sequence[Due],
         now: datetime,
-        outcomes: dict[int, NextDue],
+        outcomes: Outcomes,
         unusual: list[Due],
+        known: Known,
     ) -> list[_Fresh]:
         """The batch's people, tenants and identities in three queries; those with nothing to
         send get their outcome here, the unusual go to `unusual`, the rest come back."""
@@ -218,7 +223,7 @@ class Wave:
                 continue
             settings = settings_by_tenant[due.tenant_id]
             cadence = person_cadence(person, settings)
-            when = due_now(person, settings, cadence, due.due_at, now)
+            when = due_now(person, settings, cadence, due.due_at, now, known.get(due.subject_id))
             found = identities.get(due.subject_id)
             identity = self.prompter.identity_for([found] if found is not None else [])
             if isinstance(when, Late | Suppressed):

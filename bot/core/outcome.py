@@ -12,10 +12,15 @@ from bot.core.messages import Card, Message, Question
 
 @dataclass(frozen=True)
 class Notice:
-    """Messages for someone other than the person acting, sent after the unit of work."""
+    """Messages for someone other than the person acting, sent after the unit of work. They
+    wait while the person's quiet hours last, and are dropped when they turned off any of
+    `kinds` (bot.notify.policy.Kind values); `purpose` ("checkin_run:12", storage.held) says
+    what they are about, so that they aren't sent late once it no longer needs saying."""
 
     person_id: int
     messages: list[Message]
+    kinds: tuple[str, ...] = ()
+    purpose: str | None = None
 
 
 @dataclass(frozen=True)

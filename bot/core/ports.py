@@ -83,6 +83,14 @@ class HasPhrasebook(Protocol):
 
 
 @runtime_checkable
+class OneKeyboard(Protocol):
+    """Everyone it sends to sits at one keyboard (the console chat): no one's quiet hours hold
+    anything back there, as whoever would wait is the person typing."""
+
+    def one_keyboard(self) -> bool: ...
+
+
+@runtime_checkable
 class ReachesPlatforms(Protocol):
     """Says whether it can send to a platform at all. An outbox that isn't one sends to every
     platform it is given (one platform's own, a test's)."""
@@ -149,6 +157,28 @@ class Listing:
     notes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Status:
+    """A chat status as the platform tells it ("🌴 Vacation" until Friday); `until` None: it
+    doesn't expire."""
+
+    emoji: str = ""
+    text: str = ""
+    until: datetime | None = None
+
+
+@runtime_checkable
+class ReadsStatus(Protocol):
+    """Reads people's chat statuses, where the platform has them. What it couldn't read in
+    time is left out (the person counts as not away)."""
+
+    def reads_status(self, platform: str) -> bool: ...
+
+    async def statuses(
+        self, platform: str, tenant: str, users: Sequence[str]
+    ) -> dict[str, Status]: ...
+
+
 class DirectoryUnreadable(Exception):
     """The directory could not be read in full; the message says why, for an admin."""
 
@@ -185,6 +215,7 @@ class Sender(Protocol):
     """What the scheduled jobs need of the engine: its database, and sending on its behalf."""
 
     database: Database
+    statuses: ReadsStatus | None  # people's chat statuses, where platforms have them
 
     async def send(self, actor: Actor, messages: list[Message]) -> bool: ...
 

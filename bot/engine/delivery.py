@@ -9,12 +9,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.core.events import Actor
+from bot.core.i18n import speaking_to
 from bot.core.messages import Answered, Card, Message, Question, Text
 from bot.core.outcome import ChannelPost, ClosedForm, ClosedPrompt, Notice
 from bot.core.ports import (
+    Clock,
     FindsSent,
     HasPhrasebook,
+    OneKeyboard,
     Outbox,
     Phrased,
     PostsInChannels,
@@ -25,7 +30,13 @@ from bot.core.ports import (
     Updates,
     in_words,
 )
+from bot.notify.codec import encoded
+from bot.notify.gate import DROP, verdict
+from bot.notify.scheduled import HELD
 from storage.db import Database
+from storage.held import held_message
+from storage.jobs import upsert_job
+from storage.models import PlatformIdentity, Tenant
 from storage.repository import Store
 from storage.waves import WaveStore
 
@@ -34,9 +45,10 @@ NOTICE_SENDERS = 16  # notices in flight at once; the platform pacers do the res
 
 
 class Delivery:
-    def __init__(self, database: Database, outbox: Outbox) -> None:
+    def __init__(self, database: Database, outbox: Outbox, clock: Clock) -> None:
         self.database = database
         self.outbox = outbox
+        self.clock = clock
         # What the platform can do beyond sending, asked once.
         self.updates: Updates | None = outbox if isinstance(outbox, Updates) else None
         self.channels: PostsInChannels | None = (
@@ -44,6 +56,7 @@ class Delivery:
         )
         self.history: FindsSent | None = outbox if isinstance(outbox, FindsSent) else None
         self.phrases: HasPhrasebook | None = outbox if isinstance(outbox, HasPhrasebook) else None
+        self.quiet_hours = not (isinstance(outbox, OneKeyboard) and outbox.one_keyboard())
         self.platforms: ReachesPlatforms | None = (
             outbox if isinstance(outbox, ReachesPlatforms) else None
         )
@@ -80,35 +93,66 @@ class Delivery:
         return True
 
     async def notify(self, tenant_id: str, notices: Sequence[Notice]) -> None:
-        """Send each notice to its person, where they can be reached; the rest wait in their
-        inbox (`feedback inbox`)."""
+        """Send each notice to its person, in their language, where they can be reached (the
+        rest wait in their inbox, `feedback inbox`); in their quiet hours it waits for the end,
+        and a kind they turned off isn't sent."""
         if not notices:
             return
+        now = self.clock.now()
         async with self.database.session() as session:
-            tenant = await Store(session).tenant(tenant_id)
+            store = Store(session)
+            tenant = await store.tenant(tenant_id)
             wanted = {notice.person_id for notice in notices}
             reachable = await WaveStore(session).reachable_identities(wanted)
-        if tenant is None:
-            return
+            people = await store.people_with_ids(tenant_id, wanted)
+            if tenant is None:
+                return
+            per_person: dict[int, list[Message]] = {}
+            for notice in notices:
+                person, identity = people.get(notice.person_id), reachable.get(notice.person_id)
+                if person is None or identity is None or identity.tenant_id != tenant_id:
+                    continue
+                if not self.reaches(identity.platform):
+                    continue  # a console org's people are told in the chat, not from here
+                gate = verdict(person, tenant, notice.kinds, now, quiet=self.quiet_hours)
+                if gate == DROP:
+                    continue
+                if isinstance(gate, datetime):
+                    await self._hold(session, tenant, identity, notice, gate, now)
+                    continue
+                per_person.setdefault(notice.person_id, []).extend(notice.messages)
         slots = asyncio.Semaphore(NOTICE_SENDERS)
 
-        per_person: dict[int, list[Message]] = {}
-        for notice in notices:
-            per_person.setdefault(notice.person_id, []).extend(notice.messages)
-
         async def send(person_id: int, messages: list[Message]) -> None:
-            identity = reachable.get(person_id)
-            if identity is None or identity.tenant_id != tenant_id:
-                return
-            if not self.reaches(identity.platform):
-                return  # a console org's people are told in the chat, not from here
+            identity = reachable[person_id]
             actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
             async with slots:
-                await self.send(actor, messages)
+                with speaking_to(people[person_id], tenant):
+                    await self.send(actor, messages)
 
         # One lookup for everyone (a survey may go to a thousand people), people side by side,
         # each person's messages in order.
         await asyncio.gather(*(send(p, messages) for p, messages in per_person.items()))
+
+    async def _hold(
+        self,
+        session: AsyncSession,
+        tenant: Tenant,
+        identity: PlatformIdentity,
+        notice: Notice,
+        until: datetime,
+        now: datetime,
+    ) -> None:
+        """Keep a notice until `until`, its words as the person's platform says them, and have
+        the scheduler send it then."""
+        to = Recipient(identity.platform, tenant.external_id, identity.external_user_id)
+        phrasebook = self.phrases.phrasebook(to) if self.phrases is not None else None
+        words = encoded([in_words(message, phrasebook) for message in notice.messages])
+        held = held_message(
+            tenant.id, notice.person_id, until, notice.kinds, notice.purpose, words, now
+        )
+        session.add(held)
+        await upsert_job(session, tenant.id, HELD, notice.person_id, until)
 
     async def post(self, actor: Actor, message: Message) -> Sent:
         """Send one message, recording nothing but an unreachable person."""

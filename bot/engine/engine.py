@@ -23,7 +23,16 @@ from bot.core.events import (
 from bot.core.i18n import language_for, speaking, speaking_to, use
 from bot.core.messages import Card, Form, Message, Text
 from bot.core.outcome import ChannelPost, ClosedForm, ClosedPrompt, Notice, Outcome
-from bot.core.ports import Clock, Directory, Outbox, Profile, Recipient, Sent, SystemClock
+from bot.core.ports import (
+    Clock,
+    Directory,
+    Outbox,
+    Profile,
+    ReadsStatus,
+    Recipient,
+    Sent,
+    SystemClock,
+)
 from bot.engine.delivery import Delivery
 from bot.engine.identities import Identities
 from bot.engine.inbound import not_enrolled, storable
@@ -31,6 +40,7 @@ from bot.engine.routing import Router
 from bot.goals.form import form_named
 from bot.home.commands import home_of
 from bot.kudos.form import is_kudos_form, kudos_form
+from bot.notify.form import is_settings_form, settings_form
 from bot.reviews.writing import is_review_form, review_form_named
 from storage.db import Database, out_of_space
 from storage.repository import Store
@@ -79,7 +89,10 @@ class Engine:
         self.backlog = backlog or Backlog(database.inbound_slots, QUEUED_EVENTS)
         self.commands = commands
         self.identities = Identities(database, directory)
-        self.delivery = Delivery(database, outbox)
+        self.statuses: ReadsStatus | None = (
+            directory if isinstance(directory, ReadsStatus) else None
+        )
+        self.delivery = Delivery(database, outbox, self.clock)
 
     async def handle(self, event: InboundEvent, *, deliver: bool = True) -> Outcome:
         """Handle one event in one unit of work; then send the replies, unless the caller
@@ -182,6 +195,8 @@ class Engine:
                 return await kudos_form(ctx, form_id)
             if is_review_form(form_id):
                 return await review_form_named(ctx, form_id)
+            if is_settings_form(form_id):
+                return settings_form(ctx)
             return await form_named(ctx, form_id)
 
     async def prompt(self, tenant_id: str, email: str) -> Prompted:

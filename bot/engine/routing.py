@@ -26,6 +26,7 @@ from bot.goals.form import is_goal_form
 from bot.goals.form_submit import submit_goal_form
 from bot.home.cards import help_card
 from bot.kudos.form import is_kudos_form, submit_kudos_form
+from bot.notify.form import is_settings_form, submit_settings_form
 from bot.oneonones import setup as oneonone_asks
 from bot.org import asks as manager_asks
 from bot.pulse.flow import PROMPT_PREFIX as PULSE_PROMPT
@@ -159,6 +160,8 @@ class Router:
             return await submit_goal_form(Goals(self.ctx), event.form_id, event.values)
         if is_kudos_form(event.form_id):
             return await submit_kudos_form(self.ctx, event.values)
+        if is_settings_form(event.form_id):
+            return await submit_settings_form(self.ctx, event.values)
         if is_review_form(event.form_id):
             return await submit_review_form(self.ctx, event.form_id, event.values)
         sent = read_form_id(event.form_id)

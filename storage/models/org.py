@@ -42,6 +42,9 @@ class Person(SQLModel, table=True):
     country: str | None = Field(default=None, max_length=2)  # ISO 3166 "DE": public holidays
     # Their notification choices over the org's defaults (bot.notify): quiet hours, kinds off.
     notify: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    # Their chat status said they are away, until then (read ahead of their prompts, when).
+    away_until: datetime | None = utc_field(default=None)
+    status_read_at: datetime | None = utc_field(default=None)
     checkin_days: str | None = Field(default=None, max_length=40)  # "mon,thu"; None = default
     checkin_time: str | None = Field(default=None, max_length=5)  # "09:30"; None = default
     cadence_weeks: int | None = Field(default=None)  # 1, 2 or 4; None = default

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import holidays
 import pytest
 from sqlalchemy import event, func
 from sqlmodel import col, select
@@ -71,14 +72,31 @@ async def sqlite_db(sqlite_template: SqliteTemplate, tmp_path: Path) -> AsyncIte
     await database.dispose()
 
 
+# The country each zone is in (from the tz database's zone.tab, by hand): its public holidays
+# have no prompt.
+COUNTRIES = {
+    "Europe/Berlin": "DE",
+    "America/New_York": "US",
+    "Australia/Sydney": "AU",
+    "America/Santiago": "CL",
+    "Asia/Kolkata": "IN",
+    "Asia/Kathmandu": "NP",
+    "Australia/Lord_Howe": "AU",
+    "Pacific/Kiritimati": "KI",
+}
+
+
 def expected_instants(someone: Someone) -> dict[date, datetime]:
-    """Local date -> the UTC instant of its prompt, for every check-in day in (START, END)."""
+    """Local date -> the UTC instant of its prompt, for every check-in day in (START, END)
+    that isn't a public holiday where they are."""
     zone = ZoneInfo(someone.zone)
     wanted = time.fromisoformat(someone.at)
+    country = COUNTRIES.get(someone.zone)
+    days_off = holidays.country_holidays(country, years=(2025, 2026, 2027)) if country else {}
     found: dict[date, datetime] = {}
     day = START.date() - timedelta(days=2)
     while day <= END.date() + timedelta(days=2):
-        if day.weekday() in someone.weekdays():
+        if day.weekday() in someone.weekdays() and day not in days_off:
             instant = first_instant_reading(day, wanted, zone)
             if START < instant < END:
                 found[day] = instant
@@ -177,7 +195,7 @@ async def test_a_year_of_prompts_arrives_once_per_check_in_day_at_the_local_minu
         ]
         assert not late_or_early, f"{someone.email}: (sent, expected) {late_or_early[:5]}"
         assert {at.astimezone(zone).weekday() for at in sent} <= someone.weekdays()
-        assert len(sent) == len(expected) >= 52
+        assert len(sent) == len(expected) >= 45  # a year of weeks, less public holidays
 
     def local(email: str, day: str) -> str:
         user = next(u for u, s in users.items() if s.email == email)

@@ -187,6 +187,7 @@ class MockSlackApi:
             "views.update": self._update_view,
             "users.info": self._user_info,
             "users.list": self._user_list,
+            "users.profile.get": self._profile,
             "users.lookupByEmail": self._lookup_by_email,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
@@ -278,6 +279,11 @@ class MockSlackApi:
                 "team": team,
             },
         }
+
+    def set_status(self, user_id: str, emoji: str = "", text: str = "", expires: int = 0) -> None:
+        """A user's status, as they set it in Slack; `expires` Unix seconds, 0 for never."""
+        profile = self._users[user_id]["profile"]
+        profile.update(status_emoji=emoji, status_text=text, status_expiration=expires)
 
     def add_channel(
         self, channel: str, *, private: bool = False, member: bool = False, archived: bool = False
@@ -708,6 +714,12 @@ class MockSlackApi:
         if user is None or user["team_id"] != team.id:
             raise SlackError("user_not_found")
         return {"user": _with_locale(user, params)}
+
+    def _profile(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
+        user = self._users.get(str(params.get("user") or ""))
+        if user is None or user["team_id"] != team.id:
+            raise SlackError("user_not_found")
+        return {"profile": {"status_emoji": "", "status_text": "", **user["profile"]}}
 
     def _user_list(self, params: dict[str, Any], team: _Team) -> dict[str, Any]:
         """The workspace's users, deleted ones too, by id; `limit` a page (at most 1,000), and

@@ -124,6 +124,9 @@ async def test_a_private_channel_the_app_was_not_invited_to_tells_the_subscriber
     seen = len(slack.posts("U_GRACE"))
     clock.current = MONDAY
     await run_due_jobs(slack)
+    # Grace is in New York: her quiet hours keep the note until 08:00 there.
+    clock.current = MONDAY.replace(hour=13)
+    await run_due_jobs(slack)
     note = text_of(await digest_note(slack, seen))
     assert "couldn't post this week's goal digest in this conversation" in note
     assert "/invite" in note
@@ -137,6 +140,9 @@ async def test_the_subscriber_hears_how_to_invite_the_app_in_slacks_words(
     await in_channel(slack, "subscribe", "G_PRIV", name="privategroup")
     seen = len(slack.posts("U_GRACE"))
     clock.current = MONDAY
+    await run_due_jobs(slack)
+    # Grace is in New York: her quiet hours keep the note until 08:00 there.
+    clock.current = MONDAY.replace(hour=13)
     await run_due_jobs(slack)
     note = await digest_note(slack, seen)
     assert note.params["text"] == (

@@ -50,6 +50,7 @@ def opened_view(slack: Slack, n: int) -> dict[str, Any]:
 async def test_a_kudos_from_the_shortcut_reaches_the_dm_the_channel_the_digest_and_export(
     slack: Slack, clock: FakeClock
 ) -> None:
+    clock.advance(hours=2)  # 09:00 for Grace in New York, out of her quiet hours
     await make_admin(slack, "grace@example.com")
     slack.api.add_channel("C_KUDOS")  # public: the app joins it to post
     said = await slash(slack, "U_GRACE", "channel", channel="C_KUDOS", channel_name="kudos")

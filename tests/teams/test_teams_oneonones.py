@@ -41,7 +41,9 @@ async def test_a_1on1_set_up_in_teams_brings_the_blocker_to_both_agendas(org: Or
     await sam_checks_in(org)
 
     # The clock: Wednesday 25 Nov. The first meeting: Monday 30 Nov 11:00 in Berlin.
-    org.clock.advance(days=4, hours=-1)  # Sunday 29 Nov, 11:00 UTC: within a day of it
+    # Monday 30 Nov, 07:00 UTC (08:00 in Berlin): within a day of it, and the first minute
+    # after the weekend's quiet hours.
+    org.clock.advance(days=4, hours=19)
     await org.scheduler.run_until_idle()
     for key in ("mo", "sam"):
         await until(lambda k=key: "1:1 with" in text_of(in_dm(org, k)[-1]))
@@ -51,6 +53,6 @@ async def test_a_1on1_set_up_in_teams_brings_the_blocker_to_both_agendas(org: Or
         assert "blocker in the check-in of the week of" in words
         assert "(Europe/Berlin)" in words
 
-    org.clock.advance(days=1)  # Monday 12:00 Berlin: an hour after the meeting
+    org.clock.advance(hours=4)  # Monday 12:00 Berlin: an hour after the meeting
     await org.scheduler.run_until_idle()
     await until(lambda: "How was your 1:1 with Sam Lee?" in text_of(in_dm(org, "mo")[-1]))

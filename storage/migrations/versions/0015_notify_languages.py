@@ -1,4 +1,5 @@
-"""notification settings, languages, countries, and messages held by quiet hours
+"""notification settings, languages, countries, statuses read, and messages held by quiet
+hours
 
 Revision ID: 0015
 Revises: 0014
@@ -24,6 +25,8 @@ def upgrade() -> None:
         person.add_column(sa.Column("language", TEXT(length=8), nullable=True))
         person.add_column(sa.Column("country", TEXT(length=2), nullable=True))
         person.add_column(sa.Column("notify", sa.JSON(), nullable=True))
+        person.add_column(sa.Column("away_until", WHEN(timezone=True), nullable=True))
+        person.add_column(sa.Column("status_read_at", WHEN(timezone=True), nullable=True))
     op.create_table(
         "heldmessage",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -47,6 +50,8 @@ def downgrade() -> None:
     op.drop_index("ix_heldmessage_tenant_id", table_name="heldmessage")
     op.drop_table("heldmessage")
     with op.batch_alter_table("person") as person:
+        person.drop_column("status_read_at")
+        person.drop_column("away_until")
         person.drop_column("notify")
         person.drop_column("country")
         person.drop_column("language")

@@ -105,6 +105,19 @@ HELP = [
     ("my reports", "who reports to you; confirm or decline who asked"),
     ("org manager @ben is @ana", "admins: Ben reports to Ana (none: to no one)"),
     ("org team @ben Growth", "admins: Ben's team (none: no team)"),
+    (
+        "settings / settings default",
+        "your quiet hours, the messages you get and your language / the org's again",
+    ),
+    (
+        "settings quiet 20:00-07:00 / settings weekends off / settings off kudos / "
+        "settings on kudos / settings language de",
+        "change one of them (en, de, es)",
+    ),
+    (
+        "settings org",
+        "admins: the org's quiet hours, messages on or off by default, kinds kept on",
+    ),
     ("home", "your check-in, what's waiting for you, your team and goals"),
     ("help", "this list"),
 ]

@@ -270,7 +270,12 @@ async def test_the_scheduler_reminds_those_who_havent_answered_then_closes(world
     await scheduler.run_until_idle()
     assert not any("A reminder" in text for text in world.to("gus"))
 
-    world.clock.current = datetime(2026, 3, 6, 0, 0, tzinfo=UTC)  # a day before the due day ends
+    # A day before the due day ends, the reminder falls due at midnight: quiet hours (all in
+    # UTC here) hold it until 08:00.
+    world.clock.current = datetime(2026, 3, 6, 0, 0, tzinfo=UTC)
+    await scheduler.run_until_idle()
+    assert not any("A reminder" in text for text in world.to("gus"))
+    world.clock.current = datetime(2026, 3, 6, 8, 0, tzinfo=UTC)
     await scheduler.run_until_idle()
     for giver in ("gus", "gwen"):
         assert sum("A reminder: Mo would value" in t for t in world.to(giver)) == 1
@@ -279,6 +284,9 @@ async def test_the_scheduler_reminds_those_who_havent_answered_then_closes(world
     world.clock.current = datetime(2026, 3, 7, 0, 0, tzinfo=UTC)  # the due day has ended
     seen = len(world.to("mo"))
     await scheduler.run_until_idle()
+    assert not any("closed with" in t for t in world.to("mo")[seen:])  # Mo's weekend is quiet
+    world.clock.current = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)
+    await scheduler.run_until_idle()
     # Mo's Friday check-in prompt goes out in the same tick: the two may come in either order.
     (closed,) = [t for t in world.to("mo")[seen:] if "closed with" in t]
     assert "closed with 1 answer: fewer than 3" in closed
@@ -286,7 +294,7 @@ async def test_the_scheduler_reminds_those_who_havent_answered_then_closes(world
     await world.say("gus", "Late answer")  # goes to the check-in that opened on Friday
     async with world.database.session() as session:  # the one answer, never shown, is gone
         assert (await session.exec(select(FeedbackAnswer))).all() == []
-    world.clock.current = datetime(2026, 3, 9, 0, 0, tzinfo=UTC)
+    world.clock.current = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
     await scheduler.run_until_idle()
     assert sum("A reminder" in t for t in world.to("gus")) == 1  # one reminder, ever
 

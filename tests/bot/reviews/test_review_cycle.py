@@ -204,7 +204,7 @@ async def test_reminders_go_to_those_who_owe_something_once_each(world: World) -
     [mos] = world.to("mo")[sent["mo"] :]
     assert "- the peers Ben Peer named: review peers ben@x.com approve" in mos
 
-    world.clock.current = datetime(2026, 3, 21, 0, 0, tzinfo=UTC)  # the due date passed
+    world.clock.current = datetime(2026, 3, 23, 8, 0, tzinfo=UTC)  # the due date passed
     await scheduler.run_until_idle()
     [due] = [t for t in world.to("mo") if t.startswith("“Q1 2026” is due: your reviews can")]
     assert "- Ana Lopez: review manager ana@x.com" in due
