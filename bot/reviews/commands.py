@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.core.commands import CommandRow, Context, HelpLine
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Text
 from bot.core.outcome import Outcome
-from bot.reviews import cycles, peers, templates, writing
+from bot.reviews import cycles, peers, sharing, templates, writing
 from storage.models import Person
+
+_, ngettext = catalog("bot.reviews")
 
 
 def _about(
@@ -23,7 +26,7 @@ def _about(
     async def run(ctx: Context, args: str) -> Outcome:
         words = args.split()
         if len(words) != 1:
-            return Outcome([Text(f"Whom? {usage}")])
+            return Outcome([Text(_("Whom? {usage}").format(usage=usage))])
         found = await peers.find(ctx, words)
         if isinstance(found, str):
             return Outcome([Text(found)])
@@ -34,7 +37,7 @@ def _about(
 
 async def _help(_ctx: Context, _args: str) -> Outcome:
     lines = [f"{h.example}: {h.said}" for row in COMMANDS for h in row.help]
-    return Outcome([Text("Reviews:\n" + "\n".join(lines))])
+    return Outcome([Text(_("Reviews:") + "\n" + "\n".join(lines))])
 
 
 COMMANDS = (
@@ -42,7 +45,11 @@ COMMANDS = (
         "review",
         "status",
         cycles.status,
-        (HelpLine("review status", "where each review stands (admins, managers: their people)"),),
+        (
+            HelpLine(
+                "review status", N_("where each review stands (admins, managers: their people)")
+            ),
+        ),
         default=True,
     ),
     CommandRow(
@@ -53,7 +60,7 @@ COMMANDS = (
             HelpLine(
                 'review start "H2 2026" from 2026-07-01 to 2026-12-31 self manager peer due '
                 "2026-12-20",
-                "admins: a review cycle (for team X, anonymous peers: optional)",
+                N_("admins: a review cycle (for team X, anonymous peers: optional)"),
             ),
         ),
         long=True,
@@ -62,7 +69,7 @@ COMMANDS = (
         "review",
         "self",
         writing.write_self,
-        (HelpLine("review self", "your record of the period, and your self review"),),
+        (HelpLine("review self", N_("your record of the period, and your self review")),),
     ),
     CommandRow(
         "review",
@@ -71,7 +78,7 @@ COMMANDS = (
         (
             HelpLine(
                 "review peers @a @b @c",
-                "name your peers; managers: review peers @ana approve (or choose @x @y @z)",
+                N_("name your peers; managers: review peers @ana approve (or choose @x @y @z)"),
             ),
         ),
         long=True,
@@ -80,7 +87,7 @@ COMMANDS = (
         "review",
         "peer",
         _about(writing.write_peer, "review peer @ana"),
-        (HelpLine("review peer @ana", "your review of Ana as her peer"),),
+        (HelpLine("review peer @ana", N_("your review of Ana as her peer")),),
     ),
     CommandRow(
         "review",
@@ -89,16 +96,16 @@ COMMANDS = (
         (
             HelpLine(
                 "review manager @ana / review share @ana",
-                "managers: Ana's record, self review and peers, and yours / share it with her",
+                N_("managers: Ana's record, self review and peers, and yours / share it with her"),
             ),
         ),
     ),
-    CommandRow("review", "share", _about(writing.share, "review share @ana")),
+    CommandRow("review", "share", _about(sharing.share, "review share @ana")),
     CommandRow(
         "review",
         "ack",
-        writing.acknowledge,
-        (HelpLine("review ack [comment]", "you read the review shared with you"),),
+        sharing.acknowledge,
+        (HelpLine("review ack [comment]", N_("you read the review shared with you")),),
         long=True,
     ),
     CommandRow(
@@ -108,7 +115,7 @@ COMMANDS = (
         (
             HelpLine(
                 'review template / review template add rating "Impact" for self manager',
-                "the questions a new cycle asks; admins: add, remove KEY, reset",
+                N_("the questions a new cycle asks; admins: add, remove KEY, reset"),
             ),
         ),
         long=True,

@@ -10,6 +10,7 @@ from datetime import date, time, timedelta
 
 from bot.checkins.cadence import local_to_utc, org_zone
 from bot.core.commands import Context
+from bot.core.i18n import N_, catalog, day, speaking_to
 from bot.core.messages import Card, Field, Section, Text
 from bot.core.outcome import Notice, Outcome
 from bot.core.words import listed
@@ -27,11 +28,19 @@ _START = re.compile(
     r"(?P<anonymous>\s+anonymous\s+peers)?$",
     re.IGNORECASE,
 )
-USAGE = (
+USAGE = N_(
     'Say it like: review start "H2 2026" from 2026-07-01 to 2026-12-31 self manager peer '
     "due 2026-12-20 (for team Growth, anonymous peers: both optional)"
 )
 SHOWN = 25
+KIND_WORDS = {
+    "self": N_("self reviews"),
+    "manager": N_("manager reviews"),
+    "peer": N_("peer reviews"),
+}
+STATUS_WORDS = {"pending": N_("not started"), "draft": N_("a draft"), "submitted": N_("submitted")}
+
+_, ngettext = catalog("bot.reviews")
 
 
 def _day(text: str) -> date | None:
@@ -43,22 +52,28 @@ def _day(text: str) -> date | None:
 
 async def start(ctx: Context, args: str) -> Outcome:
     if not ctx.person.is_admin:
-        return _say("Only admins start review cycles.")
+        return _say(_("Only admins start review cycles."))
     found = _START.match(" ".join(args.replace("“", '"').replace("”", '"').split()))
     if found is None:
-        return _say(USAGE)
+        return _say(_(USAGE))
     first, last, due = (_day(found.group(k)) for k in ("start", "end", "due"))
     if first is None or last is None or due is None:
-        return _say("Write dates like 2026-07-01, real ones.")
+        return _say(_("Write dates like 2026-07-01, real ones."))
     if last < first:
-        return _say("The period ends before it starts.")
+        return _say(_("The period ends before it starts."))
     zone = org_zone(settings_of(ctx.tenant))
     due_at = local_to_utc(due + timedelta(days=1), time(0), zone)
     if due_at <= ctx.now:
-        return _say(f"{due.isoformat()} has passed: give a due date still to come.")
+        return _say(
+            _("{day} has passed: give a due date still to come.").format(day=due.isoformat())
+        )
     name = found.group("name").strip()
     if await ctx.store.reviews.cycle_named(ctx.tenant.id, name) is not None:
-        return _say(f"There is a cycle called “{name}” already: give this one another name.")
+        return _say(
+            _("There is a cycle called “{name}” already: give this one another name.").format(
+                name=name
+            )
+        )
     words = found.group("kinds").lower().split()
     kinds = [k for k in KINDS if k in {w.removesuffix("s") for w in words}] or list(KINDS)
     people = await ctx.store.people_by_id(ctx.tenant.id)
@@ -67,8 +82,8 @@ async def start(ctx: Context, args: str) -> Outcome:
         teams = {p.team.lower(): p.team for p in people.values() if p.team}
         team = teams.get(found.group("team").strip().lower())
         if team is None:
-            known = ", ".join(sorted(teams.values())) or "none yet"
-            return _say(f"Which team? Teams: {known}.")
+            known = ", ".join(sorted(teams.values())) or _("none yet")
+            return _say(_("Which team? Teams: {teams}.").format(teams=known))
     cycle = ReviewCycle(
         tenant_id=ctx.tenant.id,
         name=name,
@@ -90,45 +105,77 @@ async def start(ctx: Context, args: str) -> Outcome:
     await ctx.store.plan(
         ctx.tenant.id, REVIEW_REMINDERS, cycle.id or 0, first_reminder(cycle, ctx.now)
     )
-    what = listed([f"{k} reviews" for k in kinds])
-    who = f"the {team} team ({len(members)} people)" if team else f"{len(members)} people"
-    return _say(f"Started “{name}” for {who}: {what}, due {_due_words(cycle)}.", notices)
+    # Translators: joins the last two of a list: "Ana, Ben and Cy", "self reviews and peer reviews".
+    joiner = _("and")
+    what = listed([_(KIND_WORDS[k]) for k in kinds], joiner)
+    count, due_words = len(members), _due_words(cycle)
+    if team:
+        said = ngettext(
+            "Started “{name}” for the {team} team ({count} person): {what}, due {due}.",
+            "Started “{name}” for the {team} team ({count} people): {what}, due {due}.",
+            count,
+        )
+    else:
+        said = ngettext(
+            "Started “{name}” for {count} person: {what}, due {due}.",
+            "Started “{name}” for {count} people: {what}, due {due}.",
+            count,
+        )
+    return _say(said.format(name=name, team=team, count=count, what=what, due=due_words), notices)
 
 
 def _open(
     ctx: Context, cycle: ReviewCycle, members: Sequence[Person], people: Mapping[int, Person]
 ) -> list[Notice]:
-    """Each member's reviews, and a note to everyone saying what they owe."""
-    notes: dict[int, list[str]] = {}
-    due = _due_words(cycle)
+    """Each member's reviews, and a note to everyone saying what they owe, in their language."""
+    owes: dict[int, list[str]] = {}  # whom to tell, and of which kinds of review they write
     for person in members:
         assert person.id is not None
         if "self" in cycle.kinds:
             _add(ctx, cycle, person.id, person.id, "self", "pending")
-            notes.setdefault(person.id, []).append(
-                f"Your self review is due {due}: review self shows your record of the period "
-                "and the questions."
-            )
+            owes.setdefault(person.id, []).append("self")
         if "peer" in cycle.kinds:
-            notes.setdefault(person.id, []).append(
-                "Name the peers who should review you (three or more): review peers @a @b @c"
-            )
+            owes.setdefault(person.id, []).append("peer")
         manager = people.get(person.manager_id or 0)
         if "manager" in cycle.kinds and manager is not None and manager.active:
             _add(ctx, cycle, person.id, manager.id or 0, "manager", "pending")
-            notes.setdefault(manager.id or 0, [])
+            owes.setdefault(manager.id or 0, [])
     notices = []
-    for person_id, lines in notes.items():
+    for person_id, kinds in owes.items():
         theirs = [p for p in members if p.manager_id == person_id]
-        if "manager" in cycle.kinds and theirs:
-            names = listed([display_name(p) for p in theirs[:5]])
-            lines.append(
-                f"You'll review {names}{' and more' if len(theirs) > 5 else ''} once their "
-                "self reviews are in (or the due date passes): review status shows where they are."
-            )
-        text = f"The review cycle “{cycle.name}” has started.\n" + "\n".join(lines)
-        notices.append(Notice(person_id, [Text(text)]))
+        with speaking_to(people[person_id], ctx.tenant):
+            lines = [_("The review cycle “{name}” has started.").format(name=cycle.name)]
+            if "self" in kinds:
+                lines.append(
+                    _(
+                        "Your self review is due {due}: review self shows your record of the "
+                        "period and the questions."
+                    ).format(due=_due_words(cycle))
+                )
+            if "peer" in kinds:
+                lines.append(
+                    _("Name the peers who should review you (three or more): review peers @a @b @c")
+                )
+            if "manager" in cycle.kinds and theirs:
+                lines.append(_yours(theirs))
+        notices.append(Notice(person_id, [Text("\n".join(lines))]))
     return notices
+
+
+def _yours(theirs: Sequence[Person]) -> str:
+    """A manager's part: the people they review (five named at most)."""
+    names = listed([display_name(p) for p in theirs[:5]], _("and"))
+    if len(theirs) > 5:
+        said = _(
+            "You'll review {names} and more once their self reviews are in (or the due date "
+            "passes): review status shows where they are."
+        )
+    else:
+        said = _(
+            "You'll review {names} once their self reviews are in (or the due date passes): "
+            "review status shows where they are."
+        )
+    return said.format(names=names)
 
 
 def _add(
@@ -148,8 +195,8 @@ def _add(
 
 
 def _due_words(cycle: ReviewCycle) -> str:
-    day = date.fromisoformat(cycle.due_on)
-    return f"{day:%a} {day.day} {day:%b}"
+    """The due day, "Fri 20 Mar", in the language in force."""
+    return day(date.fromisoformat(cycle.due_on))
 
 
 async def status(ctx: Context, _args: str) -> Outcome:
@@ -160,7 +207,7 @@ async def status(ctx: Context, _args: str) -> Outcome:
     seen = set(people) if ctx.person.is_admin else org_of(me, people) | {me}
     cycles = await ctx.store.reviews.open_cycles(ctx.tenant.id)
     if not cycles:
-        return _say("No review cycle is open.")
+        return _say(_("No review cycle is open."))
     sections = []
     for cycle in cycles:
         reviews = await ctx.store.reviews.of_cycle(cycle.id or 0)
@@ -173,9 +220,11 @@ async def status(ctx: Context, _args: str) -> Outcome:
             for s in subjects
         ]
         more = len(fields) - SHOWN
-        text = f"Due {_due_words(cycle)}." + (f" And {more} more." if more > 0 else "")
+        text = _("Due {day}.").format(day=_due_words(cycle))
+        if more > 0:
+            text += " " + _("And {count} more.").format(count=more)
         sections.append(Section(cycle.name, tuple(fields[:SHOWN]), text))
-    return Outcome([Card("Reviews", tuple(sections))])
+    return Outcome([Card(_("Reviews"), tuple(sections))])
 
 
 def stage(reviews: Sequence[Review]) -> str:
@@ -183,28 +232,36 @@ def stage(reviews: Sequence[Review]) -> str:
     parts = []
     self_review = next((r for r in reviews if r.kind == "self"), None)
     if self_review is not None:
-        parts.append(f"self {_word(self_review.status)}")
+        # Translators: in `review status`, their own review; {state}: "not started", "submitted"…
+        parts.append(_("self {state}").format(state=_word(self_review.status)))
     peers = [r for r in reviews if r.kind == "peer"]
     if peers:
         if all(r.status == "nominated" for r in peers):
-            parts.append(f"{len(peers)} peers waiting for approval")
+            parts.append(
+                ngettext(
+                    "{count} peer waiting for approval",
+                    "{count} peers waiting for approval",
+                    len(peers),
+                ).format(count=len(peers))
+            )
         else:
             done = sum(r.status == "submitted" for r in peers)
-            parts.append(f"peers {done} of {len(peers)} in")
+            # Translators: in `review status`: how many of the peers asked have answered.
+            parts.append(_("peers {done} of {count} in").format(done=done, count=len(peers)))
     manager = next((r for r in reviews if r.kind == "manager"), None)
     if manager is not None:
         word = _word(manager.status)
         if manager.acknowledged_at is not None:
-            word = "shared and acknowledged"
+            word = _("shared and acknowledged")
         elif manager.shared_at is not None:
-            word = "shared"
-        parts.append(f"manager {word}")
-    return " · ".join(parts) or "nothing asked"
+            word = _("shared")
+        # Translators: in `review status`, the manager's review; {state}: "a draft", "shared"…
+        parts.append(_("manager {state}").format(state=word))
+    return " · ".join(parts) or _("nothing asked")
 
 
 def _word(status: str) -> str:
-    words = {"pending": "not started", "draft": "a draft", "submitted": "submitted"}
-    return words.get(status, status)
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 def _say(text: str, notices: list[Notice] | None = None) -> Outcome:

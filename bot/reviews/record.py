@@ -20,7 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from babel.numbers import get_decimal_symbol
+
 from bot.checkins.blockers import blocker_in
+from bot.core.i18n import catalog, current
 from bot.core.messages import Card, Field, Section
 from bot.goals.progress import format_value, progress
 from bot.privacy.feedback_answers import subject_reads_answers
@@ -35,7 +38,12 @@ from storage.review_record import (
     ValueChange,
 )
 
+_, ngettext = catalog("bot.reviews")
+
 WINS_KEY, BLOCKERS_KEY = "wins", "blockers"  # bot/checkins/questions.py
+# Who gave kudos or feedback when no one is named: kept in English in the record (the export
+# reads them so), said in the reader's language on the card.
+SOMEONE, ANONYMOUS = "someone", "anonymous"
 SHOWN = 15  # fields a section shows; the rest are counted
 _DUE_WHEN_ENDED = ("open", "pending")
 
@@ -80,7 +88,7 @@ async def period_record(
         wins=tuple(win for a in answers if a.question_key == WINS_KEY and (win := said_in(a.text))),
         blockers=blockers_of(a.text for a in answers if a.question_key == BLOCKERS_KEY),
         # An erased giver's kudos stay, with no one named.
-        kudos=tuple((k.giver or "someone", k.message) for k in await rows.public_kudos()),
+        kudos=tuple((k.giver or SOMEONE, k.message) for k in await rows.public_kudos()),
         feedback=await _feedback(rows, person),
     )
 
@@ -168,12 +176,12 @@ async def _feedback(rows: ReviewRecordQueries, person: Person) -> tuple[tuple[st
         given = answers.get(request.id, [])
         if request.anonymous:
             words = sorted(_words(a) for a in given if a.released)
-            shown += [("anonymous", text) for text in words if text]
+            shown += [(ANONYMOUS, text) for text in words if text]
             continue
         for answer in given:
             text = _words(answer)
             if text and (answer.released or view == REQUESTER):
-                shown.append((answer.giver or "someone", text))
+                shown.append((answer.giver or SOMEONE, text))
     return tuple(shown)
 
 
@@ -185,39 +193,49 @@ def _words(answer: FeedbackAnswerRow) -> str:
 def record_card(record: PeriodRecord, title: str) -> Card:
     """The record, a section a group; an empty group says so."""
     due, done = record.checkins_due, record.checkins_done
+    submitted = _("{done} of {due} submitted.").format(done=done, due=due)
     return Card(
         title,
         (
             _section(
-                "Key results",
+                _("Key results"),
                 [Field(line.title, _kr_words(line)) for line in record.key_results],
-                "No key results in this period.",
+                _("No key results in this period."),
             ),
-            Section(
-                "Check-ins",
-                text=f"{done} of {due} submitted." if due else "No check-ins were due.",
-            ),
-            _section("Wins", [Field("Win", win) for win in record.wins], "No wins shared."),
+            Section(_("Check-ins"), text=submitted if due else _("No check-ins were due.")),
             _section(
-                "Blockers",
+                _("Wins"),
+                # Translators: the label before each win in a person's record.
+                [Field(_("Win"), win) for win in record.wins],
+                _("No wins shared."),
+            ),
+            _section(
+                _("Blockers"),
                 [
-                    Field(text, "cleared" if cleared else "still open")
+                    Field(text, _("cleared") if cleared else _("still open"))
                     for text, cleared in record.blockers
                 ],
-                "No blockers reported.",
+                _("No blockers reported."),
             ),
             _section(
-                "Kudos",
-                [Field(f"From {giver}", message) for giver, message in record.kudos],
-                "No kudos received.",
+                _("Kudos"),
+                [Field(_from(giver), message) for giver, message in record.kudos],
+                _("No kudos received."),
             ),
             _section(
-                "Feedback",
-                [Field(who, text) for who, text in record.feedback],
-                "No feedback to read.",
+                _("Feedback"),
+                [
+                    Field(_("anonymous") if who == ANONYMOUS else who, text)
+                    for who, text in record.feedback
+                ],
+                _("No feedback to read."),
             ),
         ),
     )
+
+
+def _from(giver: str) -> str:
+    return _("From someone") if giver == SOMEONE else _("From {giver}").format(giver=giver)
 
 
 def _kr_words(line: KeyResultLine) -> str:
@@ -225,12 +243,13 @@ def _kr_words(line: KeyResultLine) -> str:
     words = f"{line.start} → {line.end} · {line.progress}%"
     if line.grade is None:
         return words
-    grade = f"{line.grade:.2f}"
-    return f"{words} · grade {grade.removesuffix('0')}"  # 0.7, 0.75, 1.0
+    grade = f"{line.grade:.2f}".removesuffix("0").replace(".", get_decimal_symbol(current()))
+    return f"{words} · " + _("grade {grade}").format(grade=grade)  # 0.7, 0.75, 1.0 (1,0 in de)
 
 
 def _section(title: str, fields: Sequence[Field], empty: str) -> Section:
     if not fields:
         return Section(title, text=empty)
     more = len(fields) - SHOWN
-    return Section(title, tuple(fields[:SHOWN]), f"And {more} more." if more > 0 else "")
+    rest = _("And {count} more.").format(count=more) if more > 0 else ""
+    return Section(title, tuple(fields[:SHOWN]), rest)

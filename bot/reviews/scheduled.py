@@ -2,19 +2,21 @@
 only: two days before the due date, to whoever hasn't submitted their self or peer review,
 named their peers or approved them; at the due date, to managers, whose reviews are open to
 write from then on; a week later, to managers whose reviews aren't shared yet. Each stage is
-marked before it is sent, so it goes once whichever replica runs it."""
+marked before it is sent, so it goes once whichever replica runs it. Each reminder is written in
+its recipient's language: the lines are gathered as messages to say, and said per person."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
+from bot.core.i18n import N_, catalog, speaking_to
 from bot.core.messages import Text
 from bot.core.outcome import Notice
 from bot.core.ports import Sender
 from bot.org.tree import display_name
 from scheduler.due import Due
-from storage.models import Person, Review, ReviewCycle
+from storage.models import Person, Review, ReviewCycle, Tenant
 from storage.repository import Store
 
 REVIEW_REMINDERS = "review_reminders"
@@ -23,6 +25,10 @@ LATE = timedelta(days=7)
 OPEN = ("pending", "draft")
 People = Mapping[int, Person]
 Reviews = Sequence[Review]
+# A line to say: a message marked with N_, and what fills its placeholders.
+Said = tuple[str, dict[str, str]]
+
+_, ngettext = catalog("bot.reviews")
 
 
 def first_reminder(cycle: ReviewCycle, now: datetime) -> datetime:
@@ -45,78 +51,92 @@ class ScheduledReviews:
             if now < cycle.due_at - AHEAD:
                 return cycle.due_at - AHEAD
             if now < cycle.due_at:
-                notices = _before(cycle, reviews, people) if cycle.stage == "" else []
+                todo = _before(cycle, reviews, people) if cycle.stage == "" else None
                 cycle.stage, following = "reminded", cycle.due_at
             elif now < cycle.due_at + LATE:
-                notices = _due(cycle, reviews, people) if cycle.stage != "due" else []
+                todo = _due(cycle, reviews, people) if cycle.stage != "due" else None
                 cycle.stage, following = "due", cycle.due_at + LATE
             else:
-                notices = _late(cycle, reviews, people) if cycle.stage != "late" else []
+                todo = _late(cycle, reviews, people) if cycle.stage != "late" else None
                 cycle.stage, following = "late", None
+            tenant = await store.tenant(due.tenant_id)
+            notices = _notices(*todo, people, tenant) if todo is not None else []
             store.keep(cycle)
         await self.engine.notify(due.tenant_id, notices)
         return following
 
 
-def _before(cycle: ReviewCycle, reviews: Reviews, people: People) -> list[Notice]:
-    lines: dict[int, list[str]] = {}
+Todo = tuple[Said, dict[int, list[Said]]]  # the reminder's first line, and each person's lines
+
+
+def _before(cycle: ReviewCycle, reviews: Reviews, people: People) -> Todo:
+    lines: dict[int, list[Said]] = {}
     subjects = {r.subject_id for r in reviews}
     for review in reviews:
         writer = review.writer_id or 0
         subject = people.get(review.subject_id)
         if review.kind == "self" and review.status in OPEN:
-            lines.setdefault(writer, []).append("your self review: review self")
+            lines.setdefault(writer, []).append((N_("your self review: review self"), {}))
         elif review.kind == "peer" and review.status in OPEN and subject is not None:
             lines.setdefault(writer, []).append(
-                f"your review of {display_name(subject)}: review peer {subject.email}"
+                (N_("your review of {name}: review peer {email}"), _about(subject))
             )
         elif review.kind == "peer" and review.status == "nominated" and subject is not None:
             manager = subject.manager_id or 0
-            approve = (
-                f"the peers {display_name(subject)} named: review peers {subject.email} approve"
-            )
+            approve = (N_("the peers {name} named: review peers {email} approve"), _about(subject))
             if approve not in lines.get(manager, []):
                 lines.setdefault(manager, []).append(approve)
     if "peer" in cycle.kinds:
         named = {r.subject_id for r in reviews if r.kind == "peer"}
         for subject_id in subjects - named:
-            lines.setdefault(subject_id, []).append("name your peers: review peers @a @b @c")
-    return _notices(f"Due {cycle.due_on} in “{cycle.name}”, still to do:", lines, people)
+            lines.setdefault(subject_id, []).append(
+                (N_("name your peers: review peers @a @b @c"), {})
+            )
+    head = N_("Due {day} in “{cycle}”, still to do:")
+    return (head, {"day": cycle.due_on, "cycle": cycle.name}), lines
 
 
-def _due(
-    cycle: ReviewCycle, reviews: Sequence[Review], people: Mapping[int, Person]
-) -> list[Notice]:
-    lines: dict[int, list[str]] = {}
+def _due(cycle: ReviewCycle, reviews: Reviews, people: People) -> Todo:
+    lines: dict[int, list[Said]] = {}
     for review in reviews:
         subject = people.get(review.subject_id)
         if review.kind == "manager" and review.status in OPEN and subject is not None:
             lines.setdefault(review.writer_id or 0, []).append(
-                f"{display_name(subject)}: review manager {subject.email}"
+                (N_("{name}: review manager {email}"), _about(subject))
             )
-    head = f"“{cycle.name}” is due: your reviews can be written now, self reviews in or not:"
-    return _notices(head, lines, people)
+    head = N_("“{cycle}” is due: your reviews can be written now, self reviews in or not:")
+    return (head, {"cycle": cycle.name}), lines
 
 
-def _late(
-    cycle: ReviewCycle, reviews: Sequence[Review], people: Mapping[int, Person]
-) -> list[Notice]:
-    lines: dict[int, list[str]] = {}
+def _late(cycle: ReviewCycle, reviews: Reviews, people: People) -> Todo:
+    lines: dict[int, list[Said]] = {}
     for review in reviews:
         subject = people.get(review.subject_id)
         if review.kind == "manager" and review.shared_at is None and subject is not None:
-            step = "review share" if review.status == "submitted" else "review manager"
-            lines.setdefault(review.writer_id or 0, []).append(
-                f"{display_name(subject)}: {step} {subject.email}"
+            step = (
+                N_("{name}: review share {email}")
+                if review.status == "submitted"
+                else N_("{name}: review manager {email}")
             )
-    return _notices(f"Reviews of “{cycle.name}” not shared yet:", lines, people)
+            lines.setdefault(review.writer_id or 0, []).append((step, _about(subject)))
+    return (N_("Reviews of “{cycle}” not shared yet:"), {"cycle": cycle.name}), lines
+
+
+def _about(subject: Person) -> dict[str, str]:
+    return {"name": display_name(subject), "email": subject.email}
 
 
 def _notices(
-    head: str, lines: Mapping[int, list[str]], people: Mapping[int, Person]
+    head: Said, lines: Mapping[int, list[Said]], people: People, tenant: Tenant | None
 ) -> list[Notice]:
-    return [
-        Notice(person_id, [Text(head + "\n" + "\n".join(f"- {line}" for line in todo))])
-        for person_id, todo in lines.items()
-        if person_id in people and people[person_id].active
-    ]
+    """Each active person's reminder, in their language."""
+    notices = []
+    for person_id, todo in lines.items():
+        person = people.get(person_id)
+        if person is None or not person.active:
+            continue
+        with speaking_to(person, tenant):
+            said = [_(head[0]).format(**head[1])]
+            said += [f"- {_(text).format(**values)}" for text, values in todo]
+        notices.append(Notice(person_id, [Text("\n".join(said))]))
+    return notices

@@ -7,28 +7,43 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Choice, Form, FormField
+
+_, ngettext = catalog("bot.reviews")
 
 KINDS = ("self", "manager", "peer")
 ALL = list(KINDS)
-RATINGS = tuple(
-    Choice(f"{n} {word}", str(n))
-    for n, word in enumerate(("needs work", "growing", "solid", "strong", "outstanding"), start=1)
-)
+# A rating's value is its number; its label, "3 solid", is said in the reader's language.
+_RATING_WORDS = (N_("needs work"), N_("growing"), N_("solid"), N_("strong"), N_("outstanding"))
+RATINGS = tuple(Choice(f"{n} {word}", str(n)) for n, word in enumerate(_RATING_WORDS, start=1))
 DEFAULT_QUESTIONS: tuple[dict[str, Any], ...] = tuple(
     {"key": key, "text": text, "kind": kind, "for": ALL}
     for key, text, kind in (
-        ("delivery", "Delivery: gets the right things done", "rating"),
-        ("collaboration", "Collaboration: works well with others", "rating"),
-        ("craft", "Craft: the quality of the work", "rating"),
-        ("growth", "Growth: learns, and helps others learn", "rating"),
-        ("went_well", "What went well?", "text"),
-        ("to_grow", "What to grow next?", "text"),
+        ("delivery", N_("Delivery: gets the right things done"), "rating"),
+        ("collaboration", N_("Collaboration: works well with others"), "rating"),
+        ("craft", N_("Craft: the quality of the work"), "rating"),
+        ("growth", N_("Growth: learns, and helps others learn"), "rating"),
+        ("went_well", N_("What went well?"), "text"),
+        ("to_grow", N_("What to grow next?"), "text"),
     )
 )
+_DEFAULTS = {(str(q["key"]), str(q["text"])) for q in DEFAULT_QUESTIONS}
 STATE = "_state"  # the form's last field: submit, or keep a draft
 SUBMIT, DRAFT = "submit", "draft"
 MAX_ANSWER = 3000
+
+
+def ratings() -> tuple[Choice, ...]:
+    """The ratings, labelled in the language in force."""
+    return tuple(Choice(f"{n} {_(word)}", str(n)) for n, word in enumerate(_RATING_WORDS, start=1))
+
+
+def question_text(question: Mapping[str, Any]) -> str:
+    """A question as the reader reads it: a default question in their language, an org's own
+    question in the org's words."""
+    key, text = str(question["key"]), str(question["text"])
+    return _(text) if (key, text) in _DEFAULTS else text
 
 
 def questions_for(questions: Sequence[Mapping[str, Any]], kind: str) -> list[Mapping[str, Any]]:
@@ -45,23 +60,23 @@ def review_form(
     """The questions for `kind`, filled with what was saved, and the submit-or-draft choice."""
     fields = []
     for question in questions_for(questions, kind):
-        key, text = str(question["key"]), str(question["text"])
+        key, text = str(question["key"]), question_text(question)
         saved = str(answers.get(key, ""))
         if question.get("kind") == "rating":
-            fields.append(FormField(key, text, "choice", RATINGS, saved, optional=True))
+            fields.append(FormField(key, text, "choice", ratings(), saved, optional=True))
         else:
             fields.append(FormField(key, text, initial=saved))
     fields.append(
         FormField(
             STATE,
-            "Submit now, or keep it as a draft to finish later?",
+            _("Submit now, or keep it as a draft to finish later?"),
             "choice",
-            (Choice("Keep as a draft", DRAFT), Choice("Submit", SUBMIT)),
+            (Choice(_("Keep as a draft"), DRAFT), Choice(_("Submit"), SUBMIT)),
             DRAFT,
             optional=False,
         )
     )
-    return Form(form_id, title, tuple(fields), "Save")
+    return Form(form_id, title, tuple(fields), _("Save"))
 
 
 def read_answers(
@@ -80,9 +95,11 @@ def read_answers(
         if not value:
             continue
         if question.get("kind") == "rating" and value not in {c.value for c in RATINGS}:
-            errors[key] = "A rating from 1 to 5."
+            errors[key] = _("A rating from 1 to 5.")
         elif len(value) > MAX_ANSWER:
-            errors[key] = f"That's {len(value)} characters; an answer fits in {MAX_ANSWER}."
+            errors[key] = _("That's {length} characters; an answer fits in {most}.").format(
+                length=len(value), most=MAX_ANSWER
+            )
         else:
             answers[key] = value
     return answers, errors

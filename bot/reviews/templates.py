@@ -18,9 +18,10 @@ from typing import Any
 import yaml
 
 from bot.core.commands import Context
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Card, Field, Section, Text
 from bot.core.outcome import Outcome
-from bot.reviews.template import DEFAULT_QUESTIONS, KINDS, STATE
+from bot.reviews.template import DEFAULT_QUESTIONS, KINDS, STATE, question_text
 from storage.models import Tenant
 from storage.settings import set_settings, settings_of
 
@@ -32,11 +33,21 @@ _ADD = re.compile(
     r'^add\s+(?P<kind>rating|text)\s+"(?P<text>[^"]{1,300})"(?:\s+for\s+(?P<who>[a-z ,]+))?$',
     re.IGNORECASE,
 )
-ADD_USAGE = 'Say it like: review template add rating "Impact: moves what matters" for self manager'
+ADD_USAGE = N_(
+    'Say it like: review template add rating "Impact: moves what matters" for self manager'
+)
+
+_, ngettext = catalog("bot.reviews")
 
 
 class TemplateError(ValueError):
-    """A template that can't be used; the message says what and where."""
+    """A template that can't be used; the message says what and where. The problem is said in
+    the language in force (English on the command line); where, "question 3", only on the
+    command line, in English."""
+
+    def __init__(self, problem: str, where: str = "") -> None:
+        super().__init__(f"{where}: {problem}" if where else problem)
+        self.problem = problem
 
 
 def org_questions(tenant: Tenant) -> list[dict[str, Any]]:
@@ -63,6 +74,7 @@ def read_yaml(text: str) -> list[dict[str, Any]]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
+        # Read from a file on the command line only: in English, as the operator's tools are.
         raise TemplateError(f"{where}not YAML ({getattr(error, 'problem', error)})") from None
     questions = document.get("questions") if isinstance(document, dict) else None
     if not isinstance(questions, list):
@@ -73,24 +85,24 @@ def read_yaml(text: str) -> list[dict[str, Any]]:
 def checked(questions: Sequence[object]) -> list[dict[str, Any]]:
     """The questions as a cycle keeps them, or a TemplateError naming the first problem."""
     if not 1 <= len(questions) <= MOST_QUESTIONS:
-        raise TemplateError(f"a template has 1 to {MOST_QUESTIONS} questions")
+        raise TemplateError(_("a template has 1 to {most} questions").format(most=MOST_QUESTIONS))
     kept: list[dict[str, Any]] = []
     for number, raw in enumerate(questions, start=1):
         where = f"question {number}"
         if not isinstance(raw, Mapping):
-            raise TemplateError(f"{where}: give key, text and kind")
+            raise TemplateError(_("give key, text and kind"), where)
         key, text, kind = raw.get("key"), raw.get("text"), raw.get("kind", "rating")
         who = raw.get("for", list(KINDS))
         if not isinstance(key, str) or not _KEY.match(key) or key == STATE:
-            raise TemplateError(f"{where}: key is lowercase letters, digits and _, like impact")
+            raise TemplateError(_("key is lowercase letters, digits and _, like impact"), where)
         if key in {q["key"] for q in kept}:
-            raise TemplateError(f"{where}: the key {key} is used twice")
+            raise TemplateError(_("the key {key} is used twice").format(key=key), where)
         if not isinstance(text, str) or not text.strip() or len(text) > MOST_TEXT:
-            raise TemplateError(f"{where}: text is 1 to {MOST_TEXT} characters")
+            raise TemplateError(_("text is 1 to {most} characters").format(most=MOST_TEXT), where)
         if kind not in ("rating", "text"):
-            raise TemplateError(f"{where}: kind is rating or text")
+            raise TemplateError(_("kind is rating or text"), where)
         if not isinstance(who, list) or not who or not set(who) <= set(KINDS):
-            raise TemplateError(f"{where}: for lists who answers it: self, manager, peer")
+            raise TemplateError(_("for lists who answers it: self, manager, peer"), where)
         kept.append({"key": key, "text": text.strip(), "kind": kind, "for": list(who)})
     return kept
 
@@ -98,39 +110,42 @@ def checked(questions: Sequence[object]) -> list[dict[str, Any]]:
 async def template(ctx: Context, args: str) -> Outcome:
     words = args.strip()
     if words and not ctx.person.is_admin:
-        return _say("Only admins change the review template.")
+        return _say(_("Only admins change the review template."))
     questions = org_questions(ctx.tenant)
     if words.lower() == "reset":
         save_questions(ctx.tenant, None)
         ctx.store.keep(ctx.tenant)
-        return _say("The review template is the default again, for cycles started from now on.")
+        return _say(_("The review template is the default again, for cycles started from now on."))
     if words.lower().startswith("remove "):
         key = words[7:].strip().lower()
         left = [q for q in questions if q["key"] != key]
         if len(left) == len(questions):
-            return _say(f"The template has no question {key}.")
+            return _say(_("The template has no question {key}.").format(key=key))
         if not left:
-            return _say("A template keeps one question at least.")
-        return _saved(ctx, left, f"Removed {key}.")
+            return _say(_("A template keeps one question at least."))
+        return _saved(
+            ctx, left, _("Removed {key}. Cycles started from now on ask:").format(key=key)
+        )
     if words:
         found = _ADD.match(" ".join(words.replace("“", '"').replace("”", '"').split()))
         if found is None:
-            return _say(ADD_USAGE)
+            return _say(_(ADD_USAGE))
         who = [w for w in re.split(r"[\s,]+", (found.group("who") or "").lower()) if w]
         key = _key_for(found.group("text"), {q["key"] for q in questions})
         new = {"key": key, "text": found.group("text"), "kind": found.group("kind").lower()}
         new["for"] = [w.removesuffix("s") for w in who] or list(KINDS)
         try:
-            return _saved(ctx, checked([*questions, new]), f"Added {key}.")
+            added = checked([*questions, new])
         except TemplateError as error:
-            return _say(str(error).removeprefix(f"question {len(questions) + 1}: ").capitalize())
+            return _say(error.problem[:1].upper() + error.problem[1:])
+        return _saved(ctx, added, _("Added {key}. Cycles started from now on ask:").format(key=key))
     return Outcome([_card(questions)])
 
 
-def _saved(ctx: Context, questions: list[dict[str, Any]], done: str) -> Outcome:
+def _saved(ctx: Context, questions: list[dict[str, Any]], said: str) -> Outcome:
     save_questions(ctx.tenant, questions)
     ctx.store.keep(ctx.tenant)
-    return Outcome([Text(f"{done} Cycles started from now on ask:"), _card(questions)])
+    return Outcome([Text(said), _card(questions)])
 
 
 def _key_for(text: str, taken: set[str]) -> str:
@@ -143,10 +158,11 @@ def _key_for(text: str, taken: set[str]) -> str:
 
 def _card(questions: Sequence[Mapping[str, Any]]) -> Card:
     fields = tuple(
-        Field(f"{q['key']} ({q['kind']})", f"{q['text']} · {', '.join(q['for'])}")
+        # The key, the kind and who answers are the words an admin types: as they are.
+        Field(f"{q['key']} ({q['kind']})", f"{question_text(q)} · {', '.join(q['for'])}")
         for q in questions
     )
-    return Card("Review template", (Section("", fields),))
+    return Card(_("Review template"), (Section("", fields),))
 
 
 def _say(text: str) -> Outcome:
