@@ -7,18 +7,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Card, Field, Section
-from bot.oneonones.times import when_for, zone_of
+from bot.oneonones.times import short_day, when_for, zone_of
 from bot.org.tree import display_name
 from storage.agenda_record import record_since
 from storage.models import AgendaItem, OneOnOne, OneOnOneMeeting, Person, Tenant
 from storage.repository import Store
 
 SHOWN = 15  # items per section; the rest are counted
-HOW = (
+HOW = N_(
     "1on1 add … puts a point on it, 1on1 note … a note only you see, 1on1 action … an action "
     "item, 1on1 done N marks action item N done."
 )
+
+_, ngettext = catalog("bot.oneonones")
 
 
 def other_of(series: OneOnOne, person_id: int) -> int:
@@ -90,24 +93,23 @@ async def agenda_card(
         if item.meeting_id != meeting.id
     ]
     other = people.get(other_of(series, viewer.id or 0))
-    with_whom = display_name(other) if other is not None else "someone"
-    title = f"1:1 with {with_whom} · {when_for(meeting.starts_at, zone_of(tenant, viewer))}"
+    with_whom = display_name(other) if other is not None else _("someone")
+    when = when_for(meeting.starts_at, zone_of(tenant, viewer))
+    title = _("1:1 with {other} · {when}").format(other=with_whom, when=when)
+    notes = [i for i in items if i.kind == "note" and i.author_id == viewer.id]
     sections = [
-        _section("From the record", [_seeded(i) for i in items if _seeded_for(i, viewer)]),
-        _section("Talking points", [_point(i, people) for i in items if i.kind == "point"]),
+        _section(_("From the record"), [_seeded(i) for i in items if _seeded_for(i, viewer)]),
+        _section(_("Talking points"), [_point(i, people) for i in items if i.kind == "point"]),
         _section(
-            "Action items",
+            _("Action items"),
             [_action(i, people) for i in [*carried, *(i for i in items if i.kind == "action")]],
         ),
-        _section(
-            "Your private notes",
-            [Field("Note", i.text) for i in items if i.kind == "note" and i.author_id == viewer.id],
-        ),
+        _section(_("Your private notes"), [Field(_("Note"), i.text) for i in notes]),
     ]
     shown = tuple(s for s in sections if s is not None)
     if not shown:
-        shown = (Section("Agenda", text="Nothing on the agenda yet."),)
-    return Card(title, shown, footer=HOW)
+        shown = (Section(_("Agenda"), text=_("Nothing on the agenda yet.")),)
+    return Card(title, shown, footer=_(HOW))
 
 
 def visible(item: AgendaItem, viewer: Person) -> bool:
@@ -131,7 +133,7 @@ def item_fields(
         elif item.kind == "action":
             fields.append(_action(item, people))
         elif item.kind == "note":
-            fields.append(Field("Your note", item.text))
+            fields.append(Field(_("Your note"), item.text))
         else:
             fields.append(_point(item, people))
     return fields
@@ -142,27 +144,31 @@ def _seeded_for(item: AgendaItem, viewer: Person) -> bool:
 
 
 def _seeded(item: AgendaItem) -> Field:
-    return Field(item.text, f"from the record: {item.source}")
+    return Field(item.text, _("from the record: {source}").format(source=item.source))
 
 
 def _point(item: AgendaItem, people: Mapping[int, Person]) -> Field:
-    return Field(f"#{item.id} {item.text}", f"from {_author(item, people)}")
+    return Field(f"#{item.id} {item.text}", _("from {author}").format(author=_author(item, people)))
 
 
 def _action(item: AgendaItem, people: Mapping[int, Person]) -> Field:
-    state = (
-        f"done {item.done_at:%-d %b}" if item.done_at else f"open since {item.created_at:%-d %b}"
-    )
-    return Field(f"#{item.id} {item.text}", f"{state} · {_author(item, people)}")
+    author = _author(item, people)
+    if item.done_at:
+        state = _("done {day} · {author}").format(day=short_day(item.done_at), author=author)
+    else:
+        since = short_day(item.created_at)
+        state = _("open since {day} · {author}").format(day=since, author=author)
+    return Field(f"#{item.id} {item.text}", state)
 
 
 def _author(item: AgendaItem, people: Mapping[int, Person]) -> str:
     author = people.get(item.author_id or 0)
-    return display_name(author) if author is not None else "someone"
+    return display_name(author) if author is not None else _("someone")
 
 
 def _section(title: str, fields: list[Field]) -> Section | None:
     if not fields:
         return None
     more = len(fields) - SHOWN
-    return Section(title, tuple(fields[:SHOWN]), f"And {more} more." if more > 0 else "")
+    rest = ngettext("And {n} more.", "And {n} more.", more).format(n=more) if more > 0 else ""
+    return Section(title, tuple(fields[:SHOWN]), rest)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.core.i18n import catalog, speaking_to
 from bot.core.messages import Message, Text
 from bot.core.outcome import Notice
 from bot.core.ports import Sender
@@ -21,6 +22,8 @@ from storage.repository import Store
 
 AFTER = timedelta(hours=1)  # the prompt for action items
 LATE = timedelta(days=1)  # after this, the prompt for action items isn't sent
+
+_, ngettext = catalog("bot.oneonones")
 
 
 class ScheduledOneOnOnes:
@@ -77,13 +80,13 @@ class _Step:
             if meeting.opened_at is None:
                 meeting.opened_at = now
                 await self._seed()
-                notices.extend(await self._agendas("starts now"))
+                notices.extend(await self._agendas(nudge=False))
             return meeting.starts_at + AFTER
         if now >= meeting.starts_at - NUDGE_AHEAD:
             if meeting.nudged_at is None:
                 meeting.nudged_at = now
                 await self._seed()
-                notices.extend(await self._agendas("is tomorrow", nudge=True))
+                notices.extend(await self._agendas(nudge=True))
             return meeting.starts_at
         return meeting.starts_at - NUDGE_AHEAD
 
@@ -103,32 +106,44 @@ class _Step:
     async def _seed(self) -> None:
         await seed(self.store, self.tenant, self.series, self.meeting, self.people, self.now)
 
-    async def _agendas(self, when: str, *, nudge: bool = False) -> list[Notice]:
+    async def _agendas(self, *, nudge: bool) -> list[Notice]:
+        """The agenda so far, to each of the two in their own language: a day before with a
+        nudge to add points (`nudge`), or as the meeting starts."""
         notices = []
         for person in self._pair():
             other = self.people[other_of(self.series, person.id or 0)]
-            at = when_for(self.meeting.starts_at, zone_of(self.tenant, person))
-            line = f"Your 1:1 with {display_name(other)} {when} ({at}). The agenda so far:"
-            if nudge:
-                line += f" add a point with 1on1 add {other.email} …"
-            card = await agenda_card(
-                self.store, self.tenant, self.series, self.meeting, person, self.people
-            )
-            notices.append(Notice(person.id or 0, [Text(line), card]))
+            with speaking_to(person, self.tenant):
+                at = when_for(self.meeting.starts_at, zone_of(self.tenant, person))
+                if nudge:
+                    line = _(
+                        "Your 1:1 with {other} is tomorrow ({when}). The agenda so far: add a "
+                        "point with 1on1 add {handle} …"
+                    )
+                else:
+                    line = _("Your 1:1 with {other} starts now ({when}). The agenda so far:")
+                said = line.format(other=display_name(other), when=at, handle=other.email)
+                card = await agenda_card(
+                    self.store, self.tenant, self.series, self.meeting, person, self.people
+                )
+            notices.append(Notice(person.id or 0, [Text(said), card]))
         return notices
 
     def _follow_up(self, person: Person) -> list[Message]:
         other = self.people[other_of(self.series, person.id or 0)]
-        return [
-            Text(
-                f"How was your 1:1 with {display_name(other)}? Note what you agreed as action "
-                f"items: 1on1 action {other.email} send the draft by friday. They carry over to "
-                "the next agenda until done."
-            )
-        ]
+        how = _(
+            "How was your 1:1 with {other}? Note what you agreed as action items: "
+            "1on1 action {handle} send the draft by friday. They carry over to the next agenda "
+            "until done."
+        )
+        return [Text(how.format(other=display_name(other), handle=other.email))]
 
     def _to_both(self, messages: Callable[[Person], list[Message]]) -> list[Notice]:
-        return [Notice(p.id or 0, messages(p)) for p in self._pair()]
+        """The same notice to each of the two, written in their own language."""
+        notices = []
+        for person in self._pair():
+            with speaking_to(person, self.tenant):
+                notices.append(Notice(person.id or 0, messages(person)))
+        return notices
 
     def _pair(self) -> list[Person]:
         return [self.people[self.series.starter_id], self.people[self.series.other_id]]

@@ -4,7 +4,9 @@ its meetings one after another; each shown in the reader's own zone."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from babel.dates import format_date, get_day_names
 
 from bot.checkins.cadence import (
     WEEKDAYS,
@@ -15,6 +17,7 @@ from bot.checkins.cadence import (
     parse_zone,
     person_cadence,
 )
+from bot.core.i18n import DEFAULT, N_, catalog, current, day
 from storage.models import OneOnOne, Person, Tenant
 from storage.settings import settings_of
 
@@ -24,7 +27,9 @@ _EVERY = re.compile(
     r"|(?P<biweekly>biweekly|fortnightly))\s+(?P<day>[a-z]+)\s+(?:at\s+)?(?P<time>\d{1,2}:\d{2})$",
     re.IGNORECASE,
 )
-USAGE = "Say it like: 1on1 with @ana every 2 weeks tue 10:00 (or every week, weekly)."
+USAGE = N_("Say it like: 1on1 with @ana every 2 weeks tue 10:00 (or every week, weekly).")
+
+_, ngettext = catalog("bot.oneonones")
 
 
 class TimesError(ValueError):
@@ -35,7 +40,7 @@ def parse_when(text: str) -> tuple[int, int, str]:
     """'every 2 weeks tue 10:00' -> (every weeks, weekday, "HH:MM")."""
     found = _EVERY.match(" ".join(text.split()))
     if found is None:
-        raise TimesError(USAGE)
+        raise TimesError(_(USAGE))
     if found.group("n"):
         weeks = int(found.group("n"))
     elif found.group("one") or found.group("weekly"):
@@ -43,14 +48,14 @@ def parse_when(text: str) -> tuple[int, int, str]:
     else:
         weeks = 2
     if not 1 <= weeks <= MOST_WEEKS:
-        raise TimesError(f"A 1:1 meets every 1 to {MOST_WEEKS} weeks.")
+        raise TimesError(_("A 1:1 meets every 1 to {most} weeks.").format(most=MOST_WEEKS))
     try:
         days = parse_days(found.group("day"))
         at = parse_time(found.group("time"))
     except CadenceError as error:
         raise TimesError(str(error)) from None
     if len(days) != 1:
-        raise TimesError("Name one day for a 1:1, like tue.")
+        raise TimesError(_("Name one day for a 1:1, like tue."))
     return weeks, days[0], at.strftime("%H:%M")
 
 
@@ -77,8 +82,25 @@ def next_meeting(series: OneOnOne, previous: datetime) -> datetime:
 
 
 def cadence_words(series: OneOnOne) -> str:
-    every = "every week" if series.every_weeks == 1 else f"every {series.every_weeks} weeks"
-    return f"{every} on {WEEKDAYS[series.weekday].capitalize()}"
+    """'every 2 weeks on Tue', in the language in force."""
+    n = series.every_weeks
+    every = ngettext("every week on {day}", "every {n} weeks on {day}", n)
+    return every.format(n=n, day=weekday_name(series.weekday))
+
+
+def weekday_name(weekday: int) -> str:
+    """A weekday (0 is Monday) in a sentence: English's short "Tue"; German and Spanish write it
+    whole ("Dienstag", "martes"), their short forms ("Di.", "mar") read poorly there."""
+    language = current()
+    if language == DEFAULT:
+        return WEEKDAYS[weekday].capitalize()
+    return str(get_day_names("wide", locale=language)[weekday])
+
+
+def short_day(value: date) -> str:
+    """A day without its weekday, as the language writes it: "3 Mar", "3. März", "3 mar"."""
+    language = current()
+    return format_date(value, "d. MMM" if language == "de" else "d MMM", locale=language)
 
 
 def when_for(instant: datetime, zone_name: str) -> str:
@@ -88,7 +110,7 @@ def when_for(instant: datetime, zone_name: str) -> str:
     except CadenceError:
         zone = parse_zone("UTC")
     local = instant.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %H:%M} ({zone.key})"
+    return f"{day(local.date())} {local:%H:%M} ({zone.key})"
 
 
 def zone_of(tenant: Tenant, person: Person) -> str:

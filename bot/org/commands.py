@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.core.commands import CommandRow, Context, Handler, HelpLine
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Card, Field, Message, Section, Text
 from bot.core.outcome import Outcome
 from bot.core.words import listed
@@ -18,19 +19,21 @@ from bot.org.changes import NONE_WORDS, set_manager, set_team
 from bot.org.mentions import OrgError, find_person, names_a_person, words_of
 from bot.org.tree import display_name
 
-MANAGER_USAGE = "Say who reports to whom: org manager @ben is @ana (or org manager @ben none)."
-TEAM_USAGE = "Say whose team, and which: org team @ben Growth (or org team @ben none)."
+_, ngettext = catalog("bot.org")
+
+MANAGER_USAGE = N_("Say who reports to whom: org manager @ben is @ana (or org manager @ben none).")
+TEAM_USAGE = N_("Say whose team, and which: org team @ben Growth (or org team @ben none).")
 SHOWN_ADMINS = 5
 ASKS_SHOWN = 5  # questions shown again by `my reports`; the rest are named
 
 MY_LINES = (
-    HelpLine("my manager / my team", "who you report to, and your team"),
-    HelpLine("my manager is @ana", "ask Ana to confirm she's your manager"),
-    HelpLine("my reports", "who reports to you; confirm or decline who asked"),
+    HelpLine("my manager / my team", N_("who you report to, and your team")),
+    HelpLine("my manager is @ana", N_("ask Ana to confirm she's your manager")),
+    HelpLine("my reports", N_("who reports to you; confirm or decline who asked")),
 )
 ORG_LINES = (
-    HelpLine("org manager @ben is @ana", "admins: Ben reports to Ana (none: to no one)"),
-    HelpLine("org team @ben Growth", "admins: Ben's team (none: no team)"),
+    HelpLine("org manager @ben is @ana", N_("admins: Ben reports to Ana (none: to no one)")),
+    HelpLine("org team @ben Growth", N_("admins: Ben's team (none: no team)")),
 )
 
 
@@ -52,32 +55,31 @@ def _guarded(step: Callable[[Context, str], Awaitable[Outcome]]) -> Handler:
 async def _admins_line(ctx: Context) -> str:
     admins = [display_name(p) for p in await ctx.store.admins(ctx.tenant.id)]
     if not admins:
-        return (
+        return _(
             "This org has no admin yet: whoever installs the app is one, so are the "
             "workspace's own admins, and an org import can name more (its admin column)."
         )
     more = len(admins) - SHOWN_ADMINS
-    shown = admins[:SHOWN_ADMINS] + ([f"{more} more"] if more > 0 else [])
-    return f"The admins here: {listed(shown)}."
+    others = [ngettext("{n} more", "{n} more", more).format(n=more)] if more > 0 else []
+    return _("The admins here: {admins}.").format(
+        admins=listed(admins[:SHOWN_ADMINS] + others, _("and"))
+    )
 
 
 async def _refused(ctx: Context) -> Outcome | None:
     if ctx.person.is_admin:
         return None
-    return Outcome(
-        [
-            Text(
-                f"Only admins change managers and teams. {await _admins_line(ctx)} "
-                "To ask someone to confirm they're your manager, type my manager is @name."
-            )
-        ]
+    refusal = _(
+        "Only admins change managers and teams. {admins} "
+        "To ask someone to confirm they're your manager, type my manager is @name."
     )
+    return Outcome([Text(refusal.format(admins=await _admins_line(ctx)))])
 
 
 async def _org_help(ctx: Context, _args: str) -> Outcome:
     fields = tuple(Field(line.example, line.said) for line in ORG_LINES)
     text = await _admins_line(ctx)
-    return Outcome([Card("Managers and teams", (Section("", fields, text),))])
+    return Outcome([Card(_("Managers and teams"), (Section("", fields, text),))])
 
 
 async def _org_manager(ctx: Context, args: str) -> Outcome:
@@ -88,7 +90,7 @@ async def _org_manager(ctx: Context, args: str) -> Outcome:
     if len(words) == 3 and words[1].lower() == "is":
         words = [words[0], words[2]]
     if len(words) != 2:
-        return Outcome([Text(MANAGER_USAGE)])
+        return Outcome([Text(_(MANAGER_USAGE))])
     person = await find_person(ctx, words[0])
     if words[1].lower() in NONE_WORDS:
         return await set_manager(ctx, person, None)
@@ -101,7 +103,7 @@ async def _org_team(ctx: Context, args: str) -> Outcome:
         return refused
     words = words_of(args)
     if len(words) < 2:
-        return Outcome([Text(TEAM_USAGE)])
+        return Outcome([Text(_(TEAM_USAGE))])
     return await set_team(ctx, await find_person(ctx, words[0]), " ".join(words[1:]))
 
 
@@ -110,14 +112,14 @@ async def _org_team(ctx: Context, args: str) -> Outcome:
 
 async def _about_me(ctx: Context, _args: str) -> Outcome:
     fields = [
-        Field("Manager", await _manager_of(ctx)),
-        Field("Team", ctx.person.team or "none"),
+        Field(_("Manager"), await _manager_of(ctx)),
+        Field(_("Team"), ctx.person.team or _("none")),
     ]
     if ctx.person.manager_asked_id is not None:
-        fields.append(Field("Waiting for", await _asked(ctx)))
+        fields.append(Field(_("Waiting for"), await _asked(ctx)))
     commands = tuple(Field(line.example, line.said) for line in MY_LINES)
-    sections = (Section("", tuple(fields)), Section("What you can type", commands))
-    return Outcome([Card("You in the org", sections)])
+    sections = (Section("", tuple(fields)), Section(_("What you can type"), commands))
+    return Outcome([Card(_("You in the org"), sections)])
 
 
 async def _my_manager(ctx: Context, args: str) -> Outcome:
@@ -127,26 +129,28 @@ async def _my_manager(ctx: Context, args: str) -> Outcome:
     if len(words) == 1:
         return await asks.ask(ctx, await find_person(ctx, words[0]))
     if words:
-        return Outcome([Text("Say who: my manager is @ana (a mention, or their email).")])
-    lines = [f"Your manager: {await _manager_of(ctx)}."]
+        return Outcome([Text(_("Say who: my manager is @ana (a mention, or their email)."))])
+    lines = [_("Your manager: {manager}.").format(manager=await _manager_of(ctx))]
     if ctx.person.manager_asked_id is not None:
-        lines.append(f"Waiting for {await _asked(ctx)} to confirm they're your manager.")
+        waiting = _("Waiting for {asked} to confirm they're your manager.")
+        lines.append(waiting.format(asked=await _asked(ctx)))
     else:
-        lines.append("To change it, type my manager is @name: they're asked to confirm.")
+        lines.append(_("To change it, type my manager is @name: they're asked to confirm."))
     return Outcome([Text(" ".join(lines))])
 
 
 async def _my_team(ctx: Context, _args: str) -> Outcome:
     team = ctx.person.team
-    said = f"Your team: {team}." if team else "You're in no team."
-    return Outcome([Text(f"{said} Admins set teams: org team @name Growth.")])
+    said = _("Your team: {team}.").format(team=team) if team else _("You're in no team.")
+    return Outcome([Text(said + " " + _("Admins set teams: org team @name Growth."))])
 
 
 async def _my_reports(ctx: Context, args: str) -> Outcome:
     words = words_of(args)
     if words and words[0].lower() in (asks.CONFIRM, asks.DECLINE):
         if len(words) != 2:
-            return Outcome([Text(f"Say who: my reports {words[0].lower()} @ben.")])
+            say_who = _("Say who: my reports {answer} @ben.")
+            return Outcome([Text(say_who.format(answer=words[0].lower()))])
         asker = await find_person(ctx, words[1])
         return await asks.answer(ctx, asker, words[0].lower() == asks.CONFIRM)
     me = ctx.person
@@ -154,25 +158,29 @@ async def _my_reports(ctx: Context, args: str) -> Outcome:
     people = await ctx.store.reports_and_asks(ctx.tenant.id, me.id)
     reports = [display_name(p) for p in people if p.manager_id == me.id]
     asking = [p for p in people if p.manager_asked_id == me.id and p.manager_id != me.id]
-    said = f"Reporting to you: {listed(reports)}." if reports else "No one reports to you here."
+    said = (
+        _("Reporting to you: {reports}.").format(reports=listed(reports, _("and")))
+        if reports
+        else _("No one reports to you here.")
+    )
     replies: list[Message] = [Text(said)]
     replies += [asks.ask_question(asker, me) for asker in asking[:ASKS_SHOWN]]
     if len(asking) > ASKS_SHOWN:
-        rest = listed([display_name(p) for p in asking[ASKS_SHOWN:]])
-        replies.append(Text(f"Also waiting for your answer: {rest}."))
+        rest = listed([display_name(p) for p in asking[ASKS_SHOWN:]], _("and"))
+        replies.append(Text(_("Also waiting for your answer: {people}.").format(people=rest)))
     return Outcome(replies)
 
 
 async def _manager_of(ctx: Context) -> str:
     manager_id = ctx.person.manager_id
     manager = await ctx.store.person(ctx.tenant.id, manager_id) if manager_id else None
-    return display_name(manager) if manager is not None else "none set"
+    return display_name(manager) if manager is not None else _("none set")
 
 
 async def _asked(ctx: Context) -> str:
     asked_id = ctx.person.manager_asked_id
     asked = await ctx.store.person(ctx.tenant.id, asked_id) if asked_id else None
-    return display_name(asked) if asked is not None else "someone no longer here"
+    return display_name(asked) if asked is not None else _("someone no longer here")
 
 
 # -- what counts as these commands when typed --------------------------------------------------

@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 
 from bot.core.commands import Context
+from bot.core.i18n import N_, catalog
 from storage.models import Person
+
+_, ngettext = catalog("bot.org")
 
 # A word that names a person, not any word: "my manager is out today" is an answer.
 _PERSON_WORD = re.compile(r"<@[^>]+>|<mailto:[^>]+>|@\S+|[^\s@<>]+@[^\s@<>]+|me|myself", re.I)
 # The words of a command, a mention with a label that has spaces (<@U1|Ana Ruiz>) kept whole.
 _WORDS = re.compile(r"<[^>]*>|\S+")
-SUGGEST = (
+SUGGEST = N_(
     "Mention them or use their email. People join the org when they first write to me, or "
     "when an admin imports the org (checkin-bot org import) or syncs it (checkin-bot org sync)."
 )
@@ -37,7 +40,7 @@ def names_a_person(word: str) -> bool:
 async def find_person(ctx: Context, word: str) -> Person:
     """The active person of this org `word` names; OrgError with a suggestion otherwise."""
     if word.startswith("<@") and word.endswith(">"):
-        user, _, label = word[2:-1].partition("|")
+        user, _bar, label = word[2:-1].partition("|")
         identity = await ctx.store.identity(ctx.tenant.id, ctx.platform, user)
         found = await ctx.store.person(ctx.tenant.id, identity.person_id) if identity else None
         return _active(found, f"@{label or user}")
@@ -61,13 +64,16 @@ async def find_person(ctx: Context, word: str) -> Person:
         )
     ]
     if len(matches) > 1:
-        raise OrgError(f"More than one person is called @{name[:40]}: use their email.")
+        twins = _("More than one person is called @{name}: use their email.")
+        raise OrgError(twins.format(name=name[:40]))
     return _active(matches[0] if matches else None, f"@{name}")
 
 
 def _active(person: Person | None, shown: str) -> Person:
     if person is None:
-        raise OrgError(f"I don't know {shown[:80]} in this org. {SUGGEST}")
+        unknown = _("I don't know {who} in this org.").format(who=shown[:80])
+        raise OrgError(f"{unknown} {_(SUGGEST)}")
     if not person.active:
-        raise OrgError(f"{person.name or person.email} is no longer active in this org.")
+        gone = _("{person} is no longer active in this org.")
+        raise OrgError(gone.format(person=person.name or person.email))
     return person
