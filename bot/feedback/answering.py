@@ -7,6 +7,7 @@ The giver is told when their anonymous answer will be shown, and that it may nev
 
 from __future__ import annotations
 
+from bot.core.i18n import catalog
 from bot.core.limits import TOO_LONG, too_long
 from bot.core.messages import Message, Text
 from bot.core.outcome import Outcome
@@ -19,6 +20,8 @@ from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest, Pers
 from storage.models.feedback import new_answer_id
 
 _SKIP = {"skip", "pass", "-"}
+
+_, ngettext = catalog("bot.feedback")
 
 
 class Answering:
@@ -43,7 +46,7 @@ class Answering:
         unit = self.unit
         request = await unit.feedback.request(unit.tenant.id, invite.request_id)
         if request is None or request.status != "open" or invite.answered:
-            return [Text("That feedback request is closed. Thank you all the same!")]
+            return [Text(_("That feedback request is closed. Thank you all the same!"))]
         requester, subject = await unit.pair(request)
         first_shown = await unit.first_shown(request)
         return unit.ask(request, invite, requester, subject, invite.asking or 0, first_shown)
@@ -55,10 +58,10 @@ class Answering:
             await unit.feedback.lock(request)
         # A closed request's invitation is left alone: the close may have written it anew.
         if request is None or request.status != "open":
-            return Outcome([Text("That feedback request has closed. Thank you all the same!")])
+            return Outcome([Text(_("That feedback request has closed. Thank you all the same!"))])
         await unit.feedback.reread(invite)
         if invite.answered:
-            return Outcome([Text("That feedback request has closed. Thank you all the same!")])
+            return Outcome([Text(_("That feedback request has closed. Thank you all the same!"))])
         said = " ".join(text.split())
         if too_long(said):
             return Outcome([Text(TOO_LONG)])
@@ -72,7 +75,7 @@ class Answering:
             invite.asking = None
             unit.store.keep(invite)
             return Outcome(
-                [Text("Nothing to send: every answer was skipped. Ask me again any time.")]
+                [Text(_("Nothing to send: every answer was skipped. Ask me again any time."))]
             )
         return await self._submit(request, invite, requester, subject)
 
@@ -96,14 +99,21 @@ class Answering:
         invite.answered, invite.asking, invite.asked_at, invite.draft = True, None, None, []
         await unit.store.save([answer, invite])
         if request.kind == "given":
-            thanks = f"Thanks! Your feedback for {first_name(subject)} is on its way."
+            thanks = _("Thanks! Your feedback for {subject} is on its way.").format(
+                subject=first_name(subject)
+            )
         elif request.anonymous:
             # Told as things stood before this answer, which the question said too: whether
             # this answer released any says how many had answered.
             thanks = (
-                f"Thanks! {first_name(requester)} will see your feedback without your name, "
-                "or not at all. " + when_shown(request, first_shown)
+                _(
+                    "Thanks! {requester} will see your feedback without your name, or not at all."
+                ).format(requester=first_name(requester))
+                + " "
+                + when_shown(request, first_shown)
             )
         else:
-            thanks = f"Thanks! {first_name(requester)} will see your feedback."
+            thanks = _("Thanks! {requester} will see your feedback.").format(
+                requester=first_name(requester)
+            )
         return Outcome([Text(thanks)], await self.requests.answered(request))

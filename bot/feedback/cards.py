@@ -7,33 +7,40 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 
 from bot.checkins.cadence import friendly_day
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Card, Question, Section
 from bot.core.messages import Field as CardField
+from bot.feedback.questions import asked
 from bot.org.tree import display_name, first_name
 from bot.privacy.feedback_answers import ANONYMOUS_MINIMUM
 from storage.models import FeedbackAnswer, FeedbackInvite, FeedbackRequest, Person
 
 PROMPT_PREFIX: Final = "fb_"
 
+_, ngettext = catalog("bot.feedback")
+
 FEEDBACK_HELP: tuple[tuple[str, str], ...] = (
-    ("feedback request @ana from @ben @cy @dee", "ask three people for feedback on Ana"),
-    ("… anonymous", "answers without names, shown once three have answered"),
-    ("… due friday", "when answers are due (a date like 2026-12-04 works too); a week if unsaid"),
-    ("feedback request me from @ben", "feedback on yourself"),
-    ("feedback give @ana", "feedback Ana didn't ask for, with your name"),
-    ("feedback inbox", "what you owe, what you asked for, what you got"),
-    ("feedback inbox 12", "read the answers to request 12 again"),
-    ("feedback share 12", "let the person request 12 is about read its answers"),
+    ("feedback request @ana from @ben @cy @dee", N_("ask three people for feedback on Ana")),
+    ("… anonymous", N_("answers without names, shown once three have answered")),
+    (
+        "… due friday",
+        N_("when answers are due (a date like 2026-12-04 works too); a week if unsaid"),
+    ),
+    ("feedback request me from @ben", N_("feedback on yourself")),
+    ("feedback give @ana", N_("feedback Ana didn't ask for, with your name")),
+    ("feedback inbox", N_("what you owe, what you asked for, what you got")),
+    ("feedback inbox 12", N_("read the answers to request 12 again")),
+    ("feedback share 12", N_("let the person request 12 is about read its answers")),
 )
 
 
 def feedback_help() -> Card:
-    fields = tuple(CardField(command, meaning) for command, meaning in FEEDBACK_HELP)
-    text = (
+    fields = tuple(CardField(command, _(meaning)) for command, meaning in FEEDBACK_HELP)
+    text = _(
         "You can ask about yourself, and managers about the people who report to them, "
         "directly or further down. Admins can ask about anyone."
     )
-    return Card("Feedback", (Section("", fields, text),))
+    return Card(_("Feedback"), (Section("", fields, text),))
 
 
 def question_prompt(
@@ -44,27 +51,39 @@ def question_prompt(
     index: int,
     first_shown: bool,
 ) -> Question:
-    """Question `index` for a giver; the first says who asks, about whom, who will know, and
-    for an anonymous request when (and whether) the answers will be shown."""
+    """Question `index` for a giver, in the language in force; the first says who asks, about
+    whom, who will know, and for an anonymous request when (and whether) the answers will be
+    shown."""
     intro = None
     if index == 0 and request.kind == "given":
-        intro = f"Feedback for {display_name(subject)}. It goes to them with your name."
+        intro = _("Feedback for {subject}. It goes to them with your name.").format(
+            subject=display_name(subject)
+        )
     elif index == 0:
         secret = (
-            f"Anonymous: {first_name(requester)} may see what you write, never that you wrote "
-            "it. " + when_shown(request, first_shown)
+            _("Anonymous: {requester} may see what you write, never that you wrote it.").format(
+                requester=first_name(requester)
+            )
+            + " "
+            + when_shown(request, first_shown)
             if request.anonymous
-            else f"{first_name(requester)} will see your name with your answers."
+            else _("{requester} will see your name with your answers.").format(
+                requester=first_name(requester)
+            )
         )
-        about = "their own work" if requester.id == subject.id else display_name(subject)
-        intro = (
-            f"{display_name(requester)} would value your feedback on {about}, by "
-            f"{friendly_day(request.due_on or '')}. {secret}"
+        due = friendly_day(request.due_on or "")
+        if requester.id == subject.id:
+            value = _("{requester} would value your feedback on their own work, by {due}.")
+        else:
+            value = _("{requester} would value your feedback on {subject}, by {due}.")
+        said = value.format(
+            requester=display_name(requester), subject=display_name(subject), due=due
         )
+        intro = f"{said} {secret}"
     return Question(
         prompt_id=f"{PROMPT_PREFIX}{invite.id}_{index}",
-        text=request.questions[index],
-        hint="Type your answer; skip skips this question.",
+        text=asked(request.questions[index]),
+        hint=_("Type your answer; skip skips this question."),
         position=index + 1,
         total=len(request.questions),
         intro=intro,
@@ -77,15 +96,15 @@ def when_shown(request: FeedbackRequest, first_shown: bool) -> str:
     the request were shared already."""
     due = friendly_day(request.due_on or "")
     if first_shown:
-        return (
+        return _(
             "The first answers were shared already, so yours will be shown only if at least "
-            f"{ANONYMOUS_MINIMUM} more, yours included, come in by {due}; if not, no one sees "
-            "them and they are deleted."
-        )
-    return (
-        f"Answers are shown once at least {ANONYMOUS_MINIMUM} people have answered; if fewer "
-        f"do by {due}, no one sees them and they are deleted."
-    )
+            "{minimum} more, yours included, come in by {due}; if not, no one sees them and they "
+            "are deleted."
+        ).format(minimum=ANONYMOUS_MINIMUM, due=due)
+    return _(
+        "Answers are shown once at least {minimum} people have answered; if fewer do by {due}, "
+        "no one sees them and they are deleted."
+    ).format(minimum=ANONYMOUS_MINIMUM, due=due)
 
 
 def answers_card(
@@ -96,54 +115,66 @@ def answers_card(
     givers: Mapping[int, str],
     for_requester: bool = True,
 ) -> Card:
-    """Released answers; anonymous ones numbered, named ones with their giver's name. The
-    requester is told how to share them with the subject, if they haven't."""
+    """Released answers, in the language in force; anonymous ones numbered, named ones with
+    their giver's name. The requester is told how to share them with the subject, if they
+    haven't."""
     sections = []
     for number, answer in enumerate(answers, start=1):
-        who = "Anonymous" if request.anonymous else givers.get(answer.giver_id or 0, "Someone")
         fields = tuple(
-            CardField(question, text or "(skipped)")
+            CardField(asked(question), text or _("(skipped)"))
             for question, text in zip(request.questions, answer.answers, strict=False)
         )
-        title = f"{who}" if not request.anonymous else f"Answer {number}"
+        if request.anonymous:
+            title = _("Answer {number}").format(number=number)
+        else:
+            title = givers.get(answer.giver_id or 0, _("Someone"))
         sections.append(Section(title, fields))
     if request.kind == "given":
-        title = f"Feedback for you from {givers.get(answers[0].giver_id or 0, 'someone')}"
+        giver = givers.get(answers[0].giver_id or 0, _("someone"))
+        title = _("Feedback for you from {giver}").format(giver=giver)
     else:
-        title = f"Feedback on {display_name(subject)} (#{request.id})"
+        title = _("Feedback on {subject} (#{number})").format(
+            subject=display_name(subject), number=request.id
+        )
     footer = ""
     if request.anonymous and not closed:
-        footer = (
+        footer = _(
             "Further answers arrive together when the request closes, if there are at "
-            f"least {ANONYMOUS_MINIMUM} of them."
-        )
+            "least {minimum} of them."
+        ).format(minimum=ANONYMOUS_MINIMUM)
     elif (
         for_requester
         and request.kind == "request"
         and request.subject_id != request.requester_id
         and not request.shared_with_subject
     ):
-        footer = f"To let {first_name(subject)} read these, type feedback share {request.id}."
+        footer = _("To let {subject} read these, type feedback share {number}.").format(
+            subject=first_name(subject), number=request.id
+        )
     return Card(title, tuple(sections), footer=footer)
 
 
 def held_back(request: FeedbackRequest, count: int) -> str:
     """Why the one or two answers after the first release stay hidden at the close."""
-    answers = "answer" if count == 1 else "answers"
-    return (
-        f"Your anonymous feedback request #{request.id} closed with {count} more {answers} "
-        "after the first "
-        f"ones. Fewer than {ANONYMOUS_MINIMUM} came in after them, so they stay hidden, and "
-        "have been deleted unread: shown apart, they would tell who wrote them."
-    )
+    return ngettext(
+        "Your anonymous feedback request #{number} closed with {count} more answer after the "
+        "first ones. Fewer than {minimum} came in after them, so they stay hidden, and have been "
+        "deleted unread: shown apart, they would tell who wrote them.",
+        "Your anonymous feedback request #{number} closed with {count} more answers after the "
+        "first ones. Fewer than {minimum} came in after them, so they stay hidden, and have been "
+        "deleted unread: shown apart, they would tell who wrote them.",
+        count,
+    ).format(number=request.id, count=count, minimum=ANONYMOUS_MINIMUM)
 
 
 def closed_unseen(subject: Person, answered: int) -> str:
     """Why an anonymous request closed with too few answers shows none."""
-    return (
-        "Your anonymous feedback request about "
-        f"{first_name(subject)} closed with "
-        f"{answered} answer{'s' if answered != 1 else ''}: fewer than "
-        f"{ANONYMOUS_MINIMUM}, so none can be shown without giving away "
-        "who wrote them. They have been deleted unread."
-    )
+    return ngettext(
+        "Your anonymous feedback request about {subject} closed with {count} answer: fewer "
+        "than {minimum}, so none can be shown without giving away who wrote them. They have been "
+        "deleted unread.",
+        "Your anonymous feedback request about {subject} closed with {count} answers: fewer "
+        "than {minimum}, so none can be shown without giving away who wrote them. They have been "
+        "deleted unread.",
+        answered,
+    ).format(subject=first_name(subject), count=answered, minimum=ANONYMOUS_MINIMUM)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
+from bot.core.i18n import N_
 from bot.core.outcome import Outcome
 from bot.feedback.cards import feedback_help
 from bot.feedback.flow import FeedbackFlow
@@ -49,7 +50,7 @@ COMMANDS = (
         (
             HelpLine(
                 "feedback request @ana from @ben @cy",
-                "ask for feedback (add: anonymous, due friday)",
+                N_("ask for feedback (add: anonymous, due friday)"),
             ),
         ),
         long=True,
@@ -58,18 +59,18 @@ COMMANDS = (
         "feedback",
         "give",
         _with_flow(FeedbackFlow.give),
-        (HelpLine("feedback give @ana", "tell someone something, unasked"),),
+        (HelpLine("feedback give @ana", N_("tell someone something, unasked")),),
     ),
     CommandRow(
         "feedback",
         "inbox",
         _with_flow(_inbox),
-        (HelpLine("feedback inbox", "feedback you owe and feedback you got"),),
+        (HelpLine("feedback inbox", N_("feedback you owe and feedback you got")),),
     ),
     CommandRow(
         "feedback",
         "share",
         _with_flow(FeedbackFlow.share),
-        (HelpLine("feedback share 12", "let the person request 12 is about read its answers"),),
+        (HelpLine("feedback share 12", N_("let the person request 12 is about read its answers")),),
     ),
 )

@@ -23,12 +23,14 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from bot.checkins.cadence import friendly_day, person_cadence
+from bot.core.i18n import catalog
 from bot.core.messages import Field, Message, Text
 from bot.core.outcome import Notice, Outcome
 from bot.feedback.answering import Answering
 from bot.feedback.cards import PROMPT_PREFIX
 from bot.feedback.inbox import Inbox
 from bot.feedback.mentions import Mentions
+from bot.feedback.questions import GIVE_QUESTIONS, REQUEST_QUESTIONS
 from bot.feedback.request_command import (
     GIVE_USAGE,
     FeedbackError,
@@ -57,11 +59,8 @@ __all__ = [
 ]
 
 DEFAULT_DUE_DAYS: Final = 7
-REQUEST_QUESTIONS: Final = (
-    "What is {name} doing well that they should keep doing?",
-    "What could {name} do differently to have more impact?",
-)
-GIVE_QUESTIONS: Final = ("What would you like to tell {name}?",)
+
+_, ngettext = catalog("bot.feedback")
 
 
 class FeedbackFlow:
@@ -103,36 +102,43 @@ class FeedbackFlow:
             created_at=unit.now,
         )
         notices = await self.requests.open(request, givers, subject)
-        about = "yourself" if subject.id == unit.person.id else subject.name or subject.email
         names = ", ".join(g.name or g.email for g in givers)
         how = (
-            "Anonymous: you'll see the answers, never who wrote which, once at least "
-            f"{ANONYMOUS_MINIMUM} have answered; later ones together at the close, if "
-            f"{ANONYMOUS_MINIMUM} or more."
+            _(
+                "Anonymous: you'll see the answers, never who wrote which, once at least "
+                "{minimum} have answered; later ones together at the close, if {minimum} or more."
+            ).format(minimum=ANONYMOUS_MINIMUM)
             if order.anonymous
-            else "You'll get each answer as it comes in."
+            else _("You'll get each answer as it comes in.")
         )
+        if subject.id == unit.person.id:
+            said = _("Asked {givers} for feedback on yourself, due {due}.")
+        else:
+            said = _("Asked {givers} for feedback on {subject}, due {due}.")
         due_day = friendly_day(due_on.isoformat())
-        asked = f"Asked {names} for feedback on {about}, due {due_day}. {how}"
+        about = subject.name or subject.email
+        asked = said.format(givers=names, subject=about, due=due_day) + " " + how
         unreachable = [display_name(g) for g in givers if not await self._reachable(g)]
         if unreachable:
-            asked += (
-                f" Not reachable yet: {', '.join(unreachable)}. They'll see the request the "
-                "first time they message me."
-            )
+            asked += " " + _(
+                "Not reachable yet: {people}. They'll see the request the first time they "
+                "message me."
+            ).format(people=", ".join(unreachable))
         return Outcome([Text(asked)], notices)
 
     async def give(self, args: str) -> Outcome:
         unit = self.unit
         tokens = words_of(args)
         if len(tokens) != 1:
-            return Outcome([Text(f"Say who the feedback is for: {GIVE_USAGE}")])
+            return Outcome(
+                [Text(_("Say who the feedback is for: {usage}").format(usage=GIVE_USAGE))]
+            )
         try:
             subject = await self._mentions(await unit.people()).find(tokens[0])
         except FeedbackError as error:
             return Outcome([Text(str(error))])
         if subject.id == unit.person.id:
-            return Outcome([Text("Feedback for yourself? Try a check-in instead: checkin now.")])
+            return Outcome([Text(_("Feedback for yourself? Try a check-in instead: checkin now."))])
         request = FeedbackRequest(
             tenant_id=unit.tenant.id,
             kind="given",

@@ -5,6 +5,7 @@ answers."""
 from __future__ import annotations
 
 from bot.checkins.cadence import friendly_day
+from bot.core.i18n import catalog, speaking_to
 from bot.core.messages import Card, Message, Section, Text
 from bot.core.messages import Field as CardField
 from bot.core.outcome import Notice, Outcome
@@ -13,6 +14,8 @@ from bot.feedback.unit import FeedbackUnit, id_of
 from bot.org.tree import display_name
 from bot.privacy.feedback_answers import ANONYMOUS_MINIMUM, may_share, subject_reads_answers
 from bot.privacy.visibility import REQUESTER, SUBJECT, feedback_view
+
+_, ngettext = catalog("bot.feedback")
 
 
 class Inbox:
@@ -28,10 +31,18 @@ class Inbox:
             if request is None or request.kind != "request":
                 continue
             requester, subject = await unit.pair(request)
-            about = "their own work" if requester.id == subject.id else display_name(subject)
+            if requester.id == subject.id:
+                about = _("Feedback on their own work")
+            else:
+                about = _("Feedback on {subject}").format(subject=display_name(subject))
             due = friendly_day(request.due_on or "")
             lines.append(
-                CardField(f"Feedback on {about}", f"for {display_name(requester)}, due {due}")
+                CardField(
+                    about,
+                    _("for {requester}, due {due}").format(
+                        requester=display_name(requester), due=due
+                    ),
+                )
             )
         return lines
 
@@ -45,8 +56,12 @@ class Inbox:
             requester, subject = await unit.pair(request)
             owed.append(
                 CardField(
-                    f"#{request.id} about {display_name(subject)}",
-                    f"asked by {display_name(requester)}, due {friendly_day(request.due_on or '')}",
+                    _("#{number} about {subject}").format(
+                        number=request.id, subject=display_name(subject)
+                    ),
+                    _("asked by {requester}, due {due}").format(
+                        requester=display_name(requester), due=friendly_day(request.due_on or "")
+                    ),
                 )
             )
         received = []
@@ -58,29 +73,33 @@ class Inbox:
                 if request.subject_id != unit.person.id or not shown:
                     continue
                 received.append(
-                    CardField(f"#{request.id} from {display_name(requester)}", "unasked")
+                    CardField(
+                        _("#{number} from {giver}").format(
+                            number=request.id, giver=display_name(requester)
+                        ),
+                        _("unasked"),
+                    )
                 )
                 continue
             invited = len(await unit.feedback.invites_of(request))
-            # A closed anonymous request no longer knows who answered, nor how many did.
-            if request.anonymous and request.status != "open":
-                state = f"{invited} asked, {shown} shown, anonymous, closed"
-            else:
-                state = f"{answered} of {invited} answered, {shown} shown"
-                state += ", anonymous" if request.anonymous else ""
-                state += ", closed" if request.status != "open" else ""
-            received.append(CardField(f"#{request.id} about {display_name(subject)}", state))
+            state = _state(request.anonymous, request.status != "open", answered, invited, shown)
+            about = _("#{number} about {subject}").format(
+                number=request.id, subject=display_name(subject)
+            )
+            received.append(CardField(about, state))
         sections = (
-            Section("You owe", tuple(owed), "" if owed else "Nothing: you're all caught up."),
+            Section(_("You owe"), tuple(owed), "" if owed else _("Nothing: you're all caught up.")),
             Section(
-                "You asked for or received", tuple(received), "" if received else "Nothing yet."
+                _("You asked for or received"),
+                tuple(received),
+                "" if received else _("Nothing yet."),
             ),
         )
-        footer = (
+        footer = _(
             "Type feedback inbox NUMBER to read a request's answers again, feedback share "
             "NUMBER, feedback request, or feedback give @person."
         )
-        return [Card("Feedback inbox", sections, footer=footer)]
+        return [Card(_("Feedback inbox"), sections, footer=footer)]
 
     async def answers(self, args: str) -> Outcome:
         """A request's answers shown so far, as this person may see them: its requester (and
@@ -89,7 +108,7 @@ class Inbox:
         unit = self.unit
         number = whole_number(args.strip().lstrip("#"))
         if number is None:
-            return Outcome([Text("Which request? Type feedback inbox NUMBER, from your inbox.")])
+            return Outcome([Text(_("Which request? Type feedback inbox NUMBER, from your inbox."))])
         request = await unit.feedback.request(unit.tenant.id, number)
         view = None
         if request is not None:
@@ -99,8 +118,10 @@ class Inbox:
             return Outcome(
                 [
                     Text(
-                        f"Request #{number} isn't yours to see: its answers go to the person "
-                        "who asked, and to the person it's about if they share them."
+                        _(
+                            "Request #{number} isn't yours to see: its answers go to the person "
+                            "who asked, and to the person it's about if they share them."
+                        ).format(number=number)
                     )
                 ]
             )
@@ -108,7 +129,7 @@ class Inbox:
         closed = request.status != "open"
         if not shown:
             return Outcome([Text(_none_shown(number, request.anonymous, closed))])
-        _, subject = await unit.pair(request)
+        subject = (await unit.pair(request))[1]
         mine = request.requester_id == unit.person.id
         return Outcome([await unit.answers_card(request, subject, shown, closed, mine)])
 
@@ -118,31 +139,52 @@ class Inbox:
         number = whole_number(args.strip().lstrip("#"))
         request = None if number is None else await unit.feedback.request(unit.tenant.id, number)
         if request is None or not may_share(unit.person, request):
-            return Outcome([Text("Share which request? feedback share NUMBER, from your inbox.")])
+            return Outcome(
+                [Text(_("Share which request? feedback share NUMBER, from your inbox."))]
+            )
         if subject_reads_answers(request):
-            return Outcome([Text("They can see those answers already.")])
+            return Outcome([Text(_("They can see those answers already."))])
         request.shared_with_subject = True
         unit.store.keep(request)
-        _, subject = await unit.pair(request)
+        subject = (await unit.pair(request))[1]
         released = [a for a in await unit.feedback.answers(request) if a.released]
         notices = []
         if released:
-            card = await unit.answers_card(request, subject, released, request.status != "open")
+            closed = request.status != "open"
+            with speaking_to(subject, unit.tenant):
+                card = await unit.answers_card(request, subject, released, closed)
             notices.append(Notice(request.subject_id, [card]))
-        return Outcome([Text(f"Shared with {display_name(subject)}.")], notices)
+        shared = _("Shared with {subject}.").format(subject=display_name(subject))
+        return Outcome([Text(shared)], notices)
+
+
+def _state(anonymous: bool, closed: bool, answered: int, invited: int, shown: int) -> str:
+    """Where one of my requests stands, for the inbox."""
+    # A closed anonymous request no longer knows who answered, nor how many did.
+    if anonymous and closed:
+        return _("{invited} asked, {shown} shown, anonymous, closed").format(
+            invited=invited, shown=shown
+        )
+    if anonymous:
+        state = _("{answered} of {invited} answered, {shown} shown, anonymous")
+    elif closed:
+        state = _("{answered} of {invited} answered, {shown} shown, closed")
+    else:
+        state = _("{answered} of {invited} answered, {shown} shown")
+    return state.format(answered=answered, invited=invited, shown=shown)
 
 
 def _none_shown(number: int, anonymous: bool, closed: bool) -> str:
     if not anonymous and closed:
-        return f"Request #{number} closed with no answers."
+        return _("Request #{number} closed with no answers.").format(number=number)
     if not anonymous:
-        return f"No answers to request #{number} yet."
+        return _("No answers to request #{number} yet.").format(number=number)
     if closed:
-        return (
-            f"Request #{number} closed with no answers shown: fewer than {ANONYMOUS_MINIMUM} "
-            "came in, so showing any would give away who wrote it."
-        )
-    return (
-        f"No answers to request #{number} shown yet: anonymous answers come once at least "
-        f"{ANONYMOUS_MINIMUM} have answered."
-    )
+        return _(
+            "Request #{number} closed with no answers shown: fewer than {minimum} came in, so "
+            "showing any would give away who wrote it."
+        ).format(number=number, minimum=ANONYMOUS_MINIMUM)
+    return _(
+        "No answers to request #{number} shown yet: anonymous answers come once at least "
+        "{minimum} have answered."
+    ).format(number=number, minimum=ANONYMOUS_MINIMUM)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.core.i18n import catalog
 from bot.feedback.request_command import FeedbackError
 from storage.models import Person, Tenant
 from storage.repository import Store
+
+_, ngettext = catalog("bot.feedback")
 
 
 class Mentions:
@@ -32,7 +35,11 @@ class Mentions:
             identity = await self.store.identity(self.tenant.id, self.platform, user)
             if identity is not None and identity.person_id in people:
                 return people[identity.person_id]
-            raise FeedbackError(f"I don't know {_plain(token)} yet: are they in the org import?")
+            raise FeedbackError(
+                _("I don't know {person} yet: are they in the org import?").format(
+                    person=_plain(token)
+                )
+            )
         if token.startswith("<mailto:") and token.endswith(">"):
             token = token[len("<mailto:") : -1].split("|", 1)[0]
         word = token.lstrip("@").strip().lower()
@@ -42,7 +49,7 @@ class Mentions:
             found = await self.store.person_by_email(self.tenant.id, word)
             if found is not None and found.active:
                 return found
-            raise FeedbackError(f"No one with the email {word[:80]} here.")
+            raise FeedbackError(_("No one with the email {email} here.").format(email=word[:80]))
         matches = [
             p
             for p in people.values()
@@ -57,8 +64,12 @@ class Mentions:
         if len(matches) == 1:
             return matches[0]
         if matches:
-            raise FeedbackError(f"More than one person is called {word[:40]}: use their email.")
-        raise FeedbackError(f"I can't find {word[:40]}: mention them or use their email.")
+            raise FeedbackError(
+                _("More than one person is called {name}: use their email.").format(name=word[:40])
+            )
+        raise FeedbackError(
+            _("I can't find {name}: mention them or use their email.").format(name=word[:40])
+        )
 
 
 def _plain(token: str) -> str:

@@ -12,6 +12,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from bot.checkins.cadence import friendly_day, local_to_utc, read_day
+from bot.core.i18n import catalog
 from bot.core.words import listed
 from bot.org.tree import display_name
 from bot.privacy.feedback_answers import (
@@ -29,6 +30,8 @@ REQUEST_USAGE: Final = "feedback request @person from @giver @giver [anonymous] 
 GIVE_USAGE: Final = "feedback give @person"
 
 _TOKEN = re.compile(r"<[^>]*>|\S+")
+
+_, ngettext = catalog("bot.feedback")
 
 Find = Callable[[str], Awaitable[Person]]
 
@@ -55,7 +58,9 @@ async def read_request(args: str, find: Find, today: date) -> RequestOrder:
     tokens = words_of(args)
     lowered = [t.lower() for t in tokens]
     if "from" not in lowered or lowered.index("from") != 1:
-        raise FeedbackError(f"Say who it's about and who to ask: {REQUEST_USAGE}")
+        raise FeedbackError(
+            _("Say who it's about and who to ask: {usage}").format(usage=REQUEST_USAGE)
+        )
     subject = await find(tokens[0])
     givers: list[Person] = []
     anonymous, due = False, None
@@ -67,7 +72,7 @@ async def read_request(args: str, find: Find, today: date) -> RequestOrder:
             anonymous = True
         elif word == "due":
             if index + 1 >= len(rest):
-                raise FeedbackError("Due when? For example: due 2026-12-04 or due friday.")
+                raise FeedbackError(_("Due when? For example: due 2026-12-04 or due friday."))
             due = read_due(rest[index + 1], today)
             index += 1
         else:
@@ -82,12 +87,16 @@ def read_due(word: str, today: date) -> date:
     day = read_day(word, today)
     if day is None:
         raise FeedbackError(
-            f"I can't read the date {word[:20]}: try 2026-12-04, friday or tomorrow."
+            _("I can't read the date {word}: try 2026-12-04, friday or tomorrow.").format(
+                word=word[:20]
+            )
         )
     if day < today:
-        raise FeedbackError(f"{friendly_day(day.isoformat())} has passed: pick a later day.")
+        raise FeedbackError(
+            _("{day} has passed: pick a later day.").format(day=friendly_day(day.isoformat()))
+        )
     if day > today + timedelta(days=90):
-        raise FeedbackError("Pick a due date within the next 90 days.")
+        raise FeedbackError(_("Pick a due date within the next {days} days.").format(days=90))
     return day
 
 
@@ -99,8 +108,10 @@ def end_of(day: date, zone: ZoneInfo) -> datetime:
 def check_may_ask(asker: Person, subject: Person, people: Mapping[int, Person]) -> None:
     if not may_ask_about(asker, subject, people):
         raise FeedbackError(
-            f"You can ask for feedback on yourself or on people who report to you; "
-            f"{display_name(subject)} doesn't. An admin can ask about anyone."
+            _(
+                "You can ask for feedback on yourself or on people who report to you; "
+                "{subject} doesn't. An admin can ask about anyone."
+            ).format(subject=display_name(subject))
         )
 
 
@@ -108,24 +119,34 @@ def check_givers(
     requester: Person, subject: Person, givers: Sequence[Person], anonymous: bool
 ) -> None:
     if not givers:
-        raise FeedbackError(f"Who should give the feedback? {REQUEST_USAGE}")
+        raise FeedbackError(_("Who should give the feedback? {usage}").format(usage=REQUEST_USAGE))
     if len(givers) > MAX_GIVERS:
-        raise FeedbackError(f"That's a lot of people: ask at most {MAX_GIVERS} at a time.")
+        raise FeedbackError(
+            _("That's a lot of people: ask at most {most} at a time.").format(most=MAX_GIVERS)
+        )
     if any(g.id == subject.id for g in givers):
-        raise FeedbackError(f"{display_name(subject)} can't give feedback on themselves here.")
+        raise FeedbackError(
+            _("{subject} can't give feedback on themselves here.").format(
+                subject=display_name(subject)
+            )
+        )
     if not anonymous:
         return
     assert requester.id is not None
     problem = anonymous_givers_problem(requester.id, [g.id for g in givers if g.id is not None])
     if problem is GiversProblem.REQUESTER_GIVES:
         raise FeedbackError(
-            "You can't be a giver on your own anonymous request: your answer would "
-            "narrow down everyone else's."
+            _(
+                "You can't be a giver on your own anonymous request: your answer would "
+                "narrow down everyone else's."
+            )
         )
     if problem is GiversProblem.TOO_FEW:
         raise FeedbackError(
-            f"An anonymous request needs at least {ANONYMOUS_MINIMUM} givers, so no "
-            "answer can be traced back. Add more people, or drop anonymous."
+            _(
+                "An anonymous request needs at least {minimum} givers, so no answer can be "
+                "traced back. Add more people, or drop anonymous."
+            ).format(minimum=ANONYMOUS_MINIMUM)
         )
 
 
@@ -139,21 +160,27 @@ def check_overlap(
         return
     names = listed([display_name(people[g]) for g in sorted(found.shared) if g in people])
     numbers = listed([f"#{n}" for n in found.request_ids])
-    were = "were" if len(found.shared) > 1 else "was"
-    why = (
-        f"{names} {were} also asked about {display_name(subject)} in your request {numbers}, "
-        f"within {OVERLAP_WINDOW.days} days of this one. Matching answers across them would "
-        "tell who wrote the anonymous ones."
-    )
+    about, days = display_name(subject), OVERLAP_WINDOW.days
+    why = ngettext(
+        "{names} was also asked about {subject} in your request {numbers}, within {days} days "
+        "of this one. Matching answers across them would tell who wrote the anonymous ones.",
+        "{names} were also asked about {subject} in your request {numbers}, within {days} days "
+        "of this one. Matching answers across them would tell who wrote the anonymous ones.",
+        len(found.shared),
+    ).format(names=names, subject=about, numbers=numbers, days=days)
     ways = []
     if found.leaving_out_does:
-        ways.append(f"leave out {names}")
+        ways.append(_("leave out {names}").format(names=names))
     if found.adding:
-        more = "person" if found.adding == 1 else "people"
         ways.append(
-            f"add {found.adding} more {more} you haven't asked about {display_name(subject)} "
-            f"in the last {OVERLAP_WINDOW.days} days"
+            ngettext(
+                "add {count} more person you haven't asked about {subject} in the last {days} days",
+                "add {count} more people you haven't asked about {subject} in the last {days} days",
+                found.adding,
+            ).format(count=found.adding, subject=about, days=days)
         )
     day = found.clears_at.astimezone(zone).date() + timedelta(days=1)
-    ways.append(f"ask from {friendly_day(day.isoformat())} on")
-    raise FeedbackError(f"{why} Instead, {listed(ways, 'or')}.")
+    ways.append(_("ask from {day} on").format(day=friendly_day(day.isoformat())))
+    # Translators: the ways out of an overlapping request, as "a, b or c".
+    instead = listed(ways, _("or"))
+    raise FeedbackError(_("{why} Instead, {ways}.").format(why=why, ways=instead))

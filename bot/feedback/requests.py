@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Final
 
 from bot.checkins.cadence import friendly_day
+from bot.core.i18n import catalog, speaking_to
 from bot.core.messages import Text
 from bot.core.outcome import Notice
 from bot.feedback.cards import closed_unseen, held_back
@@ -25,6 +26,8 @@ from storage.models import FeedbackRequest, Person
 FEEDBACK_REMINDER: Final = "feedback_reminder"
 FEEDBACK_CLOSE: Final = "feedback_close"
 
+_, ngettext = catalog("bot.feedback")
+
 
 class Requests:
     def __init__(self, unit: FeedbackUnit) -> None:
@@ -33,14 +36,18 @@ class Requests:
     async def open(
         self, request: FeedbackRequest, givers: Sequence[Person], subject: Person
     ) -> list[Notice]:
-        """Store the request, plan its reminder and close, and ask each giver."""
+        """Store the request, plan its reminder and close, and ask each giver in their
+        language."""
         unit = self.unit
         invites = await unit.feedback.add_request(request, [id_of(g) for g in givers])
         await self._schedule(request)
-        return [
-            Notice(invite.giver_id, unit.ask(request, invite, unit.person, subject, 0))
-            for invite in invites
-        ]
+        by_id = {id_of(g): g for g in givers}
+        notices = []
+        for invite in invites:
+            with speaking_to(by_id[invite.giver_id], unit.tenant):
+                asked = unit.ask(request, invite, unit.person, subject, 0)
+            notices.append(Notice(invite.giver_id, asked))
+        return notices
 
     async def _schedule(self, request: FeedbackRequest) -> None:
         """One reminder a day before it is due (or halfway there, if that's sooner), and the
@@ -55,7 +62,7 @@ class Requests:
         await store.plan(tenant, FEEDBACK_CLOSE, id_of(request), request.due_at)
 
     async def reminders(self, request: FeedbackRequest) -> list[Notice]:
-        """One nudge to each giver who hasn't answered yet."""
+        """One nudge to each giver who hasn't answered yet, in their language."""
         if request.status != "open":
             return []
         unit = self.unit
@@ -67,11 +74,16 @@ class Requests:
                 continue
             invite.reminded = True
             unit.store.keep(invite)
-            intro = (
-                f"A reminder: {first_name(requester)} would value your feedback on "
-                f"{display_name(subject)} by {friendly_day(request.due_on or '')}."
-            )
-            asked = unit.ask(request, invite, requester, subject, invite.asking or 0, first_shown)
+            with await unit.speaking_to(invite.giver_id):
+                intro = _(
+                    "A reminder: {requester} would value your feedback on {subject} by {due}."
+                ).format(
+                    requester=first_name(requester),
+                    subject=display_name(subject),
+                    due=friendly_day(request.due_on or ""),
+                )
+                index = invite.asking or 0
+                asked = unit.ask(request, invite, requester, subject, index, first_shown)
             notices.append(Notice(invite.giver_id, [Text(intro), *asked]))
         return notices
 
@@ -94,7 +106,9 @@ class Requests:
             closing=closing,
         )
         if step is Release.HIDE:
-            return [Notice(request.requester_id, [Text(held_back(request, len(pending)))])]
+            with await unit.speaking_to(request.requester_id):
+                hidden = held_back(request, len(pending))
+            return [Notice(request.requester_id, [Text(hidden)])]
         if step is not Release.SHOW:
             return []
         if request.anonymous:
@@ -102,11 +116,15 @@ class Requests:
         for answer in pending:
             answer.released = True
             unit.store.keep(answer)
-        _, subject = await unit.pair(request)
-        card = await unit.answers_card(request, subject, pending, closing)
+        subject = (await unit.pair(request))[1]
+        notices = []
+        for person in sorted(answers_go_to(request)):
+            with await unit.speaking_to(person):
+                card = await unit.answers_card(request, subject, pending, closing)
+            notices.append(Notice(person, [card]))
         if request.anonymous and not closing:  # at the close, `close` writes them all again
             await unit.feedback.rewrite_answers(request)
-        return [Notice(person, [card]) for person in sorted(answers_go_to(request))]
+        return notices
 
     async def close(self, request: FeedbackRequest) -> list[Notice]:
         """The due date passed, or all have answered: release what may be, and end the
@@ -120,8 +138,10 @@ class Requests:
         answered = await unit.feedback.answered_count(request)
         notices = await self._release(request, closing=True)
         if none_shown_at_close(anonymous=request.anonymous, answered=answered):
-            _, subject = await unit.pair(request)
-            notices.append(Notice(request.requester_id, [Text(closed_unseen(subject, answered))]))
+            requester, subject = await unit.pair(request)
+            with speaking_to(requester, unit.tenant):
+                unseen = closed_unseen(subject, answered)
+            notices.append(Notice(request.requester_id, [Text(unseen)]))
         if request.anonymous:
             await unit.feedback.drop_unreleased(request)
             await unit.feedback.rewrite_answers(request)

@@ -4,8 +4,10 @@ the inbox share."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 
+from bot.core.i18n import speaking, speaking_to
 from bot.core.messages import Card, Message
 from bot.feedback.cards import answers_card, question_prompt
 from bot.org.tree import display_name
@@ -61,6 +63,14 @@ class FeedbackUnit:
         subject = await self.store.person(self.tenant.id, request.subject_id)
         assert requester is not None and subject is not None, "people are never deleted"
         return requester, subject
+
+    async def speaking_to(self, person_id: int) -> AbstractContextManager[str]:
+        """Write in the language of someone a notice goes to (a giver, the requester, the
+        subject) inside the block; the org's, if they were erased."""
+        person = await self.store.person(self.tenant.id, person_id)
+        if person is None:
+            return speaking(self.tenant.settings.get("language"))
+        return speaking_to(person, self.tenant)
 
     async def people(self) -> dict[int, Person]:
         return {id_of(p): p for p in await self.store.people(self.tenant.id)}

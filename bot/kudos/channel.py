@@ -7,50 +7,55 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.core.commands import Context
+from bot.core.i18n import catalog, speaking
 from bot.core.messages import Card, Section, Text
 from bot.core.outcome import ChannelPost, Outcome
 from bot.core.ports import Phrased
 from bot.core.words import listed
 from bot.org.tree import display_name
-from storage.models import KudosValue, Person
+from storage.models import KudosValue, Person, Tenant
 from storage.settings import set_settings, settings_of
 
-_TYPE_IT_THERE = "Type this in the channel that should get the kudos"
-IN_A_CHANNEL = Phrased(
-    f"{_TYPE_IT_THERE}.",
-    words=lambda book: f"{_TYPE_IT_THERE}: {book.channel_command('kudos channel')}.",
-)
 OFF = ("off", "none", "stop")
+
+_, ngettext = catalog("bot.kudos")
+
+
+def in_a_channel() -> Phrased:
+    """Where to type `kudos channel`, in the language in force; how a command is typed in a
+    channel is the platform's to say."""
+    there = _("Type this in the channel that should get the kudos: {command}.")
+    return Phrased(
+        _("Type this in the channel that should get the kudos."),
+        words=lambda book: there.format(command=book.channel_command("kudos channel")),
+    )
 
 
 async def kudos_channel(ctx: Context, args: str) -> Outcome:
     word = args.strip().lower()
     settings = settings_of(ctx.tenant)
     if not ctx.person.is_admin:
-        return Outcome([Text("Only admins choose the kudos channel.")])
+        return Outcome([Text(_("Only admins choose the kudos channel."))])
     if word in OFF:
         if settings.kudos_channel is None:
-            return Outcome([Text("Kudos aren't posted in any channel.")])
+            return Outcome([Text(_("Kudos aren't posted in any channel."))])
         set_settings(ctx.tenant, settings.but(kudos_channel=None))
         ctx.store.keep(ctx.tenant)
-        return Outcome([Text("Stopped: kudos go to the people they name only.")])
+        return Outcome([Text(_("Stopped: kudos go to the people they name only."))])
     if word:
-        return Outcome([Text("Say kudos channel, typed in the channel, or kudos channel off.")])
+        return Outcome([Text(_("Say kudos channel, typed in the channel, or kudos channel off."))])
     if not ctx.channel or not ctx.channel.get("key"):
         now = _where(settings.kudos_channel)
-        told = [Text(f"Kudos are posted in {now} now.")] if now else []
-        return Outcome([*told, IN_A_CHANNEL])
+        told = [Text(_("Kudos are posted in {channel} now.").format(channel=now))] if now else []
+        return Outcome([*told, in_a_channel()])
     set_settings(ctx.tenant, settings.but(kudos_channel=dict(ctx.channel)))
     ctx.store.keep(ctx.tenant)
-    where = _where(ctx.channel) or "this channel"
-    return Outcome(
-        [
-            Text(
-                f"Done: kudos are posted in {where} from now on (never a private one). "
-                "kudos channel off stops it."
-            )
-        ]
-    )
+    where = _where(ctx.channel) or _("this channel")
+    done = _(
+        "Done: kudos are posted in {channel} from now on (never a private one). "
+        "kudos channel off stops it."
+    ).format(channel=where)
+    return Outcome([Text(done)])
 
 
 def channel_post(
@@ -59,22 +64,32 @@ def channel_post(
     message: str,
     values: Sequence[KudosValue],
 ) -> list[ChannelPost]:
-    """The kudos as a card for the org's kudos channel, if it has one."""
+    """The kudos as a card for the org's kudos channel, if it has one, in the org's language."""
     channel = settings_of(ctx.tenant).kudos_channel
     if channel is None:
         return []
-    card = kudos_card(ctx.person, receivers, message, values)
-    return [ChannelPost(dict(channel), card, ctx.person.id or 0, "your kudos")]
+    with speaking(org_language(ctx.tenant)):
+        card = kudos_card(ctx.person, receivers, message, values)
+    return [ChannelPost(dict(channel), card, ctx.person.id or 0, _("your kudos"))]
 
 
 def kudos_card(
     giver: Person, receivers: Sequence[Person], message: str, values: Sequence[KudosValue]
 ) -> Card:
+    """The kudos as a card, in the language in force; the values are the org's words."""
     names = listed([display_name(r) for r in receivers])
     sections = [Section("", text=message)]
     if values:
-        sections.append(Section("Values", text=" · ".join(f"{v.name} #{v.tag}" for v in values)))
-    return Card(f"🎉 {display_name(giver)} to {names}", tuple(sections))
+        tagged = " · ".join(f"{v.name} #{v.tag}" for v in values)
+        sections.append(Section(_("Values"), text=tagged))
+    title = _("🎉 {giver} to {receivers}").format(giver=display_name(giver), receivers=names)
+    return Card(title, tuple(sections))
+
+
+def org_language(tenant: Tenant) -> str | None:
+    """The language the org's channels are written in (`settings language`), if it chose one."""
+    chosen = tenant.settings.get("language")
+    return chosen if isinstance(chosen, str) else None
 
 
 def _where(channel: object) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Text
 from bot.core.outcome import Outcome
 from bot.kudos.channel import kudos_channel
@@ -23,9 +24,14 @@ MAX_DAILY_CAP = 100
 # "kudos @ana …", "kudos <@U1> …", "kudos ana@example.com …": the bare command gives kudos.
 GIVE = re.compile(r"(?s)(?:<@|<mailto:|@|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+\s).*")
 _VALUE = re.compile(r'^"([^"]{1,200})"\s+#([a-z0-9][a-z0-9_-]{0,59})(?:\s+"([^"]{0,500})")?$', re.I)
-VALUE_USAGE = (
-    'Say it like: kudos values add "Customer first" #customer-first "We start from the customer"'
-)
+# Typed as is in every language: the command's words, and an example of an org's own value.
+VALUE_EXAMPLE = 'kudos values add "Customer first" #customer-first "We start from the customer"'
+
+_, ngettext = catalog("bot.kudos")
+
+
+def value_usage() -> str:
+    return _("Say it like: {example}").format(example=VALUE_EXAMPLE)
 
 
 async def _give(ctx: Context, args: str) -> Outcome:
@@ -45,24 +51,23 @@ async def _values(ctx: Context, args: str) -> Outcome:
         values = await ctx.store.kudos.values(ctx.tenant.id)
         if not values:
             return _say(
-                "No company values yet. Admins add them: "
-                + VALUE_USAGE.removeprefix("Say it like: ")
+                _("No company values yet. Admins add them: {example}").format(example=VALUE_EXAMPLE)
             )
         lines = [
             f"#{v.tag}: {v.name}" + (f" ({v.description})" if v.description else "") for v in values
         ]
-        return _say("The company's values:\n" + "\n".join(lines))
-    verb, _, rest = words.partition(" ")
+        return _say(_("The company's values:") + "\n" + "\n".join(lines))
+    verb, _space, rest = words.partition(" ")
     if verb.lower() != "add":
-        return _say(VALUE_USAGE)
+        return _say(value_usage())
     if not ctx.person.is_admin:
-        return _say("Only admins set the company's values.")
+        return _say(_("Only admins set the company's values."))
     found = _VALUE.match(rest.strip().replace("“", '"').replace("”", '"'))
     if found is None:
-        return _say(VALUE_USAGE)
+        return _say(value_usage())
     name, tag, description = found.group(1).strip(), found.group(2).lower(), found.group(3) or ""
     if tag in {v.tag for v in await ctx.store.kudos.values(ctx.tenant.id)}:
-        return _say(f"#{tag} is one of the company's values already.")
+        return _say(_("#{tag} is one of the company's values already.").format(tag=tag))
     value = KudosValue(
         tenant_id=ctx.tenant.id,
         tag=tag,
@@ -71,31 +76,34 @@ async def _values(ctx: Context, args: str) -> Outcome:
         created_at=ctx.now,
     )
     ctx.store.keep(value)
-    return _say(f"Added the value #{tag}: {name}. Kudos can carry it now.")
+    return _say(
+        _("Added the value #{tag}: {name}. Kudos can carry it now.").format(tag=tag, name=name)
+    )
 
 
 async def _cap(ctx: Context, args: str) -> Outcome:
     if not ctx.person.is_admin:
-        return _say("Only admins set how many kudos one person may give a day.")
+        return _say(_("Only admins set how many kudos one person may give a day."))
     word = args.strip()
     if not word.isdecimal() or not 1 <= int(word) <= MAX_DAILY_CAP:
-        return _say(f"Say a number from 1 to {MAX_DAILY_CAP}: kudos cap 5")
+        return _say(_("Say a number from 1 to {most}: kudos cap 5").format(most=MAX_DAILY_CAP))
     set_settings(ctx.tenant, settings_of(ctx.tenant).but(kudos_daily_cap=int(word)))
     ctx.store.keep(ctx.tenant)
-    return _say(f"Each person may give {word} kudos a day now.")
+    return _say(_("Each person may give {cap} kudos a day now.").format(cap=word))
 
 
 async def _help(ctx: Context, _args: str) -> Outcome:
     return _say(
-        "kudos @ana @ben for shipping the onboarding flow #customer-first: praise, by DM to "
-        "them (add private at the end to keep it between you).\n"
-        "kudos values: the company's values; admins: "
-        + VALUE_USAGE.removeprefix("Say it like: ")
-        + "\nkudos cap 5: admins: how many kudos one person may give a day."
-        + "\nkudos channel: admins, typed in a channel: every kudos that isn't private is "
-        "posted there (kudos channel off stops it)."
-        + "\nkudos stats [team] [quarter]: managers and admins: kudos given and received, per "
-        "person and per value."
+        _(
+            "kudos @ana @ben for shipping the onboarding flow #customer-first: praise, by DM to "
+            "them (add private at the end to keep it between you).\n"
+            "kudos values: the company's values; admins: {example}\n"
+            "kudos cap 5: admins: how many kudos one person may give a day.\n"
+            "kudos channel: admins, typed in a channel: every kudos that isn't private is "
+            "posted there (kudos channel off stops it).\n"
+            "kudos stats [team] [quarter]: managers and admins: kudos given and received, per "
+            "person and per value."
+        ).format(example=VALUE_EXAMPLE)
     )
 
 
@@ -114,7 +122,8 @@ COMMANDS = (
         _give,
         (
             HelpLine(
-                "kudos @ana for shipping it #customer-first", "praise, with the company's values"
+                "kudos @ana for shipping it #customer-first",
+                N_("praise, with the company's values"),
             ),
         ),
         default=True,
@@ -128,7 +137,9 @@ COMMANDS = (
         (
             HelpLine(
                 "kudos values / kudos cap 5",
-                "the company's values (admins: kudos values add …) / admins: a day's kudos each",
+                N_(
+                    "the company's values (admins: kudos values add …) / admins: a day's kudos each"
+                ),
             ),
         ),
         long=True,
@@ -141,7 +152,7 @@ COMMANDS = (
         (
             HelpLine(
                 "kudos channel / kudos channel off",
-                "admins, typed in a channel: kudos posted there, or no more",
+                N_("admins, typed in a channel: kudos posted there, or no more"),
             ),
         ),
         audience="channels",
@@ -153,7 +164,7 @@ COMMANDS = (
         (
             HelpLine(
                 "kudos stats [team] [2026-Q4]",
-                "managers and admins: kudos given and received, per person and per value",
+                N_("managers and admins: kudos given and received, per person and per value"),
             ),
         ),
         audience="admins and managers",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.core.commands import Context
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Choice, Form, FormField
 from bot.core.outcome import Outcome
 from bot.kudos.giving import Refused, give
@@ -15,10 +16,12 @@ from bot.kudos.parsing import KudosError, kudos_from_parts
 FORM_ID = "k_give"
 _FOR = ":"
 PRIVACY = (
-    Choice("Everyone: the kudos channel too", "public"),
-    Choice("Only the people named", "private"),
+    Choice(N_("Everyone: the kudos channel too"), "public"),
+    Choice(N_("Only the people named"), "private"),
 )
-FALLBACK = "open the form, or write it on one line: kudos @ana for shipping it #customer-first"
+FALLBACK = N_("open the form, or write it on one line: kudos @ana for shipping it #customer-first")
+
+_, ngettext = catalog("bot.kudos")
 
 
 def kudos_form_id(who: str = "") -> str:
@@ -34,14 +37,17 @@ async def kudos_form(ctx: Context, form_id: str = FORM_ID) -> Form:
     who = form_id.partition(_FOR)[2]
     values = await ctx.store.kudos.values(ctx.tenant.id)
     tags = ", ".join(f"#{v.tag}" for v in values)
+    who_label = _("Who is it for? (names, mentions or emails)")
     fields = [
-        FormField("who", "Who is it for? (names, mentions or emails)", "people", (), who, False),
-        FormField("message", "What for?", optional=False),
+        FormField("who", who_label, "people", (), who, False),
+        FormField("message", _("What for?"), optional=False),
     ]
     if values:
-        fields.append(FormField("values", f"Company values it shows ({tags})"[:200]))
-    fields.append(FormField("privacy", "Who sees it", "choice", PRIVACY, "public"))
-    return Form(form_id, "Give kudos", tuple(fields), "Send", fallback=FALLBACK)
+        shows = _("Company values it shows ({tags})").format(tags=tags)
+        fields.append(FormField("values", shows[:200]))
+    privacy = tuple(Choice(_(choice.label), choice.value) for choice in PRIVACY)
+    fields.append(FormField("privacy", _("Who sees it"), "choice", privacy, "public"))
+    return Form(form_id, _("Give kudos"), tuple(fields), _("Send"), fallback=_(FALLBACK))
 
 
 async def submit_kudos_form(ctx: Context, values: Mapping[str, str]) -> Outcome:

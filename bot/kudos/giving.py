@@ -44,19 +44,21 @@ async def give(ctx: Context, line: KudosLine) -> Outcome | Refused:
     except FeedbackError as error:
         return Refused("who", str(error))
     if any(r.id == ctx.person.id for r in receivers):
-        return Refused("who", "Kudos are for others: leave yourself out, and send it again.")
+        return Refused("who", _("Kudos are for others: leave yourself out, and send it again."))
     values = await ctx.store.kudos.values(ctx.tenant.id)
     known = [value.tag for value in values]
     problems = unknown_tags(line.tags, known)
     if problems:
-        hint = (
-            "" if known else " Your org has no values yet: admins add them with kudos values add."
-        )
-        return Refused("values", " ".join(problems) + hint + " Nothing was sent.")
+        if not known:
+            problems.append(_("Your org has no values yet: admins add them with kudos values add."))
+        return Refused("values", " ".join([*problems, _("Nothing was sent.")]))
     cap = settings_of(ctx.tenant).kudos_daily_cap or DEFAULT_DAILY_CAP
     if await ctx.store.kudos.given_since(ctx.person, _start_of_day(ctx)) >= cap:
         return Refused(
-            "message", f"You've given {cap} kudos today, the most your org allows a day. Tomorrow!"
+            "message",
+            _("You've given {cap} kudos today, the most your org allows a day. Tomorrow!").format(
+                cap=cap
+            ),
         )
     kudos = Kudos(
         tenant_id=ctx.tenant.id,
@@ -74,10 +76,13 @@ async def give(ctx: Context, line: KudosLine) -> Outcome | Refused:
         with speaking_to(receiver, ctx.tenant):
             told = _("🎉 Kudos from {giver}: {message}").format(giver=giver, message=line.message)
         notices.append(Notice(receiver.id or 0, [Text(told)]))
-    kept = " It stays between you." if line.private else ""
+    if line.private:
+        sent = _("Kudos sent to {names}. It stays between you.").format(names=names)
+    else:
+        sent = _("Kudos sent to {names}.").format(names=names)
     tagged = [v for tag in line.tags for v in values if v.tag == tag]
     posts = [] if line.private else channel_post(ctx, receivers, line.message, tagged)
-    return Outcome([Text(f"Kudos sent to {names}.{kept}")], notices=notices, posts=posts)
+    return Outcome([Text(sent)], notices=notices, posts=posts)
 
 
 def _start_of_day(ctx: Context) -> datetime:

@@ -10,6 +10,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core.i18n import catalog
+
 MAX_MESSAGE = 1000
 MAX_RECEIVERS = 20
 _TAG = re.compile(r"(?<![\w#])#([a-z0-9][a-z0-9_-]{0,59})(?![\w-])", re.IGNORECASE)
@@ -18,6 +20,8 @@ _RECEIVER = re.compile(
     r"<@[^>\s]{1,200}>|<mailto:[^>\s]{1,320}>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+|@[\w.\-']{1,80}"
 )
 _PRIVATE = re.compile(r"(?:^|\s)\(?private\)?\s*$", re.IGNORECASE)
+
+_, ngettext = catalog("bot.kudos")
 
 
 class KudosError(ValueError):
@@ -46,7 +50,7 @@ def parse_kudos(text: str) -> KudosLine:
         words = words[1:]
     if not receivers:
         raise KudosError(
-            "Say who it's for first: kudos @ana @ben for shipping the onboarding flow", "who"
+            _("Say who it's for first: kudos @ana @ben for shipping the onboarding flow"), "who"
         )
     rest = " ".join(words)
     private = bool(_PRIVATE.search(rest))
@@ -54,7 +58,7 @@ def parse_kudos(text: str) -> KudosLine:
         rest = _PRIVATE.sub("", rest).strip()
     message = rest.removeprefix("for ").strip() if rest.lower().startswith("for ") else rest
     if not message:
-        raise KudosError("Say what it's for: kudos @ana for shipping the onboarding flow")
+        raise KudosError(_("Say what it's for: kudos @ana for shipping the onboarding flow"))
     return _line(receivers, message, private)
 
 
@@ -67,21 +71,26 @@ def kudos_from_parts(who: str, message: str, values: str, private: bool) -> Kudo
             continue
         named = word if _RECEIVER.fullmatch(word) else f"@{word.lstrip('@')}"
         if not _RECEIVER.fullmatch(named):
-            raise KudosError(f"“{word[:40]}” isn't a name, a mention or an email.", "who")
+            raise KudosError(
+                _("“{word}” isn't a name, a mention or an email.").format(word=word[:40]), "who"
+            )
         if named not in receivers:
             receivers.append(named)
     if not receivers:
-        raise KudosError("Say who it's for.", "who")
+        raise KudosError(_("Say who it's for."), "who")
     text = " ".join(message.split())
     if not text:
-        raise KudosError("Say what it's for.")
+        raise KudosError(_("Say what it's for."))
     present = {tag.lower() for tag in _TAG.findall(text)}
     for word in re.split(r"[\s,;]+", values.strip()):
         tag = word.lstrip("#")
         if not tag:
             continue
         if not _TAG.fullmatch(f"#{tag}"):
-            raise KudosError(f"“{word[:40]}” isn't a value tag, like #customer-first.", "values")
+            raise KudosError(
+                _("“{word}” isn't a value tag, like #customer-first.").format(word=word[:40]),
+                "values",
+            )
         if tag.lower() not in present:
             text += f" #{tag}"
             present.add(tag.lower())
@@ -90,9 +99,15 @@ def kudos_from_parts(who: str, message: str, values: str, private: bool) -> Kudo
 
 def _line(receivers: list[str], message: str, private: bool) -> KudosLine:
     if len(receivers) > MAX_RECEIVERS:
-        raise KudosError(f"A kudos names at most {MAX_RECEIVERS} people.", "who")
+        raise KudosError(
+            _("A kudos names at most {most} people.").format(most=MAX_RECEIVERS), "who"
+        )
     if len(message) > MAX_MESSAGE:
-        raise KudosError(f"That's {len(message)} characters; a kudos fits in {MAX_MESSAGE}.")
+        raise KudosError(
+            _("That's {length} characters; a kudos fits in {most}.").format(
+                length=len(message), most=MAX_MESSAGE
+            )
+        )
     tags = tuple(dict.fromkeys(tag.lower() for tag in _TAG.findall(message)))
     return KudosLine(tuple(receivers), message, tags, private)
 
@@ -104,6 +119,9 @@ def unknown_tags(tags: Sequence[str], known: Sequence[str]) -> list[str]:
         if tag in known:
             continue
         close = difflib.get_close_matches(tag, known, n=1, cutoff=0.6)
-        hint = f" Did you mean #{close[0]}?" if close else ""
-        lines.append(f"#{tag} isn't one of the company's values.{hint}")
+        if close:
+            line = _("#{tag} isn't one of the company's values. Did you mean #{value}?")
+        else:
+            line = _("#{tag} isn't one of the company's values.")
+        lines.append(line.format(tag=tag, value=close[0] if close else ""))
     return lines

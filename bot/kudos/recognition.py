@@ -6,32 +6,42 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Field, Section
 from bot.core.words import listed
 from storage.kudos import KudosShown
 
 SHOWN_KUDOS = 3
 SHOWN_VALUES = 3
-TITLE = "Recognition"
+TITLE = N_("Recognition")
+
+_, ngettext = catalog("bot.kudos")
 
 
 def recognition_section(kudos: Sequence[KudosShown], values: Mapping[str, str]) -> Section:
-    """`kudos` newest first; `values` the org's value names by tag."""
+    """`kudos` newest first; `values` the org's value names by tag. In the language in force
+    (the digest's reader's); the values and messages are the org's words."""
     if not kudos:
-        return Section(TITLE, text="No kudos this week.")
-    text = f"{kudos_count(len(kudos))} this week."
+        return Section(_(TITLE), text=_("No kudos this week."))
+    total = len(kudos)
+    text = ngettext("{count} kudos this week.", "{count} kudos this week.", total).format(
+        count=total
+    )
     given = Counter(tag for item in kudos for tag in item.tags if tag in values)
     if given:
         top = [f"{values[tag]} ({count})" for tag, count in given.most_common(SHOWN_VALUES)]
-        text += " Values most given: " + ", ".join(top) + "."
+        text += " " + _("Values most given: {values}.").format(values=", ".join(top))
     fields = tuple(
         Field(
-            f"{item.giver or 'Someone'} to {listed(list(item.receivers)) or 'someone'}",
+            _("{giver} to {receivers}").format(
+                giver=item.giver or _("Someone"),
+                receivers=listed(list(item.receivers)) or _("someone"),
+            ),
             item.message,
         )
         for item in kudos[:SHOWN_KUDOS]
     )
-    return Section(TITLE, fields, text)
+    return Section(_(TITLE), fields, text)
 
 
 def kudos_summary(count: int) -> str:
@@ -39,4 +49,5 @@ def kudos_summary(count: int) -> str:
 
 
 def kudos_count(count: int) -> str:
-    return "1 kudos" if count == 1 else f"{count} kudos"
+    """ "1 kudos", "3 kudos", in the language in force."""
+    return ngettext("{count} kudos", "{count} kudos", count).format(count=count)

@@ -11,6 +11,7 @@ from datetime import datetime, time
 
 from bot.checkins.cadence import local_to_utc, org_zone
 from bot.core.commands import Context
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Card, Field, Section, Text
 from bot.core.outcome import Outcome
 from bot.core.words import listed
@@ -23,7 +24,9 @@ from storage.settings import settings_of
 _QUARTERISH = re.compile(r"^(\d{4}[\s\-/]*q\d+|q\d+(?:[\s\-/]*\d{4})?)$")
 SHOWN_PEOPLE = 20
 SHOWN_UNRECOGNISED = 10
-NOT_YOURS = "kudos stats is for managers, about the people under them, and for admins."
+NOT_YOURS = N_("kudos stats is for managers, about the people under them, and for admins.")
+
+_, ngettext = catalog("bot.kudos")
 
 
 async def kudos_stats(ctx: Context, args: str) -> Outcome:
@@ -34,43 +37,57 @@ async def kudos_stats(ctx: Context, args: str) -> Outcome:
     people = await ctx.store.people_by_id(ctx.tenant.id)
     mine = org_of(ctx.person.id or 0, people)
     if not ctx.person.is_admin and not mine:
-        return _say(NOT_YOURS)
+        return _say(_(NOT_YOURS))
     if team_words:
         teams = {p.team.lower(): p.team for p in people.values() if p.team}
         team = teams.get(team_words.lower())
         if team is None:
-            known = ", ".join(sorted(teams.values())) or "none yet"
-            return _say(f"Which team? kudos stats TEAM [quarter]. Teams: {known}.")
+            known = ", ".join(sorted(teams.values())) or _("none yet")
+            return _say(
+                _("Which team? kudos stats TEAM [quarter]. Teams: {teams}.").format(teams=known)
+            )
         scope = {i for i, p in people.items() if p.team == team}
         if not ctx.person.is_admin and not scope <= mine:
-            return _say(f"The {team} kudos stats are for the managers of all of it, and admins.")
-        title = f"Kudos in {quarter.label}: {team}"
+            return _say(
+                _("The {team} kudos stats are for the managers of all of it, and admins.").format(
+                    team=team
+                )
+            )
+        title = _("Kudos in {quarter}: {team}").format(quarter=quarter.label, team=team)
     else:
         scope = set(people) if ctx.person.is_admin else mine
-        title = f"Kudos in {quarter.label}: " + ("everyone" if ctx.person.is_admin else "your org")
+        everyone = _("Kudos in {quarter}: everyone") if ctx.person.is_admin else None
+        title = (everyone or _("Kudos in {quarter}: your org")).format(quarter=quarter.label)
     start, end = _bounds(ctx, quarter)
     kudos, receivers = await ctx.store.kudos.between(ctx.tenant.id, start, end)
     values = {v.tag: v for v in await ctx.store.kudos.values(ctx.tenant.id)}
-    received: Counter[int] = Counter(person for _, person in receivers if person in scope)
+    received: Counter[int] = Counter(person for _kudos, person in receivers if person in scope)
     touched = {k for k, person in receivers if person in scope}
-    given: Counter[int] = Counter(g for _, g, _ in kudos if g in scope)
-    touched |= {k for k, g, _ in kudos if g in scope}
-    tags: Counter[str] = Counter(t for k, _, ts in kudos if k in touched for t in ts if t in values)
+    given: Counter[int] = Counter(g for _kudos, g, _tags in kudos if g in scope)
+    touched |= {k for k, g, _tags in kudos if g in scope}
+    tags: Counter[str] = Counter(
+        t for k, _giver, ts in kudos if k in touched for t in ts if t in values
+    )
     lines = _people_fields(people, scope, given, received)
     unrecognised = sorted(
         display_name(people[i]) for i in scope if people[i].active and not received[i]
     )
-    text = f"{kudos_count(len(touched))}, {len(received)} people recognised."
+    text = ngettext(
+        "{kudos}, {count} people recognised.", "{kudos}, {count} people recognised.", len(received)
+    ).format(kudos=kudos_count(len(touched)), count=len(received))
     if unrecognised:
         shown = unrecognised[:SHOWN_UNRECOGNISED]
         more = len(unrecognised) - len(shown)
-        text += " None yet for " + listed(shown + ([f"{more} more"] if more > 0 else [])) + "."
-    sections = [Section("People", tuple(lines[:SHOWN_PEOPLE]), text)]
+        if more > 0:
+            shown.append(_("{count} more").format(count=more))
+        text += " " + _("None yet for {people}.").format(people=listed(shown))
+    sections = [Section(_("People"), tuple(lines[:SHOWN_PEOPLE]), text)]
     value_fields = tuple(
         Field(f"{values[tag].name} #{tag}", str(count)) for tag, count in tags.most_common()
     )
-    sections.append(Section("Values", value_fields, "" if value_fields else "No values given."))
-    footer = "Counts include private kudos; their words stay with the people they name."
+    no_values = "" if value_fields else _("No values given.")
+    sections.append(Section(_("Values"), value_fields, no_values))
+    footer = _("Counts include private kudos; their words stay with the people they name.")
     return Outcome([Card(title, tuple(sections), footer=footer)])
 
 
@@ -104,7 +121,10 @@ def _people_fields(
     counted = [i for i in scope if given[i] or received[i]]
     counted.sort(key=lambda i: (-received[i], -given[i], display_name(people[i])))
     return [
-        Field(display_name(people[i]), f"received {received[i]} · given {given[i]}")
+        Field(
+            display_name(people[i]),
+            _("received {received} · given {given}").format(received=received[i], given=given[i]),
+        )
         for i in counted
     ]
 
