@@ -1,11 +1,17 @@
 """Neutral outbound messages. Adapters render them; every one has a plain-text fallback.
 
 All strings here are plain text, user text included: renderers escape them for their platform.
+The few words of their own (a form's default button, "Choices:") are said in the language in
+force where they are written: a form's when it is made, a fallback's when it is rendered.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from bot.core.i18n import catalog
+
+_, ngettext = catalog("bot.core")
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,8 @@ class Question:
         counter = f"({self.position}/{self.total}) " if self.total else ""
         lines.append(f"{counter}{self.text}")
         if self.choices:
-            lines.append("Choices: " + " · ".join(choice.label for choice in self.choices))
+            labels = " · ".join(choice.label for choice in self.choices)
+            lines.append(_("Choices: {choices}").format(choices=labels))
         if self.hint:
             lines.append(self.hint)
         return "\n".join(lines)
@@ -72,8 +79,8 @@ class Chart:
         """ "Chart: " and the words, with the title once even when the alt text starts with it."""
         title, alt = self.title.strip(), self.alt.strip()
         if not title or alt.startswith(title):
-            return f"Chart: {alt}"
-        return f"Chart: {title}. {alt}"
+            return _("Chart: {alt}").format(alt=alt)
+        return _("Chart: {title}. {alt}").format(title=title, alt=alt)
 
 
 @dataclass(frozen=True)
@@ -122,9 +129,11 @@ class Form:
     form_id: str
     title: str
     fields: tuple[FormField, ...] = field(default_factory=tuple)
-    submit_label: str = "Submit"
+    submit_label: str = field(default_factory=lambda: _("Submit"))
     # Where the form can't be shown: what to do instead.
-    fallback: str = "open this check-in in a client that shows forms, or reply here."
+    fallback: str = field(
+        default_factory=lambda: _("open this check-in in a client that shows forms, or reply here.")
+    )
 
     def fallback_text(self) -> str:
         return f"{self.title}: {self.fallback}"
@@ -138,7 +147,8 @@ class Answered:
     answer: str
 
     def fallback_text(self) -> str:
-        return f"{self.question.text}\n✓ You answered: {self.answer}"
+        answered = _("✓ You answered: {answer}").format(answer=self.answer)
+        return f"{self.question.text}\n{answered}"
 
 
 Message = Text | Question | Card | Form | Answered

@@ -5,18 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.core.i18n import catalog
 from bot.core.messages import Card, Field, Section
 from bot.goals.progress import (
     alignment_tree,
+    fixed,
     format_value,
     objective_grade,
+    percent,
     progress,
     progress_bar,
     rollup,
-    status_from_confidence,
+    status_words,
     target_words,
 )
 from storage.models import KeyResult, Objective
+
+_, ngettext = catalog("bot.goals")
 
 
 def goals_card(
@@ -32,10 +37,15 @@ def goals_card(
     if owner_id is not None:
         mine_ids |= {o.id for o in objectives if o.owner_id == owner_id}
         mine_ids |= {kr.objective_id for kr in key_results if kr.owner_id == owner_id and kr.active}
-    title = f"Your goals, {quarter}" if quarter else "Your goals"
+    title = _("Your goals, {quarter}").format(quarter=quarter) if quarter else _("Your goals")
     if not mine_ids:
-        when = f" for {quarter}" if quarter else ""
-        text = f"You have no goals{when} yet. Add one: goals add (goals tree shows the org's)."
+        if quarter:
+            text = _(
+                "You have no goals for {quarter} yet. Add one: goals add (goals tree shows the "
+                "org's)."
+            ).format(quarter=quarter)
+        else:
+            text = _("You have no goals yet. Add one: goals add (goals tree shows the org's).")
         return Card(title, (Section("", text=text),))
     by_id = {o.id: o for o in objectives}
     shown: set[int | None] = set()
@@ -51,15 +61,20 @@ def goals_card(
         objective: Any = row.objective
         indent = "  " * row.depth
         share = totals.get(objective.id, 0.0)
-        bar = f"{progress_bar(share)} {round(share * 100)}%"
+        bar = f"{progress_bar(share)} {percent(round(share * 100))}"
         heading = f"{indent}#{objective.id} {objective.title} ({objective.period}) {bar}"
         own = [kr for kr in key_results if kr.objective_id == objective.id and kr.active]
         if objective.closed_at is not None:
             grade = objective_grade(objective, own)
-            heading += f" · closed, grade {grade:.2f}" if grade is not None else " · closed"
+            closed = (
+                _("closed, grade {grade}").format(grade=fixed(grade, 2))
+                if grade is not None
+                else _("closed")
+            )
+            heading += f" · {closed}"
         fields = tuple(Field(f"{indent}  {kr.title}", _kr_status(kr)) for kr in own)
         sections.append(Section(heading, fields))
-    return Card(title, tuple(sections), footer="Type checkin now to update them.")
+    return Card(title, tuple(sections), footer=_("Type checkin now to update them."))
 
 
 def _kr_status(kr: KeyResult) -> str:
@@ -69,9 +84,11 @@ def _kr_status(kr: KeyResult) -> str:
     if kr.kind == "binary":
         reached = value
     elif kr.target < kr.start:  # lower is better: "650 ms of 300 ms" would read backwards
-        reached = f"{value}, target {target_words(kr.kind, kr.start, kr.target, kr.unit)}"
+        target = target_words(kr.kind, kr.start, kr.target, kr.unit)
+        reached = _("{value}, target {target}").format(value=value, target=target)
     else:
-        reached = f"{value} of {target}"
+        reached = _("{value} of {target}").format(value=value, target=target)
     if kr.grade is not None:
-        return f"{reached} · {share}% · grade {kr.grade:.1f}"
-    return f"{reached} · {share}% · {status_from_confidence(kr.confidence)}"
+        graded = _("grade {grade}").format(grade=fixed(kr.grade, 1))
+        return f"{reached} · {percent(share)} · {graded}"
+    return f"{reached} · {percent(share)} · {status_words(kr.confidence)}"

@@ -14,19 +14,22 @@ from typing import cast
 
 from bot.checkins.parsing.answers import Invalid, MetricKind, MetricSpec, NoChange, Skipped, Value
 from bot.checkins.parsing.values import parse_kr_value
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Choice, Form, FormField, Text
 from bot.core.outcome import Outcome
-from bot.goals.editing import Goals, new_key
+from bot.goals.editing import Goals, new_key, objective_words
 from bot.goals.periods import PeriodError, Quarter, parse_quarter
-from bot.goals.progress import format_value, objective_grade, progress, target_words
+from bot.goals.progress import fixed, objective_grade, plain_number, progress, target_words
 from storage.models import KeyResult, Objective
+
+_, ngettext = catalog("bot.goals")
 
 CLOSE_PREFIX = "g_close_"
 MAX_LEARNED = 500
 CARRY = (
-    Choice("No, it ends here", "no"),
-    Choice("Yes, carry it over", "yes"),
-    Choice("Archive it (out of views)", "archive"),
+    (N_("No, it ends here"), "no"),
+    (N_("Yes, carry it over"), "yes"),
+    (N_("Archive it (out of views)"), "archive"),
 )
 
 
@@ -55,48 +58,42 @@ async def close_form(goals: Goals, quarter: Quarter) -> Form | None:
     if not objectives:
         return None
     fields: list[FormField] = []
+    carry = tuple(Choice(_(label), value) for label, value in CARRY)
     for objective in objectives:
         for kr in await goals.store.key_results_of(objective):
             fields += _kr_fields(objective, kr)
+        learned = _("#{id}: what you learned (one line)").format(id=objective.id)
+        carried = _("Carry {objective} over to {quarter}? (or archive it)").format(
+            objective=objective_words(objective), quarter=quarter.next().label
+        )
         fields += [
-            FormField(f"o{objective.id}_learned", f"#{objective.id}: what you learned (one line)"),
-            FormField(
-                f"o{objective.id}_carry",
-                f"Carry #{objective.id} “{objective.title}” over to {quarter.next().label}?"
-                " (or archive it)",
-                "choice",
-                CARRY,
-                "no",
-            ),
+            FormField(f"o{objective.id}_learned", learned),
+            FormField(f"o{objective.id}_carry", carried, "choice", carry, "no"),
         ]
-    title = f"Close {quarter.label}"
-    fallback = f"open the form to close {quarter.label} (goals close {quarter.label})."
-    return Form(close_id(quarter), title, tuple(fields), "Close the quarter", fallback=fallback)
+    title = _("Close {quarter}").format(quarter=quarter.label)
+    fallback = _("open the form to close {quarter} (goals close {quarter}).").format(
+        quarter=quarter.label
+    )
+    return Form(close_id(quarter), title, tuple(fields), _("Close the quarter"), fallback=fallback)
 
 
 def _kr_fields(objective: Objective, kr: KeyResult) -> list[FormField]:
     target = target_words(kr.kind, kr.start, kr.target, kr.unit)
-    final = "" if kr.current is None else format_value("number", kr.current).replace(",", "")
-    if kr.kind == "binary":
+    final = "" if kr.current is None else plain_number(kr.current)
+    if kr.kind == "binary":  # the words typed back, in English as every key word
         final = "done" if (kr.current or 0) >= 1 else "not done"
+    label = _("#{id} {title}: final value (target {target})").format(
+        id=objective.id, title=kr.title, target=target
+    )
+    grade = _("{title}: grade from 0.0 to 1.0").format(title=kr.title)
     return [
-        FormField(
-            f"k{kr.id}_final",
-            f"#{objective.id} {kr.title}: final value (target {target})",
-            "number",
-            initial=final,
-        ),
-        FormField(
-            f"k{kr.id}_grade",
-            f"{kr.title}: grade from 0.0 to 1.0",
-            "number",
-            initial=_suggested(kr),
-        ),
+        FormField(f"k{kr.id}_final", label, "number", initial=final),
+        FormField(f"k{kr.id}_grade", grade, "number", initial=_suggested(kr)),
     ]
 
 
 def _suggested(kr: KeyResult) -> str:
-    return f"{_earned(kr, kr.current):.1f}"
+    return fixed(_earned(kr, kr.current), 1)  # "0.7"; "0,7" in German, which read_grade reads
 
 
 @dataclass
@@ -109,7 +106,8 @@ class _Close:
 async def submit_close_form(goals: Goals, quarter: Quarter, values: Mapping[str, str]) -> Outcome:
     objectives = await open_objectives(goals, quarter)
     if not objectives:
-        return Outcome([Text(f"Your objectives of {quarter.label} are closed already.")])
+        closed = _("Your objectives of {quarter} are closed already.")
+        return Outcome([Text(closed.format(quarter=quarter.label))])
     read = _Close()
     key_results = {o.id: await goals.store.key_results_of(o) for o in objectives}
     for krs in key_results.values():
@@ -118,9 +116,9 @@ async def submit_close_form(goals: Goals, quarter: Quarter, values: Mapping[str,
     learned = {o.id: " ".join((values.get(f"o{o.id}_learned") or "").split()) for o in objectives}
     for objective_id, line in learned.items():
         if len(line) > MAX_LEARNED:
-            read.errors[f"o{objective_id}_learned"] = (
-                f"Keep it to one line, under {MAX_LEARNED} characters."
-            )
+            read.errors[f"o{objective_id}_learned"] = _(
+                "Keep it to one line, under {most} characters."
+            ).format(most=MAX_LEARNED)
     if read.errors:
         return Outcome(form_errors=read.errors)
     ctx = goals.ctx
@@ -161,7 +159,7 @@ def _read_kr(kr: KeyResult, values: Mapping[str, str], read: _Close) -> None:
         elif isinstance(parsed, Value):
             read.finals[kr.id or 0] = parsed.number
         elif not isinstance(parsed, NoChange | Skipped):
-            read.errors[final_key] = "Type the final value, like 400, 40% or done."
+            read.errors[final_key] = _("Type the final value, like 400, 40% or done.")
     elif typed.lower() == "not done" and kr.kind == "binary":
         read.finals[kr.id or 0] = 0.0
     typed_grade = (values.get(grade_key) or "").strip()
@@ -169,7 +167,7 @@ def _read_kr(kr: KeyResult, values: Mapping[str, str], read: _Close) -> None:
     # Left blank: the grade the final value earns.
     grade = read_grade(typed_grade) if typed_grade else _earned(kr, final)
     if grade is None:
-        read.errors[grade_key] = "A grade is a number from 0.0 to 1.0, like 0.7 (or 70%)."
+        read.errors[grade_key] = _("A grade is a number from 0.0 to 1.0, like 0.7 (or 70%).")
     else:
         read.grades[kr.id or 0] = grade
 
@@ -242,13 +240,16 @@ def _closed_words(
     key_results: Mapping[int | None, Sequence[KeyResult]],
     carried: Sequence[Objective],
 ) -> str:
-    lines = [f"Closed {quarter.label}:"]
+    lines = [_("Closed {quarter}:").format(quarter=quarter.label)]
     for objective in objectives:
         grade = objective_grade(objective, key_results[objective.id])
-        graded = f"grade {grade:.2f}" if grade is not None else "no key results to grade"
-        lines.append(f"- #{objective.id} “{objective.title}”: {graded}")
+        if grade is not None:
+            graded = _("grade {grade}").format(grade=fixed(grade, 2))
+        else:
+            graded = _("no key results to grade")
+        lines.append(f"- {objective_words(objective)}: {graded}")
     if carried:
         ids = ", ".join(f"#{o.id}" for o in carried)
-        later = quarter.next().label
-        lines.append(f"Carried over to {later}: {ids} (goals {later} shows them).")
+        carried_over = _("Carried over to {quarter}: {ids} (goals {quarter} shows them).")
+        lines.append(carried_over.format(quarter=quarter.next().label, ids=ids))
     return "\n".join(lines)

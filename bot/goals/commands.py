@@ -6,8 +6,10 @@ import re
 from collections.abc import Sequence
 
 from bot.core.commands import CommandRow, Context, Handler, HelpLine, SlashCommand
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Text
 from bot.core.outcome import Outcome
+from bot.core.words import listed
 from bot.goals.cards import goals_card
 from bot.goals.closing import close_form
 from bot.goals.editing import (
@@ -32,10 +34,11 @@ from bot.goals.tree_card import tree_card
 from bot.home.commands import show_help
 from storage.models import KeyResult, Objective
 
+_, ngettext = catalog("bot.goals")
+
 QUARTER = re.compile(r"(?i)(?:\d{4}[\s\-/]*q[1-4]|q[1-4][\s\-/]*\d{4})")
-ADD_EXAMPLE = 'goals add "Grow revenue" for 2027-Q1 under #3'
 KR_EXAMPLE = 'goals kr #12 "New MRR" from 10000 to 20000 USD'
-ALIGN_USAGE = "Say goals align #12 under #3 (or under none)."
+ALIGN_USAGE = N_("Say goals align #12 under #3 (or under none).")
 
 
 def _guarded(handler: Handler) -> Handler:
@@ -89,7 +92,7 @@ async def _add(ctx: Context, args: str) -> Outcome:
     )
     objective = await goals.add_objective(new)
     reply = added_words(objective, owner, parent, ctx.person)
-    return Outcome([Text(reply)], notices=told_owner(ctx.person, owner, objective))
+    return Outcome([Text(reply)], notices=told_owner(ctx.person, owner, objective, ctx.tenant))
 
 
 async def _key_result(ctx: Context, args: str) -> Outcome:
@@ -111,21 +114,18 @@ async def _archive(ctx: Context, args: str) -> Outcome:
     goals = Goals(ctx)
     objective = await goals.objective(_one_id(args, "goals archive #12"), to_change=True)
     aligned = await goals.archive(objective, archived=True)
-    note = (
-        f" {aligned} objective{'s are' if aligned != 1 else ' is'} aligned under it: "
-        "goals align moves them."
-        if aligned
-        else ""
-    )
-    return Outcome(
-        [
-            Text(
-                f"Archived {words_for(objective)}: it and its key results are out of "
-                "check-ins and views, their history kept. "
-                f"goals restore #{objective.id} brings it back.{note}"
-            )
-        ]
-    )
+    text = _(
+        "Archived {objective}: it and its key results are out of check-ins and views, their "
+        "history kept. goals restore #{id} brings it back."
+    ).format(objective=words_for(objective), id=objective.id)
+    if aligned:
+        note = ngettext(
+            "{n} objective is aligned under it: goals align moves them.",
+            "{n} objectives are aligned under it: goals align moves them.",
+            aligned,
+        ).format(n=aligned)
+        text = f"{text} {note}"
+    return Outcome([Text(text)])
 
 
 async def _restore(ctx: Context, args: str) -> Outcome:
@@ -133,25 +133,31 @@ async def _restore(ctx: Context, args: str) -> Outcome:
     objective_id = _one_id(args, "goals restore #12")
     found = await ctx.store.objective(ctx.tenant.id, objective_id)
     if found is None or not found.archived:
-        return Outcome([Text(f"There's no archived objective #{objective_id}.")])
+        return Outcome([Text(_("There's no archived objective #{id}.").format(id=objective_id))])
     if not may_change(ctx.person, found, await goals.people()):
         raise GoalError(refusal_to_change(ctx.person, found))
     await goals.archive(found, archived=False)
-    return Outcome([Text(f"Restored {words_for(found)}: back in check-ins and views.")])
+    restored = _("Restored {objective}: back in check-ins and views.")
+    return Outcome([Text(restored.format(objective=words_for(found)))])
 
 
 async def _align(ctx: Context, args: str) -> Outcome:
     words = args.split()
+    usage = _(ALIGN_USAGE)
     if len(words) != 3 or words[1].lower() != "under":
-        raise GoalError(ALIGN_USAGE)
+        raise GoalError(usage)
     goals = Goals(ctx)
-    objective = await goals.objective(_one_id(words[0], ALIGN_USAGE), to_change=True)
+    objective = await goals.objective(_one_id(words[0], usage), to_change=True)
     if words[2].lower() in ("none", "nothing"):
         await goals.align(objective, None)
-        return Outcome([Text(f"{words_for(objective)} is aligned to nothing now.")])
-    parent = await goals.objective(_one_id(words[2], ALIGN_USAGE), to_change=False)
+        unaligned = _("{objective} is aligned to nothing now.")
+        return Outcome([Text(unaligned.format(objective=words_for(objective)))])
+    parent = await goals.objective(_one_id(words[2], usage), to_change=False)
     await goals.align(objective, parent)
-    return Outcome([Text(f"{words_for(objective)} is aligned under {words_for(parent)} now.")])
+    under = _("{objective} is aligned under {parent} now.").format(
+        objective=words_for(objective), parent=words_for(parent)
+    )
+    return Outcome([Text(under)])
 
 
 async def _close(ctx: Context, args: str) -> Outcome:
@@ -166,14 +172,15 @@ async def _close(ctx: Context, args: str) -> Outcome:
         form = await close_form(goals, quarter)
         if form is not None:
             return Outcome([form])
-    named = " or ".join(q.label for q in quarters)
-    return Outcome([Text(f"You have no objectives of {named} left to close.")])
+    named = listed([q.label for q in quarters], "or")
+    none_left = _("You have no objectives of {quarters} left to close.")
+    return Outcome([Text(none_left.format(quarters=named))])
 
 
 def _one_id(text: str, usage: str) -> int:
     found = read_id(text.strip()) if text.strip() else None
     if found is None:
-        raise GoalError(f"Name one objective by its number: {usage}")
+        raise GoalError(_("Name one objective by its number: {usage}").format(usage=usage))
     return found
 
 
@@ -186,7 +193,7 @@ COMMANDS = (
         "goals",
         "mine",
         _guarded(_mine),
-        (HelpLine("goals / goals 2026-Q3", "your goals this quarter, or another quarter's"),),
+        (HelpLine("goals / goals 2026-Q3", N_("your goals this quarter, or another quarter's")),),
         default=True,
         bare_args=QUARTER,
     ),
@@ -194,14 +201,22 @@ COMMANDS = (
         "goals",
         "add",
         _guarded(_add),
-        (HelpLine("goals add", f"a new objective, as a form (or on one line: {ADD_EXAMPLE})"),),
+        (
+            HelpLine(
+                "goals add",
+                N_(
+                    "a new objective, as a form (or on one line: "
+                    'goals add "Grow revenue" for 2027-Q1 under #3)'
+                ),
+            ),
+        ),
         long=True,
     ),
     CommandRow(
         "goals",
         "kr",
         _guarded(_key_result),
-        (HelpLine(KR_EXAMPLE, "a key result for objective #12 (… done: one done or not)"),),
+        (HelpLine(KR_EXAMPLE, N_("a key result for objective #12 (… done: one done or not)")),),
         long=True,
     ),
     CommandRow(
@@ -211,7 +226,7 @@ COMMANDS = (
         (
             HelpLine(
                 "goals edit #12 / goals archive #12 / goals restore #12 / goals align #12 under #3",
-                "change, archive or align an objective",
+                N_("change, archive or align an objective"),
             ),
         ),
     ),
@@ -222,13 +237,13 @@ COMMANDS = (
         "goals",
         "tree",
         _guarded(_tree),
-        (HelpLine("goals tree", "every objective, company to team to person"),),
+        (HelpLine("goals tree", N_("every objective, company to team to person")),),
     ),
     CommandRow(
         "goals",
         "close",
         _guarded(_close),
-        (HelpLine("goals close", "close the quarter: final values, grades, what you learned"),),
+        (HelpLine("goals close", N_("close the quarter: final values, grades, what you learned")),),
     ),
     CommandRow("goals", "update", None),
     CommandRow("goals", "help", show_help),

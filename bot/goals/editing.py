@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.core.commands import Context
+from bot.core.i18n import catalog, speaking_to
 from bot.core.messages import Text
 from bot.core.outcome import Notice
 from bot.feedback.mentions import Mentions
@@ -17,7 +18,9 @@ from bot.goals.periods import Quarter, current_quarter, parse_quarter
 from bot.goals.progress import format_value, target_words
 from bot.goals.rights import LEVEL_WORDS, level_name, may_change, refusal_to_change
 from bot.goals.rights import refusal_to_create as creation_refused
-from storage.models import KeyResult, Objective, Person
+from storage.models import KeyResult, Objective, Person, Tenant
+
+_, ngettext = catalog("bot.goals")
 
 
 class GoalError(ValueError):
@@ -72,7 +75,9 @@ class Goals:
             return None
         level = LEVEL_WORDS.get(word.strip().lower())
         if level is None:
-            raise GoalError(f"“{word[:20]}” isn't a level; say company, team or personal.")
+            raise GoalError(
+                _("“{word}” isn't a level; say company, team or personal.").format(word=word[:20])
+            )
         return level
 
     async def objective(self, objective_id: int | None, *, to_change: bool) -> Objective:
@@ -84,7 +89,9 @@ class Goals:
         )
         if found is None or (found.archived and to_change):
             raise GoalError(
-                f"There's no objective #{objective_id} here. Type goals tree to see them."
+                _("There's no objective #{id} here. Type goals tree to see them.").format(
+                    id=objective_id
+                )
             )
         if to_change and not may_change(self.ctx.person, found, await self.people()):
             raise GoalError(refusal_to_change(self.ctx.person, found))
@@ -143,8 +150,10 @@ class Goals:
             while above is not None and above.id not in seen:
                 if above.id == objective.id:
                     raise GoalError(
-                        f"#{parent.id} is aligned under #{objective.id} already: "
-                        "aligning them both ways would make a loop."
+                        _(
+                            "#{parent} is aligned under #{id} already: aligning them both ways "
+                            "would make a loop."
+                        ).format(parent=parent.id, id=objective.id)
                     )
                 seen.add(above.id)
                 above = (
@@ -166,11 +175,17 @@ class Goals:
     @staticmethod
     def _check_parent(period: str, parent: Objective) -> None:
         if parent.archived:
-            raise GoalError(f"#{parent.id} is archived: align to an objective still running.")
+            raise GoalError(
+                _("#{parent} is archived: align to an objective still running.").format(
+                    parent=parent.id
+                )
+            )
         if _is_quarter(period) and _is_quarter(parent.period) and period != parent.period:
             raise GoalError(
-                f"#{parent.id} is for {parent.period}, this objective for {period}: "
-                "align to an objective of the same quarter."
+                _(
+                    "#{parent} is for {parent_quarter}, this objective for {quarter}: align to "
+                    "an objective of the same quarter."
+                ).format(parent=parent.id, parent_quarter=parent.period, quarter=period)
             )
 
 
@@ -188,37 +203,64 @@ def _is_quarter(period: str) -> bool:
 
 
 def objective_words(objective: Objective) -> str:
-    return f"#{objective.id} “{objective.title}”"
+    # Translators: an objective named in a sentence: its number and its title, quoted.
+    return _("#{id} “{title}”").format(id=objective.id, title=objective.title)
 
 
 def added_words(objective: Objective, owner: Person, parent: Objective | None, me: Person) -> str:
-    whose = "" if owner.id == me.id else f" owned by {owner.name or owner.email},"
-    aligned = f" aligned under {objective_words(parent)}" if parent else " aligned to nothing yet"
-    return (
-        f"Added {objective_words(objective)}: a {level_name(objective.level)} objective for "
-        f"{objective.period},{whose}{aligned}. Give it key results: "
-        f'goals kr #{objective.id} "New MRR" from 10000 to 20000 USD'
+    if parent is not None:
+        aligned = _("aligned under {parent}").format(parent=objective_words(parent))
+    else:
+        aligned = _("aligned to nothing yet")
+    if owner.id != me.id:
+        whose = _("owned by {owner}").format(owner=owner.name or owner.email)
+        aligned = f"{whose}, {aligned}"
+    return _(
+        "Added {objective}: {kind} for {quarter}, {details}. Give it key results: "
+        'goals kr #{id} "New MRR" from 10000 to 20000 USD'
+    ).format(
+        objective=objective_words(objective),
+        kind=_kind_words(objective.level),
+        quarter=objective.period,
+        details=aligned,
+        id=objective.id,
     )
+
+
+def _kind_words(level: str) -> str:
+    """ "a company objective", as the sentence that adds one says it."""
+    if level == "company":
+        return _("a company objective")
+    if level == "team":
+        return _("a team objective")
+    if level == "person":
+        return _("a personal objective")
+    return _("a {level} objective").format(level=level_name(level))
 
 
 def key_result_words(kr: KeyResult, objective: Objective) -> str:
     if kr.kind == "binary":
-        measure = "done or not"
+        measure = _("done or not")
     else:
-        measure = f"from {_number(kr)} to {target_words(kr.kind, kr.start, kr.target, kr.unit)}"
-    return f"Added the key result “{kr.title}” to {objective_words(objective)}, {measure}."
+        target = target_words(kr.kind, kr.start, kr.target, kr.unit)
+        measure = _("from {start} to {target}").format(start=_number(kr), target=target)
+    return _("Added the key result “{title}” to {objective}, {measure}.").format(
+        title=kr.title, objective=objective_words(objective), measure=measure
+    )
 
 
 def _number(kr: KeyResult) -> str:
     return format_value(kr.kind, kr.start, kr.unit)
 
 
-def told_owner(me: Person, owner: Person, objective: Objective) -> list[Notice]:
-    """The owner hears of an objective someone else wrote for them."""
+def told_owner(me: Person, owner: Person, objective: Objective, tenant: Tenant) -> list[Notice]:
+    """The owner hears of an objective someone else wrote for them, in their own language."""
     if owner.id == me.id or owner.id is None:
         return []
-    text = (
-        f"{me.name or me.email} added an objective for you: {objective_words(objective)} "
-        f"({objective.period}). Type goals to see yours."
-    )
+    with speaking_to(owner, tenant):
+        text = _(
+            "{name} added an objective for you: {objective} ({quarter}). Type goals to see yours."
+        ).format(
+            name=me.name or me.email, objective=objective_words(objective), quarter=objective.period
+        )
     return [Notice(owner.id, [Text(text)])]

@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.commands import Context
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Choice, Form, FormField
 from bot.goals.closing import CLOSE_PREFIX, close_form, closing_quarter
 from bot.goals.editing import GoalError, Goals
 from bot.goals.one_line import read_id
 from bot.goals.periods import Quarter
-from bot.goals.progress import format_value
+from bot.goals.progress import plain_number
 from bot.org.tree import org_of
 from storage.models import KeyResult, Objective, Person
+
+_, ngettext = catalog("bot.goals")
 
 PREFIX = "g_"
 ADD_ID = "g_add"
@@ -24,9 +27,9 @@ EDIT_PREFIX = "g_edit_"
 NEW_SLOTS = {"add": 3, "edit": 2}
 MAX_PARENTS = 99  # a Slack select holds 100 options, one of them "none"
 NONE = "none"
-DIRECTIONS = (Choice("Higher is better", "higher"), Choice("Lower is better", "lower"))
-UNIT_LABEL = "Unit (%, USD, signups; all three blank: done or not)"
-FALLBACK = 'open the form, or write it on one line: goals add "Grow revenue" for 2027-Q1'
+DIRECTIONS = ((N_("Higher is better"), "higher"), (N_("Lower is better"), "lower"))
+UNIT_LABEL = N_("Unit (%, USD, signups; all three blank: done or not)")
+FALLBACK = N_('open the form, or write it on one line: goals add "Grow revenue" for 2027-Q1')
 
 
 def edit_id(objective: Objective) -> str:
@@ -42,24 +45,24 @@ async def objective_form(goals: Goals, objective: Objective | None = None) -> Fo
     me, quarter = goals.ctx.person, goals.quarter(None)
     period = objective.period if objective is not None else quarter.label
     people = await goals.people()
-    levels = [Choice("Personal", "person")]
+    levels = [Choice(_("Personal"), "person")]
     if me.is_admin or org_of(me.id or 0, people):
-        levels.append(Choice("Team", "team"))  # managers set their team's
+        levels.append(Choice(_("Team"), "team"))  # managers set their team's
     if me.is_admin:
-        levels.insert(0, Choice("Company", "company"))
+        levels.insert(0, Choice(_("Company"), "company"))
     owner = people.get(objective.owner_id or 0) if objective is not None else me
     fields = [
         FormField(
-            "title", "Objective", initial=objective.title if objective else "", optional=False
+            "title", _("Objective"), initial=objective.title if objective else "", optional=False
         ),
-        FormField("quarter", "Quarter (like 2027-Q1)", initial=period),
+        FormField("quarter", _("Quarter (like 2027-Q1)"), initial=period),
         FormField(
-            "level", "Level", "choice", tuple(levels), objective.level if objective else "person"
+            "level", _("Level"), "choice", tuple(levels), objective.level if objective else "person"
         ),
-        FormField("owner", "Owner (me, a name or an email)", initial=_owner_word(owner, me)),
+        FormField("owner", _("Owner (me, a name or an email)"), initial=_owner_word(owner, me)),
         FormField(
             "parent",
-            "Aligned under",
+            _("Aligned under"),
             "choice",
             await _parent_choices(goals, quarter, objective),
             str(objective.parent_id) if objective and objective.parent_id else NONE,
@@ -67,13 +70,14 @@ async def objective_form(goals: Goals, objective: Objective | None = None) -> Fo
     ]
     existing = await goals.store.key_results_of(objective) if objective is not None else []
     for kr in existing:
-        fields.extend(_kr_fields(f"k{kr.id}", "Key result", kr))
+        fields.extend(_kr_fields(f"k{kr.id}", _("Key result: title"), kr))
     slots = NEW_SLOTS["edit" if objective is not None else "add"]
     for n in range(1, slots + 1):
-        fields.extend(_kr_fields(f"n{n}", f"New key result {n}", None))
-    title = f"Edit #{objective.id}" if objective is not None else "New objective"
-    form_id = edit_id(objective) if objective is not None else ADD_ID
-    return Form(form_id, title, tuple(fields), "Save", fallback=FALLBACK)
+        fields.extend(_kr_fields(f"n{n}", _("New key result {n}: title").format(n=n), None))
+    title, form_id = _("New objective"), ADD_ID
+    if objective is not None:
+        title, form_id = _("Edit #{id}").format(id=objective.id), edit_id(objective)
+    return Form(form_id, title, tuple(fields), _("Save"), fallback=_(FALLBACK))
 
 
 def _owner_word(owner: Person | None, me: Person) -> str:
@@ -82,14 +86,15 @@ def _owner_word(owner: Person | None, me: Person) -> str:
     return "me" if owner.id == me.id else owner.email
 
 
-def _kr_fields(slot: str, label: str, kr: KeyResult | None) -> list[FormField]:
+def _kr_fields(slot: str, title: str, kr: KeyResult | None) -> list[FormField]:
     shown = shown_measure(kr)
+    directions = tuple(Choice(_(label), value) for label, value in DIRECTIONS)
     return [
-        FormField(f"{slot}_title", f"{label}: title", initial=kr.title if kr else "", group=slot),
-        FormField(f"{slot}_start", "Start", "number", initial=shown[0], group=slot),
-        FormField(f"{slot}_target", "Target", "number", initial=shown[1], group=slot),
-        FormField(f"{slot}_unit", UNIT_LABEL, initial=shown[2], group=slot),
-        FormField(f"{slot}_direction", "Direction", "choice", DIRECTIONS, shown[3], group=slot),
+        FormField(f"{slot}_title", title, initial=kr.title if kr else "", group=slot),
+        FormField(f"{slot}_start", _("Start"), "number", initial=shown[0], group=slot),
+        FormField(f"{slot}_target", _("Target"), "number", initial=shown[1], group=slot),
+        FormField(f"{slot}_unit", _(UNIT_LABEL), initial=shown[2], group=slot),
+        FormField(f"{slot}_direction", _("Direction"), "choice", directions, shown[3], group=slot),
     ]
 
 
@@ -99,11 +104,7 @@ def shown_measure(kr: KeyResult | None) -> tuple[str, str, str, str]:
         return "", "", "", "higher"
     unit = "%" if kr.kind == "percent" else kr.unit or ""
     direction = "lower" if kr.target < kr.start else "higher"
-    return _plain(kr.start), _plain(kr.target), unit, direction
-
-
-def _plain(number: float) -> str:
-    return format_value("number", number).replace(",", "")
+    return plain_number(kr.start), plain_number(kr.target), unit, direction
 
 
 async def _parent_choices(
@@ -119,7 +120,7 @@ async def _parent_choices(
     # Company objectives first: they are what most goals align to.
     candidates.sort(key=lambda o: (o.level != "company", o.level != "team", o.id or 0))
     return (
-        Choice("Nothing (not aligned)", NONE),
+        Choice(_("Nothing (not aligned)"), NONE),
         *(
             Choice(f"#{o.id} {o.title} ({o.period})"[:75], str(o.id))
             for o in candidates[:MAX_PARENTS]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.core.i18n import catalog
 from bot.core.messages import Text
 from bot.core.outcome import Outcome
 from bot.goals.closing import closing_quarter, submit_close_form
@@ -22,6 +23,8 @@ from bot.goals.one_line import MAX_TITLE, Measure, OneLineError, read_id, read_m
 from bot.goals.periods import PeriodError, Quarter, parse_quarter
 from bot.goals.rights import refusal_to_create
 from storage.models import KeyResult, Objective, Person
+
+_, ngettext = catalog("bot.goals")
 
 
 @dataclass
@@ -46,7 +49,7 @@ async def submit_objective_form(goals: Goals, form_id: str, values: Mapping[str,
         try:
             objective = await goals.objective(objective_id, to_change=True)
         except GoalError as error:
-            return Outcome([Text(f"{error} Nothing was changed.")])
+            return Outcome([Text(_("{error} Nothing was changed.").format(error=error))])
     read = _Read()
     title = _text(values, "title", objective.title if objective else "", read)
     quarter = _quarter(goals, values, objective, read)
@@ -76,7 +79,7 @@ async def submit_objective_form(goals: Goals, form_id: str, values: Mapping[str,
             words = added_words(objective, owner, parent, goals.ctx.person)
         else:
             await _change(goals, objective, title, quarter, level, owner, parent)
-            words = f"Saved {objective_words(objective)}."
+            words = _("Saved {objective}.").format(objective=objective_words(objective))
     except GoalError as error:
         return Outcome(form_errors={"parent": str(error)})
     by_id = {kr.id: kr for kr in existing}
@@ -85,8 +88,11 @@ async def submit_objective_form(goals: Goals, form_id: str, values: Mapping[str,
     for kr_title, measure in read.new_krs:
         await goals.add_key_result(objective, kr_title, measure, None)
     if read.new_krs:
-        words += f" Key results: {len(read.new_krs)} added."
-    return Outcome([Text(words)], notices=told_owner(goals.ctx.person, owner, objective))
+        n = len(read.new_krs)
+        added = ngettext("Key results: {n} added.", "Key results: {n} added.", n).format(n=n)
+        words = f"{words} {added}"
+    notices = told_owner(goals.ctx.person, owner, objective, goals.ctx.tenant)
+    return Outcome([Text(words)], notices=notices)
 
 
 async def _change(
@@ -116,9 +122,9 @@ def _apply_measure(kr: KeyResult, title: str, measure: Measure, goals: Goals) ->
 def _text(values: Mapping[str, str], key: str, keep: str, read: _Read) -> str:
     text = " ".join((values.get(key) or "").split()) or keep
     if not text:
-        read.errors[key] = "Give it a title."
+        read.errors[key] = _("Give it a title.")
     elif len(text) > MAX_TITLE:
-        read.errors[key] = f"Keep it under {MAX_TITLE} characters."
+        read.errors[key] = _("Keep it under {most} characters.").format(most=MAX_TITLE)
     return text
 
 
@@ -193,7 +199,7 @@ def _key_result(values: Mapping[str, str], slot: str, kr: KeyResult | None, read
         read.errors[f"{slot}_target"] = str(error)
         return
     if len(title) > MAX_TITLE:
-        read.errors[f"{slot}_title"] = f"Keep it under {MAX_TITLE} characters."
+        read.errors[f"{slot}_title"] = _("Keep it under {most} characters.").format(most=MAX_TITLE)
     elif kr is None:
         read.new_krs.append((title, measure))
     else:
@@ -212,15 +218,22 @@ def _measure(start: str, target: str, unit: str, direction: str) -> Measure:
         return Measure("binary", 0.0, 1.0)
     if not target:
         raise OneLineError(
-            "Give it a target, or leave start, target and unit blank for one that is done or not."
+            _(
+                "Give it a target, or leave start, target and unit blank for one that is done or "
+                "not."
+            )
         )
     measure = read_measure(start or "0", target, unit)
     if direction == "lower" and measure.target > measure.start:
         raise OneLineError(
-            f"Lower is better, so the target must be below the start ({start or 0})."
+            _("Lower is better, so the target must be below the start ({start}).").format(
+                start=start or 0
+            )
         )
     if direction == "higher" and measure.target < measure.start:
         raise OneLineError(
-            f"Higher is better, so the target must be above the start ({start or 0})."
+            _("Higher is better, so the target must be above the start ({start}).").format(
+                start=start or 0
+            )
         )
     return measure

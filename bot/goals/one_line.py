@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 from bot.checkins.parsing.answers import Invalid, MetricSpec, Value
 from bot.checkins.parsing.values import parse_kr_value
+from bot.core.i18n import N_, catalog
 from bot.goals.periods import Quarter, parse_quarter
+
+_, ngettext = catalog("bot.goals")
 
 MAX_TITLE = 500
 # An opening quote and the quotes that close it: an apostrophe inside "Cy's goal" closes nothing.
@@ -49,7 +52,7 @@ _BINARY_WORDS = frozenset({"done", "yes/no", "binary"})
 _RANGE = re.compile(r"(?:^|\s)from\s+(\S+)\s+to\s+(\S+)(?:\s+(.*))?$", re.IGNORECASE)
 
 
-_OPTIONS = "Options: for 2027-Q1, under #3, level team, owner @ana."
+_OPTIONS = N_("Options: for 2027-Q1, under #3, level team, owner @ana.")
 
 
 class OneLineError(ValueError):
@@ -96,16 +99,18 @@ def parse_objective_line(text: str) -> ObjectiveLine:
     if "under" in options:
         parent_id = read_id(options["under"])
         if parent_id is None:
-            raise OneLineError(f"“{options['under'][:20]}” isn't an objective; write under #3.")
+            raise OneLineError(
+                _("“{word}” isn't an objective; write under #3.").format(word=options["under"][:20])
+            )
     return ObjectiveLine(title, quarter, parent_id, options.get("level"), options.get("owner"))
 
 
 def parse_key_result_line(text: str) -> KeyResultLine:
-    first, _, rest = text.strip().partition(" ")
+    first, _space, rest = text.strip().partition(" ")
     objective_id = read_id(first)
     if objective_id is None:
         raise OneLineError(
-            'Name the objective first: goals kr #12 "New MRR" from 10000 to 20000 USD'
+            _('Name the objective first: goals kr #12 "New MRR" from 10000 to 20000 USD')
         )
     rest, owner = _take_option(rest, "owner")
     quoted = _split_quoted(rest)
@@ -118,8 +123,10 @@ def parse_key_result_line(text: str) -> KeyResultLine:
         words = tail.split()
         if not words or words[-1].lower() not in _BINARY_WORDS:
             raise OneLineError(
-                "Say how it's measured: from 10000 to 20000 USD, from 650 to 300 ms, or done "
-                "for one that is done or not."
+                _(
+                    "Say how it's measured: from 10000 to 20000 USD, from 650 to 300 ms, or done "
+                    "for one that is done or not."
+                )
             )
         title = title or " ".join(words[:-1])
         measure = Measure("binary", 0.0, 1.0)
@@ -143,7 +150,7 @@ def read_measure(start_text: str, target_text: str, unit_text: str) -> Measure:
         kind = "number"
     start, target = _number(start_text), _number(target_text)
     if start == target:
-        raise OneLineError("The start and the target are the same: nothing to move.")
+        raise OneLineError(_("The start and the target are the same: nothing to move."))
     return Measure(kind, start, target, unit)
 
 
@@ -153,7 +160,8 @@ def _number(text: str) -> float:
     if isinstance(read, Value):
         return read.number
     reason = read.reason if isinstance(read, Invalid) else ""
-    raise OneLineError(f"“{text[:20]}” isn't a number I can use. {reason}".strip())
+    unusable = _("“{text}” isn't a number I can use.").format(text=text[:20])
+    raise OneLineError(f"{unusable} {reason}".strip())
 
 
 def _title_and_options(text: str, names: tuple[str, ...]) -> tuple[str, dict[str, str]]:
@@ -164,11 +172,13 @@ def _title_and_options(text: str, names: tuple[str, ...]) -> tuple[str, dict[str
         title, rest = quoted
         words = rest.split()
         if len(words) % 2:
-            raise OneLineError(f"I can't read “{rest.strip()[:40]}” after the title. {_OPTIONS}")
+            unread = _("I can't read “{words}” after the title. {options}")
+            raise OneLineError(unread.format(words=rest.strip()[:40], options=_(_OPTIONS)))
         options: dict[str, str] = {}
         for name, value in zip(words[::2], words[1::2], strict=True):
             if name.lower() not in names or name.lower() in options:
-                raise OneLineError(f"I can't read “{name[:20]}” after the title. {_OPTIONS}")
+                unread = _("I can't read “{words}” after the title. {options}")
+                raise OneLineError(unread.format(words=name[:20], options=_(_OPTIONS)))
             options[name.lower()] = value
         return _checked_title(title), options
     options = {}
@@ -200,12 +210,18 @@ def _split_quoted(text: str) -> tuple[str, str] | None:
     for end in range(1, len(text)):
         if text[end] in closing and (end + 1 == len(text) or not text[end + 1].isalnum()):
             return " ".join(text[1:end].split()), text[end + 1 :]
-    raise OneLineError("The title's quote isn't closed: put it in quotes, like \"Grow revenue\".")
+    raise OneLineError(
+        _("The title's quote isn't closed: put it in quotes, like \"Grow revenue\".")
+    )
 
 
 def _checked_title(title: str) -> str:
     if not title:
-        raise OneLineError('Give it a title: goals add "Grow self-serve revenue"')
+        raise OneLineError(_('Give it a title: goals add "Grow self-serve revenue"'))
     if len(title) > MAX_TITLE:
-        raise OneLineError(f"That title is {len(title)} characters; keep it under {MAX_TITLE}.")
+        raise OneLineError(
+            _("That title is {length} characters; keep it under {most}.").format(
+                length=len(title), most=MAX_TITLE
+            )
+        )
     return title

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.checkins.cadence import person_cadence
+from bot.core.i18n import catalog
 from storage.models import Person, Tenant
 from storage.settings import settings_of
+
+_, ngettext = catalog("bot.goals")
 
 CLOSE_OUT_DAYS = 7  # the quarter's last week: its objectives are closed and graded
 SET_UP_DAYS = 7  # the quarter's first week: people with no goals for it are asked to set some
@@ -85,9 +88,13 @@ def parse_quarter(text: str) -> Quarter:
     elif quarter_first:
         number, year = int(quarter_first.group(1)), int(quarter_first.group(2))
     else:
-        raise PeriodError(f"“{text[:20]}” is not a quarter; write it like 2027-Q1.")
+        raise PeriodError(
+            _("“{text}” is not a quarter; write it like 2027-Q1.").format(text=text[:20])
+        )
     if not 2000 <= year <= 2999:
-        raise PeriodError(f"{year} is not a year goals are set for; write it like 2027-Q1.")
+        raise PeriodError(
+            _("{year} is not a year goals are set for; write it like 2027-Q1.").format(year=year)
+        )
     return Quarter(year, number)
 
 

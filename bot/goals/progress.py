@@ -1,11 +1,19 @@
-"""Goal arithmetic (SPEC 2.1): progress, weighted roll-up, the alignment tree, status."""
+"""Goal arithmetic (SPEC 2.1): progress, weighted roll-up, the alignment tree, status; and
+values, statuses and grades as people read them, in the language in force."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
+
+from babel.numbers import format_decimal
+
+from bot.core.i18n import N_, catalog, current
+
+_, ngettext = catalog("bot.goals")
 
 
 class KeyResultLike(Protocol):
@@ -47,13 +55,20 @@ def progress(kind: str, start: float, target: float, current: float | None) -> f
 
 
 def status_from_confidence(confidence: int | None) -> str:
+    """The status a confidence gives, in English: digests and exports key on it; people read
+    `status_words` (or `translate` of it)."""
     if confidence is None:
-        return "no status"
+        return N_("no status")
     if confidence >= 7:
-        return "on track"
+        return N_("on track")
     if confidence >= 4:
-        return "at risk"
-    return "off track"
+        return N_("at risk")
+    return N_("off track")
+
+
+def status_words(confidence: int | None) -> str:
+    """The status a confidence gives, in the language in force."""
+    return _(status_from_confidence(confidence))
 
 
 def rollup(
@@ -76,7 +91,7 @@ def rollup(
         for child in children.get(objective_id, ()):
             if child.id and child.id not in seen:
                 parts.append((visit(child.id, seen | {child.id}), child.weight))
-        total_weight = sum(weight for _, weight in parts if weight > 0)
+        total_weight = sum(weight for _share, weight in parts if weight > 0)
         value = sum(v * w for v, w in parts if w > 0) / total_weight if total_weight > 0 else 0.0
         result[objective_id] = value
         return value
@@ -94,7 +109,7 @@ def objective_grade(objective: ObjectiveLike, key_results: Iterable[GradedLike])
         for kr in key_results
         if kr.objective_id == objective.id and kr.grade is not None and kr.weight > 0
     ]
-    total = sum(weight for _, weight in graded)
+    total = sum(weight for _grade, weight in graded)
     return round(sum(g * w for g, w in graded) / total, 2) if total else None
 
 
@@ -131,13 +146,15 @@ def alignment_tree(objectives: Sequence[ObjectiveLike]) -> list[TreeRow]:
 
 
 def format_value(kind: str, value: float | None, unit: str | None = None) -> str:
+    """A key result's value as people read it: "1,250 signups", "40%", "$10,000", "done"; the
+    number as the language in force writes it ("1.250" in German)."""
     if kind == "binary":
-        return "done" if value is not None and value >= 1 else "not done"
+        return _("done") if value is not None and value >= 1 else _("not done")
     if value is None:
         return "—"
     number = _plain_number(value)
     if kind == "percent":
-        return f"{number}%"
+        return percent(number)
     if kind == "currency":
         symbol = unit or "$"
         return f"{symbol}{number}" if len(symbol) == 1 else f"{number} {symbol}"
@@ -148,13 +165,44 @@ def target_words(kind: str, start: float, target: float, unit: str | None = None
     """The target as a person reads it: "500 signups", or "300 ms or less" where lower is
     better (a target below where it started)."""
     goal = format_value(kind, target, unit)
-    return f"{goal} or less" if kind != "binary" and target < start else goal
+    if kind != "binary" and target < start:
+        return _("{value} or less").format(value=goal)
+    return goal
 
 
 def _plain_number(value: float) -> str:
-    if math.isfinite(value) and value == int(value):
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    """A whole number with thousands marked, else up to two decimals, as the language writes
+    them; rounded as English always was (Python's own rounding, then the language's marks)."""
+    if not math.isfinite(value):
+        return f"{value:,.2f}"
+    if value == int(value):
+        return format_decimal(int(value), format="#,##0", locale=current())
+    return format_decimal(Decimal(f"{value:.2f}"), format="#,##0.##", locale=current())
+
+
+def percent(number: object) -> str:
+    """A number in percent, as the language writes it: "40%", "40 %" in German."""
+    # Translators: a number in percent; German and Spanish put a space before the sign.
+    return _("{number}%").format(number=number)
+
+
+def plain_number(value: float) -> str:
+    """A number as a form's field holds it, to be typed over and read back: no thousands marks,
+    up to two decimals after the language's own mark ("1250.5", "1250,5" in German)."""
+    if not math.isfinite(value):
+        return f"{value:.2f}"
+    if value == int(value):
+        return str(int(value))
+    return format_decimal(Decimal(f"{value:.2f}"), format="0.##", locale=current())
+
+
+def fixed(value: float, digits: int) -> str:
+    """`value` with exactly `digits` decimals (a grade: "0.70"), as the language writes it."""
+    rounded = f"{value:.{digits}f}"
+    if not math.isfinite(value):
+        return rounded
+    pattern = "0." + "0" * digits if digits else "0"
+    return format_decimal(Decimal(rounded), format=pattern, locale=current())
 
 
 def progress_bar(fraction: float, width: int = 10) -> str:

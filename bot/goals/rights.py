@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.core.i18n import catalog
 from bot.org.tree import display_name, org_of
 from storage.models import Objective, Person
+
+_, ngettext = catalog("bot.goals")
 
 LEVELS = ("company", "team", "person")
 LEVEL_WORDS = {
@@ -22,7 +25,14 @@ LEVEL_WORDS = {
 
 
 def level_name(level: str) -> str:
-    return "personal" if level == "person" else level
+    """A level as people read it, in the language in force: company, team, personal."""
+    if level == "person":
+        return _("personal")
+    if level == "team":
+        return _("team")
+    if level == "company":
+        return _("company")
+    return level
 
 
 def may_change(actor: Person, objective: Objective, people: Mapping[int, Person]) -> bool:
@@ -43,25 +53,29 @@ def refusal_to_create(
     if actor.is_admin:
         return None
     if level == "company":
-        return "Only admins set company objectives. Add a team or personal one, or ask an admin."
+        return _("Only admins set company objectives. Add a team or personal one, or ask an admin.")
     if level == "person" and owner.id == actor.id:
         return None
     if _manages(actor, owner.id, owner.team if level == "team" else None, people):
         return None
     if level == "team":
-        return (
+        return _(
             "Team objectives are set by the team's manager or an admin. "
             "Add a personal one, or ask your manager."
         )
-    return f"You can add goals for yourself and your reports, and {display_name(owner)} isn't one."
+    return _("You can add goals for yourself and your reports, and {name} isn't one.").format(
+        name=display_name(owner)
+    )
 
 
 def refusal_to_change(actor: Person, objective: Objective) -> str:
     if objective.level == "company":
-        return f"#{objective.id} is a company objective: only admins change those."
-    if objective.level == "team":
-        return f"#{objective.id} is a team objective: its team's manager or an admin can change it."
-    return f"#{objective.id} isn't yours: its owner, their manager or an admin can change it."
+        text = _("#{id} is a company objective: only admins change those.")
+    elif objective.level == "team":
+        text = _("#{id} is a team objective: its team's manager or an admin can change it.")
+    else:
+        text = _("#{id} isn't yours: its owner, their manager or an admin can change it.")
+    return text.format(id=objective.id)
 
 
 def _manages(

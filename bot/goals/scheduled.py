@@ -10,11 +10,14 @@ claimed by a row before it is sent, so two replicas never both send it."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+
+from babel.dates import format_date
 
 from bot.command_table import COMMAND_TABLE
 from bot.core.commands import Context
+from bot.core.i18n import catalog, current, speaking_to
 from bot.core.messages import Message, Text
 from bot.core.outcome import Notice
 from bot.goals.closing import close_form
@@ -26,6 +29,8 @@ from storage.repository import Store
 
 if TYPE_CHECKING:
     from bot.engine import Engine
+
+_, ngettext = catalog("bot.goals")
 
 SCAN_EVERY = timedelta(minutes=5)
 BACKLOG_SCAN_EVERY = timedelta(minutes=1)  # when the last batch was full
@@ -87,7 +92,8 @@ class ScheduledGoals:
                 if not await nudges.claim(person, quarter.label, kind, now):
                     continue
                 ctx = Context(store, tenant, person, now, tenant.platform, COMMAND_TABLE)
-                messages = await _messages(Goals(ctx), quarter, kind)
+                with speaking_to(person, tenant):
+                    messages = await _messages(Goals(ctx), quarter, kind)
                 by_tenant.setdefault(tenant.id, []).append(Notice(person.id or 0, messages))
         for tenant_id, notices in by_tenant.items():
             await self.engine.notify(tenant_id, notices)
@@ -104,21 +110,27 @@ def _due(person: Person, tenant: Tenant, quarter: Quarter, kind: str, now: datet
 
 async def _messages(goals: Goals, quarter: Quarter, kind: str) -> list[Message]:
     if kind == CLOSE:
-        last = quarter.last_day
-        ends = f"{last:%A} {last.day} {last:%B}"
-        intro = (
-            f"{quarter.label} ends on {ends}. Close your objectives: each key result's final "
-            "value and a grade from 0.0 to 1.0, one line on what you learned, and whether to "
-            "carry it over. (goals close opens this again.)"
-        )
+        intro = _(
+            "{quarter} ends on {day}. Close your objectives: each key result's final value and a "
+            "grade from 0.0 to 1.0, one line on what you learned, and whether to carry it over. "
+            "(goals close opens this again.)"
+        ).format(quarter=quarter.label, day=_long_day(quarter.last_day))
         form = await close_form(goals, quarter)
         return [Text(intro), *([form] if form is not None else [])]
-    intro = (
-        f"{quarter.label} has begun and you have no goals for it yet. goals add sets one with a "
-        'form, or on one line: goals add "…" (goals tree shows what the company and your team '
-        "aim for)."
-    )
+    intro = _(
+        "{quarter} has begun and you have no goals for it yet. goals add sets one with a form, "
+        'or on one line: goals add "…" (goals tree shows what the company and your team aim for).'
+    ).format(quarter=quarter.label)
     return [Text(intro)]
+
+
+# A day written out, per language: "Tuesday 31 March", "Dienstag, 31. März", "martes 31 de marzo".
+_LONG_DAYS = {"de": "EEEE, d. MMMM", "es": "EEEE d 'de' MMMM"}
+
+
+def _long_day(day: date) -> str:
+    language = current()
+    return format_date(day, format=_LONG_DAYS.get(language, "EEEE d MMMM"), locale=language)
 
 
 def _closing_quarters(now: datetime) -> list[Quarter]:

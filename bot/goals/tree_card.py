@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot.core.i18n import catalog
 from bot.core.messages import Card, Section
-from bot.goals.progress import alignment_tree, children_of, progress_bar, rollup
+from bot.goals.progress import alignment_tree, children_of, percent, progress_bar, rollup
 from bot.goals.rights import level_name
 from bot.org.tree import display_name
 from storage.models import KeyResult, Objective, Person
+
+_, ngettext = catalog("bot.goals")
 
 UNALIGNED = "aligned to nothing"
 UNSUPPORTED = "nothing aligns to it"
@@ -23,9 +26,9 @@ def tree_card(
     *,
     flags: bool,
 ) -> Card:
-    title = f"Goals, {quarter}"
+    title = _("Goals, {quarter}").format(quarter=quarter)
     if not objectives:
-        text = f"No objectives for {quarter} yet. Add one: goals add"
+        text = _("No objectives for {quarter} yet. Add one: goals add").format(quarter=quarter)
         return Card(title, (Section("", text=text),))
     totals = rollup(objectives, key_results)
     children = children_of(objectives)
@@ -40,18 +43,31 @@ def tree_card(
         whose = f", {display_name(owner)}" if owner is not None else ""
         line = (
             f"{'  ' * row.depth}#{objective.id} {objective.title} "
-            f"({level_name(objective.level)}{whose}) {progress_bar(share)} {round(share * 100)}%"
+            f"({level_name(objective.level)}{whose}) {progress_bar(share)} "
+            f"{percent(round(share * 100))}"
         )
         flag = _flag(objective, children, known) if flags else None
         if flag:
             flagged[flag] += 1
-            line += f"  ⚑ {flag}"
+            line += f"  ⚑ {_flag_words(flag)}"
         sections.append(Section(line))
-    footer = "goals align #ID under #PARENT aligns one; goals add adds one."
+    footer = _("goals align #ID under #PARENT aligns one; goals add adds one.")
     if flags and any(flagged.values()):
-        counts = ", ".join(f"{n} {what}" for what, n in flagged.items() if n)
+        counts = ", ".join(_flag_count(what, n) for what, n in flagged.items() if n)
         footer = f"⚑ {counts}. {footer}"
     return Card(title, tuple(sections), footer=footer)
+
+
+def _flag_words(flag: str) -> str:
+    if flag == UNALIGNED:
+        return _("aligned to nothing")
+    return _("nothing aligns to it")
+
+
+def _flag_count(flag: str, n: int) -> str:
+    if flag == UNALIGNED:
+        return ngettext("{n} aligned to nothing", "{n} aligned to nothing", n).format(n=n)
+    return ngettext("{n} nothing aligns to it", "{n} nothing aligns to it", n).format(n=n)
 
 
 def _flag(

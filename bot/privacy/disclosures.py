@@ -19,9 +19,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import Final
 
+from bot.core.i18n import N_
 from bot.privacy.pulse_slices import Guard
 
-SHOWN_BEFORE: Final = (
+# Stored in English, as every reason; bot.privacy.said says it in the reader's language.
+SHOWN_BEFORE: Final = N_(
     "hidden: the people asked differ by fewer than {k} from those of a result already shown, "
     "so comparing the two could single someone out"
 )

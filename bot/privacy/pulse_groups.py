@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence, Set
 from typing import Any, Final
 
+from bot.core.i18n import N_
 from bot.org.tree import first_name, org_of
 from bot.privacy.disclosures import audience_keys, ledger_guard
 from bot.privacy.pulse_slices import DEFAULT_K, Guard, effective_k
@@ -21,6 +22,14 @@ from storage.models import Person, Survey, SurveyResponse
 from storage.settings import OrgSettings
 
 EVERYONE: Final = "all"  # the key of the group that is the whole audience
+# Groups' names and the reason a group is hidden are stored with the round, in English (a name
+# is what `pulse results team …` matches); bot.privacy.said says them in the reader's language.
+TEAM_NAME: Final = N_("team {team}")
+ORG_NAME: Final = N_("{name}'s org")
+EVERYONE_NAME: Final = N_("everyone")
+TOO_FEW_ASKED: Final = N_(
+    "fewer than {k} people were asked, so neither their answers nor how many answered can be shown"
+)
 
 
 def org_k(settings: OrgSettings) -> int:
@@ -46,12 +55,12 @@ def round_groups(
             teams.setdefault(str(people[member].team), set()).add(member)
     for team, members in sorted(teams.items()):
         if members != audience:
-            groups[f"team:{team}"] = _group(f"team {team}", "team", members, k)
+            groups[f"team:{team}"] = _group(TEAM_NAME.format(team=team), "team", members, k)
     managers = {people[m].manager_id for m in audience}
     for manager_id in sorted(m for m in managers if m is not None):
         members = org_of(manager_id, people) & audience
         if members != audience and manager_id in people:
-            name = f"{first_name(people[manager_id])}'s org"
+            name = ORG_NAME.format(name=first_name(people[manager_id]))
             groups[f"org:{manager_id}"] = _group(name, "org", members, k)
     return groups
 
@@ -67,10 +76,10 @@ def _group(name: str, kind: str, members: set[int], k: int) -> dict[str, Any]:
 
 def _audience_name(spec: Mapping[str, Any], people: Mapping[int, Person]) -> str:
     if spec.get("kind") == "team":
-        return f"team {spec.get('team')}"
+        return TEAM_NAME.format(team=spec.get("team"))
     if spec.get("kind") == "org" and int(spec["manager"]) in people:
-        return f"{first_name(people[int(spec['manager'])])}'s org"
-    return "everyone"
+        return ORG_NAME.format(name=first_name(people[int(spec["manager"])]))
+    return EVERYONE_NAME
 
 
 def groups_counted(groups: Mapping[str, Any], person_id: int) -> list[str]:
@@ -116,10 +125,7 @@ def decide_groups(
 
 
 def too_few_asked(k: int) -> str:
-    return (
-        f"fewer than {effective_k(k)} people were asked, so neither their answers nor how many "
-        "answered can be shown"
-    )
+    return TOO_FEW_ASKED.format(k=effective_k(k))
 
 
 def shown_audiences(groups: Mapping[str, Any]) -> list[frozenset[str]]:

@@ -36,10 +36,13 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from bot.core.i18n import N_
+
 DEFAULT_K: Final = 5
 MIN_K: Final = 3
-TOO_FEW: Final = "not enough responses to keep answers anonymous"
-SUBTRACTED: Final = (
+# Reasons are stored in English; bot.privacy.said says them in the reader's language.
+TOO_FEW: Final = N_("not enough responses to keep answers anonymous")
+SUBTRACTED: Final = N_(
     "hidden: next to the other results shown, it would single out fewer than {k} people's answers"
 )
 _IN_NO_SLICE: Final[frozenset[int]] = frozenset()
