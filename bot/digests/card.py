@@ -7,54 +7,81 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from statistics import fmean
 
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Chart, Field, Section
 from bot.digests.charts import line_chart
 from bot.digests.week import SEVERITY, Goals, Quarter, Turned, Weeks, name_of, percent
+from bot.digests.written import day_month
 from bot.goals.progress import progress_bar
 from storage.digest import Member
 
 SHOWN_OBJECTIVES = 10  # Slack shows up to ten fields side by side
 SHOWN_AT_RISK = 10
 CHART_SERIES = 5  # more objectives than this are charted as their average
+# A key result's status as bot.goals.progress names it, in words for the card.
+STATUS_WORDS = {
+    "no status": N_("no status"),
+    "on track": N_("on track"),
+    "at risk": N_("at risk"),
+    "off track": N_("off track"),
+}
+
+_, ngettext = catalog("bot.digests")
 
 
 def objectives_section(goals: Goals) -> Section:
+    title = _("Objectives")
     if not goals.objectives:
-        return Section("Objectives", text="No objectives for this quarter yet.")
+        return Section(title, text=_("No objectives for this quarter yet."))
     fields = []
     for objective in goals.objectives[:SHOWN_OBJECTIVES]:
         now, then = goals.now[objective.id], goals.then[objective.id]
-        fields.append(Field(objective.title, f"{_bar(now)} {now}% · {_points(now - then)}"))
-    text = f"Average {goals.average}%, {_points(goals.change)} since last week."
+        value = _("{bar} {percent}% · {change}").format(
+            bar=_bar(now), percent=now, change=_points(now - then)
+        )
+        fields.append(Field(objective.title, value))
+    text = _("Average {percent}%, {change} since last week.").format(
+        percent=goals.average, change=_points(goals.change)
+    )
     if len(goals.objectives) > SHOWN_OBJECTIVES:
-        text += f" The first {SHOWN_OBJECTIVES} of {len(goals.objectives)}:"
-    return Section("Objectives", tuple(fields), text)
+        text += " " + _("The first {shown} of {count}:").format(
+            shown=SHOWN_OBJECTIVES, count=len(goals.objectives)
+        )
+    return Section(title, tuple(fields), text)
 
 
 def at_risk_section(turned: Sequence[Turned], people: Mapping[int, Member]) -> Section:
-    title = "Turned at risk or off track"
+    title = _("Turned at risk or off track")
     if not turned:
-        return Section(title, text="No key result turned at risk or off track this week.")
+        return Section(title, text=_("No key result turned at risk or off track this week."))
     fields = []
     for item in turned[:SHOWN_AT_RISK]:
-        was = "first rated" if item.before == "no status" else f"was {item.before}"
+        after = status_words(item.after)
+        if item.before == "no status":
+            status = _("{status} (first rated)").format(status=after)
+        else:
+            status = _("{status} (was {before})").format(
+                status=after, before=status_words(item.before)
+            )
         parts = [
-            f"{item.after} ({was})",
-            f"confidence {item.confidence}/10",
-            f"{percent(item.share)}% done",
+            status,
+            _("confidence {confidence}/10").format(confidence=item.confidence),
+            _("{percent}% done").format(percent=percent(item.share)),
         ]
         owner = people.get(item.kr.owner_id or 0)
         if owner is not None:
             parts.append(name_of(owner))
         fields.append(Field(item.kr.title, " · ".join(parts)))
     more = len(turned) - SHOWN_AT_RISK
-    return Section(title, tuple(fields), f"And {more} more." if more > 0 else "")
+    return Section(
+        title, tuple(fields), _("And {count} more.").format(count=more) if more > 0 else ""
+    )
 
 
 def wins_section(wins: Sequence[Field]) -> Section:
     if not wins:
-        return Section("Top wins", text="No wins shared yet this week.")
-    return Section("Top wins", tuple(wins))
+        return Section(_("Top wins"), text=_("No wins shared yet this week."))
+    return Section(_("Top wins"), tuple(wins))
 
 
 def chart(goals: Goals, weeks: Weeks, quarter: Quarter) -> Chart:
@@ -64,45 +91,67 @@ def chart(goals: Goals, weeks: Weeks, quarter: Quarter) -> Chart:
     labels = [day(when) for when in weeks.instants[charted]]
     objectives = goals.objectives
     if len(objectives) <= CHART_SERIES:
-        title = f"Objective progress in {quarter.label} (%)"
+        title = _("Objective progress in {quarter} (%)").format(quarter=quarter.label)
         series = [
             (o.title, [100 * share for share in goals.weekly[o.id][charted]]) for o in objectives
         ]
     else:
-        title = f"Average progress of {len(objectives)} objectives in {quarter.label} (%)"
+        title = _("Average progress of {count} objectives in {quarter} (%)").format(
+            count=len(objectives), quarter=quarter.label
+        )
         every = zip(*goals.weekly.values(), strict=True)
-        series = [("Average", [100 * fmean(shares) for shares in every][charted])]
+        series = [(_("Average"), [100 * fmean(shares) for shares in every][charted])]
     return line_chart(title, labels, series, y_min=0, y_max=100)
 
 
 def objectives_summary(goals: Goals, quarter: Quarter) -> str:
     count = len(goals.objectives)
     if not count:
-        return f"no objectives for {quarter.label}"
-    change = "no change" if goals.change == 0 else _signed(goals.change)
-    noun = "objective" if count == 1 else "objectives"
-    return f"{count} {noun}, avg {goals.average}% ({change})"
+        return _("no objectives for {quarter}").format(quarter=quarter.label)
+    change = _("no change") if goals.change == 0 else _signed(goals.change)
+    return ngettext(
+        "{count} objective, avg {percent}% ({change})",
+        "{count} objectives, avg {percent}% ({change})",
+        count,
+    ).format(count=count, percent=goals.average, change=change)
 
 
 def turned_summary(turned: Sequence[Turned]) -> str:
     if not turned:
         return ""
-    statuses = sorted({t.after for t in turned}, key=SEVERITY.__getitem__)
-    noun = "key result" if len(turned) == 1 else "key results"
-    return f"{len(turned)} {noun} turned {' or '.join(statuses)}"
+    statuses = [
+        status_words(status)
+        for status in sorted({t.after for t in turned}, key=SEVERITY.__getitem__)
+    ]
+    either = statuses[0]
+    for status in statuses[1:]:
+        either = _("{first} or {second}").format(first=either, second=status)
+    return ngettext(
+        "{count} key result turned {statuses}", "{count} key results turned {statuses}", len(turned)
+    ).format(count=len(turned), statuses=either)
 
 
 def checked_in(done: int, due: int) -> str:
-    return f"{done} of {due} checked in" if due else "no check-ins due"
+    if not due:
+        return _("no check-ins due")
+    return ngettext("{done} of {due} checked in", "{done} of {due} checked in", done).format(
+        done=done, due=due
+    )
 
 
 def footer(now: datetime) -> str:
-    return f"The week to {day(now, year=True)}. Blockers go to managers only, never here."
+    return _("The week to {day}. Blockers go to managers only, never here.").format(
+        day=day(now, year=True)
+    )
 
 
 def day(when: datetime, *, year: bool = False) -> str:
-    moment = when.astimezone(UTC)
-    return f"{moment.day} {moment:%b}" + (f" {moment.year}" if year else "")
+    return day_month(when.astimezone(UTC), year=year)
+
+
+def status_words(status: str) -> str:
+    """A key result's status ("at risk") in the language in force."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 def _bar(whole_percent: int) -> str:
@@ -111,8 +160,8 @@ def _bar(whole_percent: int) -> str:
 
 def _points(change: int) -> str:
     if change == 0:
-        return "no change"
-    return f"{_signed(change)} {'pt' if abs(change) == 1 else 'pts'}"
+        return _("no change")
+    return ngettext("{change} pt", "{change} pts", abs(change)).format(change=_signed(change))
 
 
 def _signed(number: int) -> str:

@@ -7,8 +7,10 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from bot.checkins.cadence import local_to_utc, org_zone
+from bot.core.i18n import catalog
 from bot.core.messages import Text
 from bot.core.ports import Phrased
+from bot.digests.written import moment
 from bot.org.tree import org_of
 from storage.models import DigestSubscription, Person, Tenant
 from storage.repository import Store
@@ -17,12 +19,21 @@ from storage.settings import OrgSettings, settings_of
 DIGEST = "channel_digest"
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_TIME = time(9, 0)
-_TYPE_IT_THERE = "Type this in the channel that should get the digest"
-# How a command is typed in a channel is the platform's to say.
-IN_A_CHANNEL = Phrased(
-    f"{_TYPE_IT_THERE}.",
-    words=lambda book: f"{_TYPE_IT_THERE}: {book.channel_command('digest subscribe')}.",
-)
+
+_, ngettext = catalog("bot.digests")
+
+
+def in_a_channel() -> Phrased:
+    """Where `digest subscribe` is typed, in the language in force; how a command is typed in
+    a channel is the platform's to say."""
+    plain = _("Type this in the channel that should get the digest.")
+    worded = _("Type this in the channel that should get the digest: {command}.")
+    return Phrased(
+        plain, words=lambda book: worded.format(command=book.channel_command("digest subscribe"))
+    )
+
+
+IN_A_CHANNEL = in_a_channel()  # in English
 
 
 def next_digest(settings: OrgSettings, after: datetime) -> datetime:
@@ -48,7 +59,7 @@ class DigestChannels:
 
     async def subscribe(self, args: str, channel: dict[str, Any] | None) -> list[Text]:
         if not channel or not channel.get("key"):
-            return [IN_A_CHANNEL]
+            return [in_a_channel()]
         team, refusal = await self.team_for(args, "subscribe")
         if refusal:
             return [Text(refusal)]
@@ -63,25 +74,23 @@ class DigestChannels:
             created_by=self.person.id,
             created_at=self.now,
         )
-        what = f"the {team} digest" if team else "the whole org's digest"
-        where = subscription.channel_name or "this channel"
+        what = _("the {team} digest").format(team=team) if team else _("the whole org's digest")
+        where = subscription.channel_name or _("this channel")
         if not await self.store.insert_if_absent(subscription):
-            return [Text(f"{where} gets {what} already.")]
+            return [Text(_("{channel} gets {digest} already.").format(channel=where, digest=what))]
         here = await self.subscriptions.in_channel(self.tenant.id, subscription.channel_key)
         saved = next(s for s in here if s.team_key == subscription.team_key)
         due = next_digest(settings_of(self.tenant), self.now)
         await self.store.plan(self.tenant.id, DIGEST, saved.id or 0, due)
-        when = due.strftime("%a %-d %b %H:%M UTC")
-        return [
-            Text(
-                f"Done: {where} gets {what} every Monday morning, the first on {when}. "
-                "Blockers never go to a channel. digest now previews it in your DM."
-            )
-        ]
+        done = _(
+            "Done: {channel} gets {digest} every Monday morning, the first on {when}. "
+            "Blockers never go to a channel. digest now previews it in your DM."
+        )
+        return [Text(done.format(channel=where, digest=what, when=moment(due)))]
 
     async def unsubscribe(self, args: str, channel: dict[str, Any] | None) -> list[Text]:
         if not channel or not channel.get("key"):
-            return [IN_A_CHANNEL]
+            return [in_a_channel()]
         team, refusal = await self.team_for(args, "unsubscribe")
         if refusal:
             return [Text(refusal)]
@@ -91,8 +100,8 @@ class DigestChannels:
             if subscription.team_key == (team or "").lower():
                 await self.store.unplan(DIGEST, subscription.id or 0)
                 await self.store.delete(subscription)
-                return [Text("Stopped: no more weekly digests of that team here.")]
-        return [Text("This channel doesn't get that digest.")]
+                return [Text(_("Stopped: no more weekly digests of that team here."))]
+        return [Text(_("This channel doesn't get that digest."))]
 
     async def team_for(self, args: str, verb: str) -> tuple[str | None, str | None]:
         """The team asked for (default: mine; `everyone` for the whole org, admins only), or
@@ -102,14 +111,18 @@ class DigestChannels:
         team_names = {p.team.lower(): p.team for p in people if p.team}
         if wanted.lower() in ("everyone", "all", "org"):
             if not self.person.is_admin:
-                return None, "Only admins can have the whole org's digest."
+                return None, _("Only admins can have the whole org's digest.")
             return None, None
         team = team_names.get(wanted.lower()) if wanted else self.person.team
         if team is None:
-            known = ", ".join(sorted(team_names.values())) or "none yet"
-            return None, f"Which team? digest {verb} TEAM. Teams: {known}."
+            known = ", ".join(sorted(team_names.values())) or _("none yet")
+            return None, _("Which team? digest {verb} TEAM. Teams: {teams}.").format(
+                verb=verb, teams=known
+            )
         members = {p.id for p in people if p.team == team}
         mine = org_of(self.person.id or 0, {p.id or 0: p for p in people})
         if self.person.is_admin or self.person.team == team or members <= mine:
             return team, None
-        return None, f"The {team} digest is for its members, their managers and admins."
+        return None, _("The {team} digest is for its members, their managers and admins.").format(
+            team=team
+        )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.core.i18n import catalog
 from bot.digests.chart_png import small_png
 from bot.digests.chart_words import LABEL_CHARS, NAME_CHARS, TITLE_CHARS, clip, number, plain
 
@@ -19,6 +20,8 @@ BACKGROUND, INK, MUTED, GRID, AXIS = "#FFFFFF", "#222222", "#666666", "#E4E4E4",
 SCALE = 2  # drawn at this multiple, then scaled down
 PAD = 12
 LEGEND_ROWS = 2
+
+_, ngettext = catalog("bot.digests")
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class Canvas:
             self.title_font,
             INK,
         )
-        legend_bottom = self._legend(PAD + 26, [name for name, _ in series])
+        legend_bottom = self._legend(PAD + 26, [name for name, _points in series])
         ticks = _ticks(y_min, y_max)
         decimals = next((d for d in range(6) if all(abs(round(t, d) - t) < 1e-9 for t in ticks)), 6)
         tick_labels = [number(t, decimals, signed=y_min < 0) for t in ticks]
@@ -62,11 +65,11 @@ class Canvas:
         self._grid(box, ticks, tick_labels, y_min, y_max)
         xs = _x_positions(box, len(labels))
         self._x_labels(box, xs, labels)
-        for index, (_, points) in enumerate(series):
+        for index, (_name, points) in enumerate(series):
             ys = [None if v is None else _y(box, v, y_min, y_max) for v in points]
             self._line(xs, ys, COLOURS[index % len(COLOURS)])
-        if all(v is None for _, points in series for v in points):
-            self._centred(box, "No data yet")
+        if all(v is None for _name, points in series for v in points):
+            self._centred(box, _("No data yet"))
         return small_png(self.image, self.width, self.height, SCALE)
 
     # -- parts -----------------------------------------------------------------------------------
@@ -79,7 +82,7 @@ class Canvas:
         ]
         if not items:
             return top
-        note_width = self._length(f"+{len(items)} more", self.font)
+        note_width = self._length(_("+{count} more").format(count=len(items)), self.font)
         x, row = float(PAD), 0
         for shown, (index, text) in enumerate(items):
             width = 17 + self._length(text, self.font)
@@ -87,7 +90,7 @@ class Canvas:
             reserve = 16 + note_width if row == LEGEND_ROWS - 1 and more else 0
             if x > PAD and x + width + reserve > self.width - PAD:
                 if row == LEGEND_ROWS - 1:
-                    note = f"+{len(items) - shown} more"
+                    note = _("+{count} more").format(count=len(items) - shown)
                     self._text((x, top + row * 18), note, self.font, MUTED)
                     break
                 row, x = row + 1, float(PAD)

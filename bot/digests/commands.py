@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
+from bot.core.i18n import N_
 from bot.core.messages import Text
 from bot.core.outcome import Outcome
 from bot.digests.channels import DigestChannels
@@ -44,7 +45,7 @@ COMMANDS = (
         (
             HelpLine(
                 "digest subscribe / digest unsubscribe",
-                "typed in a channel: your team's goal digest there every Monday, or no more",
+                N_("typed in a channel: your team's goal digest there every Monday, or no more"),
             ),
         ),
         audience="channels",
@@ -54,6 +55,6 @@ COMMANDS = (
         "digest",
         "now",
         _preview,
-        (HelpLine("digest now", "this week's goal digest of your team, in your DM"),),
+        (HelpLine("digest now", N_("this week's goal digest of your team, in your DM")),),
     ),
 )

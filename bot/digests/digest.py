@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.i18n import catalog
 from bot.core.messages import Card, Section
 from bot.digests.card import (
     at_risk_section,
@@ -43,6 +44,8 @@ from storage.digest import DigestRows, load_digest_rows
 from storage.kudos import KudosShown, recognition
 
 WINS_KEY = "wins"  # the closing question whose answers may be shared (bot/checkins/questions.py)
+
+_, ngettext = catalog("bot.digests")
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def shape_digest(
     now: datetime,
     kudos: tuple[Sequence[KudosShown], Mapping[str, str]] = ((), {}),
 ) -> Digest:
-    name = team if team is not None else "Everyone"
+    name = team if team is not None else _("Everyone")
     history = GoalHistory(rows.objectives, rows.key_results, rows.changes)
     weeks = Weeks(quarter, now)
     goals = Goals(in_reading_order(rows.objectives), history.progress_at(weeks.instants))
@@ -88,12 +91,12 @@ def shape_digest(
     turned = turned_at_risk(rows.key_results, history, now)
     due, done = participation(rows.runs, people, now)
     card = Card(
-        f"{name}: weekly digest",
+        _("{team}: weekly digest").format(team=name),
         (
             objectives_section(goals),
             at_risk_section(turned, people),
             wins_section(wins(rows, done, people, now)),
-            Section("Check-ins", text=checked_in(len(done), due) + "."),
+            Section(_("Check-ins"), text=checked_in(len(done), due) + "."),
             recognition_section(*kudos),
         ),
         footer=footer(now),
@@ -105,4 +108,7 @@ def shape_digest(
         turned_summary(turned),
         kudos_summary(len(kudos[0])),
     )
-    return Digest(f"{name} this week: " + ", ".join(h for h in headlines if h), card)
+    summary = _("{team} this week: {headlines}").format(
+        team=name, headlines=", ".join(h for h in headlines if h)
+    )
+    return Digest(summary, card)

@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import secrets
 
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Field, Message, Text
 from bot.core.outcome import ClosedPrompt, Notice, Outcome
 from bot.core.whole_numbers import whole_number
 from bot.privacy.pulse_groups import groups_counted
 from bot.pulse import stats
 from bot.pulse.cards import PROMPT_PREFIX, answered_as, question_prompt, when
-from bot.pulse.questions import PulseError, read_answer
+from bot.pulse.questions import PulseError, bank_words, read_answer
 from bot.pulse.rounds import Rounds
 from bot.pulse.unit import PulseUnit, id_of
 from storage.models import Survey, SurveyInvite, SurveyResponse, SurveyRound
 from storage.survey_questions import questions_of
 
-CLOSED = "That survey has closed. Thank you all the same!"
+CLOSED = N_("That survey has closed. Thank you all the same!")
 # A comment that says there is nothing to say is stored as no comment, like a skipped one.
 NO_COMMENT = frozenset({"none", "no", "nope", "nothing", "n/a", "na", "-", "no comment", "skip"})
+
+_, ngettext = catalog("bot.pulse")
 
 
 class Answering:
@@ -42,8 +45,9 @@ class Answering:
         for invite in await unit.pulse.owed_by(unit.tenant.id, id_of(unit.person)):
             survey_round, survey = await unit.round_of(invite)
             if survey_round is not None and survey is not None:
-                closes = when(survey_round.closes_at)
-                lines.append(Field(f"Pulse survey “{survey.title}”", f"closes {closes}"))
+                title = _("Pulse survey “{title}”").format(title=bank_words(survey.title))
+                closes = _("closes {when}").format(when=when(survey_round.closes_at))
+                lines.append(Field(title, closes))
         return lines
 
     async def invite_for_prompt(self, prompt_id: str) -> SurveyInvite | None:
@@ -57,8 +61,8 @@ class Answering:
         """Ask (again) the question this invitation is at."""
         survey_round, survey = await self.unit.round_of(invite)
         if survey_round is None or survey is None or survey_round.status != "open":
-            return [Text(CLOSED)]
-        intro = f"A pulse survey: “{survey.title}”."
+            return [Text(_(CLOSED))]
+        intro = _("A pulse survey: “{title}”.").format(title=bank_words(survey.title))
         return self.unit.ask(survey, invite, invite.asking or 0, intro)
 
     async def choose(self, prompt_id: str, value: str) -> Outcome:
@@ -66,18 +70,18 @@ class Answering:
         invite = await self.invite_for_prompt(prompt_id)
         index = whole_number(prompt_id.removeprefix(PROMPT_PREFIX).split("_", 1)[-1])
         if invite is None or index is None:
-            return Outcome([Text("That button isn't for you, or it has expired.")])
+            return Outcome([Text(_("That button isn't for you, or it has expired."))])
         if invite.answered:
-            return Outcome([Text("You've answered this survey already. Thank you!")])
+            return Outcome([Text(_("You've answered this survey already. Thank you!"))])
         if index != invite.asking:
-            return Outcome([Text("That question has been answered already.")])
+            return Outcome([Text(_("That question has been answered already."))])
         return await self.answer(invite, value)
 
     async def answer(self, invite: SurveyInvite, text: str) -> Outcome:
         unit = self.unit
         survey_round, survey = await unit.round_of(invite)
         if survey_round is None or survey is None or survey_round.status != "open":
-            return Outcome([Text(CLOSED)])  # nothing to write: the close deleted the invitation
+            return Outcome([Text(_(CLOSED))])  # nothing to write: the close deleted the invitation
         index = invite.asking or 0
         questions = questions_of(survey)
         question = questions[index]
@@ -114,7 +118,7 @@ class Answering:
         notices: list[Notice] = []
         if all(i.answered for i in await unit.pulse.invites(survey_round)):
             notices = await self.rounds.close(survey_round)
-        thanks = "Thanks! Your answers are stored without your name."
+        thanks = _("Thanks! Your answers are stored without your name.")
         return Outcome([Text(thanks)], notices)
 
 

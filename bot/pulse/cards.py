@@ -6,32 +6,40 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Card, Choice, Field, Question, Section
+from bot.digests.written import moment
 from bot.pulse import stats
-from bot.pulse.questions import LIKERT_LABELS
+from bot.pulse.questions import LIKERT_LABELS, bank_words
 from storage.models import Survey, SurveyInvite
 from storage.survey_questions import questions_of
 
 PROMPT_PREFIX: Final = "pu_"
 
+_, ngettext = catalog("bot.pulse")
+
+# The command as typed (English in every language), and what it means (translated when shown).
 PULSE_HELP: tuple[tuple[str, str], ...] = (
-    ("pulse send engagement", "a ready-made survey: engagement, wellbeing or meetings"),
-    ("… to my org / to team Platform / to everyone", "who gets it (everyone: admins only)"),
-    ("… every 2 weeks", "a new round every 1, 2 or 4 weeks"),
-    ("… for 5 days", "how long a round stays open (3 days if unsaid)"),
-    ("pulse send to my org: likert Goals are clear; text Ideas?", "your own questions"),
-    ("question types", "likert (1–5), enps (0–10), choice Q? | a | b, multi Q? | a | b, text"),
-    ("pulse results 3 team Platform", "survey 3's results for one team, once it closes"),
+    ("pulse send engagement", N_("a ready-made survey: engagement, wellbeing or meetings")),
+    ("… to my org / to team Platform / to everyone", N_("who gets it (everyone: admins only)")),
+    ("… every 2 weeks", N_("a new round every 1, 2 or 4 weeks")),
+    ("… for 5 days", N_("how long a round stays open (3 days if unsaid)")),
+    ("pulse send to my org: likert Goals are clear; text Ideas?", N_("your own questions")),
+    (
+        N_("question types"),
+        N_("likert (1–5), enps (0–10), choice Q? | a | b, multi Q? | a | b, text"),
+    ),
+    ("pulse results 3 team Platform", N_("survey 3's results for one team, once it closes")),
 )
 
 
 def pulse_help() -> Card:
-    fields = tuple(Field(command, meaning) for command, meaning in PULSE_HELP)
-    text = (
+    fields = tuple(Field(_(command), _(meaning)) for command, meaning in PULSE_HELP)
+    text = _(
         "Answers are anonymous: stored without names, and results are shown only for groups "
         "big enough (5 by default) that no one can be picked out, even by comparing two groups."
     )
-    return Card("Pulse surveys", (Section("", fields, text),))
+    return Card(_("Pulse surveys"), (Section("", fields, text),))
 
 
 def question_prompt(
@@ -45,23 +53,23 @@ def question_prompt(
     hint = None
     if kind == stats.LIKERT:
         choices = tuple(
-            Choice(f"{n} {label}", str(n)) for n, label in enumerate(LIKERT_LABELS, start=1)
+            Choice(f"{n} {_(label)}", str(n)) for n, label in enumerate(LIKERT_LABELS, start=1)
         )
-        hint = "Pick one, or type 1 (strongly disagree) to 5 (strongly agree)."
+        hint = _("Pick one, or type 1 (strongly disagree) to 5 (strongly agree).")
     elif kind == stats.ENPS:
         choices = tuple(Choice(str(n), str(n)) for n in range(11))
-        hint = "0 = not at all likely, 10 = extremely likely."
+        hint = _("0 = not at all likely, 10 = extremely likely.")
     elif kind == stats.SINGLE:
-        choices = tuple(Choice(o, o) for o in question.options)
-        hint = "Pick one, or type it."
+        choices = tuple(Choice(bank_words(o), o) for o in question.options)
+        hint = _("Pick one, or type it.")
     elif kind == stats.MULTI:
-        listed = ", ".join(f"{n} {o}" for n, o in enumerate(question.options, start=1))
-        hint = f"Type all that apply, by number or name: {listed}."
+        listed = ", ".join(f"{n} {bank_words(o)}" for n, o in enumerate(question.options, start=1))
+        hint = _("Type all that apply, by number or name: {options}.").format(options=listed)
     else:
-        hint = "Type your answer; skip skips it."
+        hint = _("Type your answer; skip skips it.")
     return Question(
         prompt_id=f"{PROMPT_PREFIX}{invite.id}_{index}",
-        text=question.text,
+        text=bank_words(question.text),
         choices=choices,
         hint=hint,
         position=index + 1,
@@ -77,4 +85,5 @@ def answered_as(question: Question, value: str) -> str:
 
 
 def when(instant: datetime) -> str:
-    return instant.strftime("%a %-d %b %H:%M UTC")
+    """ "Mon 2 Mar 10:00 UTC", in the language in force."""
+    return moment(instant)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
+from bot.core.i18n import N_
 from bot.core.outcome import Outcome
 from bot.pulse.cards import pulse_help
 from bot.pulse.flow import PulseFlow
@@ -35,7 +36,7 @@ COMMANDS = (
         (
             HelpLine(
                 "pulse send engagement to my org",
-                "an anonymous pulse survey (admins and managers)",
+                N_("an anonymous pulse survey (admins and managers)"),
             ),
         ),
         audience="admins and managers",
@@ -45,6 +46,6 @@ COMMANDS = (
         "pulse",
         "results",
         _results,
-        (HelpLine("pulse results", "a survey's results, once it has closed"),),
+        (HelpLine("pulse results", N_("a survey's results, once it has closed")),),
     ),
 )

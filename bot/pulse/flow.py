@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.checkins.cadence import person_cadence
+from bot.core.i18n import catalog
 from bot.core.messages import Field, Message, Text
 from bot.core.outcome import Notice, Outcome
 from bot.privacy.disclosures import audience_keys, ledger_guard
@@ -26,7 +27,7 @@ from bot.privacy.pulse_groups import EVERYONE
 from bot.pulse.answering import Answering
 from bot.pulse.audience import audience_members
 from bot.pulse.cards import PROMPT_PREFIX, when
-from bot.pulse.questions import PulseError
+from bot.pulse.questions import PulseError, bank_words
 from bot.pulse.results import Results
 from bot.pulse.rounds import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND, Rounds
 from bot.pulse.send_command import read_send
@@ -36,6 +37,8 @@ from storage.repository import Store
 from storage.settings import settings_of
 
 __all__ = ["PROMPT_PREFIX", "PULSE_CLOSE", "PULSE_REMINDER", "PULSE_ROUND", "PulseFlow"]
+
+_, ngettext = catalog("bot.pulse")
 
 
 class PulseFlow:
@@ -70,15 +73,31 @@ class PulseFlow:
         )
         await unit.store.save([survey])
         store, tenant = unit.store, unit.tenant.id
+        shown = bank_words(title)
         if order.start is not None:
             await store.plan(tenant, PULSE_ROUND, id_of(survey), order.start)
             members = len(audience_members(survey.audience, people))
-            repeat = f", then every {every} weeks" if every else ""
-            reply = (
-                f"Scheduled “{title}” (survey {survey.id}) for {audience.description} "
-                f"({members} people now): the first round opens {when(order.start)}{repeat}."
+            scheduled = ngettext(
+                "Scheduled “{title}” (survey {survey}) for {audience} ({count} people now): the "
+                "first round opens {when}",
+                "Scheduled “{title}” (survey {survey}) for {audience} ({count} people now): the "
+                "first round opens {when}",
+                members,
+            ).format(
+                title=shown,
+                survey=survey.id,
+                audience=audience.description,
+                count=members,
+                when=when(order.start),
             )
-            return Outcome([Text(reply)])
+            repeat = (
+                ngettext(
+                    ", then every {weeks} weeks", ", then every {weeks} weeks", every or 0
+                ).format(weeks=every)
+                if every
+                else ""
+            )
+            return Outcome([Text(f"{scheduled}{repeat}.")])
         survey_round, notices = await self.rounds.open_round(survey)
         if every:
             following = unit.now + timedelta(weeks=every)
@@ -87,30 +106,49 @@ class PulseFlow:
         k = unit.k()
         note = ""
         if members < k:
-            note = (
-                f" Heads-up: with {members} people, fewer than {k}, no result, nor how many "
-                "answered, can be shown without risking someone's anonymity."
-            )
+            note = " " + ngettext(
+                "Heads-up: with {count} people, fewer than {k}, no result, nor how many "
+                "answered, can be shown without risking someone's anonymity.",
+                "Heads-up: with {count} people, fewer than {k}, no result, nor how many "
+                "answered, can be shown without risking someone's anonymity.",
+                members,
+            ).format(count=members, k=k)
         elif await self._set_against_before(survey, survey_round):
-            note = (
-                f" Heads-up: these people differ by fewer than {k} from a group already shown "
+            note = " " + _(
+                "Heads-up: these people differ by fewer than {k} from a group already shown "
                 "these questions, so the overall results will stay hidden (groups within it "
                 "may still show)."
-            )
+            ).format(k=k)
         reachable = await unit.store.reachable_people(unit.tenant.id)
         unreachable = sum(1 for notice in notices if notice.person_id not in reachable)
         if unreachable:
-            note += (
-                f" {unreachable} of them can't be reached yet: they'll be asked the first time "
-                "they message me."
-            )
-        repeat = f", again every {every} weeks" if every else ""
-        reply = (
-            f"Sent “{title}” (survey {survey.id}) to {audience.description}: {members} people, "
-            f"open until {when(survey_round.closes_at)}{repeat}. Results once it closes: "
-            f"pulse results {survey.id}.{note}"
+            note += " " + ngettext(
+                "{count} of them can't be reached yet: they'll be asked the first time they "
+                "message me.",
+                "{count} of them can't be reached yet: they'll be asked the first time they "
+                "message me.",
+                unreachable,
+            ).format(count=unreachable)
+        sent = ngettext(
+            "Sent “{title}” (survey {survey}) to {audience}: {count} people, open until {when}",
+            "Sent “{title}” (survey {survey}) to {audience}: {count} people, open until {when}",
+            members,
+        ).format(
+            title=shown,
+            survey=survey.id,
+            audience=audience.description,
+            count=members,
+            when=when(survey_round.closes_at),
         )
-        return Outcome([Text(reply)], notices)
+        repeat = (
+            ngettext(
+                ", again every {weeks} weeks", ", again every {weeks} weeks", every or 0
+            ).format(weeks=every)
+            if every
+            else ""
+        )
+        results = _("Results once it closes: pulse results {survey}.").format(survey=survey.id)
+        return Outcome([Text(f"{sent}{repeat}. {results}{note}")], notices)
 
     async def _set_against_before(self, survey: Survey, survey_round: SurveyRound) -> bool:
         """Whether the whole audience, set against the ledger, could not be shown today."""

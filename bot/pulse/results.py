@@ -6,18 +6,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.core.i18n import catalog, translate
 from bot.core.messages import Card, Chart, Section, Text
 from bot.core.outcome import Outcome
 from bot.core.whole_numbers import whole_number
 from bot.digests.charts import line_chart
+from bot.digests.written import day_month
 from bot.privacy.pulse_groups import EVERYONE, first_group_seen, may_see_group, may_see_results
 from bot.privacy.pulse_slices import TOO_FEW
 from bot.pulse import stats
 from bot.pulse.cards import when
-from bot.pulse.questions import question_section
+from bot.pulse.questions import bank_words, question_section
 from bot.pulse.unit import PulseUnit
 from storage.models import Survey, SurveyResponse, SurveyRound
 from storage.survey_questions import SurveyQuestion, plain, questions_of
+
+_, ngettext = catalog("bot.pulse")
 
 
 class Results:
@@ -35,17 +39,18 @@ class Results:
         if survey is None:
             if every and not surveys:
                 return Outcome(
-                    [Text("Results are for admins, the sender, and managers of those asked.")]
+                    [Text(_("Results are for admins, the sender, and managers of those asked."))]
                 )
             if not surveys:
-                return Outcome([Text("No survey results to show you. pulse send starts one.")])
-            return Outcome([Text(f"No survey {rest[:40]} among yours. {_listed(surveys)}")])
+                return Outcome([Text(_("No survey results to show you. pulse send starts one."))])
+            missing = _("No survey {survey} among yours.").format(survey=rest[:40])
+            return Outcome([Text(f"{missing} {_listed(surveys)}")])
         team = rest.removeprefix("team ").strip()
         rounds = await unit.pulse.rounds(survey)
+        title = bank_words(survey.title)
         if not rounds:
-            return Outcome(
-                [Text(f"“{survey.title}” hasn't opened yet: results show once a round closes.")]
-            )
+            not_yet = _("“{title}” hasn't opened yet: results show once a round closes.")
+            return Outcome([Text(not_yet.format(title=title))])
         latest = rounds[-1]
         if team:
             group_id = _group_named(latest, team, survey.audience)
@@ -53,30 +58,38 @@ class Results:
             group_id = first_group_seen(viewer, latest.slices, survey, people)
         if group_id is None:
             known = ", ".join(g["name"] for g in latest.slices.values() if g.get("kind") == "team")
-            hint = f" Teams in this survey: {known}." if known else ""
+            hint = " " + _("Teams in this survey: {teams}.").format(teams=known) if known else ""
             hint += f" {_listed(surveys)}" if len(surveys) > 1 else ""
-            what = "group" if rest.startswith("team ") else "survey or group"
-            return Outcome([Text(f"No {what} called {team[:40]} in “{survey.title}”.{hint}")])
+            if rest.startswith("team "):
+                nothing = _("No group called {team} in “{title}”.")
+            else:
+                nothing = _("No survey or group called {team} in “{title}”.")
+            return Outcome([Text(nothing.format(team=team[:40], title=title) + hint)])
         if not may_see_group(viewer, latest.slices[group_id], survey, people):
-            return Outcome([Text("Those results are outside what you may see.")])
+            return Outcome([Text(_("Those results are outside what you may see."))])
         return Outcome([await self._card(survey, rounds, group_id)])
 
     async def _card(self, survey: Survey, rounds: Sequence[SurveyRound], group_id: str) -> Card:
         latest = rounds[-1]
         group = latest.slices[group_id]
         invited = len(group["members"])
-        title = f"{survey.title}: {group['name']}, round {latest.number}"
+        title = _("{title}: {group}, round {round}").format(
+            title=bank_words(survey.title), group=group["name"], round=latest.number
+        )
         if latest.status == "open":
             # Not even how many answered so far: counts can be set against each other too.
-            text = (
-                f"{invited} asked. Results, and how many answered, show when the survey closes "
-                f"{when(latest.closes_at)}, for groups big enough to keep answers anonymous."
-            )
+            text = _(
+                "{count} asked. Results, and how many answered, show when the survey closes "
+                "{when}, for groups big enough to keep answers anonymous."
+            ).format(count=invited, when=when(latest.closes_at))
             return Card(title, (Section("", text=text),))
         if not group.get("shown"):
             # Neither answers nor how many answered: a count can be set against others too.
-            reason = group.get("reason") or TOO_FEW
-            return Card(title, (Section("", text=f"{invited} asked. {_sentence(reason)}"),))
+            # The reason was written at the close (bot.privacy), in English; translated if its
+            # words are marked there.
+            reason = _sentence(translate(group.get("reason") or TOO_FEW))
+            hidden = _("{count} asked. {reason}").format(count=invited, reason=reason)
+            return Card(title, (Section("", text=hidden),))
         responses = [r for r in await self.unit.pulse.responses(latest) if group_id in r.slices]
         participation = stats.Participation(min(len(responses), invited), invited).text
         sections = [Section("", text=participation)]
@@ -101,7 +114,7 @@ class Results:
         for survey_round in rounds:
             if survey_round.status != "closed":
                 continue
-            labels.append(survey_round.opened_at.strftime("%-d %b"))
+            labels.append(day_month(survey_round.opened_at))
             group = survey_round.slices.get(group_id)
             if not group or not group.get("shown"):
                 points.append(None)
@@ -116,8 +129,10 @@ class Results:
         if question.kind == stats.ENPS:
             name, low, high = "eNPS", -100.0, 100.0
         else:
-            name, low, high = "Average (1–5)", 1.0, 5.0
-        title = f"{name} by round: {survey.title}"
+            name, low, high = _("Average (1–5)"), 1.0, 5.0
+        title = _("{measure} by round: {title}").format(
+            measure=name, title=bank_words(survey.title)
+        )
         return line_chart(title, labels, [(name, points)], y_min=low, y_max=high)
 
 
@@ -141,20 +156,24 @@ def pick_survey(args: str, surveys: Sequence[Survey]) -> tuple[Survey | None, st
         found = next((s for s in surveys if s.id == number), None)
         return found, (" ".join(words[1:]) if found else words[0])
     said = " ".join(words).casefold()
+    # A bank survey's title as written, or as shown in the language in force.
     titled = [
-        s
+        (s, name)
         for s in surveys  # newest first
-        if said == plain(s.title) or said.startswith(plain(s.title) + " ")
+        for name in dict.fromkeys((s.title, bank_words(s.title)))
+        if said == plain(name) or said.startswith(plain(name) + " ")
     ]
     if titled:
-        survey = max(titled, key=lambda s: (len(s.title), s.id or 0))
-        return survey, " ".join(words[len(survey.title.split()) :])
+        survey, name = max(titled, key=lambda pair: (len(pair[1]), pair[0].id or 0))
+        return survey, " ".join(words[len(name.split()) :])
     return (surveys[0] if surveys else None), " ".join(words)
 
 
 def _listed(surveys: Sequence[Survey]) -> str:
-    named = ", ".join(f"{s.id} “{s.title}”" for s in surveys[:5])
-    return f"Yours: {named}. Type pulse results NUMBER or pulse results TITLE."
+    named = ", ".join(f"{s.id} “{bank_words(s.title)}”" for s in surveys[:5])
+    return _("Yours: {surveys}. Type pulse results NUMBER or pulse results TITLE.").format(
+        surveys=named
+    )
 
 
 def _group_named(survey_round: SurveyRound, team: str, spec: Mapping[str, Any]) -> str | None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
+from bot.core.i18n import catalog
 from bot.core.messages import Text
 from bot.core.outcome import Notice
 from bot.org.tree import display_name
 from bot.privacy.pulse_groups import EVERYONE, decide_groups, round_groups, shown_audiences
 from bot.pulse.audience import audience_members
 from bot.pulse.cards import when
+from bot.pulse.questions import bank_words
 from bot.pulse.unit import PulseUnit, id_of
 from storage.models import Survey, SurveyInvite, SurveyRound
 from storage.survey_questions import questions_of
@@ -19,6 +21,8 @@ from storage.survey_questions import questions_of
 PULSE_ROUND: Final = "pulse_round"
 PULSE_REMINDER: Final = "pulse_reminder"
 PULSE_CLOSE: Final = "pulse_close"
+
+_, ngettext = catalog("bot.pulse")
 
 
 class Rounds:
@@ -48,13 +52,22 @@ class Rounds:
         ]
         await unit.store.save(invites)
         creator = people.get(survey.creator_id)
-        who = display_name(creator) if creator else "Your team"
-        intro = (
-            f"{who} is running a quick pulse survey: “{survey.title}”, "
-            f"{len(questions_of(survey))} questions. Answers are anonymous: stored without your "
-            "name, and shown only for groups big enough that no one can be picked out."
-        )
-        notices = [Notice(i.person_id, unit.ask(survey, i, 0, intro)) for i in invites]
+        count = len(questions_of(survey))
+        notices = []
+        for invite in invites:
+            # Each person is asked in their own language.
+            with unit.speaking_to(people.get(invite.person_id)):
+                who = display_name(creator) if creator else _("Your team")
+                intro = ngettext(
+                    "{who} is running a quick pulse survey: “{title}”, {count} questions. Answers "
+                    "are anonymous: stored without your name, and shown only for groups big "
+                    "enough that no one can be picked out.",
+                    "{who} is running a quick pulse survey: “{title}”, {count} questions. Answers "
+                    "are anonymous: stored without your name, and shown only for groups big "
+                    "enough that no one can be picked out.",
+                    count,
+                ).format(who=who, title=bank_words(survey.title), count=count)
+                notices.append(Notice(invite.person_id, unit.ask(survey, invite, 0, intro)))
         store, tenant = unit.store, unit.tenant.id
         halfway = unit.now + (survey_round.closes_at - unit.now) / 2
         await store.plan(tenant, PULSE_REMINDER, id_of(survey_round), halfway)
@@ -71,15 +84,18 @@ class Rounds:
         if survey is None:
             return []
         notices = []
-        for invite in await unit.pulse.to_remind(survey_round):
+        to_remind = await unit.pulse.to_remind(survey_round)
+        people = await unit.people_among([invite.person_id for invite in to_remind])
+        for invite in to_remind:
             invite.reminded = True
-            intro = (
-                f"A reminder: the pulse survey “{survey.title}” closes "
-                f"{when(survey_round.closes_at)}. It takes a minute, and it's anonymous."
-            )
-            notices.append(
-                Notice(invite.person_id, unit.ask(survey, invite, invite.asking or 0, intro))
-            )
+            # Each reminder in its reader's language.
+            with unit.speaking_to(people.get(invite.person_id)):
+                intro = _(
+                    "A reminder: the pulse survey “{title}” closes {when}. It takes a minute, and "
+                    "it's anonymous."
+                ).format(title=bank_words(survey.title), when=when(survey_round.closes_at))
+                asked = unit.ask(survey, invite, invite.asking or 0, intro)
+            notices.append(Notice(invite.person_id, asked))
         return notices
 
     async def close(self, survey_round: SurveyRound) -> list[Notice]:
@@ -103,9 +119,28 @@ class Rounds:
         shown = shown_audiences(survey_round.slices)
         await unit.pulse.disclose(unit.tenant.id, questions, shown, unit.now)
         whole = survey_round.slices[EVERYONE]
-        answered = f": {len(responses)} answered" if whole.get("shown") else ""
-        text = (
-            f"The pulse survey “{survey.title}” (round {survey_round.number}) has closed"
-            f"{answered}. See the results: pulse results {survey.id}"
+        creator = (
+            unit.person
+            if unit.person.id == survey.creator_id
+            else await unit.store.person(unit.tenant.id, survey.creator_id)
         )
-        return [Notice(survey.creator_id, [Text(text)])]
+        # Told in the sender's language, whoever's answer closed the round.
+        with unit.speaking_to(creator):
+            title = bank_words(survey.title)
+            if whole.get("shown"):
+                text = ngettext(
+                    "The pulse survey “{title}” (round {round}) has closed: {count} answered. "
+                    "See the results: pulse results {survey}",
+                    "The pulse survey “{title}” (round {round}) has closed: {count} answered. "
+                    "See the results: pulse results {survey}",
+                    len(responses),
+                )
+            else:
+                text = _(
+                    "The pulse survey “{title}” (round {round}) has closed. See the results: "
+                    "pulse results {survey}"
+                )
+            said = text.format(
+                title=title, round=survey_round.number, count=len(responses), survey=survey.id
+            )
+        return [Notice(survey.creator_id, [Text(said)])]

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
+from bot.core.i18n import catalog
+
 LIKERT: Final = "likert"
 ENPS: Final = "enps"
 SINGLE: Final = "single"
@@ -26,6 +28,8 @@ DETRACTOR_MAX: Final = 6
 # likert/enps: int; single: the chosen option; multi: the chosen options; text: the comment.
 Answer = int | str | Sequence[str]
 Bucket = int | str
+
+_, ngettext = catalog("bot.pulse")
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,18 @@ class Participation:
 
     @property
     def text(self) -> str:
-        counted = f"{self.responded} of {self.invited} answered"
-        return counted if self.rate is None else f"{counted} ({self.rate} %)"
+        """In the language in force."""
+        if self.rate is None:
+            return ngettext(
+                "{responded} of {invited} answered",
+                "{responded} of {invited} answered",
+                self.responded,
+            ).format(responded=self.responded, invited=self.invited)
+        return ngettext(
+            "{responded} of {invited} answered ({rate} %)",
+            "{responded} of {invited} answered ({rate} %)",
+            self.responded,
+        ).format(responded=self.responded, invited=self.invited, rate=self.rate)
 
 
 def enps(scores: Iterable[int]) -> int | None:

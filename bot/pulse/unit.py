@@ -3,8 +3,13 @@ share."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from contextlib import AbstractContextManager
 from datetime import datetime
 
+from sqlmodel import col, select
+
+from bot.core.i18n import speaking, speaking_to
 from bot.core.messages import Message
 from bot.privacy.pulse_groups import org_k
 from bot.pulse.cards import question_prompt
@@ -12,6 +17,8 @@ from storage.models import Person, Survey, SurveyInvite, SurveyRound, Tenant
 from storage.repository import Store
 from storage.settings import settings_of
 from storage.survey_questions import questions_of
+
+MOST_NAMED = 500  # more people than this are picked from the whole org's, not named one by one
 
 
 class PulseUnit:
@@ -49,6 +56,24 @@ class PulseUnit:
 
     async def people(self) -> dict[int, Person]:
         return {id_of(p): p for p in await self.store.people(self.tenant.id)}
+
+    async def people_among(self, ids: Collection[int]) -> dict[int, Person]:
+        """These people (those asked), in one query."""
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        if len(wanted) > MOST_NAMED:
+            return {i: p for i, p in (await self.people()).items() if i in wanted}
+        statement = select(Person).where(
+            Person.tenant_id == self.tenant.id, col(Person.id).in_(wanted)
+        )
+        return {id_of(p): p for p in (await self.store.session.exec(statement)).all()}
+
+    def speaking_to(self, person: Person | None) -> AbstractContextManager[str]:
+        """Write in `person`'s language; in the org's when they are gone."""
+        if person is None:
+            return speaking(self.tenant.settings.get("language"))
+        return speaking_to(person, self.tenant)
 
 
 def id_of(row: Person | Survey | SurveyRound) -> int:
