@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-NOTHING_BLOCKING = {"none", "no", "nothing", "nope", "n/a", "na", "-", "no blockers"}
+from bot.checkins.parsing.lexicon import translated_nothing
+
+NOTHING_BLOCKING = frozenset({"none", "no", "nothing", "nope", "n/a", "na", "-", "no blockers"})
+NOTHING_BLOCKING |= translated_nothing()
 
 
 def blocker_in(text: str | None) -> str | None:
-    """The blocker reported in an answer, or None for "none" and the like."""
+    """The blocker reported in an answer, or None for "none" and the like (in any of our
+    languages: whoever reads it may speak another than who wrote it)."""
     said = (text or "").strip()
-    if not said or said.lower().rstrip(".!") in NOTHING_BLOCKING:
+    if not said or said.casefold().rstrip(".!") in NOTHING_BLOCKING:
         return None
     return said

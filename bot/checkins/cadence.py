@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core import i18n
+from bot.core.i18n import catalog
 from storage.models import Person
 from storage.settings import CadenceDefaults, OrgSettings
+
+_, ngettext = catalog("bot.checkins")
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Every-N-weeks cadences count weeks from this Monday, so everyone's fortnight lines up.
 WEEK_ANCHOR = date(2024, 1, 1)
 ALLOWED_EVERY_WEEKS = (1, 2, 4)
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class CadenceError(ValueError):
@@ -54,13 +57,13 @@ def parse_days(text: str) -> tuple[int, ...]:
         elif word in ("daily", "everyday", "all"):
             days.update(range(7))
         elif "-" in word:
-            first, _, last = word.partition("-")
+            first, _dash, last = word.partition("-")
             a, b = _weekday(first), _weekday(last)
             days.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
         else:
             days.add(_weekday(word))
     if not days:
-        raise CadenceError("Name at least one day, like mon or mon,thu.")
+        raise CadenceError(_("Name at least one day, like mon or mon,thu."))
     return tuple(sorted(days))
 
 
@@ -72,7 +75,9 @@ def _weekday(word: str) -> int:
     for number, full in enumerate(_FULL_NAMES):
         if len(word) >= 3 and full.startswith(word):
             return number
-    raise CadenceError(f"“{word[:20]}” is not a day of the week; use mon, tue, … sun.")
+    raise CadenceError(
+        _("“{word}” is not a day of the week; use mon, tue, … sun.").format(word=word[:20])
+    )
 
 
 def parse_time(text: str) -> time:
@@ -82,10 +87,14 @@ def parse_time(text: str) -> time:
     if not (sep and hours.isdecimal() and len(hours) <= 2) or not (
         minutes.isdecimal() and len(minutes) == 2
     ):
-        raise CadenceError(f"“{text[:20]}” is not a time; use 24-hour HH:MM, like 09:30.")
+        raise CadenceError(
+            _("“{text}” is not a time; use 24-hour HH:MM, like 09:30.").format(text=text[:20])
+        )
     h, m = int(hours), int(minutes)
     if not (0 <= h <= 23 and 0 <= m <= 59):
-        raise CadenceError(f"“{text[:20]}” is not a time of day; use 00:00 to 23:59.")
+        raise CadenceError(
+            _("“{text}” is not a time of day; use 00:00 to 23:59.").format(text=text[:20])
+        )
     return time(h, m)
 
 
@@ -94,7 +103,7 @@ def parse_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):
         raise CadenceError(
-            f"“{name[:40]}” is not a time zone; use a name like Europe/Berlin."
+            _("“{name}” is not a time zone; use a name like Europe/Berlin.").format(name=name[:40])
         ) from None
 
 
@@ -105,7 +114,7 @@ def org_zone(settings: OrgSettings) -> ZoneInfo:
 
 def make_cadence(days: str, at: str, every_weeks: int, zone: str) -> Cadence:
     if every_weeks not in ALLOWED_EVERY_WEEKS:
-        raise CadenceError("Check-ins repeat every 1, 2 or 4 weeks.")
+        raise CadenceError(_("Check-ins repeat every 1, 2 or 4 weeks."))
     return Cadence(parse_days(days), parse_time(at), every_weeks, parse_zone(zone))
 
 
@@ -157,12 +166,13 @@ def read_day(word: str, today: date) -> date | None:
 
 
 def friendly_day(label: str) -> str:
-    """A period label ("2026-11-20") as people say it: "Fri 20 Nov"."""
+    """A period label ("2026-11-20") as people say it, in the language in force: "Fri 20 Nov",
+    "Fr. 20. Nov.", "vie 20 nov"."""
     try:
-        day = date.fromisoformat(label)
+        when = date.fromisoformat(label)
     except ValueError:
         return label
-    return f"{WEEKDAYS[day.weekday()].title()} {day.day} {_MONTHS[day.month - 1]}"
+    return i18n.day(when)
 
 
 def next_period(cadence: Cadence, period: Period) -> Period:

@@ -6,9 +6,13 @@ from collections.abc import Mapping, Sequence
 
 from bot.checkins import questions as q
 from bot.checkins.cadence import friendly_day
+from bot.checkins.wording import percent_words, status_words, value_words
+from bot.core.i18n import catalog
 from bot.core.messages import Card, Field, Section
-from bot.goals.progress import format_value, progress, status_from_confidence
+from bot.goals.progress import progress
 from storage.models import Answer, CheckinRun, KeyResult, KeyResultChange
+
+_, ngettext = catalog("bot.checkins")
 
 MOOD_WORDS = {1: "😞 1/5", 2: "🙁 2/5", 3: "😐 3/5", 4: "🙂 4/5", 5: "😀 5/5"}
 
@@ -32,35 +36,43 @@ def summary_card(
             if kr is not None:
                 kr_fields.append(Field(kr.title, _kr_line(kr, answer, first_value)))
         elif question["kind"] == q.FREE_TEXT:
-            closing.append(Field(question["text"], _text_answer(answer)))
+            closing.append(Field(_(question["text"]), _text_answer(answer)))
         elif question["kind"] == q.MOOD:
             mood = answer.number if answer is not None and not answer.skipped else None
-            closing.append(Field("Mood", MOOD_WORDS.get(int(mood), "—") if mood else "skipped"))
+            closing.append(
+                Field(_("Mood"), MOOD_WORDS.get(int(mood), "—") if mood else _("skipped"))
+            )
     sections = []
     if kr_fields:
-        sections.append(Section("Key results", tuple(kr_fields)))
-    sections.append(Section("Your answers", tuple(closing)))
+        sections.append(Section(_("Key results"), tuple(kr_fields)))
+    sections.append(Section(_("Your answers"), tuple(closing)))
     return Card(
-        title=f"✅ Check-in saved for the week of {friendly_day(run.period_label)}",
+        title=_("✅ Check-in saved for the week of {day}").format(
+            day=friendly_day(run.period_label)
+        ),
         sections=tuple(sections),
-        footer="Type checkin edit to change anything until the next check-in opens.",
+        footer=_("Type checkin edit to change anything until the next check-in opens."),
     )
 
 
 def _kr_line(kr: KeyResult, answer: Answer | None, first_value: Mapping[int, float | None]) -> str:
-    now = format_value(kr.kind, kr.current, kr.unit)
+    now = value_words(kr.kind, kr.current, kr.unit)
     if answer is None or answer.skipped:
-        moved = f"{now} (skipped)"
+        moved = _("{now} (skipped)").format(now=now)
     elif kr.id is not None and kr.id in first_value:
-        moved = f"{format_value(kr.kind, first_value[kr.id], kr.unit)} → {now}"
+        moved = f"{value_words(kr.kind, first_value[kr.id], kr.unit)} → {now}"
     else:
-        moved = f"{now} (no change)"
-    share = round(progress(kr.kind, kr.start, kr.target, kr.current) * 100)
-    confidence = f"confidence {kr.confidence}/10" if kr.confidence is not None else "no confidence"
-    return f"{moved} · {share}% · {confidence}, {status_from_confidence(kr.confidence)}"
+        moved = _("{now} (no change)").format(now=now)
+    share = percent_words(round(progress(kr.kind, kr.start, kr.target, kr.current) * 100))
+    confidence = (
+        _("confidence {confidence}/10").format(confidence=kr.confidence)
+        if kr.confidence is not None
+        else _("no confidence")
+    )
+    return f"{moved} · {share} · {confidence}, {status_words(kr.confidence)}"
 
 
 def _text_answer(answer: Answer | None) -> str:
     if answer is None or answer.skipped:
-        return "skipped"
-    return answer.text or "none"
+        return _("skipped")
+    return answer.text or _("none")

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from bot.checkins import schedule_commands
 from bot.checkins.flow import CheckinFlow
 from bot.core.commands import CommandRow, Context, HelpLine, SlashCommand
+from bot.core.i18n import N_
 from bot.core.messages import Message
 from bot.core.outcome import Outcome
 from bot.home.commands import show_help
@@ -54,44 +55,48 @@ COMMANDS = (
         "checkin",
         "now",
         _with_flow(_start),
-        (HelpLine("checkin now", "start this period's check-in (or the next one early)"),),
+        (HelpLine("checkin now", N_("start this period's check-in (or the next one early)")),),
         default=True,
     ),
     CommandRow(
         "checkin",
         "edit",
         _with_flow(_edit),
-        (HelpLine("checkin edit", "go over this period's answers again"),),
+        (HelpLine("checkin edit", N_("go over this period's answers again")),),
     ),
     CommandRow(
         "checkin",
         "skip",
         _with_flow(_skip),
-        (HelpLine("checkin skip", "skip this period's check-in"),),
+        (HelpLine("checkin skip", N_("skip this period's check-in")),),
     ),
     CommandRow(
         "checkin",
         "pause",
         _with_flow(schedule_commands.pause),
-        (HelpLine("checkin pause 2026-12-31", "no check-ins through that day"),),
+        (HelpLine("checkin pause 2026-12-31", N_("no check-ins through that day")),),
     ),
     CommandRow(
         "checkin",
         "resume",
         _with_flow(_resume),
-        (HelpLine("checkin resume", "check-ins again"),),
+        (HelpLine("checkin resume", N_("check-ins again")),),
     ),
     CommandRow(
         "checkin",
         "schedule",
         _with_flow(schedule_commands.schedule),
-        (HelpLine("checkin schedule mon,thu 09:30", "your days and time (add: every 2 weeks)"),),
+        (
+            HelpLine(
+                "checkin schedule mon,thu 09:30", N_("your days and time (add: every 2 weeks)")
+            ),
+        ),
     ),
     CommandRow(
         "checkin",
         "reminders",
         _with_flow(schedule_commands.reminders),
-        (HelpLine("checkin reminders off", "no reminder nudges (on to undo)"),),
+        (HelpLine("checkin reminders off", N_("no reminder nudges (on to undo)")),),
     ),
     CommandRow("checkin", "help", show_help),
 )

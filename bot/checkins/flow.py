@@ -34,12 +34,16 @@ from bot.checkins.opening import (
 from bot.checkins.parsing import Invalid
 from bot.checkins.recording import Recording, find_question
 from bot.checkins.several import answer_several
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Message, Text
 from bot.core.outcome import ClosedPrompt, Notice, Outcome
 from bot.core.words import listed
 from storage.models import Answer, CheckinRun, KeyResult, PendingPrompt, Person
 from storage.repository import Store
 from storage.settings import OrgSettings
+
+_, ngettext = catalog("bot.checkins")
+PICKING_UP = N_("Picking up your check-in where you left off.")
 
 
 class CheckinFlow:
@@ -70,12 +74,11 @@ class CheckinFlow:
             upcoming = next_period(self.cadence, period)
             early = await self.store.run_for_period(self.person, upcoming.start)
             if early is not None and early.status == "submitted":
-                return [
-                    Text(
-                        f"You've already checked in for this period and the next one "
-                        f"({friendly_day(upcoming.label)}). Type checkin edit to change answers."
-                    )
-                ]
+                said = _(
+                    "You've already checked in for this period and the next one ({day}). "
+                    "Type checkin edit to change answers."
+                )
+                return [Text(said.format(day=friendly_day(upcoming.label)))]
             run = early or await self._open(upcoming)
         elif run is None:
             run = await self._open(period)
@@ -101,7 +104,7 @@ class CheckinFlow:
         self.store.keep(run)
         answers = await self.store.answers(run)
         if any(answer.round == run.round for answer in answers.values()):
-            intro = f"{SCHEDULED_HELLO} Picking up your check-in where you left off."
+            intro = f"{_(SCHEDULED_HELLO)} {_(PICKING_UP)}"
         else:
             intro = scheduled_intro(run)
         return run, await self.ask_next(run, intro=intro)
@@ -127,7 +130,7 @@ class CheckinFlow:
     async def _intro(self, run: CheckinRun) -> str:
         answers = await self.store.answers(run)
         if any(answer.round == run.round for answer in answers.values()):
-            return "Picking up your check-in where you left off."
+            return _(PICKING_UP)
         return opening(run)
 
     async def status_line(self) -> str:
@@ -138,14 +141,15 @@ class CheckinFlow:
         run = await self.store.run_for_period(self.person, period.start)
         week = friendly_day(period.label)
         if run is None or run.status in ("pending", "skipped"):
-            return (
-                f"Your check-in for the week of {week} hasn't started. The next opens {upcoming}."
-            )
+            said = _("Your check-in for the week of {week} hasn't started. The next opens {next}.")
+            return said.format(week=week, next=upcoming)
         if run.status == "submitted":
-            return f"Your check-in for the week of {week} is done ✓. The next opens {upcoming}."
+            said = _("Your check-in for the week of {week} is done ✓. The next opens {next}.")
+            return said.format(week=week, next=upcoming)
         answers = await self.store.answers(run)
         done = sum(1 for answer in answers.values() if answer.round == run.round)
-        return f"Your check-in for the week of {week}: {done} of {len(run.questions)} answered."
+        said = _("Your check-in for the week of {week}: {done} of {total} answered.")
+        return said.format(week=week, done=done, total=len(run.questions))
 
     def _next_prompted(self, period: Period) -> Period:
         """The next period after `period` that will be prompted: past a pause and holidays."""
@@ -197,7 +201,7 @@ class CheckinFlow:
     async def answer(self, run: CheckinRun, prompt: PendingPrompt, text: str) -> list[Message]:
         question = find_question(run, prompt.question_key)
         if question is None or prompt.status != "waiting" or prompt.round != run.round:
-            return [Text("That question was already answered.")]
+            return [Text(_("That question was already answered."))]
         answers = await self.store.answers(run)
         previous = answers.get(question["key"]) if run.round > 1 else None
         kr = await self._kr(question)
@@ -234,7 +238,7 @@ class CheckinFlow:
             q.answer_words(entry, krs.get(entry.get("kr_id", 0)), answers.get(entry["key"]))
             for entry in passed
         ]
-        return f"Already known: {listed(said)}."
+        return _("Already known: {answers}.").format(answers=listed(said, _("and")))
 
     async def _submit(self, run: CheckinRun) -> list[Message]:
         await self.recording.submit(run)
@@ -267,13 +271,13 @@ class CheckinFlow:
             if run.period_end > self.now and run.status in ("submitted", "open")
         ]
         if not current:
-            return [Text("There's no check-in to edit in this period yet. Type checkin now.")]
+            return [Text(_("There's no check-in to edit in this period yet. Type checkin now."))]
         run = current[0]
         run.round += 1
         run.status = "open"
         await self.store.save([run])
         return await self.ask_next(
-            run, intro="Let's go over your check-in again. Reply same to keep an answer."
+            run, intro=_("Let's go over your check-in again. Reply same to keep an answer.")
         )
 
 

@@ -16,17 +16,20 @@ from bot.checkins import questions as q
 from bot.checkins.flow import CheckinFlow
 from bot.checkins.interpret import Reading, blank, interpret
 from bot.checkins.parsing import Invalid
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Form, Text
 from bot.core.outcome import ClosedForm, Outcome
 from bot.core.whole_numbers import whole_number
 from storage.models import Answer, CheckinRun, KeyResult
 
+_, ngettext = catalog("bot.checkins")
+
 PREFIX = "f_"
-ALREADY_SENT = (
+ALREADY_SENT = N_(
     "You've sent this check-in already, so that changed nothing. "
     "Type checkin edit to change your answers."
 )
-OUT_OF_DATE = (
+OUT_OF_DATE = N_(
     "That form is out of date: your check-in changed after it was opened, so it changed "
     "nothing. Reply here to carry on, or open the form again."
 )
@@ -63,7 +66,13 @@ async def checkin_form(flow: CheckinFlow, run: CheckinRun) -> Form:
         )
         for question in run.questions
     ]
-    return Form(form_id=form_id(run), title="Weekly check-in", fields=tuple(fields))
+    return Form(
+        form_id=form_id(run),
+        title=_("Weekly check-in"),
+        fields=tuple(fields),
+        submit_label=_("Submit"),
+        fallback=_("open this check-in in a client that shows forms, or reply here."),
+    )
 
 
 async def answer_form(
@@ -76,8 +85,8 @@ async def answer_form(
     """A form sent back: stored and closed, sent back to fix, or refused as answered before."""
     if sent.round is not None and sent.round != run.round:
         if run.status != "submitted":
-            return flow.outcome([Text(OUT_OF_DATE)])
-        outcome = flow.outcome([Text(ALREADY_SENT)])
+            return flow.outcome([Text(_(OUT_OF_DATE))])
+        outcome = flow.outcome([Text(_(ALREADY_SENT))])
         outcome.closed_form = ClosedForm(shown, await flow.summary(run), sent_before=True)
         return outcome
     errors = await submit_form(flow, run, values)
@@ -115,7 +124,7 @@ async def submit_form(
     run.status = "open"
     waiting = await flow.store.waiting_prompt(run)
     if waiting is not None:
-        await flow.claim(run, waiting, "(in the form)")
+        await flow.claim(run, waiting, _("(in the form)"))
     for planned_question, reading, planned_kr in plan:
         await flow.recording.record(run, planned_question, reading, planned_kr)
     await flow.recording.submit(run)

@@ -17,12 +17,12 @@ from bot.checkins.parsing import (
     parse_kr_value,
     parse_mood,
 )
+from bot.checkins.parsing.lexicon import here
+from bot.core.i18n import catalog
 from bot.core.limits import TOO_LONG, too_long
 from storage.models import Answer, KeyResult
 
-NONE_WORDS = {"none", "no", "nope", "nothing", "n/a", "na", "-", "no blockers", "nothing new"}
-KEEP_WORDS = {"same", "keep", "no change", "unchanged", "as before"}
-SKIP_WORDS = {"skip", "pass", "next"}
+_, ngettext = catalog("bot.checkins")
 
 
 @dataclass(frozen=True)
@@ -39,25 +39,25 @@ def interpret(
     question: Mapping[str, Any], text: str, kr: KeyResult | None, previous: Answer | None
 ) -> Reading:
     """What a typed reply means for this question."""
-    kind = question["kind"]
-    words = " ".join(text.lower().split()).strip(" .!")
-    if previous is not None and words in KEEP_WORDS:
+    kind, lexicon = question["kind"], here()
+    words = " ".join(text.casefold().split()).strip(" .!")
+    if previous is not None and words in lexicon.keep:
         return _keep(kind, previous)
     if kind == q.KR_VALUE and kr is not None:
         return parse_kr_value(text, q.metric_spec(kr))
     if kind == q.KR_CONFIDENCE and kr is not None:
         outcome = parse_confidence(text)
         if isinstance(outcome, NoChange) and kr.confidence is None:
-            return Invalid("There's no earlier confidence to keep: pick a number from 1 to 10.")
+            return Invalid(_("There's no earlier confidence to keep: pick a number from 1 to 10."))
         return outcome
     if kind == q.MOOD:
         return parse_mood(text)
-    if words in SKIP_WORDS:
+    if words in lexicon.passes:
         return Skipped()
-    if words in NONE_WORDS:
+    if words in lexicon.nothing:
         return Said(None)
     if not text.strip():
-        return Invalid("Type an answer, or none if there's nothing to say.")
+        return Invalid(_("Type an answer, or none if there's nothing to say."))
     if too_long(text):
         return Invalid(TOO_LONG)
     return Said(text.strip())

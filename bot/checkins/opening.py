@@ -9,7 +9,7 @@ then), and what its first question says.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -22,12 +22,15 @@ from bot.checkins.cadence import (
     period_at,
     person_cadence,
 )
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Question
 from bot.notify.away import Presence, country_of, public_holiday, up_to_date
 from storage.models import Answer, CheckinRun, KeyResult, Person
 from storage.settings import OrgSettings
 
-SCHEDULED_HELLO = "Hi! It's check-in time."
+_, ngettext = catalog("bot.checkins")
+
+SCHEDULED_HELLO = N_("Hi! It's check-in time.")
 
 
 # The periods an outage passed over are recorded, the latest this many: enough for any outage
@@ -172,12 +175,22 @@ def question_message(
 
 def opening(run: CheckinRun) -> str:
     """The line before a fresh check-in's first question."""
-    return (
-        f"Your check-in for the week of {friendly_day(run.period_label)}: "
-        f"{len(run.questions)} quick questions. Reply to each one; skip skips it."
+    # English says "questions" even for one, as it always has; other languages count properly.
+    said = ngettext(
+        "Your check-in for the week of {week}: {n} quick questions. Reply to each one; skip "
+        "skips it.",
+        "Your check-in for the week of {week}: {n} quick questions. Reply to each one; skip "
+        "skips it.",
+        len(run.questions),
     )
+    return said.format(week=friendly_day(run.period_label), n=len(run.questions))
 
 
 def scheduled_intro(run: CheckinRun) -> str:
     """The line before the first question when the scheduler starts the check-in."""
-    return f"{SCHEDULED_HELLO} {opening(run)}"
+    return f"{_(SCHEDULED_HELLO)} {opening(run)}"
+
+
+def first_prompt(run: CheckinRun, index: int, prompt_id: str, kr: KeyResult | None) -> Question:
+    """The scheduler's first question of a fresh run, with its greeting."""
+    return replace(question_message(run, index, prompt_id, kr), intro=scheduled_intro(run))

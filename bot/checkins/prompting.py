@@ -17,6 +17,7 @@ from bot.checkins.cadence import friendly_day
 from bot.checkins.flow import CheckinFlow
 from bot.checkins.opening import Late, Suppressed, due_now, next_opening
 from bot.core.events import Actor
+from bot.core.i18n import catalog, language_for, speaking
 from bot.core.messages import Message
 from bot.core.ports import Sender
 from bot.notify.away import Presence
@@ -31,6 +32,7 @@ from storage.settings import OrgSettings, settings_of
 from storage.waves import WaveStore
 
 log = logging.getLogger(__name__)
+_, ngettext = catalog("bot.checkins")
 
 PROMPT = "checkin_prompt"
 REMINDER = "checkin_reminder"
@@ -103,7 +105,9 @@ class Prompter:
                 return following
             if identity is None:
                 return following  # nobody to send to yet; they'll get the next one
-            prepared = await flow.prompt_for(period)
+            language = language_for(person, tenant)  # the prompt is written in theirs
+            with speaking(language):
+                prepared = await flow.prompt_for(period)
             if prepared is None:
                 return following
             run, messages = prepared
@@ -119,7 +123,10 @@ class Prompter:
         if in_doubt is not None:
             # The person answering proves the prompt arrived; otherwise ask the platform
             # (it raises when it can't answer, and the job is tried again later).
-            ref = None if answered else await self.engine.find_sent(actor, messages[0], in_doubt)
+            ref = None
+            if not answered:
+                with speaking(language):
+                    ref = await self.engine.find_sent(actor, messages[0], in_doubt)
             if answered or ref is not None:
                 log.info("a prompt in doubt had arrived; not sending it again")
                 marks = [Mark(run_id, prompt_id_of(messages[0]), ref)]
@@ -128,7 +135,8 @@ class Prompter:
         if claim is not None and not await claim.held():
             raise ClaimLost  # frozen past the lease: the replica that took over sends it
         try:
-            sent = await self.engine.send(actor, messages)
+            with speaking(language):  # the platform's own words (buttons) in theirs too
+                sent = await self.engine.send(actor, messages)
         except Exception:
             # Only bookkeeping after the platform answered raises here (saving the message's
             # reference, or marking the person unreachable). A retry would send it again.
@@ -219,14 +227,16 @@ class Prompter:
             identity = self.identity_for(await store.identities_of(person))
             if identity is None:
                 return None
-            day = friendly_day(run.period_label)
-            messages = await flow.ask_next(
-                run, intro=f"A quick nudge: your check-in for the week of {day} is waiting."
-            )
+            language = language_for(person, tenant)  # the nudge is written in theirs
+            with speaking(language):
+                nudge = _("A quick nudge: your check-in for the week of {week} is waiting.")
+                week = friendly_day(run.period_label)
+                messages = await flow.ask_next(run, intro=nudge.format(week=week))
             run.reminded_at = now
             store.keep(run)
             actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
-        await self.engine.send(actor, messages)
+        with speaking(language):
+            await self.engine.send(actor, messages)
         return None
 
     async def close_ended(self, now: datetime) -> int:

@@ -11,21 +11,33 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.checkins.parsing import MetricSpec
+from bot.checkins.wording import number_words, target_in_words, value_words
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Choice, FormField, Question
-from bot.goals.progress import format_value, target_words
 from storage.models import Answer, KeyResult
 from storage.settings import OrgSettings
+
+_, ngettext = catalog("bot.checkins")
 
 KR_VALUE = "kr_value"
 KR_CONFIDENCE = "kr_confidence"
 FREE_TEXT = "text"
 MOOD = "mood"
 
-# The org's questions after the key results; an org may replace them in its settings.
+# The org's questions after the key results; an org may replace them in its settings. A run
+# keeps their English text; they are translated where they are shown (`question_text`).
 DEFAULT_CLOSING_QUESTIONS: tuple[dict[str, str], ...] = (
-    {"key": "blockers", "kind": FREE_TEXT, "text": "Anything blocking you? (reply none if not)"},
-    {"key": "wins", "kind": FREE_TEXT, "text": "Wins this week, and your plan for the next one?"},
-    {"key": "mood", "kind": MOOD, "text": "How are you feeling about work, from 1 to 5?"},
+    {
+        "key": "blockers",
+        "kind": FREE_TEXT,
+        "text": N_("Anything blocking you? (reply none if not)"),
+    },
+    {
+        "key": "wins",
+        "kind": FREE_TEXT,
+        "text": N_("Wins this week, and your plan for the next one?"),
+    },
+    {"key": "mood", "kind": MOOD, "text": N_("How are you feeling about work, from 1 to 5?")},
 )
 
 CONFIDENCE_CHOICES = tuple(Choice(str(n), str(n)) for n in range(1, 11))
@@ -36,10 +48,23 @@ MOOD_CHOICES = (
     Choice("4 🙂", "4"),
     Choice("5 😀", "5"),
 )
-NO_CHANGE = Choice("No change", "same")
 # Characters that would cut a one-line update apart, or read as its value.
 _UNQUOTABLE = re.compile(r"[,;|:=\n\d]")
-SKIP = Choice("Skip", "skip")
+
+
+def no_change() -> Choice:
+    return Choice(_("No change"), "same")
+
+
+def skip() -> Choice:
+    return Choice(_("Skip"), "skip")
+
+
+def question_text(question: Mapping[str, Any]) -> str:
+    """A question's text in the language in force: the default questions are translated, an
+    org's own are shown as the org wrote them."""
+    text = str(question.get("text", ""))
+    return _(text) if text else text
 
 
 def closing_questions(settings: OrgSettings) -> list[dict[str, Any]]:
@@ -71,7 +96,8 @@ def build_questions(
 
 def several_at_once(key_results: Sequence[KeyResult]) -> str | None:
     """An example of one reply updating two of these key results, in their own names: "Weekly
-    signups 120, NPS 28". None with fewer than two whose names read cleanly in one."""
+    signups 120, NPS 28", written in the language in force when the run opens (it is kept with
+    the run). None with fewer than two whose names read cleanly in one."""
     named = [kr for kr in key_results if not _UNQUOTABLE.search(kr.title)][:2]
     if len(named) < 2:
         return None
@@ -80,9 +106,9 @@ def several_at_once(key_results: Sequence[KeyResult]) -> str | None:
 
 def _example_value(kr: KeyResult) -> str:
     if kr.kind == "binary":
-        return "done"
+        return _("done")
     value = kr.current if kr.current is not None else kr.start
-    return format_value("number" if kr.kind == "currency" else kr.kind, value)
+    return value_words("number" if kr.kind == "currency" else kr.kind, value)
 
 
 def next_question(
@@ -112,30 +138,41 @@ def render_question(
     kind = question["kind"]
     again = _previous_hint(question, previous, kr)
     if kind == KR_VALUE and kr is not None:
-        now = format_value(kr.kind, kr.current, kr.unit)
-        goal = target_words(kr.kind, kr.start, kr.target, kr.unit)
+        now = value_words(kr.kind, kr.current, kr.unit)
         if kr.kind == "binary":
-            text = f"{kr.title}: is it done? (now: {now})"
-            choices: tuple[Choice, ...] = (Choice("Yes", "yes"), Choice("Not yet", "no"), SKIP)
-            hint = "Reply yes or no."
+            text = _("{title}: is it done? (now: {now})").format(title=kr.title, now=now)
+            choices: tuple[Choice, ...] = (
+                Choice(_("Yes"), "yes"),
+                Choice(_("Not yet"), "no"),
+                skip(),
+            )
+            hint = _("Reply yes or no.")
         else:
-            text = f"{kr.title}: what is it now? (was {now}, target {goal})"
-            choices = (NO_CHANGE, SKIP)
-            hint = "Type a number like 400, 40% or done."
+            goal = target_in_words(kr.kind, kr.start, kr.target, kr.unit)
+            text = _("{title}: what is it now? (was {now}, target {goal})").format(
+                title=kr.title, now=now, goal=goal
+            )
+            choices = (no_change(), skip())
+            hint = _("Type a number like 400, 40% or done.")
             if question.get("together"):
-                hint += f" Several at once work too: {question['together']}."
+                several = _("Several at once work too: {example}.")
+                hint += " " + several.format(example=question["together"])
         return _checkin_question(prompt_id, text, choices, _join(hint, again), position, total)
     if kind == KR_CONFIDENCE and kr is not None:
-        text = f"{kr.title}: how confident are you of reaching it, from 1 to 10?"
-        choices = CONFIDENCE_CHOICES + ((NO_CHANGE,) if kr.confidence is not None else ())
-        hint = "1 = it won't happen, 10 = certain." + (
-            f" Last time: {kr.confidence}." if kr.confidence is not None else ""
+        text = _("{title}: how confident are you of reaching it, from 1 to 10?").format(
+            title=kr.title
         )
+        choices = CONFIDENCE_CHOICES + ((no_change(),) if kr.confidence is not None else ())
+        hint = _("1 = it won't happen, 10 = certain.")
+        if kr.confidence is not None:
+            hint += " " + _("Last time: {confidence}.").format(confidence=kr.confidence)
         return _checkin_question(prompt_id, text, choices, _join(hint, again), position, total)
     if kind == MOOD:
-        choices = (*MOOD_CHOICES, SKIP)
-        return _checkin_question(prompt_id, question["text"], choices, again, position, total)
-    return _checkin_question(prompt_id, question["text"], (SKIP,), again, position, total)
+        choices = (*MOOD_CHOICES, skip())
+        return _checkin_question(
+            prompt_id, question_text(question), choices, again, position, total
+        )
+    return _checkin_question(prompt_id, question_text(question), (skip(),), again, position, total)
 
 
 def _checkin_question(
@@ -157,14 +194,14 @@ def _previous_hint(
     if previous is None:
         return None
     if previous.skipped:
-        said = "skipped"
+        said = _("skipped")
     elif question["kind"] == KR_VALUE and kr is not None:
-        said = format_value(kr.kind, previous.number, kr.unit)
+        said = value_words(kr.kind, previous.number, kr.unit)
     elif previous.number is not None:
-        said = f"{previous.number:g}"
+        said = number_words(previous.number)
     else:
-        said = _shorten(previous.text or "none", 120)
-    return f"You said: {said}. Reply same to keep it."
+        said = _shorten(previous.text or _("none"), 120)
+    return _("You said: {said}. Reply same to keep it.").format(said=said)
 
 
 def _join(*parts: str | None) -> str | None:
@@ -181,32 +218,36 @@ def form_field(
 ) -> FormField:
     kind = question["kind"]
     if kind == KR_VALUE and kr is not None:
-        now = format_value(kr.kind, kr.current, kr.unit)
-        return FormField(question["key"], f"{kr.title} (now {now})", "number", initial="")
+        now = value_words(kr.kind, kr.current, kr.unit)
+        label = _("{title} (now {now})").format(title=kr.title, now=now)
+        return FormField(question["key"], label, "number", initial="")
     if kind == KR_CONFIDENCE and kr is not None:
         initial = str(kr.confidence) if kr.confidence is not None else ""
-        return FormField(
-            question["key"], f"{kr.title}: confidence 1–10", "choice", CONFIDENCE_CHOICES, initial
-        )
+        label = _("{title}: confidence 1–10").format(title=kr.title)
+        return FormField(question["key"], label, "choice", CONFIDENCE_CHOICES, initial)
     if kind == MOOD:
         mood = answer.number if answer is not None and not answer.skipped else None
         initial = f"{mood:g}" if mood is not None else ""
-        return FormField(question["key"], question["text"], "choice", MOOD_CHOICES, initial)
+        text = question_text(question)
+        return FormField(question["key"], text, "choice", MOOD_CHOICES, initial)
     initial = answer.text or "" if answer is not None else ""
-    return FormField(question["key"], question["text"], "text", initial=initial)
+    return FormField(question["key"], question_text(question), "text", initial=initial)
 
 
 def answer_words(question: Mapping[str, Any], kr: KeyResult | None, answer: Answer | None) -> str:
     """A stored answer in a few words, named by its question: "NPS 35", "NPS confidence 8/10"."""
-    title = kr.title if kr is not None else str(question.get("text", ""))
+    title = kr.title if kr is not None else question_text(question)
     if answer is None:
         return title
     if answer.skipped or answer.number is None:
-        return f"{title} skipped" if answer.skipped else title
+        return _("{title} skipped").format(title=title) if answer.skipped else title
     if question["kind"] == KR_VALUE and kr is not None:
-        return f"{title} {format_value(kr.kind, answer.number, kr.unit)}"
+        return f"{title} {value_words(kr.kind, answer.number, kr.unit)}"
+    confidence = number_words(answer.number)
     if question["kind"] == KR_CONFIDENCE and kr is not None and kr.kind == "binary":
-        return f"{title} is done, so its confidence is {answer.number:g}/10"
+        return _("{title} is done, so its confidence is {confidence}/10").format(
+            title=title, confidence=confidence
+        )
     if question["kind"] == KR_CONFIDENCE:
-        return f"{title} confidence {answer.number:g}/10"
+        return _("{title} confidence {confidence}/10").format(title=title, confidence=confidence)
     return title

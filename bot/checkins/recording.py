@@ -12,12 +12,15 @@ from bot.checkins.blockers import blocker_in
 from bot.checkins.cadence import friendly_day
 from bot.checkins.interpret import Reading, Said
 from bot.checkins.parsing import Skipped, Value
+from bot.core.i18n import catalog, speaking_to
 from bot.core.messages import Text
 from bot.core.outcome import Notice
 from bot.goals.progress import progress
 from storage.models import CheckinRun, KeyResult, Person
 from storage.repository import Store
 from storage.settings import OrgSettings
+
+_, ngettext = catalog("bot.checkins")
 
 
 class Recording:
@@ -97,11 +100,13 @@ class Recording:
         if manager is None or manager.weekly_blockers:
             return
         who = self.person.name or self.person.email
-        text = (
-            f"{who} reported a blocker in their check-in for the week of "
-            f"{friendly_day(run.period_label)}: “{blocker}”\n"
-            "(checkin team shows your team's week; checkin blockers weekly keeps these for it.)"
-        )
+        # Written in the manager's language, not the reporter's.
+        with speaking_to(manager, await self.store.tenant(self.person.tenant_id)):
+            text = _(
+                "{who} reported a blocker in their check-in for the week of {week}: “{blocker}”\n"
+                "(checkin team shows your team's week; checkin blockers weekly keeps these for "
+                "it.)"
+            ).format(who=who, week=friendly_day(run.period_label), blocker=blocker)
         self.notices.append(Notice(self.person.manager_id, [Text(text)]))
 
 

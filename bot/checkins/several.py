@@ -9,9 +9,12 @@ from typing import Protocol
 from bot.checkins import questions as q
 from bot.checkins.parsing import Invalid, parse_multi_update, quote, unknown_names
 from bot.checkins.recording import Recording
+from bot.core.i18n import catalog
 from bot.core.messages import Message, Text
 from bot.core.words import listed
 from storage.models import CheckinRun, KeyResult, PendingPrompt
+
+_, ngettext = catalog("bot.checkins")
 
 
 class CheckinFlow(Protocol):
@@ -51,16 +54,17 @@ async def answer_several(
     ]
     unknown = unknown_names(text, candidates)
     if unknown:
-        yours = listed([quote(title) for _, title, _ in candidates])
-        problems.append(
-            f"{listed([quote(name) for name in unknown])} "
-            f"{'is' if len(unknown) == 1 else 'are'} not among the key results in this "
-            f"check-in ({yours})."
+        yours = listed([quote(title) for _key, title, _spec in candidates], _("and"))
+        not_ours = ngettext(
+            "{names} is not among the key results in this check-in ({yours}).",
+            "{names} are not among the key results in this check-in ({yours}).",
+            len(unknown),
         )
+        names = listed([quote(name) for name in unknown], _("and"))
+        problems.append(not_ours.format(names=names, yours=yours))
     if problems:
-        return [
-            Text("I couldn't use all of that, so nothing is saved yet.\n" + "\n".join(problems))
-        ]
+        nothing_saved = _("I couldn't use all of that, so nothing is saved yet.")
+        return [Text(nothing_saved + "\n" + "\n".join(problems))]
     if prompt.question_key in parsed and not await flow.claim(run, prompt, text):
         return []
     for key, result in parsed.items():
@@ -69,5 +73,6 @@ async def answer_several(
     if list(parsed) == [prompt.question_key]:
         return await flow.ask_next(run, after=prompt.question_key)
     # Saved more than the question asked: say so, or the count jumps without a word.
-    saved = listed([quote(by_key[key][1].title) for key in parsed])  # type: ignore[union-attr]
-    return await flow.ask_next(run, intro=f"Saved {saved}.")
+    titles = [quote(by_key[key][1].title) for key in parsed]  # type: ignore[union-attr]
+    saved = listed(titles, _("and"))
+    return await flow.ask_next(run, intro=_("Saved {key_results}.").format(key_results=saved))

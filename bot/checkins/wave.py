@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,16 +14,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.checkins import questions as q
 from bot.checkins.cadence import Period, person_cadence
-from bot.checkins.opening import (
-    Late,
-    Suppressed,
-    due_now,
-    new_run,
-    question_message,
-    scheduled_intro,
-)
+from bot.checkins.opening import Late, Suppressed, due_now, first_prompt, new_run
 from bot.checkins.prompting import Mark, Prompter
 from bot.core.events import Actor
+from bot.core.i18n import language_for, speaking
 from bot.core.messages import Message
 from bot.notify.away import Presence
 from scheduler.due import ClaimLost, Due, Fence, NextDue
@@ -67,6 +61,7 @@ class _Ready:
     following: datetime
     reminder: datetime | None
     held: Fence
+    language: str  # the person's: the prompt was written in it, and is sent in it
 
 
 @dataclass(frozen=True)
@@ -135,15 +130,16 @@ class Wave:
             unusual.extend(f.due for f in fresh if (f.person.id, f.period.start) in taken)
             fresh = [f for f in fresh if (f.person.id, f.period.start) not in taken]
             owned = await wave.key_results_by_owner(ids)
-            runs = [
-                new_run(f.person, f.period, owned.get(f.person.id or 0, []), f.settings,
-                        now, sending=True)
-                for f in fresh
-            ]  # fmt: skip
+            languages = [language_for(f.person, f.tenant) for f in fresh]
+            runs = []
+            for f, language in zip(fresh, languages, strict=True):
+                with speaking(language):  # the run's example answers are written in theirs
+                    mine = owned.get(f.person.id or 0, [])
+                    runs.append(new_run(f.person, f.period, mine, f.settings, now, sending=True))
             run_ids = await wave.insert_runs(runs)
             ready: list[_Ready] = []
             prompts: list[PendingPrompt] = []
-            for f, run in zip(fresh, runs, strict=True):
+            for f, run, language in zip(fresh, runs, languages, strict=True):
                 run.id = run_ids.get(f.person.id or 0)
                 if run.id is None:  # someone started this very check-in a moment ago
                     unusual.append(f.due)
@@ -161,7 +157,8 @@ class Wave:
                 )
                 prompts.append(prompt)
                 krs = {kr.id: kr for kr in owned.get(f.person.id or 0, [])}
-                message = question_message(run, index, prompt.id, krs.get(question.get("kr_id")))
+                with speaking(language):
+                    message = first_prompt(run, index, prompt.id, krs.get(question.get("kr_id")))
                 actor = Actor(
                     f.identity.platform, f.tenant.external_id, f.identity.external_user_id
                 )
@@ -172,11 +169,12 @@ class Wave:
                         f.person.id or 0,
                         run.id,
                         actor,
-                        replace(message, intro=scheduled_intro(run)),
+                        message,
                         prompt.id,
                         f.following,
                         self.prompter.reminder_at(f.person, f.tenant, now),
                         f.due.held,
+                        language,
                     )
                 )
             await wave.insert_prompts(prompts)
@@ -256,7 +254,8 @@ class Wave:
                 if not await item.held():
                     lost.append(item.job_id)
                     return
-                sent = await self.prompter.engine.post(item.actor, item.message)
+                with speaking(item.language):
+                    sent = await self.prompter.engine.post(item.actor, item.message)
             if sent.ok:
                 taken.append(_Delivered(item, sent.ref))
                 arrived.set()

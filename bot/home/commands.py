@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.checkins.flow import CheckinFlow
 from bot.core.commands import CommandRow, Context, HelpLine
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Card, Field
 from bot.core.outcome import Outcome
 from bot.feedback.flow import FeedbackFlow
@@ -13,6 +14,8 @@ from bot.org.tree import display_name
 from bot.pulse.flow import PulseFlow
 from bot.team.views import TeamView
 from storage.settings import settings_of
+
+_, ngettext = catalog("bot.home")
 
 KUDOS_SHOWN = 3  # the latest kudos received, on home
 
@@ -43,7 +46,8 @@ async def _kudos_received(ctx: Context) -> list[Field]:
         giver = None
         if kudos.giver_id is not None:
             giver = await ctx.store.person(ctx.tenant.id, kudos.giver_id)
-        fields.append(Field(f"From {display_name(giver) if giver else 'someone'}", kudos.message))
+        who = display_name(giver) if giver else _("someone")
+        fields.append(Field(_("From {giver}").format(giver=who), kudos.message))
     return fields
 
 
@@ -56,7 +60,7 @@ COMMANDS = (
         "home",
         "",
         _home,
-        (HelpLine("home", "your check-in, what's waiting for you, your team and goals"),),
+        (HelpLine("home", N_("your check-in, what's waiting for you, your team and goals")),),
     ),
-    CommandRow("help", "", show_help, (HelpLine("help", "this list"),)),
+    CommandRow("help", "", show_help, (HelpLine("help", N_("this list")),)),
 )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from bot.core.commands import CommandRow, Context, HelpLine
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Text
 from bot.core.outcome import Outcome
 from bot.team.views import TeamView
+
+_, ngettext = catalog("bot.team")
 
 
 async def _week(ctx: Context, _args: str) -> Outcome:
@@ -20,13 +23,14 @@ async def _blocker_alerts(ctx: Context, args: str) -> Outcome:
     """A manager chooses: blockers in a DM as they come (now), or in the weekly view."""
     choice = args.strip().lower()
     if choice not in ("now", "weekly"):
-        return Outcome([Text("Say checkin blockers now (a DM as each is reported) or weekly.")])
+        said = _("Say checkin blockers now (a DM as each is reported) or weekly.")
+        return Outcome([Text(said)])
     ctx.person.weekly_blockers = choice == "weekly"
     ctx.store.keep(ctx.person)
     if choice == "weekly":
-        reply = "Your team's blockers will wait for checkin team; no more DMs for them."
+        reply = _("Your team's blockers will wait for checkin team; no more DMs for them.")
     else:
-        reply = "You'll get a DM as soon as someone on your team reports a blocker."
+        reply = _("You'll get a DM as soon as someone on your team reports a blocker.")
     return Outcome([Text(reply)])
 
 
@@ -38,7 +42,7 @@ COMMANDS = (
         (
             HelpLine(
                 "checkin team / goals team",
-                "managers: the team's week (status, blockers) and goals",
+                N_("managers: the team's week (status, blockers) and goals"),
             ),
         ),
         audience="managers",
@@ -51,7 +55,7 @@ COMMANDS = (
         (
             HelpLine(
                 "checkin blockers weekly / now",
-                "managers: your team's blockers in checkin team only, or a DM as each comes",
+                N_("managers: your team's blockers in checkin team only, or a DM as each comes"),
             ),
         ),
         audience="managers",

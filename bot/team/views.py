@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from bot.checkins.blockers import blocker_in
 from bot.checkins.cadence import friendly_day, period_at, person_cadence
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Card, Field, Section
 from bot.goals.cards import goals_card
 from bot.goals.periods import current_quarter, of_quarter
@@ -21,7 +22,11 @@ from storage.models import CheckinRun, KeyResult, Objective, Person, Tenant
 from storage.repository import Store
 from storage.settings import settings_of
 
+_, ngettext = catalog("bot.team")
+
 STALE_PERIODS = 3
+# What bot.goals.progress.status_from_confidence says, for the catalogs.
+STATUS_WORDS = (N_("no status"), N_("on track"), N_("at risk"), N_("off track"))
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,8 @@ async def scope_of(store: Store, tenant: Tenant, viewer: Person) -> Scope:
         below = {i for i in everyone if i != viewer.id}
     if not below:
         return Scope(
-            {}, "No one reports to you. This view is for managers: their team's week at a glance."
+            {},
+            _("No one reports to you. This view is for managers: their team's week at a glance."),
         )
     return Scope({i: everyone[i] for i in below if everyone[i].active})
 
@@ -56,7 +62,7 @@ class TeamView:
         """This period's status per report, their blockers, confidence drops, stale goals."""
         scope = await scope_of(self.store, self.tenant, self.viewer)
         if scope.refusal:
-            return Card("Your team's week", (Section("", text=scope.refusal),))
+            return Card(_("Your team's week"), (Section("", text=scope.refusal),))
         people = scope.people
         ids = list(people)
         runs = await self.team.runs_since(self.tenant.id, ids, self.now - timedelta(weeks=9))
@@ -71,16 +77,19 @@ class TeamView:
         drops = await self._confidence_drops(people, krs)
         stale = await self._stale(people, krs)
         sections = [
-            Section(f"Check-ins: {done} of {len(ids)} done", statuses),
-            Section("Blockers", blockers, "" if blockers else "No one reported a blocker."),
-            Section("Confidence dropped this week", drops, "" if drops else "No drops."),
             Section(
-                f"Key results not updated for {STALE_PERIODS}+ check-ins",
+                _("Check-ins: {done} of {total} done").format(done=done, total=len(ids)), statuses
+            ),
+            Section(_("Blockers"), blockers, "" if blockers else _("No one reported a blocker.")),
+            Section(_("Confidence dropped this week"), drops, "" if drops else _("No drops.")),
+            Section(
+                _("Key results not updated for {n}+ check-ins").format(n=STALE_PERIODS),
                 stale,
-                "" if stale else "Every key result is up to date.",
+                "" if stale else _("Every key result is up to date."),
             ),
         ]
-        return Card("Your team's week", tuple(sections), footer="goals team shows their goals.")
+        footer = _("goals team shows their goals.")
+        return Card(_("Your team's week"), tuple(sections), footer=footer)
 
     async def summary(self) -> str | None:
         """One line for a manager's home; None for someone with no one to see."""
@@ -93,14 +102,21 @@ class TeamView:
         current = {p: self._current_run(scope.people[p], runs) for p in ids}
         done = sum(1 for run in current.values() if run is not None and run.status == "submitted")
         blockers = len(await self._blockers(scope.people, current))
-        blocked = f", {blockers} blocker{'s' if blockers != 1 else ''}" if blockers else ""
-        return f"{done} of {len(ids)} checked in this period{blocked}. checkin team for more."
+        if blockers:
+            said = ngettext(
+                "{done} of {total} checked in this period, {n} blocker. checkin team for more.",
+                "{done} of {total} checked in this period, {n} blockers. checkin team for more.",
+                blockers,
+            )
+        else:
+            said = _("{done} of {total} checked in this period. checkin team for more.")
+        return said.format(done=done, total=len(ids), n=blockers)
 
     async def goals(self) -> Card:
         """The goal tree of the team's objectives and key results, with roll-up."""
         scope = await scope_of(self.store, self.tenant, self.viewer)
         if scope.refusal:
-            return Card("Your team's goals", (Section("", text=scope.refusal),))
+            return Card(_("Your team's goals"), (Section("", text=scope.refusal),))
         quarter = current_quarter(self.viewer, self.tenant, self.now)
         objectives = [
             o for o in await self.store.objectives(self.tenant.id) if of_quarter(o.period, quarter)
@@ -120,8 +136,10 @@ class TeamView:
         goalless = _without_goals(scope.people, objectives, key_results)
         if goalless:
             names = ", ".join(sorted(display_name(p) for p in goalless))
-            sections.append(Section(f"No goals for {quarter.label} yet", text=names))
-        return Card("Your team's goals", tuple(sections), footer="checkin team shows their week.")
+            title = _("No goals for {quarter} yet").format(quarter=quarter.label)
+            sections.append(Section(title, text=names))
+        footer = _("checkin team shows their week.")
+        return Card(_("Your team's goals"), tuple(sections), footer=footer)
 
     # -- pieces --------------------------------------------------------------------------------
 
@@ -136,18 +154,18 @@ class TeamView:
         cadence = person_cadence(person, settings_of(self.tenant))
         today = self.now.astimezone(cadence.zone).date()
         if person.paused_until and today <= date.fromisoformat(person.paused_until):
-            status = f"paused through {friendly_day(person.paused_until)}"
+            status = _("paused through {day}").format(day=friendly_day(person.paused_until))
         elif run is None:
-            status = "pending (not started)"
+            status = _("pending (not started)")
         elif run.status == "submitted":
-            status = "done ✓"
+            status = _("done ✓")
         elif run.status == "skipped":
-            status = "skipped"
+            status = _("skipped")
         else:
-            status = "pending"
+            status = _("pending")
         before = [r for r in runs if r.person_id == person.id and r.period_end <= self.now]
         if before and before[-1].status == "missed":
-            status += "; missed the last one"
+            status = _("{status}; missed the last one").format(status=status)
         return status
 
     async def _blockers(
@@ -178,8 +196,8 @@ class TeamView:
             kr = by_id[change.key_result_id]
             owner = people.get(kr.owner_id or 0)
             was, now = status_from_confidence(int(old)), status_from_confidence(int(new))
-            moved = f", now {now}" if now != was else ""
-            who = display_name(owner) if owner else "someone"
+            moved = _(", now {status}").format(status=_(now)) if now != was else ""
+            who = display_name(owner) if owner else _("someone")
             drops.append(Field(f"{kr.title} ({who})", f"{old:g} → {new:g}{moved}"))
         return tuple(drops)
 
@@ -201,7 +219,9 @@ class TeamView:
             if self.now - since < timedelta(weeks=weeks * STALE_PERIODS):
                 continue
             when = (
-                f"last {friendly_day(last.date().isoformat())}" if last else "never in a check-in"
+                _("last {day}").format(day=friendly_day(last.date().isoformat()))
+                if last
+                else _("never in a check-in")
             )
             stale.append(Field(f"{kr.title} ({display_name(owner)})", when))
         return tuple(stale)

@@ -1,6 +1,8 @@
 """Turn free-text check-in answers into key-result values, confidence and mood.
 
-Pure (no I/O, standard library only): callers store the value or show Invalid.reason as a re-ask.
+Pure (no I/O): callers store the value or show Invalid.reason as a re-ask. Answers are read in
+the language in force (bot.core.i18n.current()) and in English: its words and its way of
+writing numbers ("1.250,5" in German) are in `lexicon`, the re-asks come from the catalogs.
 What an answer can be and the reading every parser shares are in `answers`; one key result's
 value in `values`; confidence and mood in `scales`; a line naming several key results in
 `multi_update`.

@@ -1,11 +1,16 @@
 """What an answer can be, and the reading every parser starts with: the text normalised, its
 decoration dropped, the words that mean "skip" or "no change", and the user's words quoted back
-in a re-ask."""
+in a re-ask. The words are the language in force's and English (`lexicon`)."""
 
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
+
+from bot.checkins.parsing.lexicon import here
+from bot.core.i18n import catalog
+
+_, ngettext = catalog("bot.checkins")
 
 MetricKind = Literal["number", "percent", "currency", "binary"]
 
@@ -47,22 +52,6 @@ MAX_ANSWER = 200
 _QUOTE_LIMIT = 40
 
 
-def phrases(text: str) -> frozenset[str]:
-    return frozenset(text.split("|"))
-
-
-SKIP = phrases("skip|pass|n/a|na|-|–|—|next|skip it|skip this")
-NO_CHANGE = phrases(
-    "same|the same|same as before|same as last week|still the same|still|no change|no changes"
-    "|unchanged|nothing changed|as before|as last week|=|ditto|no update|no progress"
-)
-DONE = phrases(
-    "done|all done|finished|complete|completed|hit it|achieved|reached it|target hit"
-    "|hit the target|nailed it|100% done"
-)
-YES = phrases("yes|y|yep|yeah|yup|true")
-NO = phrases("no|n|nope|not yet|not done|not started|false")
-STATUS = SKIP | NO_CHANGE | DONE | YES | NO
 _YES_MARKS, _NO_MARKS = frozenset("✅✔☑✓"), frozenset("❌✖✗✘❎")
 # Typographic spaces between digit groups are thousands separators ("1 250" in French);
 # a plain space is not, because "400 500" is more likely two numbers than 400500.
@@ -71,7 +60,7 @@ _DECOR = frozenset({"So", "Sk", "Me", "Cc"})  # emoji, modifiers, keycaps, contr
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", _GROUP_SPACE.sub(",", text)).casefold()
+    text = unicodedata.normalize("NFKC", _GROUP_SPACE.sub(here().group, text)).casefold()
     text = text.replace("\u2212", "-").replace("’", "'")
     # Bidi marks, zero-width joiners and variation selectors are invisible but split tokens.
     return "".join(
@@ -93,13 +82,20 @@ def quote(text: str) -> str:
     # Control and bidi characters would garble the bot's own sentence around the quote.
     flat = "".join(ch for ch in text[:MAX_ANSWER] if unicodedata.category(ch) not in {"Cc", "Cf"})
     flat = " ".join(flat.split())
-    return f"“{flat if len(flat) <= _QUOTE_LIMIT else flat[: _QUOTE_LIMIT - 1] + '…'}”"
+    shortened = flat if len(flat) <= _QUOTE_LIMIT else flat[: _QUOTE_LIMIT - 1] + "…"
+    # Translators: the marks around words quoted back to the person ("„abc“" in German).
+    return _("“{text}”").format(text=shortened)
 
 
 def status_of(core: str) -> Parsed | None:
-    if core in SKIP:
+    words = here()
+    if core in words.skip:
         return Skipped()
     # "still n/a" says nothing moved, so it is a no-change rather than a skip.
-    if core in NO_CHANGE or core.removeprefix("still ") in SKIP | NO_CHANGE:
+    if core in words.no_change or any(
+        core.removeprefix(still) in words.skip | words.no_change
+        for still in words.still
+        if core.startswith(still)
+    ):
         return NoChange()
     return None

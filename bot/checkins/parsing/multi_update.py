@@ -2,37 +2,26 @@
 segment's label matched to a key result's title (whole words, then prefixes, then fuzzily), and
 its value read as that key result's answer."""
 
-import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import TypeAlias
 
-from bot.checkins.parsing.answers import (
-    STATUS,
-    Invalid,
-    KeyResult,
-    Parsed,
-    core_of,
-    normalise,
-    phrases,
-    quote,
-)
-from bot.checkins.parsing.values import HEAD_WORDS, MULTIPLIERS, NUMBER, WORD, parse_kr_value
+from bot.checkins.parsing.answers import Invalid, KeyResult, Parsed, core_of, normalise, quote
+from bot.checkins.parsing.lexicon import here
+from bot.checkins.parsing.values import WORD, parse_kr_value
+from bot.core.i18n import catalog
+
+_, ngettext = catalog("bot.checkins")
 
 _Titles: TypeAlias = Sequence[tuple[KeyResult, list[str]]]
 
 _MAX_MULTI, _MAX_SEGMENTS, _MAX_LABEL_WORDS = 1000, 20, 8
 _FUZZY_THRESHOLD, _AMBIGUITY_MARGIN = 0.8, 0.05
-_LABEL_STOPWORDS = (
-    HEAD_WORDS | frozenset(MULTIPLIERS) | phrases("the|our|my|of|for|and|kr|pct|percent")
-)
-# A comma directly followed by exactly three digits continues a number ("1,250").
-_SEGMENT_SPLIT = re.compile(r"[;\n\r|]+|(?<!\d),|,(?!\d{3}(?!\d))")
-_AND_SPLIT = re.compile(r"\s+(?:and|&)\s+")
 
 
 def _label_words(label: str) -> list[str]:
-    words = [w for w in WORD.findall(normalise(label)) if w not in _LABEL_STOPWORDS]
+    stopwords = here().label_stopwords
+    words = [w for w in WORD.findall(normalise(label)) if w not in stopwords]
     # Dropping a plural "s" lets "signup" name "Weekly signups" (but keeps "process" whole).
     stems = (w[:-1] if len(w) > 3 and w[-1] == "s" != w[-2] else w for w in words)
     return [w for w in stems if not w.isdigit()]
@@ -43,27 +32,29 @@ def _split_label(segment: str) -> tuple[str, str]:
     label, sep, value = segment.partition(":") if ":" in segment else segment.partition("=")
     if sep and _label_words(label):
         return label, value
-    number = NUMBER.search(segment)
+    lexicon = here()
+    number = lexicon.number.search(segment)
     if number:
         words, value = segment[: number.start()].split(), segment[number.start() :]
         # Lead-ins and currency codes belong to the value: "revenue usd 3500" keeps its USD.
-        while words and words[-1] in HEAD_WORDS:
+        while words and words[-1] in lexicon.head_words:
             value = f"{words.pop()} {value}"
         if _label_words(" ".join(words)):
             return " ".join(words), value
         return segment[number.end() :], segment  # the label follows the value: "400 signups"
     words = segment.split()
     for size in range(min(4, len(words)), 0, -1):
-        if core_of(" ".join(words[-size:])) in STATUS:
+        if core_of(" ".join(words[-size:])) in lexicon.status:
             return " ".join(words[:-size]), " ".join(words[-size:])
     return segment, ""
 
 
 def _segments(text: str) -> list[str]:
     segments: list[str] = []
-    for piece in _SEGMENT_SPLIT.split(text):
+    lexicon = here()
+    for piece in lexicon.segment_split.split(text):
         pending: list[str] = []
-        for part in _AND_SPLIT.split(piece):
+        for part in lexicon.and_split.split(piece):
             pending.append(part)
             # A part without a value belongs to a title ("Revenue and growth 400").
             if _split_label(part)[1].strip():
@@ -136,11 +127,15 @@ def parse_multi_update(text: str, key_results: Sequence[KeyResult]) -> dict[str,
         any_value = any_value or bool(candidates and value.strip())
         if len(candidates) == 1:
             key, title, spec = candidates[0]
-            twice = Invalid(f"You gave two values for {quote(title)}. Send just one.")
+            twice = Invalid(
+                _("You gave two values for {title}. Send just one.").format(title=quote(title))
+            )
             result[key] = twice if key in result else parse_kr_value(value, spec)
         elif candidates:
             first, second = (quote(title) for _, title, _ in candidates[:2])
-            reason = f"{quote(label)} could mean {first} or {second}. Which one did you mean?"
+            reason = _("{label} could mean {first} or {second}. Which one did you mean?").format(
+                label=quote(label), first=first, second=second
+            )
             ambiguous.append(([key for key, _, _ in candidates], Invalid(reason)))
     if not any_value:
         return None
@@ -157,7 +152,7 @@ def unknown_names(text: str, key_results: Sequence[KeyResult]) -> list[str]:
     return [
         label.strip()
         for label, value, candidates in _named_segments(text, key_results)
-        if not candidates and _label_words(label) and NUMBER.search(value)
+        if not candidates and _label_words(label) and here().number.search(value)
     ]
 
 

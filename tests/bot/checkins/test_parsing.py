@@ -1,10 +1,16 @@
-"""Behaviour of bot.checkins.parsing: free-text check-in answers to values, confidence and mood."""
+"""Behaviour of bot.checkins.parsing: free-text check-in answers to values, confidence and mood.
+
+The examples are English; the properties hold in every language, with numbers written as that
+language writes them (tests/bot/checkins/test_parsing_languages.py has German and Spanish
+examples)."""
 
 import dataclasses
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
+from babel.numbers import format_decimal, get_decimal_symbol
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +27,7 @@ from bot.checkins.parsing import (
     parse_multi_update,
     unknown_names,
 )
+from bot.core.i18n import LANGUAGES, speaking
 
 NUMBER = MetricSpec("number", start=0, target=1000, current=None, unit="signups")
 SIGNED = MetricSpec("number", start=-20, target=50, current=10)  # NPS can be negative
@@ -43,6 +50,24 @@ KEY_RESULTS = [
 FAST = settings(max_examples=200, deadline=None)
 PARSED_TYPES = (Value, NoChange, Skipped, Invalid)
 QUOTED = re.compile(r"“(.*?)”")
+# How each language quotes a person's words back (bot/checkins/locale).
+QUOTED_IN = {"en": QUOTED, "de": re.compile(r"„(.*?)“"), "es": QUOTED}
+EVERY_LANGUAGE = pytest.mark.parametrize("language", LANGUAGES)
+
+
+def grouped(literal: str, language: str) -> str:
+    """A plain number ("-1234.50") as `language` writes it, its thousands grouped: "-1,234.50"
+    in English (as f"{number:,}" writes it), "-1.234,50" in German and Spanish."""
+    if language == "en":
+        return f"{Decimal(literal):,}"
+    places = len(literal.partition(".")[2])
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(Decimal(literal), format=pattern, locale=language)
+
+
+def with_decimal_mark(literal: str, language: str) -> str:
+    """A plain number ("12.5") with `language`'s decimal mark ("12,5" in German)."""
+    return literal.replace(".", get_decimal_symbol(language))
 
 
 def reason_of(result: Parsed) -> str:
@@ -403,40 +428,61 @@ def test_results_are_immutable() -> None:
 # --- parse_kr_value: properties ------------------------------------------------------------
 
 
+def test_grouped_numbers_are_written_as_each_language_writes_them() -> None:
+    assert [grouped("-1234567.50", language) for language in ("en", "de", "es")] == [
+        "-1,234,567.50",
+        "-1.234.567,50",
+        "-1.234.567,50",
+    ]
+    assert grouped("1250", "en") == f"{1250:,}" and grouped("1250.50", "en") == f"{1250.5:,.2f}"
+
+
+@EVERY_LANGUAGE
 @FAST
 @given(st.integers(min_value=0, max_value=10**12))
-def test_grouped_integers_round_trip(number: int) -> None:
-    assert parse_kr_value(f"{number:,}", HUGE) == Value(float(number))
+def test_grouped_integers_round_trip(language: str, number: int) -> None:
+    with speaking(language):
+        assert parse_kr_value(grouped(str(number), language), HUGE) == Value(float(number))
 
 
+@EVERY_LANGUAGE
 @FAST
 @given(st.floats(min_value=0, max_value=1e11, allow_nan=False, allow_infinity=False))
-def test_grouped_decimals_round_trip(number: float) -> None:
-    result = parse_kr_value(f"{number:,.2f}", HUGE)
+def test_grouped_decimals_round_trip(language: str, number: float) -> None:
+    with speaking(language):
+        result = parse_kr_value(grouped(f"{number:.2f}", language), HUGE)
     assert isinstance(result, Value)
     assert result.number == pytest.approx(float(f"{number:.2f}"), rel=1e-12)
 
 
+@EVERY_LANGUAGE
 @FAST
 @given(st.integers(min_value=0, max_value=10**9))
-def test_k_suffix_round_trips(number: int) -> None:
-    result = parse_kr_value(f"{number / 1000}k", HUGE)
+def test_k_suffix_round_trips(language: str, number: int) -> None:
+    with speaking(language):
+        result = parse_kr_value(with_decimal_mark(f"{number / 1000}k", language), HUGE)
     assert isinstance(result, Value)
     assert result.number == pytest.approx(number, rel=1e-9)
 
 
+@EVERY_LANGUAGE
 @FAST
 @given(st.integers(min_value=-(10**12), max_value=10**12), st.sampled_from(["-", "−"]))
-def test_signed_numbers_round_trip(number: int, minus: str) -> None:
+def test_signed_numbers_round_trip(language: str, number: int, minus: str) -> None:
     signed = MetricSpec("number", start=-(10**12), target=10**12, current=None)
-    text = f"{number:,}".replace("-", minus)
-    assert parse_kr_value(text, signed) == Value(float(number))
+    text = grouped(str(number), language).replace("-", minus)
+    with speaking(language):
+        assert parse_kr_value(text, signed) == Value(float(number))
 
 
+@EVERY_LANGUAGE
 @FAST
-@given(st.floats(min_value=0, max_value=100, allow_nan=False))
-def test_any_percent_in_range_round_trips(number: float) -> None:
-    assert parse_kr_value(f"{number!r}%", PERCENT) == Value(number)
+@given(st.floats(min_value=0, max_value=100, allow_nan=False), st.sampled_from(["%", " %"]))
+def test_any_percent_in_range_round_trips(language: str, number: float, sign: str) -> None:
+    with speaking(language):
+        assert parse_kr_value(with_decimal_mark(repr(number), language) + sign, PERCENT) == Value(
+            number
+        )
 
 
 # Fragments that steer generated text towards the interesting paths of the parser.
@@ -457,28 +503,35 @@ ANSWER_LIKE = st.lists(
                 "percent",
                 " and ",
             ],
+            # The German and Spanish words and multipliers.
+            *["erledigt", "hecho", "keine Änderung", "sin cambios", "überspringen", "saltar"],
+            *["ca.", "unos", "Mio", "mil", "Prozent", "por ciento", " und ", " y ", "ja", "sí"],
         ]
     ),
     max_size=15,
 ).map("".join)
 
 
+@EVERY_LANGUAGE
 @FAST
 @given(st.one_of(st.text(), ANSWER_LIKE), st.sampled_from(ALL_SPECS))
-def test_never_raises_and_returns_a_result(text: str, spec: MetricSpec) -> None:
-    result = parse_kr_value(text, spec)
+def test_never_raises_and_returns_a_result(language: str, text: str, spec: MetricSpec) -> None:
+    with speaking(language):
+        result = parse_kr_value(text, spec)
     assert isinstance(result, PARSED_TYPES)
     if isinstance(result, Invalid):
         assert 0 < len(result.reason) < 200
-        assert all(len(quote) <= 40 for quote in QUOTED.findall(result.reason))
+        assert all(len(quote) <= 40 for quote in QUOTED_IN[language].findall(result.reason))
     if isinstance(result, Value):
         assert abs(result.number) <= 1e12
 
 
+@EVERY_LANGUAGE
 @FAST
 @given(ANSWER_LIKE, st.sampled_from(ALL_SPECS))
-def test_values_respect_the_key_result_kind(text: str, spec: MetricSpec) -> None:
-    result = parse_kr_value(text, spec)
+def test_values_respect_the_key_result_kind(language: str, text: str, spec: MetricSpec) -> None:
+    with speaking(language):
+        result = parse_kr_value(text, spec)
     if not isinstance(result, Value):
         return
     if spec.kind == "binary":
@@ -522,10 +575,12 @@ def test_confidence_outside_1_to_10_is_invalid_with_the_scale(text: str) -> None
     assert "whole number from 1 (won't happen) to 10 (certain)" in reason_of(parse_confidence(text))
 
 
+@EVERY_LANGUAGE
 @FAST
 @given(st.one_of(st.text(), st.integers().map(str), st.floats().map(str), ANSWER_LIKE))
-def test_confidence_returns_value_only_for_integers_1_to_10(text: str) -> None:
-    result = parse_confidence(text)
+def test_confidence_returns_value_only_for_integers_1_to_10(language: str, text: str) -> None:
+    with speaking(language):
+        result = parse_confidence(text)
     assert isinstance(result, PARSED_TYPES)
     if isinstance(result, Value):
         assert result.number.is_integer()
@@ -534,10 +589,12 @@ def test_confidence_returns_value_only_for_integers_1_to_10(text: str) -> None:
         assert 0 < len(result.reason) < 200
 
 
+@EVERY_LANGUAGE
 @FAST
 @given(st.integers(min_value=1, max_value=10))
-def test_confidence_accepts_every_integer_1_to_10(number: int) -> None:
-    assert parse_confidence(str(number)) == Value(float(number))
+def test_confidence_accepts_every_integer_1_to_10(language: str, number: int) -> None:
+    with speaking(language):
+        assert parse_confidence(str(number)) == Value(float(number))
 
 
 # --- parse_mood ----------------------------------------------------------------------------
@@ -586,10 +643,12 @@ def test_mood_other_answers_are_invalid(text: str) -> None:
     assert "1 (awful) to 5 (great)" in reason_of(parse_mood(text))
 
 
+@EVERY_LANGUAGE
 @FAST
 @given(st.one_of(st.text(), st.integers().map(str), ANSWER_LIKE))
-def test_mood_returns_value_only_for_integers_1_to_5(text: str) -> None:
-    result = parse_mood(text)
+def test_mood_returns_value_only_for_integers_1_to_5(language: str, text: str) -> None:
+    with speaking(language):
+        result = parse_mood(text)
     assert isinstance(result, PARSED_TYPES)
     if isinstance(result, Value):
         assert result.number in (1.0, 2.0, 3.0, 4.0, 5.0)
@@ -748,10 +807,14 @@ MULTI_KEY_RESULTS = [
 ]
 
 
+AND = {"en": " and ", "de": " und ", "es": " y "}
+
+
 @st.composite
-def multi_updates(draw: st.DrawFn) -> tuple[str, dict[str, Parsed]]:
+def multi_updates(draw: st.DrawFn, language: str = "en") -> tuple[str, dict[str, Parsed]]:
+    """A one-line update of some of MULTI_KEY_RESULTS, its numbers as `language` writes them."""
     chosen = draw(st.lists(st.sampled_from(MULTI_KEY_RESULTS), min_size=1, unique=True))
-    separator = draw(st.sampled_from([", ", ",", "; ", "\n", " and ", " | "]))
+    separator = draw(st.sampled_from([", ", ",", "; ", "\n", " and ", " | ", AND[language]]))
     parts: list[str] = []
     expected: dict[str, Parsed] = {}
     for key, title, spec in chosen:
@@ -764,7 +827,7 @@ def multi_updates(draw: st.DrawFn) -> tuple[str, dict[str, Parsed]]:
         else:
             number = draw(st.integers(min_value=0, max_value=10**9))
             value = f"{draw(st.sampled_from(['', '$'])) if spec.kind == 'currency' else ''}"
-            value += draw(st.sampled_from([f"{number:,}", str(number)]))
+            value += draw(st.sampled_from([grouped(str(number), language), str(number)]))
         name = draw(st.sampled_from([title, title.lower(), title.upper()]))
         layout = draw(st.sampled_from(["{name} {value}", "{name}: {value}", "{name} = {value}"]))
         parts.append(layout.format(name=name, value=value))
@@ -772,19 +835,23 @@ def multi_updates(draw: st.DrawFn) -> tuple[str, dict[str, Parsed]]:
     return separator.join(parts), expected
 
 
+@EVERY_LANGUAGE
 @FAST
-@given(multi_updates())
+@given(st.data())
 def test_multi_update_returns_exactly_the_named_key_results(
-    case: tuple[str, dict[str, Parsed]],
+    language: str, data: st.DataObject
 ) -> None:
-    text, expected = case
-    assert parse_multi_update(text, MULTI_KEY_RESULTS) == expected
+    text, expected = data.draw(multi_updates(language))
+    with speaking(language):
+        assert parse_multi_update(text, MULTI_KEY_RESULTS) == expected
 
 
+@EVERY_LANGUAGE
 @FAST
-@given(st.one_of(st.text(), ANSWER_LIKE, st.text(alphabet="signups nps 0123456789,;:=-and")))
-def test_multi_update_never_raises(text: str) -> None:
-    result = parse_multi_update(text, KEY_RESULTS)
+@given(st.one_of(st.text(), ANSWER_LIKE, st.text(alphabet="signups nps 0123456789,.;:=-and")))
+def test_multi_update_never_raises(language: str, text: str) -> None:
+    with speaking(language):
+        result = parse_multi_update(text, KEY_RESULTS)
     assert result is None or all(isinstance(value, PARSED_TYPES) for value in result.values())
     if result is not None:
         assert set(result) <= {key for key, _, _ in KEY_RESULTS}
