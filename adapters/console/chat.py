@@ -10,6 +10,7 @@ from typing import TextIO
 from adapters.console.forms import ConsoleForms
 from adapters.console.outbound import ConsoleOutbox
 from bot.core.events import Actor, FormSubmitted, TextReceived, UserReachable
+from bot.core.i18n import speaking
 from bot.core.messages import Form
 from bot.engine import Engine
 from storage.db import Database
@@ -57,7 +58,9 @@ async def _fill(engine: Engine, actor: Actor, forms: ConsoleForms, form: Form) -
         handled = await engine.handle(FormSubmitted(actor, form.form_id, values, _event_id()))
         return handled.form_errors
 
-    await forms.fill(form, submit)
+    # Asked outside the engine's turns: in the person's language, as its replies are.
+    with speaking(await engine.language(actor)):
+        await forms.fill(form, submit)
 
 
 async def link_everyone(database: Database, tenant_id: str) -> None:

@@ -9,10 +9,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TextIO
 
 from adapters.console.render import clean
+from bot.core.i18n import catalog
 from bot.core.messages import Form, FormField
 
 CANCEL_WORDS = {"cancel", "/cancel", "quit", "exit", "/quit", "/exit"}
 MAX_ROUNDS = 5  # a form sent back to fix this many times is dropped: nothing more to ask
+
+_, ngettext = catalog("adapters")
 
 
 class Cancelled(Exception):
@@ -33,24 +36,25 @@ class ConsoleForms:
         submit: Callable[[dict[str, str]], Awaitable[Mapping[str, str]]],
     ) -> None:
         """Ask every field, submit; ask again the fields it was sent back for, until accepted."""
-        self._write(f"{clean(form.title)}: a form, one field at a time. cancel drops it.")
+        intro = _("{title}: a form, one field at a time. cancel drops it.")
+        self._write(intro.format(title=clean(form.title)))
         fields = form.fields
         values: dict[str, str] = {}
         try:
-            for _ in range(MAX_ROUNDS):
+            for _round in range(MAX_ROUNDS):
                 values.update(await self._ask(fields, values))
                 errors = await submit(values)
                 if not errors:
                     return
-                self._write("Some answers need another look:")
+                self._write(_("Some answers need another look:"))
                 for why in errors.values():
                     self._write(f"- {clean(why)}")
                 fields = tuple(f for f in form.fields if f.key in errors)
                 if not fields:
                     return
-            self._write("Nothing was saved: the form still had mistakes.")
+            self._write(_("Nothing was saved: the form still had mistakes."))
         except Cancelled:
-            self._write("Nothing was saved from that form.")
+            self._write(_("Nothing was saved from that form."))
 
     async def _ask(
         self, fields: tuple[FormField, ...], earlier: Mapping[str, str]
@@ -74,7 +78,7 @@ class ConsoleForms:
             lines += [f"   {n}) {clean(c.label)}" for n, c in enumerate(field.choices, 1)]
         if shown:
             label = next((c.label for c in field.choices if c.value == shown), shown)
-            lines.append(f"   (blank keeps: {clean(label)})")
+            lines.append("   " + _("(blank keeps: {answer})").format(answer=clean(label)))
         self._write("\n".join(lines))
         while True:
             typed = await self._line()
@@ -85,7 +89,8 @@ class ConsoleForms:
             chosen = _choice(field, typed)
             if chosen is not None:
                 return chosen
-            self._write(f"   Type a number from 1 to {len(field.choices)}, or leave it blank.")
+            again = _("Type a number from 1 to {last}, or leave it blank.")
+            self._write("   " + again.format(last=len(field.choices)))
 
     async def _line(self) -> str:
         if self.interactive:

@@ -6,8 +6,11 @@ from typing import Any, TextIO
 
 from adapters.console.phrases import PHRASEBOOK
 from adapters.console.render import render
+from bot.core.i18n import catalog
 from bot.core.messages import Card, Form, Message, Question, Text
 from bot.core.ports import HasPhrasebook, Outbox, Phrasebook, PostsInChannels, Recipient
+
+_, ngettext = catalog("adapters")
 
 
 class ConsoleOutbox(Outbox, PostsInChannels, HasPhrasebook):
@@ -34,8 +37,8 @@ class ConsoleOutbox(Outbox, PostsInChannels, HasPhrasebook):
         if self.me is not None and to.user.strip().lower() != self.me:
             # In a console org a person is their email, which `chat --as` takes.
             asked = isinstance(message, Question) and to.platform == "console"
-            how = f"; chat --as {to.user} to answer" if asked else ""
-            text = f"[to {to.user}{how}]\n{text}"
+            to_whom = _("[to {user}; chat --as {user} to answer]") if asked else _("[to {user}]")
+            text = f"{to_whom.format(user=to.user)}\n{text}"
         self.stream.write(text + "\n")
         self.stream.flush()
         return None
@@ -47,6 +50,6 @@ class ConsoleOutbox(Outbox, PostsInChannels, HasPhrasebook):
         self._in_channel(to, render(card))
 
     def _in_channel(self, to: Recipient, text: str) -> None:
-        name = to.conversation.get("name") or to.conversation.get("key") or "a channel"
-        self.stream.write(f"[in {name}]\n{text}\n")
+        name = to.conversation.get("name") or to.conversation.get("key") or _("a channel")
+        self.stream.write(_("[in {channel}]").format(channel=name) + f"\n{text}\n")
         self.stream.flush()

@@ -4,6 +4,9 @@ people how the chat platforms do it."""
 from __future__ import annotations
 
 from adapters.phrases import on_any_platform
+from bot.core.i18n import catalog
+
+_, ngettext = catalog("adapters")
 
 
 class ConsolePhrasebook:
@@ -11,7 +14,7 @@ class ConsolePhrasebook:
         return on_any_platform(command)
 
     def let_me_in(self) -> str:
-        return "Add me there"
+        return _("Add me there")
 
 
 PHRASEBOOK = ConsolePhrasebook()

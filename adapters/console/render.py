@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import re
 
+from bot.core.i18n import catalog
 from bot.core.messages import Answered, Card, Form, Message, Question, Text
+
+_, ngettext = catalog("adapters")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -50,7 +53,8 @@ def _card(card: Card) -> str:
         lines.extend(f"  {clean(f.label)}: {clean(f.value)}" for f in section.fields)
     if card.chart is not None:
         # A terminal shows no image: the chart's words stand in for it.
-        lines.append(f"[chart: {clean(card.chart.title)}] {clean(card.chart.alt)}")
+        chart = _("[chart: {title}] {alt}")
+        lines.append(chart.format(title=clean(card.chart.title), alt=clean(card.chart.alt)))
     if card.footer:
         lines.append(clean(card.footer))
     return "\n".join(lines)

@@ -31,15 +31,19 @@ from adapters.slack.render_form import USER_ID
 from bot.core.backlog import Backlog
 from bot.core.commands import CommandTable
 from bot.core.events import Actor, ChoiceSelected, CommandInvoked, FormSubmitted, TextReceived
+from bot.core.i18n import catalog, speaking
 from bot.core.messages import Form, Text
 from bot.engine import Engine
 from bot.kudos.form import kudos_form_id
 
 log = logging.getLogger(__name__)
 
+_, ngettext = catalog("adapters")
+
 # How long a request may wait for room in the engine's backlog: with bolt's own time, well
 # inside the 3 s in which Slack wants its answer.
 ROOM_SECONDS = 2.0
+# In English: said while the database is too busy to say whose language to say it in.
 BUSY = (
     "I'm swamped right now and didn't take that in. Please try again in a minute; "
     "nothing was changed."
@@ -94,11 +98,12 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
 
     @app.command(slash_commands(engine.commands))
     async def on_command(ack: AsyncAck, body: dict[str, Any]) -> None:
+        actor = actor_from(body)
         if body.get("channel_name") == "directmessage":
             await ack()
         else:
-            await ack(text="I've answered you in our direct messages.")
-        actor = actor_from(body)
+            with speaking(await engine.language(actor) if actor is not None else None):
+                await ack(text=_("I've answered you in our direct messages."))
         if actor is None:
             return
         name = str(body.get("command", "")).lstrip("/")
@@ -111,11 +116,12 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
         # A command that answers with a form (goals add) opens it at once: a slash command
         # carries the trigger a modal needs. Without one, the form is posted as its button.
         form = next((m for m in replies if isinstance(m, Form)), None)
-        if form is not None and trigger and await outbox.open_form(actor.tenant, trigger, form):
-            replies.remove(form)
-        await engine.deliver(
-            actor, replies, handled.closed, handled.notices, handled.closed_form, handled.posts
-        )
+        with speaking(await engine.language(actor)):
+            if form is not None and trigger and await outbox.open_form(actor.tenant, trigger, form):
+                replies.remove(form)
+            await engine.deliver(
+                actor, replies, handled.closed, handled.notices, handled.closed_form, handled.posts
+            )
 
     @app.event("message")
     async def on_message(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
@@ -138,7 +144,8 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
             return
         card = await engine.home(actor)
         if card is not None:
-            await outbox.publish_home(actor.tenant, actor.user, card)
+            with speaking(await engine.language(actor)):
+                await outbox.publish_home(actor.tenant, actor.user, card)
 
     @app.action(CHOICE_ACTION)
     async def on_choice(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -172,14 +179,13 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
         if actor is None:
             return
         form = await engine.checkin_form(actor)
-        if form is None:
-            await engine.deliver(actor, [Text("There's no check-in to fill in right now.")])
-        elif not await outbox.open_form(actor.tenant, str(body.get("trigger_id", "")), form):
-            # The 3-second trigger ran out: the conversation still works.
-            await engine.deliver(
-                actor,
-                [Text("That form button timed out. Click it again, or just reply here.")],
-            )
+        with speaking(await engine.language(actor)):
+            if form is None:
+                await engine.deliver(actor, [Text(_("There's no check-in to fill in right now."))])
+            elif not await outbox.open_form(actor.tenant, str(body.get("trigger_id", "")), form):
+                # The 3-second trigger ran out: the conversation still works.
+                timed_out = _("That form button timed out. Click it again, or just reply here.")
+                await engine.deliver(actor, [Text(timed_out)])
 
     @app.action(ACTION_OPEN_NAMED_FORM)
     async def on_open_named_form(
@@ -190,10 +196,12 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
         if actor is None:
             return
         form = await engine.form(actor, str(action.get("value") or ""))
-        if form is None:
-            await engine.deliver(actor, [Text("That form isn't for you, or it has expired.")])
-        elif not await outbox.open_form(actor.tenant, str(body.get("trigger_id", "")), form):
-            await engine.deliver(actor, [Text("That button timed out. Click it again.")])
+        with speaking(await engine.language(actor)):
+            if form is None:
+                not_yours = _("That form isn't for you, or it has expired.")
+                await engine.deliver(actor, [Text(not_yours)])
+            elif not await outbox.open_form(actor.tenant, str(body.get("trigger_id", "")), form):
+                await engine.deliver(actor, [Text(_("That button timed out. Click it again."))])
 
     @app.shortcut(SHORTCUT_GIVE_KUDOS)
     async def on_give_kudos(ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -209,10 +217,12 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
         named = isinstance(author, str) and USER_ID.match(author) is not None
         who = f"<@{author}>" if named and not mine else ""
         form = await engine.form(actor, kudos_form_id(who))
-        if form is None:
-            await engine.deliver(actor, [Text("Write kudos to me to give kudos here.")])
-        elif not await outbox.open_form(actor.tenant, str(body.get("trigger_id", "")), form):
-            await engine.deliver(actor, [Text("That took too long. Try the shortcut again.")])
+        with speaking(await engine.language(actor)):
+            if form is None:
+                await engine.deliver(actor, [Text(_("Write kudos to me to give kudos here."))])
+            elif not await outbox.open_form(actor.tenant, str(body.get("trigger_id", "")), form):
+                too_long = _("That took too long. Try the shortcut again.")
+                await engine.deliver(actor, [Text(too_long)])
 
     @app.view(FORM_CALLBACK_ID)
     async def on_form(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -235,12 +245,15 @@ def register(app: AsyncApp, engine: Engine, outbox: SlackOutbox) -> None:
         replies = handled.replies
         if closed is None:
             await ack()
-        else:
-            # The modal turns into the summary; a note on a form sent before goes in it too.
-            note = "\n".join(m.fallback_text() for m in replies) if closed.sent_before else ""
-            await ack(response_action="update", view=render_submitted(closed.summary, note))
-            replies = [] if closed.sent_before else replies
-        await engine.deliver(actor, replies, handled.closed, handled.notices, closed, handled.posts)
+        with speaking(await engine.language(actor)):
+            if closed is not None:
+                # The modal turns into the summary; a note on a form sent before goes in it too.
+                note = "\n".join(m.fallback_text() for m in replies) if closed.sent_before else ""
+                await ack(response_action="update", view=render_submitted(closed.summary, note))
+                replies = [] if closed.sent_before else replies
+            await engine.deliver(
+                actor, replies, handled.closed, handled.notices, closed, handled.posts
+            )
 
 
 class HoldBack:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from adapters.phrases import on_any_platform
+from bot.core.i18n import catalog
+
+_, ngettext = catalog("adapters")
 
 
 class SlackPhrasebook:
@@ -10,7 +13,7 @@ class SlackPhrasebook:
         return on_any_platform(command)
 
     def let_me_in(self) -> str:
-        return "Invite me there (/invite @checkin)"
+        return _("Invite me there (/invite @checkin)")
 
 
 PHRASEBOOK = SlackPhrasebook()

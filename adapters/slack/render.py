@@ -35,6 +35,7 @@ from adapters.slack.render_text import (
     split_text,
     truncate,
 )
+from bot.core.i18n import catalog
 from bot.core.messages import Card, Form, Message, Question, Text
 
 __all__ = [
@@ -67,6 +68,8 @@ TEXT_BLOCKS = 45  # a long text is cut a little short of Slack's 50 blocks
 # Four actions blocks' worth; a question with more choices is answered by typing.
 QUESTION_BUTTONS = 4 * ACTIONS_ELEMENTS
 _CHOICE_VALUE = re.compile(r"(0|[1-9][0-9]{0,9})\|", re.ASCII)
+
+_, ngettext = catalog("adapters")
 
 
 def choice_value(prompt_id: str, value: str) -> str:
@@ -108,7 +111,7 @@ def render_message(message: Message) -> dict[str, Any]:
 
 def render_answered(question: Question, answer: str) -> dict[str, Any]:
     """The question as it was, its buttons replaced by the answer, for chat.update."""
-    answered = f"✓ You answered: {answer}"
+    answered = _("✓ You answered: {answer}").format(answer=answer)
     return {
         "text": _fallback(f"{_counter(question, '({}/{}) ')}{question.text}\n{answered}"),
         "blocks": [*_question_blocks(question), context(escape(answered))],
@@ -122,7 +125,7 @@ def render_home(card: Card, *, start_button: bool) -> dict[str, Any]:
 
 
 def _start_actions() -> Block:
-    button = _button(ACTION_START_CHECKIN, "Start my check-in", "")
+    button = _button(ACTION_START_CHECKIN, _("Start my check-in"), "")
     return {
         "type": "actions",
         "block_id": "home:start",
@@ -164,7 +167,7 @@ def _choice_actions(question: Question) -> list[Block]:
             buttons.append(_button(f"choice-{index}", label, value))
     buttons = buttons[: QUESTION_BUTTONS - 1]
     if question.offers_form and len(question.prompt_id) <= BUTTON_VALUE:
-        buttons.append(_button(ACTION_OPEN_FORM, "Fill in as a form", question.prompt_id))
+        buttons.append(_button(ACTION_OPEN_FORM, _("Fill in as a form"), question.prompt_id))
     return [
         {
             "type": "actions",
@@ -178,8 +181,12 @@ def _choice_actions(question: Question) -> list[Block]:
 def _open_form_actions(form: Form) -> Block:
     return {
         "type": "actions",
-        "elements": [_button(ACTION_OPEN_NAMED_FORM, f"Open: {form.title}", form.form_id)],
+        "elements": [_button(ACTION_OPEN_NAMED_FORM, _open(form.title), form.form_id)],
     }
+
+
+def _open(title: str) -> str:
+    return _("Open: {title}").format(title=title)
 
 
 def _button(action_id: str, label: str, value: str) -> Block:

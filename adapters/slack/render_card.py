@@ -20,10 +20,13 @@ from adapters.slack.render_text import (
     split_text,
     truncate,
 )
+from bot.core.i18n import catalog
 from bot.core.messages import Card, Chart, Field, Section
 
 # A long section is cut rather than crowding every later one out of the card.
 SECTION_BLOCKS = 5
+
+_, ngettext = catalog("adapters")
 
 
 def card_blocks(card: Card, max_blocks: int) -> list[Block]:
@@ -77,8 +80,10 @@ def _field_text(field: Field, separator: str) -> str:
 def _left_out(sections: Sequence[Section]) -> Block:
     count = len(sections)
     titles = " · ".join(escape(s.title.strip()) for s in sections if s.title.strip())
-    noun = "section" if count == 1 else "sections"
-    return section(f"*{count} more {noun} didn't fit here*" + (f": {titles}" if titles else ""))
+    left_out = ngettext(
+        "*{count} more section didn't fit here*", "*{count} more sections didn't fit here*", count
+    ).format(count=count)
+    return section(left_out + (f": {titles}" if titles else ""))
 
 
 def _bold(text: str) -> str:

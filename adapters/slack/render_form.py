@@ -18,13 +18,14 @@ from adapters.slack.render_text import (
     section,
     truncate,
 )
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Card, Choice, Form, FormField, Message
 
 FORM_CALLBACK_ID = "checkin_form"
 USER_ID = re.compile(r"^[UW][A-Z0-9_]{1,30}$")
 USER_MENTION = re.compile(r"<@([UW][A-Z0-9_]{1,30})(?:\|[^>]*)?>")
 INPUT_ACTION_ID = "value"
-NUMBER_PLACEHOLDER = "e.g. 400, 40% or done"
+NUMBER_PLACEHOLDER = N_("e.g. 400, 40% or done")
 
 MODAL_TEXT = 24
 PRIVATE_METADATA = 3000
@@ -34,6 +35,8 @@ PLACEHOLDER = 150
 OPTION_TEXT = 75
 OPTION_VALUE = 150
 SELECT_OPTIONS = 100
+
+_, ngettext = catalog("adapters")
 
 
 def render_modal(form: Form) -> dict[str, Any]:
@@ -51,10 +54,10 @@ def render_modal(form: Form) -> dict[str, Any]:
     modal: dict[str, Any] = {
         "type": "modal",
         "callback_id": FORM_CALLBACK_ID,
-        "title": plain(form.title.strip() or "Check-in", MODAL_TEXT),
-        "submit": plain(form.submit_label.strip() or "Submit", MODAL_TEXT),
-        "close": plain("Cancel", MODAL_TEXT),
-        "blocks": blocks or [section("Nothing to fill in.")],
+        "title": plain(form.title.strip() or _("Check-in"), MODAL_TEXT),
+        "submit": plain(form.submit_label.strip() or _("Submit"), MODAL_TEXT),
+        "close": plain(_("Cancel"), MODAL_TEXT),
+        "blocks": blocks or [section(_("Nothing to fill in."))],
     }
     if form.form_id:  # Slack takes no empty private_metadata
         modal["private_metadata"] = form.form_id
@@ -71,8 +74,8 @@ def render_submitted(summary: Message, note: str = "") -> dict[str, Any]:
         body = [section(escape(summary.fallback_text()))]
     return {
         "type": "modal",
-        "title": plain("Check-in", MODAL_TEXT),
-        "close": plain("Done", MODAL_TEXT),
+        "title": plain(_("Check-in"), MODAL_TEXT),
+        "close": plain(_("Done"), MODAL_TEXT),
         "blocks": lead + body,
     }
 
@@ -133,7 +136,7 @@ def _element(field: FormField) -> Block:
         picked = USER_MENTION.findall(field.initial)
         if picked:
             picker["initial_users"] = list(dict.fromkeys(picked))
-        picker["placeholder"] = plain("Pick people", PLACEHOLDER)
+        picker["placeholder"] = plain(_("Pick people"), PLACEHOLDER)
         return picker
     options = _options(field.choices) if field.kind == "choice" else []
     if options:
@@ -150,7 +153,7 @@ def _element(field: FormField) -> Block:
         "max_length": INPUT_LENGTH,
     }
     if field.kind == "number":
-        element["placeholder"] = plain(NUMBER_PLACEHOLDER, PLACEHOLDER)
+        element["placeholder"] = plain(_(NUMBER_PLACEHOLDER), PLACEHOLDER)
     if field.initial:
         element["initial_value"] = truncate(field.initial, INPUT_LENGTH)
     return element
@@ -170,8 +173,10 @@ def _options(choices: Iterable[Choice]) -> list[Block]:
 
 
 def _left_out_note(count: int) -> str:
-    questions = "question" if count == 1 else "questions"
-    return (
-        f"*{count} more {questions} didn't fit in this form.* Submitting leaves them "
-        "unanswered; to answer every question, cancel and reply in the chat instead."
-    )
+    return ngettext(
+        "*{count} more question didn't fit in this form.* Submitting leaves them unanswered; to "
+        "answer every question, cancel and reply in the chat instead.",
+        "*{count} more questions didn't fit in this form.* Submitting leaves them unanswered; to "
+        "answer every question, cancel and reply in the chat instead.",
+        count,
+    ).format(count=count)

@@ -8,9 +8,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.core.i18n import N_, catalog
+
 Block = dict[str, Any]
 
-TRUNCATION_MARKER = "… (truncated)"
+_, ngettext = catalog("adapters")
+
+TRUNCATION_MARKER = N_("… (truncated)")  # said in the reader's language: marker()
 BLANK = "—"  # Slack rejects empty text objects
 
 # Slack's limits, in characters.
@@ -35,20 +39,26 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def marker() -> str:
+    """What a cut text ends with, in the language in force."""
+    return _(TRUNCATION_MARKER)
+
+
 def truncate(text: str, limit: int) -> str:
     """At most `limit` chars, marker included; an escape entity is dropped whole, never cut."""
     if len(text) <= limit:
         return text
-    if limit < len(TRUNCATION_MARKER):
+    cut = marker()
+    if limit < len(cut):
         raise ValueError(f"limit {limit} leaves no room for the truncation marker")
-    keep = _safe_cut(text, limit - len(TRUNCATION_MARKER))
-    return text[:keep].rstrip() + TRUNCATION_MARKER
+    keep = _safe_cut(text, limit - len(cut))
+    return text[:keep].rstrip() + cut
 
 
 def split_text(text: str, size: int, max_parts: int) -> list[str]:
     """Escaped text in parts of at most `size` chars, broken at a newline or space if one is
     near; past `max_parts` the last part is truncated."""
-    if size < len(TRUNCATION_MARKER) or max_parts < 1:
+    if size < len(marker()) or max_parts < 1:
         raise ValueError("parts too small to hold text")
     parts: list[str] = []
     rest = text

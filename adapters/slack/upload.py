@@ -16,6 +16,7 @@ from typing import Any
 import aiohttp
 
 from adapters.slack.pacing import SlackSendError
+from bot.core.i18n import catalog
 from bot.core.messages import Chart
 
 # SlackApi.call for one workspace: (method, **params) -> response data.
@@ -28,6 +29,8 @@ UPLOAD_ATTEMPTS = 3
 UPLOAD_TIMEOUT = 30.0
 FIRST_WAIT = 0.5  # seconds before the second attempt, twice that before the third
 _NOT_IN_NAME = re.compile(r"[^a-z0-9]+")
+
+_, ngettext = catalog("adapters")
 
 
 async def share_chart(
@@ -49,7 +52,7 @@ async def share_chart(
     if not isinstance(upload_url, str) or not isinstance(file_id, str):
         raise SlackSendError("files.getUploadURLExternal", "no_upload_url", retryable=False)
     await _post_bytes(upload_url, chart.png)
-    title = _cut(chart.title.strip(), TITLE_CHARS) or "Chart"
+    title = _cut(chart.title.strip(), TITLE_CHARS) or _("Chart")
     await call(
         "files.completeUploadExternal",
         files=[{"id": file_id, "title": title}],

@@ -24,6 +24,7 @@ from adapters.teams.inbound import CheckinTeamsBot
 from adapters.teams.outbound import CarriedError, ReferenceBook, TeamsOutbox
 from adapters.teams.roster import TeamsRoster
 from adapters.teams.signing_keys import SigningKeys
+from bot.core.i18n import catalog, language_of, speaking
 from bot.engine import Engine
 from storage.db import Database
 
@@ -42,6 +43,8 @@ OVERRIDES = (
 KEY_REFRESH_SECONDS = 12 * 3600
 TOKEN_CHECK_PACKAGE = "botframework.connector.auth"
 DEFAULT_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+
+_, ngettext = catalog("adapters")
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ class TeamsAdapter:
         if not isinstance(body, dict) or not _answerable(body):
             return web.json_response({"error": "the body is not an activity"}, status=400)
         if self.config.app_id:
-            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+            scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
             if not token:
                 log.warning("rejected a Teams request without a token")
                 return web.json_response({"error": "unauthorized"}, status=401)
@@ -157,10 +160,12 @@ class TeamsAdapter:
         if isinstance(error, CarriedError):
             raise error.error  # a proactive send: its caller retries or reports it
         log.error("a Teams turn failed: %s", type(error).__name__, exc_info=error)
+        # Their Teams client's language: the turn failed, maybe on the database that knows theirs.
+        locale = getattr(getattr(context, "activity", None), "locale", None)
+        with speaking(language_of(locale if isinstance(locale, str) else None)):
+            sorry = _("Sorry, something went wrong. Please try again.")
         try:
-            await context.send_activity(
-                Activity(type="message", text="Sorry, something went wrong. Please try again.")
-            )
+            await context.send_activity(Activity(type="message", text=sorry))
         except Exception:
             log.warning("could not tell the Teams user about the failure")
 

@@ -15,11 +15,14 @@ from adapters.teams.pacing import TeamsPacer, send_with_retries
 from adapters.teams.phrases import PHRASEBOOK
 from adapters.teams.render import render_activity
 from bot.core.events import Actor, CommandInvoked
+from bot.core.i18n import N_, catalog, speaking
 from bot.core.messages import Message, Text
 from bot.core.ports import in_words
 from bot.engine import Engine
 
-ELSEWHERE = (
+_, ngettext = catalog("adapters")
+
+ELSEWHERE = N_(
     "Check-ins, goals and feedback happen in your personal chat with me. "
     "Here, mention me with digest subscribe [team] for a weekly goal digest in this "
     "conversation, or digest unsubscribe [team] to stop it; admins, with kudos channel to "
@@ -27,7 +30,7 @@ ELSEWHERE = (
 )
 # What is typed in a channel and answered there: (command, sub), "" for every sub.
 IN_CHANNELS = {("digest", ""), ("kudos", "channel")}
-PREVIEW_SENT = "A preview is for you alone: I've answered in your personal chat with me."
+PREVIEW_SENT = N_("A preview is for you alone: I've answered in your personal chat with me.")
 
 
 class ChannelMessages:
@@ -41,18 +44,23 @@ class ChannelMessages:
         """`text` as typed, the bot's own mention dropped."""
         command = self.engine.commands.in_text(text)
         if command is None or not {(command.name, ""), (command.name, command.sub)} & IN_CHANNELS:
-            await self._reply(turn_context, actor, [Text(ELSEWHERE)])
+            with speaking(await self.engine.language(actor)):
+                await self._reply(turn_context, actor, [Text(_(ELSEWHERE))])
             return
         words = f"{command.sub} {command.args}".strip()
         where = channel_of(turn_context.activity)
         event = CommandInvoked(actor, command.name, words, event_id, where)
         if (command.name, command.sub) == ("digest", "now"):
             if not (await self.engine.handle(event)).duplicate:
-                await self._reply(turn_context, actor, [Text(PREVIEW_SENT)])
+                with speaking(await self.engine.language(actor)):
+                    await self._reply(turn_context, actor, [Text(_(PREVIEW_SENT))])
             return
         handled = await self.engine.handle(event, deliver=False)
-        await self._reply(turn_context, actor, handled.replies)
-        await self.engine.deliver(actor, [], handled.closed, handled.notices, None, handled.posts)
+        with speaking(await self.engine.language(actor)):
+            await self._reply(turn_context, actor, handled.replies)
+            await self.engine.deliver(
+                actor, [], handled.closed, handled.notices, None, handled.posts
+            )
 
     async def _reply(
         self, turn_context: TurnContext, actor: Actor, messages: list[Message]

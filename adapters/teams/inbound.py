@@ -35,6 +35,7 @@ from bot.core.events import (
     TextReceived,
     UserReachable,
 )
+from bot.core.i18n import catalog, speaking
 from bot.core.messages import Answered, Text
 from bot.core.outcome import Outcome
 from bot.engine import Engine
@@ -45,6 +46,8 @@ from storage.settings import set_settings, settings_of
 log = logging.getLogger(__name__)
 
 _AT = re.compile(r"<at\b[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+
+_, ngettext = catalog("adapters")
 
 
 def actor_from(context: TurnContext) -> Actor | None:
@@ -164,8 +167,9 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
         # or the form, now its summary.
         closed = handled.closed[0] if handled is not None and handled.closed else None
         form = handled.closed_form if handled is not None else None
-        shown = Answered(closed.question, closed.answer) if closed else Text("Got it.")
-        card = render_card(form.summary if form is not None else shown)
+        with speaking(await self.engine.language(actor) if actor is not None else None):
+            shown = Answered(closed.question, closed.answer) if closed else Text(_("Got it."))
+            card = render_card(form.summary if form is not None else shown)
         body = AdaptiveCardInvokeResponse(
             status_code=200, type="application/vnd.microsoft.card.adaptive", value=card
         )
@@ -208,16 +212,21 @@ class CheckinTeamsBot(ActivityHandler):  # type: ignore[misc]
             event = CommandInvoked(actor, "checkin", "now", event_id)
         elif isinstance(submit, OpenForm):
             form = await self.engine.checkin_form(actor)
-            message = form or Text("There's no check-in to fill in right now.")
-            await self.engine.deliver(actor, [message])
+            with speaking(await self.engine.language(actor)):
+                message = form or Text(_("There's no check-in to fill in right now."))
+                await self.engine.deliver(actor, [message])
             return None
         else:
-            await self.engine.deliver(actor, [Text("I couldn't read that card. Try again?")])
+            with speaking(await self.engine.language(actor)):
+                unread = _("I couldn't read that card. Try again?")
+                await self.engine.deliver(actor, [Text(unread)])
             return None
         handled = await self.engine.handle(event)
         if handled.form_errors:
             lines = "\n".join(f"- {reason}" for reason in handled.form_errors.values())
-            await self.engine.deliver(actor, [Text(f"Some answers need another look:\n{lines}")])
+            with speaking(await self.engine.language(actor)):
+                again = _("Some answers need another look:\n{lines}").format(lines=lines)
+                await self.engine.deliver(actor, [Text(again)])
         return handled
 
     async def _actor(self, turn_context: TurnContext) -> Actor | None:

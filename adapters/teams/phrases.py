@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from adapters.phrases import on_any_platform
+from bot.core.i18n import catalog
+
+_, ngettext = catalog("adapters")
 
 
 class TeamsPhrasebook:
@@ -10,7 +13,7 @@ class TeamsPhrasebook:
         return on_any_platform(command)
 
     def let_me_in(self) -> str:
-        return "Add me to that team or chat (Apps, then Add to a team)"
+        return _("Add me to that team or chat (Apps, then Add to a team)")
 
 
 PHRASEBOOK = TeamsPhrasebook()

@@ -16,11 +16,13 @@ from adapters.teams.render_text import (
     adaptive_card,
     clip,
     note,
-    plural,
     text_block,
     user_text,
 )
+from bot.core.i18n import catalog
 from bot.core.messages import Card, Chart, Field, Section
+
+_, ngettext = catalog("adapters")
 
 
 def titled_card(card: Card, size: int = CARD_BUDGET) -> Element:
@@ -56,7 +58,7 @@ def _chart_image(chart: Chart) -> Element:
     return {
         "type": "Image",
         "url": f"data:image/png;base64,{data}",
-        "altText": clip(_plain_words(chart), LINE) or "Chart",
+        "altText": clip(_plain_words(chart), LINE) or _("Chart"),
         "spacing": "Medium",
     }
 
@@ -112,7 +114,33 @@ def _fact(field: Field) -> Element:
 
 
 def _left_out_note(sections: int, fields: int) -> Element:
-    parts = [plural(fields, "more field")] if fields else []
+    if fields and sections:
+        both = _("{fields} and {sections} didn't fit in this message.")
+        return note(both.format(fields=_more_fields(fields), sections=_more_sections(sections)))
+    if fields:
+        return note(
+            ngettext(
+                "{count} more field didn't fit in this message.",
+                "{count} more fields didn't fit in this message.",
+                fields,
+            ).format(count=fields)
+        )
     if sections:
-        parts.append(plural(sections, "more section"))
-    return note(" and ".join(parts) + " didn't fit in this message.")
+        return note(
+            ngettext(
+                "{count} more section didn't fit in this message.",
+                "{count} more sections didn't fit in this message.",
+                sections,
+            ).format(count=sections)
+        )
+    return note(" didn't fit in this message.")  # only ever measured, for the room it keeps
+
+
+def _more_fields(count: int) -> str:
+    # Translators: part of "{fields} and {sections} didn't fit in this message."
+    return ngettext("{count} more field", "{count} more fields", count).format(count=count)
+
+
+def _more_sections(count: int) -> str:
+    # Translators: part of "{fields} and {sections} didn't fit in this message."
+    return ngettext("{count} more section", "{count} more sections", count).format(count=count)

@@ -27,7 +27,10 @@ from adapters.teams.render_text import (
     clip,
     json_size,
 )
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Card, Chart, Text
+
+_, ngettext = catalog("adapters")
 
 MAX_POST_BYTES = 28_000
 # What sending adds to the activity: conversation, from, recipient, serviceUrl, channelId.
@@ -36,7 +39,7 @@ DIGEST_ACTIVITY_BYTES = MAX_POST_BYTES - SEND_ENVELOPE_BYTES
 DIGEST_CARD_BYTES = DIGEST_ACTIVITY_BYTES - FALLBACK_BYTES - ENVELOPE_BYTES
 # (scale, colours), tried in turn. Box filtering keeps text legible and compresses well.
 SMALLER_CHARTS = ((0.8, 16), (0.66, 16), (0.5, 8))
-CHART_LEFT_OUT = "The chart was left out to keep this message within Teams' size limit."
+CHART_LEFT_OUT = N_("The chart was left out to keep this message within Teams' size limit.")
 
 
 def digest_activity(summary: Text, details: Card) -> dict[str, Any]:
@@ -47,7 +50,7 @@ def digest_activity(summary: Text, details: Card) -> dict[str, Any]:
         activity = _activity(summary, replace(details, chart=chart))
         if _shows_image(activity) and json_size(activity) <= DIGEST_ACTIVITY_BYTES:
             return activity
-    footer = "\n".join(line for line in (CHART_LEFT_OUT, details.footer) if line.strip())
+    footer = "\n".join(line for line in (_(CHART_LEFT_OUT), details.footer) if line.strip())
     return _activity(summary, replace(details, chart=None, footer=footer))
 
 

@@ -16,13 +16,15 @@ from adapters.teams.render_text import (
     clip,
     json_size,
     note,
-    plural,
     text_block,
     user_text,
 )
+from bot.core.i18n import N_, catalog
 from bot.core.messages import Choice, Form, FormField
 
-NUMBER_PLACEHOLDER = "e.g. 400, 40% or done"
+_, ngettext = catalog("adapters")
+
+NUMBER_PLACEHOLDER = N_("e.g. 400, 40% or done")
 INPUT_LENGTH = 3000
 INITIAL = (INPUT_LENGTH, 8_000)
 CHOICE_TITLE = (100, 1_200)
@@ -37,9 +39,9 @@ def form_card(form: Form) -> Element:
     if json_size(form.form_id) > ID_BYTES:
         raise ValueError(f"form_id takes {json_size(form.form_id)} bytes; at most {ID_BYTES}")
     title = text_block(
-        user_text(form.title.strip() or "Check-in", TITLE), size="Large", weight="Bolder"
+        user_text(form.title.strip() or _("Check-in"), TITLE), size="Large", weight="Bolder"
     )
-    label = clip(form.submit_label.strip() or "Submit", ACTION_TITLE, marker="…")
+    label = clip(form.submit_label.strip() or _("Submit"), ACTION_TITLE, marker="…")
     submit = {"type": "Action.Submit", "title": label, "data": form_data(form.form_id)}
     room = Room()
     room.spend(title, submit, _left_out_note(len(form.fields)))
@@ -55,7 +57,7 @@ def form_card(form: Form) -> Element:
     if left_out:
         inputs.append(_left_out_note(left_out))
     elif not inputs:
-        inputs.append(note("Nothing to fill in."))
+        inputs.append(note(_("Nothing to fill in.")))
     return adaptive_card([title, *inputs], [submit])
 
 
@@ -77,14 +79,14 @@ def _input(field: FormField) -> Element:
         element = {"type": "Input.Text", "id": field.key, "maxLength": INPUT_LENGTH}
         element["isMultiline"] = field.kind not in ("number", "choice", "people")
         if field.kind == "number":
-            element["placeholder"] = NUMBER_PLACEHOLDER
+            element["placeholder"] = _(NUMBER_PLACEHOLDER)
         if field.initial:
             element["value"] = clip(field.initial, INITIAL)
     # Labels render as plain text runs, not markdown, so they aren't escaped.
     element["label"] = clip(field.label.strip() or field.key, LINE)
     element["isRequired"] = not field.optional
     if not field.optional:
-        element["errorMessage"] = "Please answer this question."
+        element["errorMessage"] = _("Please answer this question.")
     return element
 
 
@@ -103,8 +105,12 @@ def _choices(choices: Iterable[Choice]) -> list[Element]:
 
 
 def _left_out_note(count: int) -> Element:
-    them = "it" if count == 1 else "them"
     return note(
-        f"{plural(count, 'more question')} didn't fit in this form. Submitting leaves {them} "
-        "unanswered; to answer every question, reply in the chat instead."
+        ngettext(
+            "{count} more question didn't fit in this form. Submitting leaves it unanswered; to "
+            "answer every question, reply in the chat instead.",
+            "{count} more questions didn't fit in this form. Submitting leaves them unanswered; "
+            "to answer every question, reply in the chat instead.",
+            count,
+        ).format(count=count)
     )

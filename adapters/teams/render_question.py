@@ -15,11 +15,13 @@ from adapters.teams.render_text import (
     escape_markdown,
     json_size,
     note,
-    plural,
     text_block,
     user_text,
 )
+from bot.core.i18n import catalog
 from bot.core.messages import Answered, Choice, Question
+
+_, ngettext = catalog("adapters")
 
 # Teams lays out about six buttons in a row; a longer scale wraps into rows of five in the body.
 ROW = 5
@@ -35,7 +37,7 @@ def question_card(question: Question) -> Element:
         return adaptive_card(body)
     actions: list[Element] = []
     if question.offers_form:
-        actions.append(_submit("Fill in as a form", open_form_data(question.prompt_id)))
+        actions.append(_submit(_("Fill in as a form"), open_form_data(question.prompt_id)))
         room.spend(*actions)
     buttons, left_out = _fitting_buttons(question, room)
     if len(buttons) <= ROW:
@@ -48,7 +50,8 @@ def question_card(question: Question) -> Element:
 
 
 def answered_card(answered: Answered) -> Element:
-    answer = escape_markdown("✓ You answered: ") + user_text(answered.answer)
+    # Translators: the person's answer follows.
+    answer = escape_markdown(_("✓ You answered: ")) + user_text(answered.answer)
     return adaptive_card([*question_blocks(answered.question), text_block(answer)])
 
 
@@ -96,4 +99,10 @@ def _submit(title: str, data: Element) -> Element:
 
 
 def _left_out_note(count: int) -> Element:
-    return note(f"{plural(count, 'more choice')} didn't fit here: reply with your answer instead.")
+    return note(
+        ngettext(
+            "{count} more choice didn't fit here: reply with your answer instead.",
+            "{count} more choices didn't fit here: reply with your answer instead.",
+            count,
+        ).format(count=count)
+    )

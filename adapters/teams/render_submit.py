@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adapters.teams.render_text import Element
+from bot.core.i18n import catalog
 
 KIND = "checkin"
 CHOICE = "choice"
@@ -18,6 +19,8 @@ FORM = "form"
 START_CHECKIN = "start_checkin"
 # Keys of a form's data that aren't answers; an input with one of these ids can't be rendered.
 RESERVED_KEYS = frozenset({KIND, "form_id", "msteams"})
+
+_, ngettext = catalog("adapters")
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,11 @@ def form_data(form_id: str) -> Element:
     return {KIND: FORM, "form_id": form_id}
 
 
-def start_checkin_action(title: str = "Start my check-in") -> Element:
-    """A button for any card that starts a check-in; parse_submit reads it as StartCheckin."""
-    return {"type": "Action.Submit", "title": title, "data": {KIND: START_CHECKIN}}
+def start_checkin_action(title: str | None = None) -> Element:
+    """A button for any card that starts a check-in ("Start my check-in" unless titled);
+    parse_submit reads it as StartCheckin."""
+    shown = _("Start my check-in") if title is None else title
+    return {"type": "Action.Submit", "title": shown, "data": {KIND: START_CHECKIN}}
 
 
 def parse_submit(value: Any) -> Submit | None:

@@ -11,7 +11,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bot.core.i18n import N_, catalog
+
 Element = dict[str, Any]
+
+_, ngettext = catalog("adapters")
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
@@ -25,7 +29,7 @@ FALLBACK_BYTES = 1024
 ENVELOPE_BYTES = 512
 CARD_BUDGET = ACTIVITY_BUDGET - FALLBACK_BYTES - ENVELOPE_BYTES
 
-TRUNCATION_MARKER = "… (truncated)"
+TRUNCATION_MARKER = N_("… (truncated)")  # said in the reader's language
 BLANK = "—"  # an empty TextBlock or title shows nothing and some clients reject it
 
 # (characters, JSON bytes) per kind of string; bytes matter because json.dumps sends non-ASCII
@@ -63,11 +67,13 @@ def clip(
     text: str,
     limits: tuple[int, int],
     shown: Callable[[str], str] = str,
-    marker: str = TRUNCATION_MARKER,
+    marker: str | None = None,
 ) -> str:
-    """`text`, or its longest prefix that with `marker` keeps within `limits`: characters, and
-    JSON bytes once turned into what is sent by `shown`."""
+    """`text`, or its longest prefix that with `marker` (by default TRUNCATION_MARKER, in the
+    language in force) keeps within `limits`: characters, and JSON bytes once turned into what
+    is sent by `shown`."""
     max_chars, max_bytes = limits
+    marker = _(TRUNCATION_MARKER) if marker is None else marker
 
     def fits(candidate: str) -> bool:
         return len(candidate) <= max_chars and json_size(shown(candidate)) <= max_bytes
@@ -135,7 +141,3 @@ class Room:
     def spend(self, *elements: Any) -> None:
         """For what a card can't go without; kept small by the limits above."""
         self.left -= self.cost(*elements)
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

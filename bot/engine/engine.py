@@ -20,7 +20,16 @@ from bot.core.events import (
     InboundEvent,
     TextReceived,
 )
-from bot.core.i18n import language_for, speaking, speaking_to, use
+from bot.core.i18n import (
+    DEFAULT,
+    N_,
+    catalog,
+    language_for,
+    language_of,
+    speaking,
+    speaking_to,
+    use,
+)
 from bot.core.messages import Card, Form, Message, Text
 from bot.core.outcome import ChannelPost, ClosedForm, ClosedPrompt, Notice, Outcome
 from bot.core.ports import (
@@ -51,10 +60,12 @@ log = logging.getLogger(__name__)
 # Inbound events that may wait for a turn before adapters hold new ones back (bot/core/backlog.py):
 # a few seconds of work at the rates measured in bench/inbound.py.
 QUEUED_EVENTS = 256
-SORRY = "Sorry, something went wrong on my side and nothing was saved. Please try again."
-DISK_FULL = (
+SORRY = N_("Sorry, something went wrong on my side and nothing was saved. Please try again.")
+DISK_FULL = N_(
     "I couldn't save that: the server's disk is full. Nothing was saved; please try again later."
 )
+
+_, ngettext = catalog("bot.engine")
 
 
 class _Stranger(Exception):
@@ -127,11 +138,14 @@ class Engine:
             try:
                 return await self._handle(event, profile=profile)
             except _Stranger:
-                return Outcome(not_enrolled(actor, profile))
+                # Someone the org doesn't take has no language of their own: their platform's.
+                locale = (profile.locale if profile is not None else None) or actor.locale
+                with speaking(language_of(locale)):
+                    return Outcome(not_enrolled(actor, profile))
         except Exception as error:
             # The unit of work rolled back (the event is not marked seen, so a retry can succeed).
             log.exception("failed to handle %s from %s", type(event).__name__, actor.platform)
-            return Outcome([Text(DISK_FULL if out_of_space(error) else SORRY)])
+            return Outcome([Text(_(DISK_FULL if out_of_space(error) else SORRY))])
 
     async def _handle(self, event: InboundEvent, profile: Profile | None) -> Outcome:
         actor = event.actor
@@ -224,10 +238,15 @@ class Engine:
                     unserved=platform,
                 )
             identity = served[0]
+            language = language_for(person, tenant)
             flow = CheckinFlow(store, person, settings_of(tenant), self.clock.now())
-            messages = await flow.start()
+            # Their check-in, written and sent in their language.
+            with speaking(language):
+                messages = await flow.start()
         actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
-        if await self.send(actor, messages):
+        with speaking(language):
+            sent = await self.send(actor, messages)
+        if sent:
             return Prompted(f"sent {email} their check-in on {actor.platform}", sent=True)
         async with self.database.session() as session:
             now = await Store(session).identity(actor.tenant_id, actor.platform, actor.user)
@@ -238,6 +257,18 @@ class Engine:
     async def knows(self, actor: Actor) -> bool:
         """Whether this platform identity is linked to a person already."""
         return await self.identities.knows(actor)
+
+    async def language(self, actor: Actor) -> str:
+        """The language `actor` reads, for what an adapter writes or draws for them outside a
+        unit of work (a modal it opens, a card it answers a click with, its own notes): the
+        person's own, else, for someone the org doesn't know yet, their platform's."""
+        async with self.database.session() as session:
+            store = Store(session)
+            identity = await store.identity(actor.tenant_id, actor.platform, actor.user)
+            person = await store.person(actor.tenant_id, identity.person_id) if identity else None
+            if person is not None:
+                return language_for(person, await store.tenant(actor.tenant_id))
+        return language_of(actor.locale) or DEFAULT
 
     # -- sending (bot/engine/delivery.py) ------------------------------------------------------
 

@@ -13,8 +13,11 @@ from bot.core.events import (
     InboundEvent,
     TextReceived,
 )
+from bot.core.i18n import catalog
 from bot.core.messages import Message, Text
 from bot.core.ports import Profile
+
+_, ngettext = catalog("bot.engine")
 
 
 def storable(event: InboundEvent) -> InboundEvent:
@@ -35,27 +38,34 @@ def storable(event: InboundEvent) -> InboundEvent:
 
 
 def not_enrolled(actor: Actor, profile: Profile | None) -> list[Message]:
-    """What someone the org doesn't take is told: a guest why, an app nothing."""
+    """What someone the org doesn't take is told: a guest why, an app nothing. Written in the
+    language in force (the engine's choice: their platform's, as they have no other)."""
     if profile is not None and profile.bot:
         return []
     if profile is not None and profile.guest:
         return [
             Text(
-                "Check-ins here are for the members of this workspace, so guests aren't "
-                "enrolled. If you should be, ask an admin of the workspace."
+                _(
+                    "Check-ins here are for the members of this workspace, so guests aren't "
+                    "enrolled. If you should be, ask an admin of the workspace."
+                )
             )
         ]
     who = actor.email or actor.user
     if profile is not None and not profile.email:
         return [
             Text(
-                f"I can't see an email for {who}, so I can't tell who you are in the org. "
-                "Ask your admin to add you to the org import (checkin-bot org import)."
+                _(
+                    "I can't see an email for {who}, so I can't tell who you are in the org. "
+                    "Ask your admin to add you to the org import (checkin-bot org import)."
+                ).format(who=who)
             )
         ]
     return [
         Text(
-            f"I don't know {who} yet. Ask your admin to add you to the org import "
-            "(checkin-bot org import)."
+            _(
+                "I don't know {who} yet. Ask your admin to add you to the org import "
+                "(checkin-bot org import)."
+            ).format(who=who)
         )
     ]

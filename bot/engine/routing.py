@@ -18,6 +18,7 @@ from bot.core.events import (
     TextReceived,
     UserReachable,
 )
+from bot.core.i18n import catalog
 from bot.core.messages import Message, Text
 from bot.core.outcome import Outcome
 from bot.feedback.flow import FeedbackFlow
@@ -35,6 +36,8 @@ from bot.reviews.writing import is_review_form, submit_review_form
 from storage.models import CheckinRun, FeedbackInvite, SurveyInvite
 from storage.settings import settings_of
 
+_, ngettext = catalog("bot.engine")
+
 
 class Router:
     """One event, in its unit of work, to the capability it is for."""
@@ -50,7 +53,8 @@ class Router:
         if isinstance(event, CommandInvoked):
             command = commands.parse(event.command, event.text)
             if command is None:
-                return self._help(f"I don't know the command {event.command[:40]}.")
+                note = _("I don't know the command {command}.")
+                return self._help(note.format(command=event.command[:40]))
             return await self.command(command)
         if isinstance(event, TextReceived):
             command = commands.in_text(event.text)
@@ -82,10 +86,11 @@ class Router:
 
     async def command(self, command: Command) -> Outcome:
         if command.sub == UNKNOWN:
-            return self._help(f"{command.name} doesn't know “{command.args[:40]}”.")
+            note = _("{command} doesn't know “{words}”.")
+            return self._help(note.format(command=command.name, words=command.args[:40]))
         row = self.ctx.commands.row(command)
         if row is None or row.handler is None:
-            return self._help(f"{command.words} is coming soon.")
+            return self._help(_("{command} is coming soon.").format(command=command.words))
         return await row.handler(self.ctx, command.args)
 
     def _help(self, note: str) -> Outcome:
@@ -135,13 +140,13 @@ class Router:
             if isinstance(focus, FeedbackInvite)
             else await self.pulse.start(focus)
         )
-        return [Text("Hi! A question is waiting for you:"), *waiting]
+        return [Text(_("Hi! A question is waiting for you:")), *waiting]
 
     async def _nothing_waiting(self) -> str:
         latest = await self.ctx.store.latest_runs(self.ctx.person, limit=1)
         if latest and latest[0].status == "missed":
             return closed_note(latest[0])
-        return "No check-in is waiting for you. Type checkin now to start one, or help."
+        return _("No check-in is waiting for you. Type checkin now to start one, or help.")
 
     # -- clicks and forms ----------------------------------------------------------------------
 
@@ -150,7 +155,7 @@ class Router:
         prompt = await store.prompt(ctx.tenant.id, prompt_id)
         run = await store.run(ctx.tenant.id, prompt.run_id) if prompt is not None else None
         if prompt is None or run is None or run.person_id != ctx.person.id:
-            return [Text("That button isn't for you, or it has expired.")]
+            return [Text(_("That button isn't for you, or it has expired."))]
         if not self._still_open(run):
             return [Text(closed_note(run))]
         return await self.checkin.answer(run, prompt, value)
@@ -167,7 +172,7 @@ class Router:
         sent = read_form_id(event.form_id)
         run = await self._own_run(sent.run_id) if sent is not None else None
         if sent is None or run is None:
-            return Outcome([Text("That form isn't for you, or it has expired.")])
+            return Outcome([Text(_("That form isn't for you, or it has expired."))])
         if not self._still_open(run):
             return Outcome([Text(closed_note(run))])
         return await answer_form(self.checkin, run, sent, event.values, event.message_ref)
@@ -204,16 +209,21 @@ class Router:
             return await self._show_waiting(focus)
         run = await self.checkin.active_run()
         if run is not None and await ctx.store.waiting_prompt(run) is not None:
-            intro = "Welcome back! Picking up where we left off."
+            intro = _("Welcome back! Picking up where we left off.")
             return await self.checkin.ask_next(run, intro=intro)
-        name = ctx.person.name.split()[0] if ctx.person.name else "there"
+        names = (ctx.person.name or "").split()
+        if names:
+            hello = _(
+                "Hi {name}! Type checkin now for your check-in, goals for your goals, or help."
+            )
+            return [Text(hello.format(name=names[0]))]
         return [
-            Text(f"Hi {name}! Type checkin now for your check-in, goals for your goals, or help.")
+            Text(_("Hi there! Type checkin now for your check-in, goals for your goals, or help."))
         ]
 
 
 def closed_note(run: CheckinRun) -> str:
-    return (
-        f"Your check-in for the week of {friendly_day(run.period_label)} closed when the next "
-        "one opened. Type checkin now for the current one."
-    )
+    return _(
+        "Your check-in for the week of {day} closed when the next one opened. Type checkin now "
+        "for the current one."
+    ).format(day=friendly_day(run.period_label))

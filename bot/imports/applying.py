@@ -14,9 +14,12 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.core.i18n import catalog
 from bot.imports.rows import ImportProblem
 from storage.models import KeyResult, Objective, Person
 from storage.repository import Store
+
+_, ngettext = catalog("bot.imports")
 
 
 @dataclass
@@ -33,25 +36,33 @@ class ImportReport:
     kept_all: str | None = None
 
     def lines(self) -> list[str]:
-        imported = self.created + self.updated + self.unchanged
-        summary = (
-            f"imported {_plural(imported, self.noun)}: {self.created} created, "
-            f"{self.updated} updated, {self.unchanged} unchanged; "
-            f"{_plural(self.skipped, 'row')} skipped"
+        counts = _("{created} created, {updated} updated, {unchanged} unchanged").format(
+            created=self.created, updated=self.updated, unchanged=self.unchanged
         )
-        lines = [f"line {p.line}: {p.reason}" for p in self.problems] + [summary]
+        skipped = ngettext("{count} row skipped", "{count} rows skipped", self.skipped)
+        summary = f"{self._imported()}: {counts}; {skipped.format(count=self.skipped)}"
+        line = _("line {line}: {reason}")
+        lines = [line.format(line=p.line, reason=p.reason) for p in self.problems] + [summary]
         if self.left:
-            lines.append(
-                f"{_plural(len(self.left), 'person')} not in the file now inactive (no "
-                f"check-ins, out of views and surveys, history kept): {', '.join(self.left)}"
+            left = ngettext(
+                "{count} person not in the file now inactive (no check-ins, out of views and "
+                "surveys, history kept): {emails}",
+                "{count} persons not in the file now inactive (no check-ins, out of views and "
+                "surveys, history kept): {emails}",
+                len(self.left),
             )
+            lines.append(left.format(count=len(self.left), emails=", ".join(self.left)))
         if self.kept_all:
             lines.append(self.kept_all)
         return lines
 
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    def _imported(self) -> str:
+        count = self.created + self.updated + self.unchanged
+        if self.noun == "goal":
+            said = ngettext("imported {count} goal", "imported {count} goals", count)
+        else:
+            said = ngettext("imported {count} row", "imported {count} rows", count)
+        return said.format(count=count)
 
 
 @dataclass

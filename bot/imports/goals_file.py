@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 import yaml
 
+from bot.core.i18n import N_, catalog
+from bot.imports.goal_values import (
+    LEVELS,
+    METRICS,
+    confidence,
+    key_of,
+    not_imported,
+    one_of,
+    parent_loop,
+    positive,
+    range_problems,
+    slug,
+    yes_no_number,
+)
 from bot.imports.rows import (
     Cells,
     ImportProblem,
@@ -18,17 +29,12 @@ from bot.imports.rows import (
     csv_records,
     email,
     find_cycles,
-    loop_text,
+    missing,
     number,
-    rule,
     text,
-    whole,
-    yes_no,
 )
 
-LEVELS = {"company": "company", "team": "team", "person": "person"}
-METRICS = {"number": "number", "percent": "percent", "%": "percent", "currency": "currency",
-           "binary": "binary", "yes/no": "binary", "boolean": "binary"}  # fmt: skip
+_, ngettext = catalog("bot.imports")
 
 
 @dataclass(frozen=True)
@@ -60,31 +66,6 @@ class KeyResultRow:
     confidence: int | None = None
 
 
-# -- goal values ----------------------------------------------------------------------------
-
-_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,119}")
-
-
-def _one_of(table: Mapping[str, str]) -> Callable[[str], str]:
-    names = ", ".join(dict.fromkeys(table.values()))
-    return rule(lambda raw: table.get(raw.lower(), ""), bool, f"“{{raw}}” is not one of {names}")
-
-
-def _slug(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].strip("-")
-    return slug or "kr-" + hashlib.sha1(title.encode()).hexdigest()[:8]
-
-
-def _yes_no_number(raw: str) -> float:
-    return float(yes_no(raw))
-
-
-_key = rule(str, _KEY.fullmatch, "“{raw}” is not a usable id; use letters, digits and - _ . /")
-_positive = rule(number, lambda v: v > 0, "must be more than 0")
-_confidence = rule(whole, lambda v: 1 <= v <= 10, "“{raw}” is not from 1 to 10")
-
-
 # -- the goals file, as written and then validated ------------------------------------------
 
 
@@ -97,9 +78,9 @@ class _Draft:
     objective_line: int = 0  # for a key result: the line that defined its objective, if any
 
 
-_OBJECTIVE_LABELS = {"id": "objective id", "title": "objective title"}
-_KR_LABELS = {"id": "key result id", "title": "key result title", "owner": "key result owner",
-              "objective": "objective id"}  # fmt: skip
+_OBJECTIVE_LABELS = {"id": N_("objective id"), "title": N_("objective title")}
+_KR_LABELS = {"id": N_("key result id"), "title": N_("key result title"),
+              "owner": N_("key result owner"), "objective": N_("objective id")}  # fmt: skip
 _CSV_OBJECTIVE = {"objective": "title", "period": "period", "level": "level", "team": "team",
                   "owner_email": "owner", "parent_id": "parent"}  # fmt: skip
 _CSV_KEY_RESULT = {"kr_id": "id", "key_result": "title", "kr_owner_email": "owner",
@@ -119,7 +100,8 @@ def parse_goals(
         return _validate_goals(*_csv_goal_drafts(text))
     if suffix in (".yaml", ".yml"):
         return _validate_goals(*_yaml_goal_drafts(text))
-    return [], [], [ImportProblem(1, f"“{filename[-60:]}” is not a .csv, .yaml or .yml file")]
+    reason = _("“{name}” is not a .csv, .yaml or .yml file").format(name=filename[-60:])
+    return [], [], [ImportProblem(1, reason)]
 
 
 def _csv_goal_drafts(text: str) -> _Drafts:
@@ -131,7 +113,7 @@ def _csv_goal_drafts(text: str) -> _Drafts:
         objective = {name: record[c] for c, name in _CSV_OBJECTIVE.items() if record.get(c)}
         key_result = {name: record[c] for c, name in _CSV_KEY_RESULT.items() if record.get(c)}
         if not key:
-            problems.append(ImportProblem(line, "objective_id is missing"))
+            problems.append(ImportProblem(line, missing("objective_id")))
             continue
         # A row may leave the objective columns empty to add a key result to it.
         if objective:
@@ -141,7 +123,8 @@ def _csv_goal_drafts(text: str) -> _Drafts:
                 _Draft(line, {**key_result, "objective": key}, line if objective else 0)
             )
         if not objective and not key_result:
-            problems.append(ImportProblem(line, f"nothing to import for objective {key[:40]}"))
+            reason = _("nothing to import for objective {key}").format(key=key[:40])
+            problems.append(ImportProblem(line, reason))
     return objectives, key_results, problems
 
 
@@ -151,16 +134,17 @@ def _yaml_goal_drafts(text: str) -> _Drafts:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        return [], [], [ImportProblem(line, f"not valid YAML: {exc.problem}")]
+        return [], [], [ImportProblem(line, _not_yaml(str(exc.problem)))]
     except yaml.YAMLError as exc:
-        return [], [], [ImportProblem(1, f"not valid YAML: {' '.join(str(exc).split())}")]
+        return [], [], [ImportProblem(1, _not_yaml(" ".join(str(exc).split())))]
     except RecursionError:
-        return [], [], [ImportProblem(1, "not valid YAML: nested too deeply")]
+        return [], [], [ImportProblem(1, _("not valid YAML: nested too deeply"))]
     problems: list[ImportProblem] = []
     top = _yaml_mapping(root, frozenset({"period"}), frozenset({"objectives"}), problems)
     nodes = top[1].get("objectives") if top else None
     if top is None or not isinstance(nodes, yaml.SequenceNode):
-        return [], [], [*problems, ImportProblem(1, "expected a mapping with an objectives: list")]
+        expected = _("expected a mapping with an objectives: list")
+        return [], [], [*problems, ImportProblem(1, expected)]
     objectives: list[_Draft] = []
     key_results: list[_Draft] = []
     for node in nodes.value:
@@ -179,6 +163,10 @@ def _yaml_goal_drafts(text: str) -> _Drafts:
     return objectives, key_results, problems
 
 
+def _not_yaml(problem: str) -> str:
+    return _("not valid YAML: {problem}").format(problem=problem)
+
+
 def _yaml_mapping(
     node: yaml.Node | None,
     scalars: frozenset[str],
@@ -188,7 +176,7 @@ def _yaml_mapping(
     """A mapping's scalar values as stripped text and its list values as nodes."""
     line = node.start_mark.line + 1 if node is not None else 1
     if not isinstance(node, yaml.MappingNode):
-        problems.append(ImportProblem(line, "expected a mapping of field: value"))
+        problems.append(ImportProblem(line, _("expected a mapping of field: value")))
         return None
     values: dict[str, str] = {}
     nested: dict[str, yaml.SequenceNode] = {}
@@ -200,10 +188,15 @@ def _yaml_mapping(
         elif name in lists and isinstance(value_node, yaml.SequenceNode):
             nested[name] = value_node
         elif name in scalars | lists and value_node.tag != _NULL:
-            kind = "a list" if name in lists else "a single value"
-            problems.append(ImportProblem(line, f"{name} must be {kind}"))
+            must = (
+                _("{field} must be a list")
+                if name in lists
+                else _("{field} must be a single value")
+            )
+            problems.append(ImportProblem(line, must.format(field=name)))
         elif name not in scalars | lists:
-            problems.append(ImportProblem(line, f"unknown field “{name[:40]}” ignored"))
+            unknown = _("unknown field “{field}” ignored").format(field=name[:40])
+            problems.append(ImportProblem(line, unknown))
     return values, nested
 
 
@@ -217,7 +210,8 @@ def _validate_goals(
         row, reasons = _objective(draft)
         first = objectives.get(row.key) if row else None
         if row and first and replace(row, line=first.line) != first:
-            reasons = [f"objective {row.key} is defined differently on line {first.line}"]
+            differs = _("objective {key} is defined differently on line {line}")
+            reasons = [differs.format(key=row.key, line=first.line)]
         if row is None or reasons:
             problems += [ImportProblem(draft.line, reason) for reason in reasons]
             failed_lines.add(draft.line)
@@ -226,8 +220,7 @@ def _validate_goals(
             objectives.setdefault(row.key, row)
     for cycle in find_cycles({key: row.parent_key for key, row in objectives.items()}):
         for key in cycle:
-            reason = f"objective {key} is in a parent loop: {loop_text(cycle, key)}"
-            problems.append(ImportProblem(objectives[key].line, reason))
+            problems.append(ImportProblem(objectives[key].line, parent_loop(key, cycle)))
             failed_lines.add(objectives.pop(key).line)
             failed_keys.add(key)
     key_results: list[KeyResultRow] = []
@@ -235,13 +228,13 @@ def _validate_goals(
         key = draft.fields["objective"]
         if draft.objective_line in failed_lines or (key in failed_keys and key not in objectives):
             if draft.line not in failed_lines:
-                reason = f"key result skipped: objective {key[:40] or '(no id)'} was not imported"
-                problems.append(ImportProblem(draft.line, reason))
+                shown = key[:40] or _("(no id)")
+                problems.append(ImportProblem(draft.line, not_imported(shown)))
             continue
         kr, reasons = _key_result(draft)
         problems += [ImportProblem(draft.line, reason) for reason in reasons]
         key_results += [kr] if kr else []
-    ambiguous = ambiguous_lines(((kr.line, kr.key) for kr in key_results), "key result ")
+    ambiguous = ambiguous_lines(((kr.line, kr.key) for kr in key_results), "key result")
     problems += [ImportProblem(line, reason) for line, reason in ambiguous.items()]
     key_results = [kr for kr in key_results if kr.line not in ambiguous]
     return list(objectives.values()), key_results, sorted(problems, key=lambda p: p.line)
@@ -249,46 +242,32 @@ def _validate_goals(
 
 def _objective(draft: _Draft) -> tuple[ObjectiveRow | None, list[str]]:
     cells = Cells(draft.fields, _OBJECTIVE_LABELS)
-    key = cells.require("id", _key)
+    key = cells.require("id", key_of)
     title = cells.require("title", text(500))
     period = cells.require("period", text(40))
     row = ObjectiveRow(
         draft.line, key or "", title or "", period or "",
-        level=cells.get("level", _one_of(LEVELS), "team"),
+        level=cells.get("level", one_of(LEVELS), "team"),
         team=cells.get("team", text(200)), owner_email=cells.get("owner", email),
-        parent_key=cells.get("parent", _key), weight=cells.get("weight", _positive, 1.0),
+        parent_key=cells.get("parent", key_of), weight=cells.get("weight", positive, 1.0),
     )  # fmt: skip
     return (None, cells.reasons) if cells.reasons else (row, [])
 
 
 def _key_result(draft: _Draft) -> tuple[KeyResultRow | None, list[str]]:
     cells = Cells(draft.fields, _KR_LABELS)
-    objective = cells.require("objective", _key)
+    objective = cells.require("objective", key_of)
     title = cells.require("title", text(500))
-    kind = cells.get("metric", _one_of(METRICS), "number")
+    kind = cells.get("metric", one_of(METRICS), "number")
     binary = kind == "binary"
     row = KeyResultRow(
-        draft.line, cells.get("id", _key) or f"{objective}/{_slug(title or '')}", objective or "",
+        draft.line, cells.get("id", key_of) or f"{objective}/{slug(title or '')}", objective or "",
         title or "", owner_email=cells.get("owner", email), kind=kind,
         start=0.0 if binary else cells.get("start", number, 0.0),
         target=1.0 if binary else (cells.require("target", number) or 0.0),
-        current=cells.get("current", _yes_no_number if binary else number),
-        unit=cells.get("unit", text(40)), weight=cells.get("weight", _positive, 1.0),
-        confidence=cells.get("confidence", _confidence),
+        current=cells.get("current", yes_no_number if binary else number),
+        unit=cells.get("unit", text(40)), weight=cells.get("weight", positive, 1.0),
+        confidence=cells.get("confidence", confidence),
     )  # fmt: skip
-    reasons = cells.reasons or _range_problems(row)
+    reasons = cells.reasons or range_problems(row.kind, row.start, row.target, row.current)
     return (None, reasons) if reasons else (row, [])
-
-
-def _range_problems(kr: KeyResultRow) -> list[str]:
-    if kr.kind != "binary" and kr.start == kr.target:
-        return [f"start and target are both {kr.start:g}; progress needs a distance"]
-    if kr.kind != "percent":
-        return []
-    values = [kr.start, kr.target] + ([kr.current] if kr.current is not None else [])
-    if min(values) < 0:
-        return ["a percent can't be negative"]
-    # A target past 100 % (say, 150 % of last year) lifts the ceiling; otherwise 100 is the top.
-    if max(kr.start, kr.target) <= 100 and max(values) > 100:
-        return [f"current {max(values):g}% is over 100%"]
-    return []

@@ -8,14 +8,18 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
 
+from bot.core.i18n import catalog
 from bot.imports.applying import ImportReport, Tally, ensure_tenant, row_id
+from bot.imports.goal_values import not_imported, parent_loop
 from bot.imports.goals_file import KeyResultRow, ObjectiveRow, parse_goals
-from bot.imports.rows import ImportProblem, find_cycles, loop_text
+from bot.imports.rows import ImportProblem, find_cycles
 from storage.db import Database
 from storage.models import KeyResult, Objective, Person
 from storage.repository import Store
 
 N = TypeVar("N", int, float)
+
+_, ngettext = catalog("bot.imports")
 
 
 async def import_goals(
@@ -45,8 +49,7 @@ async def import_goals(
 
 
 def _orphan_problem(row: KeyResultRow) -> ImportProblem:
-    reason = f"key result skipped: objective {row.objective_key} was not imported"
-    return ImportProblem(row.line, reason)
+    return ImportProblem(row.line, not_imported(row.objective_key))
 
 
 def _accept_objectives(
@@ -58,7 +61,7 @@ def _accept_objectives(
     accepted: dict[str, ObjectiveRow] = {}
     for row in rows:
         if row.owner_email and row.owner_email not in owners:
-            problems.append(ImportProblem(row.line, f"owner {row.owner_email} is not in the org"))
+            problems.append(ImportProblem(row.line, _not_in_org(row.owner_email)))
         else:
             accepted[row.key] = row
     # The file alone has no loops (the parser checks); through the stored goals it still might.
@@ -66,15 +69,16 @@ def _accept_objectives(
     stored = {key: key_of.get(o.parent_id or 0) for key, o in existing.items()}
     for cycle in find_cycles(stored | {key: row.parent_key for key, row in accepted.items()}):
         for key in set(cycle) & accepted.keys():
-            reason = f"objective {key} is in a parent loop: {loop_text(cycle, key)}"
-            problems.append(ImportProblem(accepted.pop(key).line, reason))
+            problems.append(ImportProblem(accepted.pop(key).line, parent_loop(key, cycle)))
     # An objective whose parent is neither imported nor stored is skipped; that may orphan more.
     while orphans := [
         row for row in accepted.values()
         if row.parent_key and row.parent_key not in accepted and row.parent_key not in existing
     ]:  # fmt: skip
         for row in orphans:
-            reason = f"parent {row.parent_key} is not in the file or the org's goals"
+            reason = _("parent {key} is not in the file or the org's goals").format(
+                key=row.parent_key
+            )
             problems.append(ImportProblem(accepted.pop(row.key).line, reason))
     return accepted
 
@@ -174,10 +178,14 @@ def _key_result_allowed(
     problems: list[ImportProblem],
 ) -> bool:
     if row.owner_email and row.owner_email not in owners:
-        problems.append(ImportProblem(row.line, f"owner {row.owner_email} is not in the org"))
+        problems.append(ImportProblem(row.line, _not_in_org(row.owner_email)))
         return False
     if row.objective_key not in objectives:
-        reason = f"objective {row.objective_key} is not in the file or the org's goals"
-        problems.append(ImportProblem(row.line, reason))
+        reason = _("objective {key} is not in the file or the org's goals")
+        problems.append(ImportProblem(row.line, reason.format(key=row.objective_key)))
         return False
     return True
+
+
+def _not_in_org(owner: str) -> str:
+    return _("owner {email} is not in the org").format(email=owner)

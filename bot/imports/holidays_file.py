@@ -6,7 +6,10 @@ import csv
 import io
 from datetime import date
 
-from bot.imports.rows import ImportProblem
+from bot.core.i18n import catalog
+from bot.imports.rows import ImportProblem, not_valid_csv
+
+_, ngettext = catalog("bot.imports")
 
 
 def parse_holidays(text: str) -> tuple[list[str], list[ImportProblem]]:
@@ -22,9 +25,9 @@ def parse_holidays(text: str) -> tuple[list[str], list[ImportProblem]]:
                 try:
                     days.add(date.fromisoformat(cell).isoformat())
                 except ValueError:
-                    reason = f"“{cell[:30]}” is not a date like 2026-12-25"
+                    reason = _("“{cell}” is not a date like 2026-12-25").format(cell=cell[:30])
                     problems.append(ImportProblem(line, reason))
             line = reader.line_num + 1
     except csv.Error as exc:
-        problems.append(ImportProblem(line, f"not valid CSV: {exc}"))
+        problems.append(ImportProblem(line, not_valid_csv(exc)))
     return sorted(days), problems

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from bot.checkins.cadence import ALLOWED_EVERY_WEEKS, WEEKDAYS, parse_days, parse_time, parse_zone
+from bot.core.i18n import N_, catalog
 from bot.imports.rows import (
     Cells,
     ImportProblem,
@@ -17,6 +18,8 @@ from bot.imports.rows import (
     whole,
     yes_no,
 )
+
+_, ngettext = catalog("bot.imports")
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ def _zone(raw: str) -> str:
     return parse_zone(raw).key
 
 
-_weeks = rule(whole, ALLOWED_EVERY_WEEKS.__contains__, "check-ins repeat every 1, 2 or 4 weeks")
+_weeks = rule(whole, ALLOWED_EVERY_WEEKS.__contains__, N_("check-ins repeat every 1, 2 or 4 weeks"))
 
 _PERSON_FIELDS = {"name": "name", "manager_email": "manager_email", "team": "team",
                   "timezone": "timezone", "checkin_days": "checkin_days",
@@ -89,5 +92,6 @@ def _person(line: int, record: Mapping[str, str]) -> tuple[PersonRow | None, lis
         return None, cells.reasons
     if row.manager_email == row.email:
         fixed = replace(row, manager_email=None, provided=row.provided - {"manager_email"})
-        return fixed, [f"{row.email} can't be their own manager; manager left unchanged"]
+        own = _("{email} can't be their own manager; manager left unchanged")
+        return fixed, [own.format(email=row.email)]
     return row, []

@@ -7,6 +7,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from datetime import datetime
 
 from bot.checkins.replanning import plan_states, replan_changed
+from bot.core.i18n import catalog
 from bot.imports.applying import ImportReport, Tally, ensure_tenant, row_id
 from bot.imports.org_file import PersonRow, parse_org_csv
 from bot.imports.rows import ImportProblem, find_cycles, loop_text
@@ -14,6 +15,8 @@ from storage.db import Database
 from storage.models import Person
 from storage.repository import Store
 from storage.settings import OrgSettings, settings_of
+
+_, ngettext = catalog("bot.imports")
 
 
 async def import_org(
@@ -53,9 +56,9 @@ async def import_org(
 def _why_no_one_leaves(rows: Sequence[PersonRow], report: ImportReport) -> str | None:
     """A full import only makes people inactive from a file it read entirely."""
     if not rows:
-        return "nobody was made inactive: the file has no one in it"
+        return _("nobody was made inactive: the file has no one in it")
     if report.skipped or any(p.line == 1 for p in report.problems):
-        return "nobody was made inactive: fix the rows above first, then import the file again"
+        return _("nobody was made inactive: fix the rows above first, then import the file again")
     return None
 
 
@@ -92,7 +95,9 @@ def _link_managers(rows: Sequence[PersonRow], people: Mapping[str, Person]) -> l
             continue
         manager = people.get(row.manager_email) if row.manager_email else None
         if row.manager_email and manager is None:
-            reason = f"manager {row.manager_email} is not in the file or the org"
+            reason = _("manager {email} is not in the file or the org").format(
+                email=row.manager_email
+            )
             problems.append(ImportProblem(row.line, reason))
             continue
         person_id = row_id(people[row.email])
@@ -106,7 +111,7 @@ def _link_managers(rows: Sequence[PersonRow], people: Mapping[str, Person]) -> l
             for member in set(cycle) & proposed.keys():
                 del proposed[member]
                 path = loop_text(emails, email_of[member])
-                reason = f"manager loop {path}; manager left unchanged"
+                reason = _("manager loop {loop}; manager left unchanged").format(loop=path)
                 problems.append(ImportProblem(line_of[member], reason))
     by_id = {row_id(p): p for p in people.values()}
     for person_id, manager_id in proposed.items():

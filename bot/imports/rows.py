@@ -15,8 +15,12 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar, overload
 
+from bot.core.i18n import catalog
+
 K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
+
+_, ngettext = catalog("bot.imports")
 
 
 @dataclass(frozen=True)
@@ -54,13 +58,16 @@ _EMAIL = re.compile(r"[^@\s<>,;]+@(?:[^@\s<>,;.]+\.)+[^@\s<>,;.]{2,}")
 _YES, _NO = {"yes", "y", "true", "1", "done"}, {"no", "n", "false", "0", "not done"}
 
 
-def rule(convert: Callable[[str], T], ok: Callable[[T], object], why: str) -> Callable[[str], T]:
-    """`convert`, then reject what fails `ok`, saying `why` ("{raw}" stands for the cell)."""
+def rule(
+    convert: Callable[[str], T], ok: Callable[[T], object], why: str, **values: str
+) -> Callable[[str], T]:
+    """`convert`, then reject what fails `ok`, saying `why`: text marked with N_, translated
+    when said ("{raw}" stands for the cell, other placeholders for `values`)."""
 
     def check(raw: str) -> T:
         value = convert(raw)
         if not ok(value):
-            raise ValueError(why.format(raw=raw[:40]))
+            raise ValueError(_(why).format(raw=raw[:40], **values))
         return value
 
     return check
@@ -70,15 +77,16 @@ def number(raw: str) -> float:
     try:
         value = float(raw.removesuffix("%"))  # "40%" is 40, whatever the metric
     except ValueError:
-        raise ValueError(f"“{raw[:40]}” is not a number") from None
+        raise ValueError(_("“{raw}” is not a number").format(raw=raw[:40])) from None
     if not math.isfinite(value) or abs(value) > 1e15:
-        raise ValueError(f"“{raw[:40]}” is not a usable number (too large, infinite or NaN)")
+        why = _("“{raw}” is not a usable number (too large, infinite or NaN)")
+        raise ValueError(why.format(raw=raw[:40]))
     return value
 
 
 def whole(raw: str) -> int:
     if not (value := number(raw)).is_integer():
-        raise ValueError(f"“{raw[:40]}” is not a whole number")
+        raise ValueError(_("“{raw}” is not a whole number").format(raw=raw[:40]))
     return int(value)
 
 
@@ -88,9 +96,9 @@ def text(limit: int) -> Callable[[str], str]:
         # become one space (PostgreSQL refuses NUL in text, too).
         cleaned = " ".join("".join(c if c.isprintable() else " " for c in raw).split())
         if raw and not cleaned:
-            raise ValueError("has nothing printable in it")
+            raise ValueError(_("has nothing printable in it"))
         if len(cleaned) > limit:
-            raise ValueError(f"over {limit} characters")
+            raise ValueError(_("over {limit} characters").format(limit=limit))
         return cleaned
 
     return check
@@ -98,18 +106,19 @@ def text(limit: int) -> Callable[[str], str]:
 
 def yes_no(raw: str) -> bool:
     if raw.lower() not in _YES | _NO:
-        raise ValueError(f"“{raw[:40]}” is not yes or no")
+        raise ValueError(_("“{raw}” is not yes or no").format(raw=raw[:40]))
     return raw.lower() in _YES
 
 
 def email(raw: str) -> str:
     if len(raw) > 320 or not raw.isprintable() or not _EMAIL.fullmatch(raw):
-        raise ValueError(f"“{raw[:40]}” is not an email address")
+        raise ValueError(_("“{raw}” is not an email address").format(raw=raw[:40]))
     return raw.lower()
 
 
 class Cells:
-    """One row's non-empty values, converted one at a time; each failure is kept as a reason."""
+    """One row's non-empty values, converted one at a time; each failure is kept as a reason.
+    `labels` name fields in words (marked with N_); a field without one is named as written."""
 
     def __init__(self, values: Mapping[str, str], labels: Mapping[str, str]) -> None:
         self.values, self.labels, self.reasons = values, labels, list[str]()
@@ -125,13 +134,24 @@ class Cells:
         try:
             return convert(raw)
         except ValueError as exc:
-            self.reasons.append(f"{self.labels.get(name, name)}: {exc}")
+            self.reasons.append(f"{self._label(name)}: {exc}")
             return default
 
     def require(self, name: str, convert: Callable[[str], T]) -> T | None:
         if not self.values.get(name):
-            self.reasons.append(f"{self.labels.get(name, name)} is missing")
+            self.reasons.append(missing(self._label(name)))
         return self.get(name, convert)
+
+    def _label(self, name: str) -> str:
+        return _(self.labels[name]) if name in self.labels else name
+
+
+def missing(field: str) -> str:
+    return _("{field} is missing").format(field=field)
+
+
+def not_valid_csv(error: csv.Error) -> str:
+    return _("not valid CSV: {error}").format(error=error)
 
 
 # -- CSV ------------------------------------------------------------------------------------
@@ -145,8 +165,9 @@ def csv_records(
     records: list[tuple[int, dict[str, str]]] = []
     try:
         header = [name.strip().lower() for name in next(reader, [])]
-        if missing := [name for name in required if name not in header]:
-            return [], [ImportProblem(1, f"the header has no {', '.join(missing)} column")]
+        if absent := [name for name in required if name not in header]:
+            reason = _("the header has no {columns} column").format(columns=", ".join(absent))
+            return [], [ImportProblem(1, reason)]
         line = reader.line_num + 1
         for cells in reader:
             record = {
@@ -156,12 +177,13 @@ def csv_records(
                 records.append((line, record))
             line = reader.line_num + 1
     except csv.Error as exc:
-        return records, [ImportProblem(reader.line_num or 1, f"not valid CSV: {exc}")]
+        return records, [ImportProblem(reader.line_num or 1, not_valid_csv(exc))]
     return records, []
 
 
-def ambiguous_lines(keyed: Iterable[tuple[int, str]], what: str) -> dict[int, str]:
-    """Each line whose key appears on another line too, with the reason to skip it.
+def ambiguous_lines(keyed: Iterable[tuple[int, str]], what: str = "") -> dict[int, str]:
+    """Each line whose key appears on another line too, with the reason to skip it; `what` the
+    key is: "" (an email, a plain key) or "key result".
 
     A few of the other lines are named, and the rest counted: an HRIS export where thousands
     share a placeholder ("n/a") would otherwise list thousands of lines on each of thousands.
@@ -175,7 +197,31 @@ def ambiguous_lines(keyed: Iterable[tuple[int, str]], what: str) -> dict[int, st
             others = [str(other) for other in lines[: NAMED_LINES + 1] if other != line]
             others = others[:NAMED_LINES]
             more = len(lines) - 1 - len(others)
-            where = f"line{'s' if len(lines) > 2 else ''} {', '.join(others)}"
-            where += f" and {more} more" if more else ""
-            reasons[line] = f"ambiguous: {what}{key[:80]} also on {where}"
+            reason = _ambiguous(what, len(lines) - 1, more)
+            reasons[line] = reason.format(key=key[:80], lines=", ".join(others), more=more)
     return reasons
+
+
+def _ambiguous(what: str, others: int, more: int) -> str:
+    """Why a line with an ambiguous key is skipped, before its placeholders are filled."""
+    if what == "key result" and more:
+        return ngettext(
+            "ambiguous: key result {key} also on line {lines} and {more} more",
+            "ambiguous: key result {key} also on lines {lines} and {more} more",
+            others,
+        )
+    if what == "key result":
+        return ngettext(
+            "ambiguous: key result {key} also on line {lines}",
+            "ambiguous: key result {key} also on lines {lines}",
+            others,
+        )
+    if more:
+        return ngettext(
+            "ambiguous: {key} also on line {lines} and {more} more",
+            "ambiguous: {key} also on lines {lines} and {more} more",
+            others,
+        )
+    return ngettext(
+        "ambiguous: {key} also on line {lines}", "ambiguous: {key} also on lines {lines}", others
+    )
