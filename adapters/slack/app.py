@@ -39,6 +39,7 @@ BOT_SCOPES = [
     "commands",
     "users:read",
     "users:read.email",
+    "users.profile:read",
     "files:write",
     "channels:join",
 ]

@@ -219,6 +219,8 @@ class Prompter:
             run = await flow.active_run()
             if run is None or run.prompted_at is None or run.reminded_at is not None:
                 return None
+            if person.away_until is not None and person.away_until > now:
+                return None  # their status says they're away: no nudge
             gate = verdict(person, tenant, (Kind.REMINDERS.value,), now)
             if gate == DROP:
                 return None

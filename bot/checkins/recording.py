@@ -16,6 +16,7 @@ from bot.core.i18n import catalog, speaking_to
 from bot.core.messages import Text
 from bot.core.outcome import Notice
 from bot.goals.progress import progress
+from bot.notify.policy import Kind
 from storage.models import CheckinRun, KeyResult, Person
 from storage.repository import Store
 from storage.settings import OrgSettings
@@ -97,8 +98,8 @@ class Recording:
         if blocker is None:
             return
         manager = await self.store.person(self.person.tenant_id, self.person.manager_id)
-        if manager is None or manager.weekly_blockers:
-            return
+        if manager is None:
+            return  # a manager who keeps blockers for the weekly view turned the kind off
         who = self.person.name or self.person.email
         # Written in the manager's language, not the reporter's.
         with speaking_to(manager, await self.store.tenant(self.person.tenant_id)):
@@ -107,7 +108,8 @@ class Recording:
                 "(checkin team shows your team's week; checkin blockers weekly keeps these for "
                 "it.)"
             ).format(who=who, week=friendly_day(run.period_label), blocker=blocker)
-        self.notices.append(Notice(self.person.manager_id, [Text(text)]))
+        alert = (Kind.BLOCKER_ALERTS.value,)
+        self.notices.append(Notice(self.person.manager_id, [Text(text)], alert))
 
 
 def _reached(kr: KeyResult) -> bool:

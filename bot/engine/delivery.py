@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.events import Actor
-from bot.core.i18n import speaking_to
+from bot.core.i18n import catalog, speaking_to
 from bot.core.messages import Answered, Card, Message, Question, Text
 from bot.core.outcome import ChannelPost, ClosedForm, ClosedPrompt, Notice
 from bot.core.ports import (
@@ -36,11 +36,12 @@ from bot.notify.scheduled import HELD
 from storage.db import Database
 from storage.held import held_message
 from storage.jobs import upsert_job
-from storage.models import PlatformIdentity, Tenant
+from storage.models import Person, PlatformIdentity, Tenant
 from storage.repository import Store
 from storage.waves import WaveStore
 
 log = logging.getLogger(__name__)
+_, ngettext = catalog("bot.engine")
 NOTICE_SENDERS = 16  # notices in flight at once; the platform pacers do the rest
 
 
@@ -118,7 +119,7 @@ class Delivery:
                 if gate == DROP:
                     continue
                 if isinstance(gate, datetime):
-                    await self._hold(session, tenant, identity, notice, gate, now)
+                    await self._hold(session, tenant, person, identity, notice, gate, now)
                     continue
                 per_person.setdefault(notice.person_id, []).extend(notice.messages)
         slots = asyncio.Semaphore(NOTICE_SENDERS)
@@ -138,6 +139,7 @@ class Delivery:
         self,
         session: AsyncSession,
         tenant: Tenant,
+        person: Person,
         identity: PlatformIdentity,
         notice: Notice,
         until: datetime,
@@ -147,7 +149,8 @@ class Delivery:
         the scheduler send it then."""
         to = Recipient(identity.platform, tenant.external_id, identity.external_user_id)
         phrasebook = self.phrases.phrasebook(to) if self.phrases is not None else None
-        words = encoded([in_words(message, phrasebook) for message in notice.messages])
+        with speaking_to(person, tenant):
+            words = encoded([in_words(message, phrasebook) for message in notice.messages])
         held = held_message(
             tenant.id, notice.person_id, until, notice.kinds, notice.purpose, words, now
         )
@@ -189,8 +192,7 @@ class Delivery:
             log.warning("a card was not posted in a %s channel (%s)", actor.platform, error)
         except Exception:
             log.exception("could not post a card in a %s channel", actor.platform)
-        where = str(post.conversation.get("name") or "the channel")
-        note = _not_posted(post.what, where)
+        note = _not_posted(post.what, post.conversation.get("name"))
         await self.notify(actor.tenant_id, [Notice(post.poster_id, [note])])
 
     async def find_sent(
@@ -247,11 +249,14 @@ class Delivery:
             await Store(session).set_message_ref(tenant_id, prompt_id, ref)
 
 
-def _not_posted(what: str, where: str) -> Phrased:
+def _not_posted(what: str, name: object) -> Phrased:
     """Why something wasn't posted in a channel, and how the bot is let in, in the platform's
-    words."""
+    words (and the reader's language, as it is sent)."""
 
-    def note(let_me_in: str) -> str:
-        return f"I couldn't post {what} in {where}: I'm not in it, or it's gone. {let_me_in}."
+    def note(let_me_in: str | None) -> str:
+        where = str(name) if name else _("the channel")
+        return _(
+            "I couldn't post {what} in {where}: I'm not in it, or it's gone. {let_me_in}."
+        ).format(what=what, where=where, let_me_in=let_me_in or _("Add me there"))
 
-    return Phrased(note("Add me there"), words=lambda book: note(book.let_me_in()))
+    return Phrased(note(None), words=lambda book: note(book.let_me_in()))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +41,7 @@ from bot.core.ports import (
     Sent,
     SystemClock,
 )
+from bot.engine.asking import Prompted, prompt_someone
 from bot.engine.delivery import Delivery
 from bot.engine.identities import Identities
 from bot.engine.inbound import not_enrolled, storable
@@ -70,18 +70,6 @@ _, ngettext = catalog("bot.engine")
 
 class _Stranger(Exception):
     """No person matches the actor yet; rolls the unit of work back so it can be retried."""
-
-
-@dataclass(frozen=True)
-class Prompted:
-    """What `Engine.prompt` did, in words for an admin."""
-
-    said: str
-    sent: bool = False
-    unknown: bool = False  # no such org, or no one with that email in it
-    # The platform they can be reached on, when nothing here sends to it (the console chat
-    # has no one to send to outside its own terminal).
-    unserved: str = ""
 
 
 class Engine:
@@ -214,45 +202,9 @@ class Engine:
             return await form_named(ctx, form_id)
 
     async def prompt(self, tenant_id: str, email: str) -> Prompted:
-        """Start someone's check-in proactively, in their DM on the org's platform.
-
-        Returns what happened, in words for an admin: sent, or why not.
-        """
-        async with self.database.session() as session:
-            store = Store(session)
-            tenant = await store.tenant(tenant_id)
-            person = await store.person_by_email(tenant_id, email) if tenant else None
-            if tenant is None or person is None:
-                return Prompted(f"no one with the email {email} in {tenant_id}", unknown=True)
-            identities = [i for i in await store.identities_of(person) if i.reachable]
-            if not identities:
-                return Prompted(
-                    f"{email} has no reachable chat account yet (they need to open the app)"
-                )
-            served = [i for i in identities if self.delivery.reaches(i.platform)]
-            if not served:
-                # Asked before the check-in starts: a run nobody is sent would wait for nothing.
-                platform = identities[0].platform
-                return Prompted(
-                    f"{email} can only be reached on {platform}, which nothing here sends to",
-                    unserved=platform,
-                )
-            identity = served[0]
-            language = language_for(person, tenant)
-            flow = CheckinFlow(store, person, settings_of(tenant), self.clock.now())
-            # Their check-in, written and sent in their language.
-            with speaking(language):
-                messages = await flow.start()
-        actor = Actor(identity.platform, tenant.external_id, identity.external_user_id)
-        with speaking(language):
-            sent = await self.send(actor, messages)
-        if sent:
-            return Prompted(f"sent {email} their check-in on {actor.platform}", sent=True)
-        async with self.database.session() as session:
-            now = await Store(session).identity(actor.tenant_id, actor.platform, actor.user)
-        if now is not None and not now.reachable:
-            return Prompted(f"{email} can't be reached on {actor.platform}; marked unreachable")
-        return Prompted(f"{actor.platform} did not take the message for {email}; try again later")
+        """Start someone's check-in proactively, in their DM on the org's platform (bot/engine/
+        asking.py): what happened, in words for an admin."""
+        return await prompt_someone(self.database, self.delivery, self.clock, tenant_id, email)
 
     async def knows(self, actor: Actor) -> bool:
         """Whether this platform identity is linked to a person already."""

@@ -19,8 +19,10 @@ from bot.core.messages import Text
 from bot.core.outcome import Notice
 from bot.feedback.cards import closed_unseen, held_back
 from bot.feedback.unit import FeedbackUnit, id_of
+from bot.notify.policy import Kind
 from bot.org.tree import display_name, first_name
 from bot.privacy.feedback_answers import Release, answers_go_to, none_shown_at_close, release
+from storage.held import FEEDBACK_REQUEST, about
 from storage.models import FeedbackRequest, Person
 
 FEEDBACK_REMINDER: Final = "feedback_reminder"
@@ -46,7 +48,7 @@ class Requests:
         for invite in invites:
             with speaking_to(by_id[invite.giver_id], unit.tenant):
                 asked = unit.ask(request, invite, unit.person, subject, 0)
-            notices.append(Notice(invite.giver_id, asked))
+            notices.append(Notice(invite.giver_id, asked, purpose=_about(request)))
         return notices
 
     async def _schedule(self, request: FeedbackRequest) -> None:
@@ -84,7 +86,10 @@ class Requests:
                 )
                 index = invite.asking or 0
                 asked = unit.ask(request, invite, requester, subject, index, first_shown)
-            notices.append(Notice(invite.giver_id, [Text(intro), *asked]))
+            reminder = (Kind.FEEDBACK_REMINDERS.value,)
+            notices.append(
+                Notice(invite.giver_id, [Text(intro), *asked], reminder, _about(request))
+            )
         return notices
 
     async def answered(self, request: FeedbackRequest) -> list[Notice]:
@@ -147,3 +152,8 @@ class Requests:
             await unit.feedback.rewrite_answers(request)
             await unit.feedback.rewrite_invites(request)
         return notices
+
+
+def _about(request: FeedbackRequest) -> str:
+    """What a giver's question is for: once the request closes, a held one isn't sent."""
+    return about(FEEDBACK_REQUEST, request.id)

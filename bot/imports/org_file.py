@@ -30,6 +30,7 @@ class PersonRow:
     manager_email: str | None = None
     team: str | None = None
     timezone: str | None = None
+    country: str | None = None  # ISO 3166 alpha-2, "DE": whose public holidays they have
     checkin_days: str | None = None  # normalised: "mon,thu"
     checkin_time: str | None = None  # "HH:MM"
     cadence_weeks: int | None = None
@@ -51,10 +52,17 @@ def _zone(raw: str) -> str:
     return parse_zone(raw).key
 
 
+_country = rule(
+    lambda raw: raw.strip().upper(),
+    lambda code: len(code) == 2 and code.isascii() and code.isalpha(),
+    N_("“{raw}” is not a country: use its two-letter ISO code, like DE or US"),
+)
+
+
 _weeks = rule(whole, ALLOWED_EVERY_WEEKS.__contains__, N_("check-ins repeat every 1, 2 or 4 weeks"))
 
 _PERSON_FIELDS = {"name": "name", "manager_email": "manager_email", "team": "team",
-                  "timezone": "timezone", "checkin_days": "checkin_days",
+                  "timezone": "timezone", "country": "country", "checkin_days": "checkin_days",
                   "checkin_time": "checkin_time", "cadence_weeks": "cadence_weeks",
                   "admin": "is_admin"}  # fmt: skip
 
@@ -82,7 +90,8 @@ def _person(line: int, record: Mapping[str, str]) -> tuple[PersonRow | None, lis
     row = PersonRow(
         line, address or "", name=cells.get("name", text(200), ""),
         manager_email=cells.get("manager_email", email), team=cells.get("team", text(200)),
-        timezone=cells.get("timezone", _zone), checkin_days=cells.get("checkin_days", _days),
+        timezone=cells.get("timezone", _zone), country=cells.get("country", _country),
+        checkin_days=cells.get("checkin_days", _days),
         checkin_time=cells.get("checkin_time", _clock),
         cadence_weeks=cells.get("cadence_weeks", _weeks),
         is_admin=cells.get("admin", yes_no, False),

@@ -73,8 +73,9 @@ def _deactivate_missing(rows: Sequence[PersonRow], people: Mapping[str, Person])
 
 
 def _person_state(person: Person) -> Hashable:
-    return (person.name, person.team, person.timezone, person.checkin_days, person.checkin_time,
-            person.cadence_weeks, person.is_admin, person.manager_id, person.active)  # fmt: skip
+    return (person.name, person.team, person.timezone, person.country, person.checkin_days,
+            person.checkin_time, person.cadence_weeks, person.is_admin, person.manager_id,
+            person.active)  # fmt: skip
 
 
 def _apply_person(tenant_id: str, row: PersonRow, person: Person | None, now: datetime) -> Person:

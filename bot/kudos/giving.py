@@ -17,6 +17,7 @@ from bot.feedback.request_command import FeedbackError
 from bot.goals.periods import local_now
 from bot.kudos.channel import channel_post
 from bot.kudos.parsing import KudosLine, unknown_tags
+from bot.notify.policy import Kind
 from bot.org.tree import display_name
 from storage.models import Kudos, Person
 from storage.settings import settings_of
@@ -75,7 +76,7 @@ async def give(ctx: Context, line: KudosLine) -> Outcome | Refused:
     for receiver in receivers:
         with speaking_to(receiver, ctx.tenant):
             told = _("🎉 Kudos from {giver}: {message}").format(giver=giver, message=line.message)
-        notices.append(Notice(receiver.id or 0, [Text(told)]))
+        notices.append(Notice(receiver.id or 0, [Text(told)], (Kind.KUDOS.value,)))
     if line.private:
         sent = _("Kudos sent to {names}. It stays between you.").format(names=names)
     else:

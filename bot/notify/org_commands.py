@@ -10,6 +10,8 @@ from bot.core.commands import Context
 from bot.core.i18n import LANGUAGES, N_, catalog, language_of
 from bot.core.messages import Card, Field, Section, Text
 from bot.core.outcome import Outcome
+from bot.notify.away import ORG_KEY as AWAY_KEY
+from bot.notify.away import signs_of
 from bot.notify.policy import Kind, OrgDefaults
 from bot.notify.settings_words import (
     KIND_LABELS,
@@ -27,7 +29,12 @@ USAGE = N_(
     "`settings org` shows the org's defaults; `settings org quiet 19:00-08:00` (or off), "
     "`settings org weekends on|off`, `settings org off kudos`, `settings org on kudos`, "
     "`settings org lock reminders` (on for everyone), `settings org unlock reminders`, "
-    "`settings org language de` (en, de, es)."
+    "`settings org language de` (en, de, es), `settings org away emoji :palm_tree: :ski:`, "
+    "`settings org away words vacation, sabbatical`, `settings org away default`."
+)
+AWAY_USAGE = N_(
+    "Say `settings org away emoji :palm_tree: :ski:`, `settings org away words vacation, "
+    "sabbatical` or `settings org away default`."
 )
 
 
@@ -41,6 +48,8 @@ async def org_settings(ctx: Context, args: str) -> Outcome:
             return Outcome([org_card(ctx)])
         if verb.lower() == "language":
             return _language(ctx, rest)
+        if verb.lower() == "away":
+            return _away(ctx, rest)
         changed = _change(defaults, verb.lower(), rest)
     except SettingsError as error:
         return Outcome([Text(str(error))])
@@ -87,6 +96,24 @@ def _language(ctx: Context, typed: str) -> Outcome:
     return Outcome([Text(told)])
 
 
+def _away(ctx: Context, rest: str) -> Outcome:
+    """`settings org away emoji :palm_tree: :ski:`, `… away words vacation, sabbatical`,
+    `… away default`: the signs of a status that says someone is away."""
+    what, _sep, listed = rest.partition(" ")
+    raw = dict(ctx.tenant.settings.get(AWAY_KEY) or {})
+    if what.lower() == "emoji" and listed.split():
+        raw["emoji"] = [f":{e.strip(':').lower()}:" for e in listed.split()]
+    elif what.lower() == "words" and listed.strip():
+        raw["words"] = [w.strip().lower() for w in listed.split(",") if w.strip()]
+    elif what.lower() == "default":
+        raw = {}
+    else:
+        return Outcome([Text(_(AWAY_USAGE))])
+    ctx.tenant.settings = {**ctx.tenant.settings, AWAY_KEY: raw}
+    ctx.store.keep(ctx.tenant)
+    return Outcome([Text(_("Saved for the org.")), org_card(ctx)])
+
+
 def org_card(ctx: Context) -> Card:
     defaults = org_defaults(ctx.tenant)
     kinds = []
@@ -97,6 +124,10 @@ def org_card(ctx: Context) -> Card:
             state = _("off") if kind in defaults.off else _("on")
         kinds.append(Field(_(KIND_LABELS[kind]), state))
     language = ctx.tenant.settings.get("language")
+    signs = signs_of(ctx.tenant)
+    away = _("emoji {emoji}; words {words}").format(
+        emoji=" ".join(sorted(signs.emoji)), words=", ".join(signs.words)
+    )
     return Card(
         _("The org's notification defaults"),
         (
@@ -106,6 +137,7 @@ def org_card(ctx: Context) -> Card:
                 _("Language"),
                 text=language_name(language if isinstance(language, str) else "en"),
             ),
+            Section(_("A status that says someone is away"), text=away),
         ),
         _(USAGE),
     )

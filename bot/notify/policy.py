@@ -27,7 +27,6 @@ class Kind(Enum):
     PULSE_REMINDERS = "pulse reminders"
     KUDOS = "kudos"
     ONEONONE_NUDGES = "1:1 nudges"
-    DIGESTS = "digests in DM"
 
 
 @dataclass(frozen=True)

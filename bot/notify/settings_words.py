@@ -20,7 +20,6 @@ KIND_WORDS: dict[Kind, tuple[str, ...]] = {
     Kind.PULSE_REMINDERS: ("pulse reminders", "pulse reminder", "pulse"),
     Kind.KUDOS: ("kudos", "kudos dms", "kudos dm"),
     Kind.ONEONONE_NUDGES: ("1:1 nudges", "1:1 nudge", "1:1", "1on1 nudges", "1on1", "1:1s"),
-    Kind.DIGESTS: ("digests in dm", "digests", "digest"),
 }
 KIND_LABELS: dict[Kind, str] = {
     Kind.REMINDERS: N_("Check-in reminders"),
@@ -29,7 +28,6 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.PULSE_REMINDERS: N_("Pulse survey reminders"),
     Kind.KUDOS: N_("Kudos DMs"),
     Kind.ONEONONE_NUDGES: N_("1:1 nudges"),
-    Kind.DIGESTS: N_("Digests in DM"),
 }
 _RANGE = re.compile(r"^\s*([^\s–-]+)\s*(?:-|–|\s(?:to|bis|a|hasta)\s)\s*(\S+)\s*$")
 

@@ -12,11 +12,13 @@ from bot.core.i18n import catalog, speaking_to
 from bot.core.messages import Message, Text
 from bot.core.outcome import Notice
 from bot.core.ports import Sender
+from bot.notify.policy import Kind
 from bot.oneonones.agenda import agenda_card, other_of, seed
 from bot.oneonones.setup import NUDGE_AHEAD
 from bot.oneonones.times import next_meeting, when_for, zone_of
 from bot.org.tree import display_name
 from scheduler.due import Due
+from storage.held import ONEONONE_MEETING, about
 from storage.models import OneOnOne, OneOnOneMeeting, Person, Tenant
 from storage.repository import Store
 
@@ -125,7 +127,9 @@ class _Step:
                 card = await agenda_card(
                     self.store, self.tenant, self.series, self.meeting, person, self.people
                 )
-            notices.append(Notice(person.id or 0, [Text(said), card]))
+            kinds = (Kind.ONEONONE_NUDGES.value,) if nudge else ()
+            before = about(ONEONONE_MEETING, self.meeting.id)
+            notices.append(Notice(person.id or 0, [Text(said), card], kinds, before))
         return notices
 
     def _follow_up(self, person: Person) -> list[Message]:
@@ -142,7 +146,8 @@ class _Step:
         notices = []
         for person in self._pair():
             with speaking_to(person, self.tenant):
-                notices.append(Notice(person.id or 0, messages(person)))
+                nudge = (Kind.ONEONONE_NUDGES.value,)
+                notices.append(Notice(person.id or 0, messages(person), nudge))
         return notices
 
     def _pair(self) -> list[Person]:

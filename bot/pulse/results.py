@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.core.i18n import catalog, translate
+from bot.core.i18n import catalog
 from bot.core.messages import Card, Chart, Section, Text
 from bot.core.outcome import Outcome
 from bot.core.whole_numbers import whole_number
 from bot.digests.charts import line_chart
 from bot.digests.written import day_month
 from bot.privacy.pulse_groups import EVERYONE, first_group_seen, may_see_group, may_see_results
-from bot.privacy.pulse_slices import TOO_FEW
+from bot.privacy.said import group_name_said, reason_said
 from bot.pulse import stats
 from bot.pulse.cards import when
 from bot.pulse.questions import bank_words, question_section
@@ -57,7 +57,11 @@ class Results:
         else:
             group_id = first_group_seen(viewer, latest.slices, survey, people)
         if group_id is None:
-            known = ", ".join(g["name"] for g in latest.slices.values() if g.get("kind") == "team")
+            known = ", ".join(
+                group_name_said(g["name"])
+                for g in latest.slices.values()
+                if g.get("kind") == "team"
+            )
             hint = " " + _("Teams in this survey: {teams}.").format(teams=known) if known else ""
             hint += f" {_listed(surveys)}" if len(surveys) > 1 else ""
             if rest.startswith("team "):
@@ -74,7 +78,9 @@ class Results:
         group = latest.slices[group_id]
         invited = len(group["members"])
         title = _("{title}: {group}, round {round}").format(
-            title=bank_words(survey.title), group=group["name"], round=latest.number
+            title=bank_words(survey.title),
+            group=group_name_said(group["name"]),
+            round=latest.number,
         )
         if latest.status == "open":
             # Not even how many answered so far: counts can be set against each other too.
@@ -85,9 +91,9 @@ class Results:
             return Card(title, (Section("", text=text),))
         if not group.get("shown"):
             # Neither answers nor how many answered: a count can be set against others too.
-            # The reason was written at the close (bot.privacy), in English; translated if its
-            # words are marked there.
-            reason = _sentence(translate(group.get("reason") or TOO_FEW))
+            # The reason was written at the close (bot.privacy), in English: said in the
+            # reader's language.
+            reason = _sentence(reason_said(group.get("reason")))
             hidden = _("{count} asked. {reason}").format(count=invited, reason=reason)
             return Card(title, (Section("", text=hidden),))
         responses = [r for r in await self.unit.pulse.responses(latest) if group_id in r.slices]

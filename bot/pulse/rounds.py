@@ -9,12 +9,14 @@ from typing import Final
 from bot.core.i18n import catalog
 from bot.core.messages import Text
 from bot.core.outcome import Notice
+from bot.notify.policy import Kind
 from bot.org.tree import display_name
 from bot.privacy.pulse_groups import EVERYONE, decide_groups, round_groups, shown_audiences
 from bot.pulse.audience import audience_members
 from bot.pulse.cards import when
 from bot.pulse.questions import bank_words
 from bot.pulse.unit import PulseUnit, id_of
+from storage.held import SURVEY_ROUND, about
 from storage.models import Survey, SurveyInvite, SurveyRound
 from storage.survey_questions import questions_of
 
@@ -67,7 +69,8 @@ class Rounds:
                     "enough that no one can be picked out.",
                     count,
                 ).format(who=who, title=bank_words(survey.title), count=count)
-                notices.append(Notice(invite.person_id, unit.ask(survey, invite, 0, intro)))
+                asked = unit.ask(survey, invite, 0, intro)
+                notices.append(Notice(invite.person_id, asked, purpose=_about(survey_round)))
         store, tenant = unit.store, unit.tenant.id
         halfway = unit.now + (survey_round.closes_at - unit.now) / 2
         await store.plan(tenant, PULSE_REMINDER, id_of(survey_round), halfway)
@@ -95,7 +98,8 @@ class Rounds:
                     "it's anonymous."
                 ).format(title=bank_words(survey.title), when=when(survey_round.closes_at))
                 asked = unit.ask(survey, invite, invite.asking or 0, intro)
-            notices.append(Notice(invite.person_id, asked))
+            reminder = (Kind.PULSE_REMINDERS.value,)
+            notices.append(Notice(invite.person_id, asked, reminder, _about(survey_round)))
         return notices
 
     async def close(self, survey_round: SurveyRound) -> list[Notice]:
@@ -144,3 +148,8 @@ class Rounds:
                 title=title, round=survey_round.number, count=len(responses), survey=survey.id
             )
         return [Notice(survey.creator_id, [Text(said)])]
+
+
+def _about(survey_round: SurveyRound) -> str:
+    """What an invitee's question is for: once the round closes, a held one isn't sent."""
+    return about(SURVEY_ROUND, survey_round.id)

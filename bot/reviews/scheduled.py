@@ -8,6 +8,7 @@ its recipient's language: the lines are gathered as messages to say, and said pe
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.core.i18n import N_, catalog, speaking_to
@@ -16,6 +17,7 @@ from bot.core.outcome import Notice
 from bot.core.ports import Sender
 from bot.org.tree import display_name
 from scheduler.due import Due
+from storage.held import REVIEW_CYCLE, about
 from storage.models import Person, Review, ReviewCycle, Tenant
 from storage.repository import Store
 
@@ -61,6 +63,8 @@ class ScheduledReviews:
                 cycle.stage, following = "late", None
             tenant = await store.tenant(due.tenant_id)
             notices = _notices(*todo, people, tenant) if todo is not None else []
+            purpose = about(REVIEW_CYCLE, cycle.id)
+            notices = [replace(notice, purpose=purpose) for notice in notices]
             store.keep(cycle)
         await self.engine.notify(due.tenant_id, notices)
         return following

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from bot.core.events import Actor, TextReceived
-from storage.models import CheckinRun, KeyResult, Objective
+from storage.models import CheckinRun, KeyResult, Objective, Person
 from tests.scheduler.conftest import TENANT, World
 from tests.scheduler.test_checkin_schedule import step_to
 from tests.seeded import SEEDED_AT
@@ -65,3 +65,17 @@ async def test_someone_who_just_checked_in_with_checkin_now_is_not_prompted(
     assert (await runs(world, ada))["2026-01-02"] == "skipped"
     await step_to(world, datetime(2026, 1, 9, 16, 0, tzinfo=UTC), timedelta(hours=6))
     assert len(world.prompts()) == 1  # the week after, as usual
+
+
+async def test_someone_who_went_away_after_the_prompt_gets_no_reminder(world: World) -> None:
+    ada = await world.add_person("ada@x.com", "UTC", days="fri", at="10:00")
+    await world.settings(reminder_hours=4)
+    await step_to(world, datetime(2026, 1, 2, 10, 30, tzinfo=UTC), timedelta(minutes=30))
+    assert len(world.prompts()) == 1
+    async with world.database.session() as session:
+        person = await session.get(Person, ada)
+        assert person is not None
+        person.away_until = datetime(2026, 1, 9, tzinfo=UTC)  # a status read ahead of it
+        session.add(person)
+    await step_to(world, datetime(2026, 1, 2, 18, 0, tzinfo=UTC), timedelta(hours=1))
+    assert not any("nudge" in text for text in world.outbox.texts())

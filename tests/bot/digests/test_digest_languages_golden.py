@@ -51,7 +51,9 @@ async def test_the_english_digest_is_the_one_test_digest_golden_reviewed(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_the_digest_in_text_matches_golden(digests: dict[str, Digest], language: str) -> None:
-    assert_golden(GOLDEN, f"digest.{language}.txt", _text(digests[language]))
+    with speaking(language):  # as a platform without cards renders it, for its reader
+        text = _text(digests[language])
+    assert_golden(GOLDEN, f"digest.{language}.txt", text)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

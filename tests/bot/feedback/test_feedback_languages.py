@@ -133,10 +133,14 @@ async def test_reminders_and_the_close_are_written_for_each_reader(world: World)
 
     world.clock.current = datetime(2026, 3, 6, 0, 0, tzinfo=UTC)  # a day before it is due
     await scheduler.run_until_idle()
+    world.clock.current = datetime(2026, 3, 6, 8, 0, tzinfo=UTC)  # their quiet hours are over
+    await scheduler.run_until_idle()
     assert any(t.startswith("Un recordatorio: Mo agradecería tu feedback") for t in world.to("gil"))
     assert any(t.startswith("A reminder: Mo would value your feedback") for t in world.to("gus"))
 
     world.clock.current = datetime(2026, 3, 7, 0, 0, tzinfo=UTC)  # the due day has ended
+    await scheduler.run_until_idle()
+    world.clock.current = datetime(2026, 3, 9, 8, 0, tzinfo=UTC)  # Monday: Mo's weekend was quiet
     await scheduler.run_until_idle()
     (closed,) = [t for t in world.to("mo") if "geschlossen" in t]
     assert closed == (

@@ -70,7 +70,7 @@ async def test_objectives_and_key_results_in_german_with_german_numbers(world: W
         f'nirgends ausgerichtet. Gib ihm Key Results: goals kr #{number} "New MRR" from 10000 '
         "to 20000 USD"
     )
-    await world.say("ben", f'goals kr #{number} "Neuer MRR" from 10000 to 20000.5 USD')
+    await world.say("ben", f'goals kr #{number} "Neuer MRR" from 10000 to 20000,5 USD')
     assert world.last("ben") == (
         f"Key Result „Neuer MRR“ zu #{number} „Umsatz steigern“ hinzugefügt, von 10.000 USD auf "
         "20.000,5 USD."

@@ -517,3 +517,18 @@ async def test_a_full_import_it_could_not_read_whole_makes_no_one_inactive(
     assert report.left == [] and report.kept_all is not None
     assert report.lines()[-1].startswith("nobody was made inactive")
     assert all(p.active for p in (await people(database)).values())
+
+
+async def test_a_country_column_says_whose_public_holidays_someone_has(database: Database) -> None:
+    csv = "email,name,timezone,country\nana@x.com,Ana,Europe/Berlin,es\nben@x.com,Ben,UTC,\n"
+    csv += "cy@x.com,Cy,UTC,Germany\n"
+    report = await import_org(database, TENANT, csv, now=SEEDED_AT)
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (4, "country: “Germany” is not a country: use its two-letter ISO code, like DE or US")
+    ]
+    everyone = await people(database)
+    assert everyone["ana@x.com"].country == "ES"
+    assert everyone["ben@x.com"].country is None
+    again = "email,name\nana@x.com,Ana\n"  # a file without the column leaves it alone
+    await import_org(database, TENANT, again, now=SEEDED_AT)
+    assert (await people(database))["ana@x.com"].country == "ES"

@@ -211,3 +211,16 @@ async def test_language_is_chosen_and_told_in_it(world: World) -> None:
     assert "Español (predeterminado de tu organización)" in world.to("ana")[-2]
     await world.say("ana", "settings language en")
     assert world.last("ana") == "I'll write to you in English from now on."
+
+
+async def test_an_admin_names_the_orgs_signs_of_being_away(world: World) -> None:
+    await world.say("ada", "settings org away emoji ski palm_tree")
+    assert "emoji :palm_tree: :ski:" in world.to("ada")[-1]
+    await world.say("ada", "settings org away words sabbatical, Parental leave")
+    assert "words sabbatical, parental leave" in world.to("ada")[-1]
+    await world.say("ada", "settings org away nonsense")
+    assert "settings org away default" in world.last("ada")
+    await world.say("ben", "settings org away words gone")
+    assert "Only admins" in world.last("ben")
+    await world.say("ada", "settings org away default")
+    assert ":face_with_thermometer:" in world.to("ada")[-1]

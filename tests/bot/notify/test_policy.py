@@ -78,13 +78,13 @@ def test_quiet_ends_at_the_first_moment_that_isnt_quiet(
 
 
 def test_choices_override_defaults_but_never_a_lock() -> None:
-    org = OrgDefaults(off=frozenset({Kind.DIGESTS}), locked_on=frozenset({Kind.REMINDERS}))
+    org = OrgDefaults(off=frozenset({Kind.PULSE_REMINDERS}), locked_on=frozenset({Kind.REMINDERS}))
     default = settings_for(Choices(), org)
-    assert not default.allows(Kind.DIGESTS) and default.allows(Kind.KUDOS)
+    assert not default.allows(Kind.PULSE_REMINDERS) and default.allows(Kind.KUDOS)
     mine = settings_for(Choices(off=frozenset({Kind.KUDOS, Kind.REMINDERS})), org)
     assert not mine.allows(Kind.KUDOS)
     assert mine.allows(Kind.REMINDERS)  # locked on by the org
-    assert mine.allows(Kind.DIGESTS)  # their own choice: everything else on
+    assert mine.allows(Kind.PULSE_REMINDERS)  # their own choice: everything else on
     assert turned_off([Kind.KUDOS, Kind.REMINDERS], mine)
     assert not turned_off([Kind.REMINDERS], mine)
     late = Quiet(time(22, 0), time(7, 0), weekends=False)

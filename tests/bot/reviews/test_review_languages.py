@@ -191,7 +191,7 @@ async def test_reminders_are_written_in_each_recipients_language(world: World) -
     assert mos.startswith("Vence el 2026-03-20 en “Q1 2026”, aún pendiente:\n")
     assert "- los compañeros que nombró Ben Peer: review peers ben@x.com approve" in mos
 
-    world.clock.current = datetime(2026, 3, 21, 0, 0, tzinfo=UTC)  # the due date passed
+    world.clock.current = datetime(2026, 3, 23, 8, 0, tzinfo=UTC)  # the due date passed
     await scheduler.run_until_idle()
     [due] = [t for t in world.to("mo") if t.startswith("“Q1 2026” ha vencido")]
     assert "- Ana Lopez: review manager ana@x.com" in due
