@@ -1,8 +1,8 @@
 """The words the bot says, in the language of whoever reads them.
 
 Each capability keeps its own gettext catalogs beside its code (`bot/kudos/locale/de/LC_MESSAGES/
-messages.po`), written and updated with Babel (`./dev catalogs`), and read here straight from
-the `.po` files. The language in force is a context variable: the engine sets it to the acting
+messages.po`), written and updated with Babel (`./dev catalogs`, which compiles each to the
+`.mo` read here). The language in force is a context variable: the engine sets it to the acting
 person's before handling their event, and whoever writes to someone else (a notice, a scheduled
 reminder, a wave's prompt) speaks that person's language while building the message.
 
@@ -20,9 +20,10 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -31,7 +32,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
-from storage.models import Person, Tenant
+if TYPE_CHECKING:  # a person and an org, as the storage keeps them (not imported at run time)
+    from storage.models import Person, Tenant
 
 DEFAULT = "en"
 # The languages every message is written in; a person whose platform speaks another reads the
@@ -65,8 +67,11 @@ _language: ContextVar[str] = ContextVar("language", default=DEFAULT)
 
 def language_of(locale: str | None) -> str | None:
     """The language of a platform's locale ("de-DE", "es_MX", "de") among ours, or None."""
-    if not locale:
-        return None
+    return _language_of(locale) if locale else None
+
+
+@lru_cache(maxsize=1024)
+def _language_of(locale: str) -> str | None:
     try:
         parsed = Locale.parse(locale.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
@@ -141,44 +146,47 @@ def translate(message: str) -> str:
 
 @cache
 def _everything(language: str) -> gettext.NullTranslations:
-    """Every capability's catalog for `language`, as one."""
-    if language == DEFAULT:
-        return gettext.NullTranslations()
-    merged = Catalog(locale=language, domain=DOMAIN)
+    """Every capability's catalog for `language`, as one (each looked up in turn)."""
+    merged = gettext.NullTranslations()
     for package in CATALOGS:
-        for message in _read(package, language) or ():
-            if message.id and message.id not in merged:
-                merged[message.id] = message
-    return _compiled(merged)
+        merged.add_fallback(_load(package, language))
+    return merged
 
 
 @cache
 def _translations(package: str, language: str) -> gettext.NullTranslations:
-    """One catalog, read from its `.po` file once; English (and a missing file) is the text as
-    written. A fuzzy entry is not a translation yet, and reads as English."""
-    messages = _read(package, language) if language != DEFAULT else None
-    return gettext.NullTranslations() if messages is None else _compiled(messages)
+    """One catalog, read once; English (and a missing file) is the text as written."""
+    return _load(package, language)
 
 
-def catalog_path(package: str, language: str) -> Path:
-    """Where `package`'s catalog for `language` is kept."""
+def catalog_path(package: str, language: str, suffix: str = ".po") -> Path:
+    """Where `package`'s catalog for `language` is kept: the `.po` that people edit, or the
+    `.mo` that `./dev catalogs` compiles from it (what is read at run time)."""
     folder = Path(str(resources.files(package)))
-    return folder / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return folder / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
 
 
-def _read(package: str, language: str) -> Catalog | None:
-    path = catalog_path(package, language)
-    if not path.is_file():
-        return None
-    with path.open("rb") as po:
-        return read_po(po, locale=language, domain=DOMAIN)
+def compiled(messages: Catalog) -> bytes:
+    """A catalog as a `.mo` file; a fuzzy entry is not a translation yet, and reads as English."""
+    out = io.BytesIO()
+    write_mo(out, messages, use_fuzzy=False)
+    return out.getvalue()
 
 
-def _compiled(messages: Catalog) -> gettext.GNUTranslations:
-    compiled = io.BytesIO()
-    write_mo(compiled, messages, use_fuzzy=False)
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+def _load(package: str, language: str) -> gettext.NullTranslations:
+    """A fresh translations object for one catalog: its `.mo`, else its `.po` compiled here (a
+    catalog being written), else none."""
+    if language == DEFAULT:
+        return gettext.NullTranslations()
+    mo = catalog_path(package, language, ".mo")
+    if mo.is_file():
+        with mo.open("rb") as fp:
+            return gettext.GNUTranslations(fp)
+    po = catalog_path(package, language)
+    if not po.is_file():
+        return gettext.NullTranslations()
+    with po.open("rb") as fp:
+        return gettext.GNUTranslations(io.BytesIO(compiled(read_po(fp, locale=language))))
 
 
 def day(value: date) -> str:

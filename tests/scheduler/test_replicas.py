@@ -135,6 +135,7 @@ async def seed(database: Database, api: MockSlackApi, people: int) -> Wave:
             user = f"U{team}X{person.id:05d}"
             wave.users[user] = team
             wave.person_of[person.id] = user
+            api.add_user(user, team=team, email=person.email, tz="UTC")  # their status is read
             session.add(
                 PlatformIdentity(
                     tenant_id=person.tenant_id,
