@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from babel import Locale
+
 from bot.core.commands import CommandRow, Context, HelpLine
 from bot.core.i18n import LANGUAGES, N_, catalog, language_for, language_of, speaking_to
 from bot.core.messages import Card, Field, Section, Text
@@ -123,9 +125,9 @@ async def language(ctx: Context, args: str) -> Outcome:
         ctx.person.language = language_of(typed)
     ctx.store.keep(ctx.person)
     with speaking_to(ctx.person, ctx.tenant) as chosen:
-        told = _("I'll write to you in {language} from now on.").format(
-            language=language_name(chosen)
-        )
+        # The language's own name as a sentence says it: "español", "Deutsch", "English".
+        said = Locale.parse(chosen).get_language_name(chosen) or language_name(chosen)
+        told = _("I'll write to you in {language} from now on.").format(language=said)
     return Outcome([Text(told)])
 
 
