@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,6 +53,15 @@ class World:
     def messages_to(self, name: str) -> list[Message]:
         user = f"U_{name.upper()}"
         return [m for to, m in self.outbox.sent if to.user == user]
+
+    async def speak(self, languages: Mapping[str, str]) -> None:
+        """These people read these languages (their own choice, as `settings language` sets)."""
+        async with self.database.session() as session:
+            for key, language in languages.items():
+                person = await session.get(Person, self.ids[key])
+                assert person is not None
+                person.language = language
+                session.add(person)
 
     def last(self, name: str) -> str:
         sent = self.to(name)

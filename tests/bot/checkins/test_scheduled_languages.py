@@ -12,7 +12,6 @@ from bot.core.i18n import current
 from bot.core.messages import Question
 from scheduler.due import Due
 from storage.db import Database
-from storage.models import Person
 from tests.bot.org_world import TENANT, World, seed_world
 
 
@@ -26,12 +25,7 @@ async def world(sqlite_db: Database) -> World:
             "cai": ("Cai Wong", None, False, None),
         },
     )
-    async with sqlite_db.session() as session:
-        for who, language in (("ana", "de"), ("ben", "es")):
-            person = await session.get(Person, world.ids[who])
-            assert person is not None
-            person.language = language
-            session.add(person)
+    await world.speak({"ana": "de", "ben": "es"})
     return world
 
 

@@ -12,7 +12,6 @@ from bot.core.limits import TOO_LONG, too_long_text
 from bot.core.messages import Answered, Card, Chart, Choice, Form, Question
 from bot.core.words import listed
 from storage.db import Database
-from storage.models import Person
 from tests.bot.org_world import World, seed_world
 
 
@@ -84,12 +83,7 @@ async def world(sqlite_db: Database) -> World:
         sqlite_db,
         {"ada": ("Ada Admin", None, True, None), "ben": ("Ben Report", "ada", False, None)},
     )
-    async with sqlite_db.session() as session:
-        for name, language in (("ada", "es"), ("ben", "de")):
-            person = await session.get(Person, world.ids[name])
-            assert person is not None
-            person.language = language
-            session.add(person)
+    await world.speak({"ada": "es", "ben": "de"})
     return world
 
 

@@ -11,7 +11,6 @@ import pytest
 from app.scheduling import build_scheduler
 from bot.core.messages import Question
 from storage.db import Database
-from storage.models import Person
 from tests.bot.org_world import OrgSpec, World, seed_world
 
 # Mo (German) manages Rae; Gil reads Spanish, Gus English, Gwen German; Pat reads Spanish.
@@ -29,12 +28,7 @@ LANGUAGES = {"mo": "de", "rae": "de", "pat": "es", "gil": "es", "gwen": "de"}
 @pytest.fixture
 async def world(sqlite_db: Database) -> World:
     world = await seed_world(sqlite_db, PEOPLE)
-    async with world.database.session() as session:
-        for key, language in LANGUAGES.items():
-            person = await session.get(Person, world.ids[key])
-            assert person is not None
-            person.language = language
-            session.add(person)
+    await world.speak(LANGUAGES)
     return world
 
 

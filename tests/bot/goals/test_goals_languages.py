@@ -14,7 +14,7 @@ from bot.core.messages import Card, Form, Text
 from bot.core.outcome import Outcome
 from bot.goals.scheduled import ScheduledGoals
 from storage.db import Database
-from storage.models import Objective, Person
+from storage.models import Objective
 from tests.bot.org_world import World, seed_world
 
 _forms = itertools.count()
@@ -30,12 +30,7 @@ async def world(sqlite_db: Database) -> World:
             "ben": ("Ben Report", "mia", False, "Growth"),
         },
     )
-    async with sqlite_db.session() as session:
-        for name, language in (("ben", "de"), ("mia", "es")):
-            person = await session.get(Person, world.ids[name])
-            assert person is not None
-            person.language = language
-            session.add(person)
+    await world.speak({"ben": "de", "mia": "es"})
     return world
 
 

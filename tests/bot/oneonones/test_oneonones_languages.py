@@ -8,7 +8,6 @@ import pytest
 
 from bot.core.messages import Question
 from storage.db import Database
-from storage.models import Person
 from tests.bot.oneonones.conftest import agenda, cards, tick
 from tests.bot.org_world import World, seed_world
 
@@ -23,12 +22,7 @@ async def world(sqlite_db: Database) -> World:
             "pat": ("Pat Peer", None, False, "Growth"),
         },
     )  # Monday 2 March 2026, 10:00 UTC, everyone in UTC
-    async with world.database.session() as session:
-        for key, language in (("mo", "de"), ("ana", "es")):
-            person = await session.get(Person, world.ids[key])
-            assert person is not None
-            person.language = language
-            session.add(person)
+    await world.speak({"mo": "de", "ana": "es"})
     return world
 
 

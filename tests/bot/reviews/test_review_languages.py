@@ -14,7 +14,6 @@ from app.scheduling import build_scheduler
 from bot.core.events import FormSubmitted
 from bot.core.messages import Card, Form
 from storage.db import Database
-from storage.models import Person
 from tests.bot.org_world import World, seed_world
 
 _events = itertools.count()
@@ -43,12 +42,7 @@ async def world(sqlite_db: Database) -> World:
             "dee": ("Dee Peer", "mo", False, "Growth"),
         },
     )  # Monday 2 March 2026, 10:00 UTC
-    async with sqlite_db.session() as session:
-        for key, language in (("ana", "de"), ("mo", "es")):
-            person = await session.get(Person, world.ids[key])
-            assert person is not None
-            person.language = language
-            session.add(person)
+    await world.speak({"ana": "de", "mo": "es"})
     return world
 
 
