@@ -35,12 +35,12 @@ from aiohttp import web  # noqa: E402
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request  # noqa: E402
 from slack_bolt.async_app import AsyncAck, AsyncApp  # noqa: E402
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
-from sqlalchemy import text, update  # noqa: E402
+from sqlalchemy import delete, text, update  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
-import adapters.slack.outbound as slack_outbound  # noqa: E402
+import adapters.slack.web_api as slack_web_api  # noqa: E402
 from adapters.slack.outbound import SlackOutbox  # noqa: E402
 from adapters.slack.pacing import DEFAULT, Pacer, Rate  # noqa: E402
 from adapters.slack.web_api import SlackApi  # noqa: E402
@@ -85,7 +85,7 @@ def serve_bot(port: int, profile_to: str | None) -> int:
     """`checkin-bot serve`, scheduler and all, as deployed: only the pacer is unlimited."""
     from app.cli import main as checkin_bot
 
-    vars(slack_outbound)["Pacer"] = UnpacedPacer  # SlackApi makes its pacer from this name
+    vars(slack_web_api)["Pacer"] = UnpacedPacer  # SlackApi makes its pacer from this name
     arguments = ["serve", "--host", "127.0.0.1", "--port", str(port)]
     if profile_to is None:
         return checkin_bot(arguments)
@@ -248,6 +248,8 @@ async def seed(database: Database, load_people: int, wave_people: int) -> None:
     report = await import_org(database, TENANT, "\n".join(lines) + "\n", now=now)
     assert not report.problems, report.problems[:3]
     async with database.session() as session:
+        # The import plans everyone's first prompt; the load's are due now, below.
+        await session.exec(delete(ScheduledJob))
         for person in (await session.exec(select(Person))).all():
             n = int(person.email.split("@")[0].removeprefix("l"))
             session.add_all(reachable(person, load_user(n), due=now))

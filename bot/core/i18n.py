@@ -131,17 +131,24 @@ def catalog(package: str) -> tuple[Translate, TranslatePlural]:
     """The `_` and `ngettext` of one capability's catalogs (`package` is "bot.kudos")."""
 
     def translate(message: str) -> str:
-        return _translations(package, _language.get()).gettext(message)
+        language = _language.get()
+        if language == DEFAULT:
+            return message  # the text as written: no catalog to look in
+        return _translations(package, language).gettext(message)
 
     def translate_plural(singular: str, plural: str, n: int) -> str:
-        return _translations(package, _language.get()).ngettext(singular, plural, n)
+        language = _language.get()
+        if language == DEFAULT:
+            return singular if n == 1 else plural
+        return _translations(package, language).ngettext(singular, plural, n)
 
     return translate, translate_plural
 
 
 def translate(message: str) -> str:
     """Text marked with `N_` in any capability, in the language in force (a help line)."""
-    return _everything(_language.get()).gettext(message)
+    language = _language.get()
+    return message if language == DEFAULT else _everything(language).gettext(message)
 
 
 @cache
