@@ -80,7 +80,7 @@ def settings_card(ctx: Context) -> Card:
 
 async def quiet(ctx: Context, args: str) -> Outcome:
     now = settings_of_person(ctx.person, ctx.tenant).quiet
-    return _changed(ctx, lambda c: replace(c, quiet=quiet_from(args, now.weekends)), args)
+    return _changed(ctx, lambda c: replace(c, quiet=quiet_from(args, now.weekends)))
 
 
 async def weekends(ctx: Context, args: str) -> Outcome:
@@ -89,7 +89,7 @@ async def weekends(ctx: Context, args: str) -> Outcome:
     def change(choices: Choices) -> Choices:
         return replace(choices, quiet=replace(now, weekends=on_or_off(args, "settings weekends")))
 
-    return _changed(ctx, change, args)
+    return _changed(ctx, change)
 
 
 async def turn_on(ctx: Context, args: str) -> Outcome:
@@ -111,7 +111,7 @@ async def _turn(ctx: Context, args: str, *, on: bool) -> Outcome:
         )
     off = set(settings_of_person(ctx.person, ctx.tenant).off)
     off = off - {kind} if on else off | {kind}
-    return _changed(ctx, lambda c: replace(c, off=frozenset(off)), args)
+    return _changed(ctx, lambda c: replace(c, off=frozenset(off)))
 
 
 async def language(ctx: Context, args: str) -> Outcome:
@@ -142,7 +142,7 @@ async def default(ctx: Context, _args: str) -> Outcome:
     )
 
 
-def _changed(ctx: Context, change: Callable[[Choices], Choices], args: str) -> Outcome:
+def _changed(ctx: Context, change: Callable[[Choices], Choices]) -> Outcome:
     try:
         choices = change(choices_of(ctx.person))
     except SettingsError as error:

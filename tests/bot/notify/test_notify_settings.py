@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
+from adapters.teams.render import render_card
 from app.scheduling import build_scheduler
 from bot.core.events import FormSubmitted
+from bot.core.i18n import speaking
 from bot.core.messages import Card, Form, Text
 from bot.core.outcome import Notice
 from bot.notify.policy import Kind
@@ -224,3 +226,20 @@ async def test_an_admin_names_the_orgs_signs_of_being_away(world: World) -> None
     assert "Only admins" in world.last("ben")
     await world.say("ada", "settings org away default")
     assert ":face_with_thermometer:" in world.to("ada")[-1]
+
+
+async def test_the_settings_form_is_a_teams_card_of_inputs_in_the_readers_language(
+    world: World,
+) -> None:
+    await world.speak({"ben": "de"})
+    await world.say("ben", "settings")
+    form = world.messages_to("ben")[-1]
+    assert isinstance(form, Form)
+    with speaking("de"):
+        card = render_card(form)
+    inputs = {e["id"]: e for e in card["body"] if str(e.get("type", "")).startswith("Input.")}
+    assert inputs["quiet_start"]["type"] == "Input.Text"
+    assert inputs["quiet_start"]["value"] == "19:00"
+    assert inputs["kudos"]["type"] == "Input.ChoiceSet"
+    assert [c["title"] for c in inputs["kudos"]["choices"]] == ["An", "Aus"]
+    assert "Benachrichtigungen" in str(card)
