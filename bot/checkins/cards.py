@@ -6,10 +6,9 @@ from collections.abc import Mapping, Sequence
 
 from bot.checkins import questions as q
 from bot.checkins.cadence import friendly_day
-from bot.checkins.wording import percent_words, status_words, value_words
 from bot.core.i18n import catalog
 from bot.core.messages import Card, Field, Section
-from bot.goals.progress import progress
+from bot.goals.progress import format_value, percent, progress, status_words
 from storage.models import Answer, CheckinRun, KeyResult, KeyResultChange
 
 _, ngettext = catalog("bot.checkins")
@@ -56,14 +55,14 @@ def summary_card(
 
 
 def _kr_line(kr: KeyResult, answer: Answer | None, first_value: Mapping[int, float | None]) -> str:
-    now = value_words(kr.kind, kr.current, kr.unit)
+    now = format_value(kr.kind, kr.current, kr.unit)
     if answer is None or answer.skipped:
         moved = _("{now} (skipped)").format(now=now)
     elif kr.id is not None and kr.id in first_value:
-        moved = f"{value_words(kr.kind, first_value[kr.id], kr.unit)} → {now}"
+        moved = f"{format_value(kr.kind, first_value[kr.id], kr.unit)} → {now}"
     else:
         moved = _("{now} (no change)").format(now=now)
-    share = percent_words(round(progress(kr.kind, kr.start, kr.target, kr.current) * 100))
+    share = percent(round(progress(kr.kind, kr.start, kr.target, kr.current) * 100))
     confidence = (
         _("confidence {confidence}/10").format(confidence=kr.confidence)
         if kr.confidence is not None

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.checkins.parsing import MetricSpec
-from bot.checkins.wording import number_words, target_in_words, value_words
 from bot.core.i18n import N_, catalog
 from bot.core.messages import Choice, FormField, Question
+from bot.goals.progress import format_value, plain_number, target_words
 from storage.models import Answer, KeyResult
 from storage.settings import OrgSettings
 
@@ -108,7 +108,7 @@ def _example_value(kr: KeyResult) -> str:
     if kr.kind == "binary":
         return _("done")
     value = kr.current if kr.current is not None else kr.start
-    return value_words("number" if kr.kind == "currency" else kr.kind, value)
+    return format_value("number" if kr.kind == "currency" else kr.kind, value)
 
 
 def next_question(
@@ -138,7 +138,7 @@ def render_question(
     kind = question["kind"]
     again = _previous_hint(question, previous, kr)
     if kind == KR_VALUE and kr is not None:
-        now = value_words(kr.kind, kr.current, kr.unit)
+        now = format_value(kr.kind, kr.current, kr.unit)
         if kr.kind == "binary":
             text = _("{title}: is it done? (now: {now})").format(title=kr.title, now=now)
             choices: tuple[Choice, ...] = (
@@ -148,7 +148,7 @@ def render_question(
             )
             hint = _("Reply yes or no.")
         else:
-            goal = target_in_words(kr.kind, kr.start, kr.target, kr.unit)
+            goal = target_words(kr.kind, kr.start, kr.target, kr.unit)
             text = _("{title}: what is it now? (was {now}, target {goal})").format(
                 title=kr.title, now=now, goal=goal
             )
@@ -196,9 +196,9 @@ def _previous_hint(
     if previous.skipped:
         said = _("skipped")
     elif question["kind"] == KR_VALUE and kr is not None:
-        said = value_words(kr.kind, previous.number, kr.unit)
+        said = format_value(kr.kind, previous.number, kr.unit)
     elif previous.number is not None:
-        said = number_words(previous.number)
+        said = plain_number(previous.number)
     else:
         said = _shorten(previous.text or _("none"), 120)
     return _("You said: {said}. Reply same to keep it.").format(said=said)
@@ -218,7 +218,7 @@ def form_field(
 ) -> FormField:
     kind = question["kind"]
     if kind == KR_VALUE and kr is not None:
-        now = value_words(kr.kind, kr.current, kr.unit)
+        now = format_value(kr.kind, kr.current, kr.unit)
         label = _("{title} (now {now})").format(title=kr.title, now=now)
         return FormField(question["key"], label, "number", initial="")
     if kind == KR_CONFIDENCE and kr is not None:
@@ -242,8 +242,8 @@ def answer_words(question: Mapping[str, Any], kr: KeyResult | None, answer: Answ
     if answer.skipped or answer.number is None:
         return _("{title} skipped").format(title=title) if answer.skipped else title
     if question["kind"] == KR_VALUE and kr is not None:
-        return f"{title} {value_words(kr.kind, answer.number, kr.unit)}"
-    confidence = number_words(answer.number)
+        return f"{title} {format_value(kr.kind, answer.number, kr.unit)}"
+    confidence = plain_number(answer.number)
     if question["kind"] == KR_CONFIDENCE and kr is not None and kr.kind == "binary":
         return _("{title} is done, so its confidence is {confidence}/10").format(
             title=title, confidence=confidence

@@ -157,7 +157,11 @@ def format_value(kind: str, value: float | None, unit: str | None = None) -> str
         return percent(number)
     if kind == "currency":
         symbol = unit or "$"
-        return f"{symbol}{number}" if len(symbol) == 1 else f"{number} {symbol}"
+        if len(symbol) == 1:
+            # Translators: a sign-like currency symbol and an amount; German and Spanish write
+            # the amount first ("3.500 €").
+            return _("{symbol}{number}").format(symbol=symbol, number=number)
+        return f"{number} {symbol}"
     return f"{number} {unit}" if unit else number
 
 

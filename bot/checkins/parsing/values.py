@@ -21,8 +21,8 @@ from bot.checkins.parsing.answers import (
     status_of,
 )
 from bot.checkins.parsing.lexicon import here
-from bot.checkins.wording import number_words
 from bot.core.i18n import N_, catalog, current
+from bot.goals.progress import plain_number
 
 _, ngettext = catalog("bot.checkins")
 
@@ -72,7 +72,7 @@ def _check_fit(number: float, percent: bool, currency: bool, raw: str, spec: Met
         if not low <= number <= high:
             return Invalid(
                 _("{quoted} is out of range; send a percentage from {low} to {high}.").format(
-                    quoted=quoted, low=number_words(low), high=number_words(high)
+                    quoted=quoted, low=plain_number(low), high=plain_number(high)
                 )
             )
         return Value(number)

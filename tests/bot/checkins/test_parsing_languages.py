@@ -24,8 +24,8 @@ from bot.checkins.parsing import (
     parse_multi_update,
 )
 from bot.checkins.parsing.lexicon import lexicon
-from bot.checkins.wording import value_words
 from bot.core.i18n import catalog_path, speaking
+from bot.goals.progress import format_value
 
 HUGE = MetricSpec("number", start=0, target=1e12, current=None)
 PERCENT = MetricSpec("percent", start=10, target=60, current=None)
@@ -259,7 +259,7 @@ def test_values_written_back_per_language(
     language: str, kind: str, value: float | None, unit: str | None, written: str
 ) -> None:
     with speaking(language):
-        assert value_words(kind, value, unit) == written
+        assert format_value(kind, value, unit) == written
 
 
 @pytest.mark.parametrize(("language", "quoted"), [("de", r"„([^“{}]+)“"), ("es", r"“([^”{}]+)”")])
