@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import gettext
 import io
+import math
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -202,6 +204,28 @@ def day(value: date) -> str:
     language = _language.get()
     pattern = "EEE d. MMM" if language == "de" else "EEE d MMM"
     return format_date(value, format=pattern, locale=language)
+
+
+def day_month(value: date, *, year: bool = False) -> str:
+    """A day of a month, with its year if asked: "23 Dec", "23. Dez.", "23 dic"."""
+    language = _language.get()
+    pattern = ("d. MMM" if language == "de" else "d MMM") + (" y" if year else "")
+    return format_date(value, format=pattern, locale=language)
+
+
+def moment(instant: datetime) -> str:
+    """A day and time as it stands in `instant` (UTC): "Mon 2 Mar 10:00 UTC"."""
+    return f"{day(instant)} {instant:%H:%M} UTC"
+
+
+def fixed(value: float, digits: int) -> str:
+    """`value` with exactly `digits` decimals (a grade "0.70", an average "4.0"), as the language
+    writes it ("0,70")."""
+    rounded = f"{value:.{digits}f}"
+    if not math.isfinite(value):
+        return rounded
+    pattern = "0." + "0" * digits if digits else "0"
+    return format_decimal(Decimal(rounded), format=pattern, locale=_language.get())
 
 
 def decimal(value: float, digits: int = 1) -> str:

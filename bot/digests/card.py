@@ -7,11 +7,10 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from statistics import fmean
 
-from bot.core.i18n import N_, catalog
+from bot.core.i18n import N_, catalog, day_month
 from bot.core.messages import Chart, Field, Section
 from bot.digests.charts import line_chart
 from bot.digests.week import SEVERITY, Goals, Quarter, Turned, Weeks, name_of, percent
-from bot.digests.written import day_month
 from bot.goals.progress import progress_bar
 from storage.digest import Member
 

@@ -7,10 +7,9 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from bot.checkins.cadence import local_to_utc, org_zone
-from bot.core.i18n import catalog
+from bot.core.i18n import catalog, moment
 from bot.core.messages import Text
 from bot.core.ports import Phrased
-from bot.digests.written import moment
 from bot.org.tree import org_of
 from storage.models import DigestSubscription, Person, Tenant
 from storage.repository import Store

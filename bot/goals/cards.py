@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.i18n import catalog
+from bot.core.i18n import catalog, fixed
 from bot.core.messages import Card, Field, Section
 from bot.goals.progress import (
     alignment_tree,
-    fixed,
     format_value,
     objective_grade,
     percent,

@@ -14,12 +14,12 @@ from typing import cast
 
 from bot.checkins.parsing.answers import Invalid, MetricKind, MetricSpec, NoChange, Skipped, Value
 from bot.checkins.parsing.values import parse_kr_value
-from bot.core.i18n import N_, catalog
+from bot.core.i18n import N_, catalog, fixed
 from bot.core.messages import Choice, Form, FormField, Text
 from bot.core.outcome import Outcome
 from bot.goals.editing import Goals, new_key, objective_words
 from bot.goals.periods import PeriodError, Quarter, parse_quarter
-from bot.goals.progress import fixed, objective_grade, plain_number, progress, target_words
+from bot.goals.progress import objective_grade, plain_number, progress, target_words
 from storage.models import KeyResult, Objective
 
 _, ngettext = catalog("bot.goals")

@@ -200,15 +200,6 @@ def plain_number(value: float) -> str:
     return format_decimal(Decimal(f"{value:.2f}"), format="0.##", locale=current())
 
 
-def fixed(value: float, digits: int) -> str:
-    """`value` with exactly `digits` decimals (a grade: "0.70"), as the language writes it."""
-    rounded = f"{value:.{digits}f}"
-    if not math.isfinite(value):
-        return rounded
-    pattern = "0." + "0" * digits if digits else "0"
-    return format_decimal(Decimal(rounded), format=pattern, locale=current())
-
-
 def progress_bar(fraction: float, width: int = 10) -> str:
     filled = round(max(0.0, min(1.0, fraction)) * width)
     return "█" * filled + "░" * (width - filled)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from bot.core.i18n import N_, catalog
+from bot.core.i18n import N_, catalog, day_month
 from bot.core.messages import Card, Field, Section
-from bot.oneonones.times import short_day, when_for, zone_of
+from bot.oneonones.times import when_for, zone_of
 from bot.org.tree import display_name
 from storage.agenda_record import record_since
 from storage.models import AgendaItem, OneOnOne, OneOnOneMeeting, Person, Tenant
@@ -154,9 +154,9 @@ def _point(item: AgendaItem, people: Mapping[int, Person]) -> Field:
 def _action(item: AgendaItem, people: Mapping[int, Person]) -> Field:
     author = _author(item, people)
     if item.done_at:
-        state = _("done {day} · {author}").format(day=short_day(item.done_at), author=author)
+        state = _("done {day} · {author}").format(day=day_month(item.done_at), author=author)
     else:
-        since = short_day(item.created_at)
+        since = day_month(item.created_at)
         state = _("open since {day} · {author}").format(day=since, author=author)
     return Field(f"#{item.id} {item.text}", state)
 

@@ -4,9 +4,9 @@ its meetings one after another; each shown in the reader's own zone."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from babel.dates import format_date, get_day_names
+from babel.dates import get_day_names
 
 from bot.checkins.cadence import (
     WEEKDAYS,
@@ -95,12 +95,6 @@ def weekday_name(weekday: int) -> str:
     if language == DEFAULT:
         return WEEKDAYS[weekday].capitalize()
     return str(get_day_names("wide", locale=language)[weekday])
-
-
-def short_day(value: date) -> str:
-    """A day without its weekday, as the language writes it: "3 Mar", "3. März", "3 mar"."""
-    language = current()
-    return format_date(value, "d. MMM" if language == "de" else "d MMM", locale=language)
 
 
 def when_for(instant: datetime, zone_name: str) -> str:

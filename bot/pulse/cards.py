@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
-from bot.core.i18n import N_, catalog
+from bot.core.i18n import N_, catalog, moment
 from bot.core.messages import Card, Choice, Field, Question, Section
-from bot.digests.written import moment
 from bot.pulse import stats
 from bot.pulse.questions import LIKERT_LABELS, bank_words
 from storage.models import Survey, SurveyInvite

@@ -7,11 +7,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.i18n import N_, catalog, translate
+from bot.core.i18n import N_, catalog, fixed, translate
 from bot.core.limits import TOO_LONG, too_long
 from bot.core.messages import Field, Section
 from bot.core.whole_numbers import whole_number
-from bot.digests.written import fixed
 from bot.pulse import stats
 from storage.survey_questions import QuestionKind, SurveyQuestion
 

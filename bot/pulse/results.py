@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.core.i18n import catalog
+from bot.core.i18n import catalog, day_month
 from bot.core.messages import Card, Chart, Section, Text
 from bot.core.outcome import Outcome
 from bot.core.whole_numbers import whole_number
 from bot.digests.charts import line_chart
-from bot.digests.written import day_month
 from bot.privacy.pulse_groups import EVERYONE, first_group_seen, may_see_group, may_see_results
 from bot.privacy.said import group_name_said, reason_said
 from bot.pulse import stats

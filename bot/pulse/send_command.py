@@ -10,9 +10,8 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.checkins.cadence import CadenceError, local_to_utc, parse_time, read_day
-from bot.core.i18n import catalog
+from bot.core.i18n import catalog, day_month
 from bot.core.whole_numbers import whole_number
-from bot.digests.written import day_month
 from bot.pulse.audience import Audience, choose_audience
 from bot.pulse.cards import when
 from bot.pulse.questions import BANK, PulseError, custom_questions, split_questions, usage
