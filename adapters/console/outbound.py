@@ -31,7 +31,8 @@ class ConsoleOutbox(Outbox, PostsInChannels, HasPhrasebook):
 
     async def send(self, to: Recipient, message: Message) -> dict[str, Any] | None:
         if isinstance(message, Form) and self.me is not None and to.user.strip().lower() == self.me:
-            self.forms.append(message)
+            if not message.alongside:  # asked field by field, it would only repeat the list
+                self.forms.append(message)
             return None
         text = render(message)
         if self.me is not None and to.user.strip().lower() != self.me:

@@ -134,6 +134,9 @@ class Form:
     fallback: str = field(
         default_factory=lambda: _("open this check-in in a client that shows forms, or reply here.")
     )
+    # Offered beside a list that already says it all, with commands to change it (`settings`):
+    # a chat that asks a form field by field leaves it out.
+    alongside: bool = False
 
     def fallback_text(self) -> str:
         return f"{self.title}: {self.fallback}"

@@ -34,10 +34,7 @@ _, ngettext = catalog("bot.notify")
 
 
 async def show(ctx: Context, _args: str) -> Outcome:
-    """The list; where forms are a modal or a card, a form beside it (in the console chat a
-    form asks every field in turn, so there the list and its commands are the way)."""
-    if ctx.platform == "console":
-        return Outcome([settings_card(ctx)])
+    """The list, and a form beside it for platforms that show forms whole (a modal, a card)."""
     return Outcome([settings_card(ctx), settings_form(ctx)])
 
 

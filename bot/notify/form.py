@@ -69,6 +69,7 @@ def settings_form(ctx: Context) -> Form:
         tuple(fields),
         _("Save"),
         fallback=_("or type settings quiet 20:00-07:00, settings off kudos, settings language de."),
+        alongside=True,
     )
 
 

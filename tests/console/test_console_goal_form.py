@@ -57,3 +57,10 @@ def test_input_ending_in_a_form_saves_nothing(cli: Cli) -> None:
     cli("demo")
     said = cli("chat", stdin="goals add\nHalf a thought\n").stdout
     assert "Nothing was saved from that form." in said
+
+
+def test_settings_in_the_console_are_a_list_and_commands_not_a_form(cli: Cli) -> None:
+    cli("demo")
+    said = cli("chat", stdin="settings\nsettings off kudos\n").stdout
+    assert "Your notification settings" in said and "Kudos DMs: off" in said
+    assert "a form, one field at a time" not in said
