@@ -13,7 +13,7 @@ import logging
 from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlmodel import col, select
 
 from bot.core.ports import Clock, ReadsStatus
@@ -29,6 +29,7 @@ FRESH = timedelta(minutes=30)
 NO_EXPIRY = timedelta(days=1)
 MOST_A_LOOK = 20_000
 READ_BUDGET_SECONDS = 300.0
+CHUNK = 1000  # ids in one statement: well under any database's limit on parameters
 
 
 async def presence_of(
@@ -134,18 +135,30 @@ class StatusAhead:
         users = [user for _, user in people.values()]
         found = await reader.statuses(platform, tenant.external_id, users)
         signs = signs_of(tenant)
-        async with self.database.session() as session:
-            for person_id, (_, user) in people.items():
-                status = found.get(user)
-                if status is None:
-                    continue  # not read in time: read again on the next look
-                fresh = await session.get(Person, person_id)
-                if fresh is None:
-                    continue
+        # Until when each is away (None: not away), for those whose status was read in time;
+        # the rest are read again on the next look.
+        until: dict[int, datetime | None] = {}
+        for person_id, (_, user) in people.items():
+            status = found.get(user)
+            if status is not None:
                 away = away_by_status(status, signs, now)
-                fresh.away_until = (status.until or now + NO_EXPIRY) if away else None
-                fresh.status_read_at = now
-                session.add(fresh)
+                until[person_id] = (status.until or now + NO_EXPIRY) if away else None
+        present = [person_id for person_id, at in until.items() if at is None]
+        async with self.database.session() as session:
+            # Most people aren't away: one statement for all of them, one for each who is.
+            for first in range(0, len(present), CHUNK):
+                await session.exec(
+                    update(Person)
+                    .where(col(Person.id).in_(present[first : first + CHUNK]))
+                    .values(away_until=None, status_read_at=now)
+                )
+            for person_id, at in until.items():
+                if at is not None:
+                    await session.exec(
+                        update(Person)
+                        .where(col(Person.id) == person_id)
+                        .values(away_until=at, status_read_at=now)
+                    )
         return len(found)
 
 
