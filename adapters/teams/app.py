@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from botbuilder.integration.aiohttp import (
-    CloudAdapter,
-    ConfigurationBotFrameworkAuthentication,
-)
+from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from adapters.request_body import json_of, read_body
+from adapters.teams.connectors import KeptClientsAuthentication
 from adapters.teams.inbound import CheckinTeamsBot
 from adapters.teams.outbound import CarriedError, ReferenceBook, TeamsOutbox
 from adapters.teams.roster import TeamsRoster
@@ -77,7 +75,7 @@ class TeamsAdapter:
         self.config = config
         self.database = database
         settings = _BotbuilderSettings(config)
-        self.authentication = ConfigurationBotFrameworkAuthentication(
+        self.authentication = KeptClientsAuthentication(
             settings, credentials_factory=credentials_factory
         )
         self.keys = SigningKeys(
