@@ -34,6 +34,12 @@ settings.register_profile("ci", deadline=None, derandomize=True, database=None, 
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `long` (tens of seconds: the real clock, served processes, many examples)
+    first, so that the workers start them at once and none finishes the run alone."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 class FakeClock:
     def __init__(self, now: datetime) -> None:
         self.current = now

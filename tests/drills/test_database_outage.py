@@ -73,6 +73,7 @@ async def health(replica: Replica) -> tuple[int, str]:
         return response.status, await response.text()
 
 
+@pytest.mark.long
 async def test_a_wave_survives_the_database_going_away_and_everyone_is_prompted_once(
     api: MockSlackApi, own_postgres: PostgresServer, database: Database, tmp_path: Path
 ) -> None:

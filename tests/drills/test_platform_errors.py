@@ -88,6 +88,7 @@ def exactly_once(sent: Counter[str], everyone: set[str]) -> None:
     assert not twice, f"{len(twice)} people were prompted more than once: {list(twice)[:5]}"
 
 
+@pytest.mark.long
 async def test_slack_answering_500s_and_429s_for_a_while_still_prompts_everyone_once(
     api: MockSlackApi, postgres_db: Database, tmp_path: Path
 ) -> None:
@@ -172,6 +173,7 @@ def teams_prompts(connector: MockConnector, users: set[str]) -> Counter[str]:
     )
 
 
+@pytest.mark.long
 async def test_teams_answering_500s_and_429s_for_a_while_still_prompts_everyone_once(
     connector: MockConnector, api: MockSlackApi, postgres_db: Database, tmp_path: Path
 ) -> None:

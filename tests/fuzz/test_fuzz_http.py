@@ -214,6 +214,7 @@ def assert_no_error_logged(caplog: pytest.LogCaptureFixture) -> None:
     assert not errors, [f"{r.name}: {r.getMessage()}" for r in errors]
 
 
+@pytest.mark.long
 @FUZZ
 @given(case=slack_bodies(strangers))
 async def test_garbage_signed_by_slack_gets_no_5xx_no_trace_and_changes_nothing(
@@ -251,6 +252,7 @@ def teams_strangers() -> st.SearchStrategy[str]:
     return st.sampled_from(["29:nobody", "28:bot-app-id", ""]) | hostile_text.map(lambda s: s[:200])
 
 
+@pytest.mark.long
 @FUZZ
 @given(data=st.data())
 async def test_garbage_activities_with_a_valid_token_get_no_5xx_no_trace_and_change_nothing(

@@ -407,6 +407,7 @@ yaml_docs = either(
         st.tuples(hostile_text, hostile_text),
     )
 )
+@pytest.mark.long
 def test_a_goals_file_gives_valid_goals_and_line_numbered_problems(case: tuple[str, str]) -> None:
     text, filename = case
     objectives, key_results, problems = parse_goals(text, filename)

@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -86,6 +87,7 @@ async def test_pause_holidays_and_skip_suppress_prompts(world: World) -> None:
     assert statuses[(2, "2026-01-05")] == "missed"  # unanswered when the next period opened
 
 
+@pytest.mark.long
 async def test_every_two_weeks_prompts_every_other_week(world: World) -> None:
     await world.add_person("ada@x.com", "Europe/Berlin", days="fri", at="15:00", weeks=2)
     await world.scheduler.tick()

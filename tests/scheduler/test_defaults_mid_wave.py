@@ -30,6 +30,7 @@ pytestmark = pytest.mark.postgres
 __all__ = ["api"]  # the mock Slack Web API fixture
 
 
+@pytest.mark.long
 async def test_defaults_changed_mid_wave_leave_everyone_prompted_exactly_once(
     api: MockSlackApi, postgres_db: Database, tmp_path: Path
 ) -> None:

@@ -357,6 +357,7 @@ class AckProbe:
                 await self._task
 
 
+@pytest.mark.long
 async def test_two_replicas_share_a_wave_of_2000_and_prompt_everyone_exactly_once(
     api: MockSlackApi, postgres_db: Database, tmp_path: Path
 ) -> None:
@@ -408,6 +409,7 @@ async def test_two_replicas_share_a_wave_of_2000_and_prompt_everyone_exactly_onc
     print(f"\n2,000 prompts by two replicas in {took:.1f} s; jobs held per replica: {held}")
 
 
+@pytest.mark.long
 async def test_a_replica_killed_mid_wave_is_taken_over_without_skipping_anyone(
     api: MockSlackApi, postgres_db: Database, tmp_path: Path
 ) -> None:

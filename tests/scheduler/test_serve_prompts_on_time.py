@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.checkins.cadence import WEEKDAYS
 from tests.serve_process import cli_env, run_cli, running_server
 from tests.slack.conftest import GOALS_YAML, SECRET, TOKEN
@@ -17,6 +19,7 @@ ZONE = "Asia/Kathmandu"  # +05:45: a prompt at the right minute can't be a lucky
 LEAD = timedelta(seconds=15)  # imports and start-up; a later start still prompts in the minute
 
 
+@pytest.mark.long
 async def test_a_person_scheduled_a_minute_ahead_is_prompted_at_that_minute(
     api: MockSlackApi, tmp_path: Path
 ) -> None:

@@ -157,6 +157,7 @@ def test_the_oracle_knows_the_gap_and_the_fold() -> None:
     )  # 02:00 jumps to 02:30 (+11:00)
 
 
+@pytest.mark.long
 async def test_a_year_of_prompts_arrives_once_per_check_in_day_at_the_local_minute(
     world: World,
 ) -> None:

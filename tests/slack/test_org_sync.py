@@ -173,6 +173,7 @@ async def sync_jobs(database: Database) -> list[tuple[str, object]]:
     return [(job.tenant_id, job.due_at) for job in jobs]
 
 
+@pytest.mark.long
 async def test_ten_thousand_people_are_read_page_by_page_and_merged_once(
     api: MockSlackApi, sqlite_db: Database
 ) -> None:

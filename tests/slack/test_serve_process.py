@@ -36,6 +36,7 @@ async def served(api: MockSlackApi, tmp_path: Path) -> AsyncIterator[tuple[str, 
         yield base, env
 
 
+@pytest.mark.long
 async def test_a_running_server_takes_a_user_from_checkin_now_to_a_finished_checkin(
     served: tuple[str, dict[str, str]], api: MockSlackApi
 ) -> None:

@@ -24,6 +24,7 @@ async def connector() -> AsyncIterator[MockConnector]:
         yield mock
 
 
+@pytest.mark.long
 async def test_install_checkin_and_a_later_proactive_prompt_through_a_running_server(
     connector: MockConnector, tmp_path: Path
 ) -> None:

@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -204,6 +205,7 @@ def _givers_in(answers: list[dict[str, Any]]) -> list[str]:
     return found
 
 
+@pytest.mark.long
 def test_an_adversarial_requester_never_ties_an_anonymous_answer_to_its_giver(
     sqlite_template: SqliteTemplate, tmp_path: Path
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
@@ -59,6 +60,7 @@ def orgs(draw: st.DrawFn) -> dict[str, object]:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.long
 @given(org=orgs())
 async def test_no_visible_result_reveals_a_group_under_k(
     sqlite_db: Database, org: dict[str, object]

@@ -23,6 +23,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
@@ -203,6 +204,7 @@ class Adversary(RuleBasedStateMachine):
         )
 
 
+@pytest.mark.long
 def test_no_two_results_ever_shown_single_anyone_out(
     sqlite_template: SqliteTemplate, tmp_path: Path
 ) -> None:
