@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,6 +24,26 @@ def _id(row_id: int | None) -> int:
 
 def new_prompt_id() -> str:
     return "p_" + secrets.token_urlsafe(12)
+
+
+# Built once: every typed answer reads it.
+_OPEN_RUNS = (
+    select(CheckinRun, PendingPrompt)
+    .outerjoin(
+        PendingPrompt,
+        and_(
+            col(PendingPrompt.run_id) == CheckinRun.id,
+            col(PendingPrompt.tenant_id) == CheckinRun.tenant_id,
+            col(PendingPrompt.status) == "waiting",
+        ),
+    )
+    .where(
+        col(CheckinRun.tenant_id) == bindparam("tenant_id"),
+        col(CheckinRun.person_id) == bindparam("person_id"),
+        col(CheckinRun.status) == "open",
+    )
+    .order_by(col(CheckinRun.period_start), col(PendingPrompt.created_at).desc())
+)
 
 
 class CheckinQueries:
@@ -53,16 +73,19 @@ class CheckinQueries:
         return stored
 
     async def open_runs(self, person: Person) -> Sequence[CheckinRun]:
-        statement = (
-            select(CheckinRun)
-            .where(
-                CheckinRun.tenant_id == person.tenant_id,
-                CheckinRun.person_id == person.id,
-                CheckinRun.status == "open",
+        """The person's open runs, oldest first, each read with its waiting prompt (what a
+        typed answer needs next), in one statement."""
+        rows = (
+            await self.session.exec(
+                _OPEN_RUNS, params={"tenant_id": person.tenant_id, "person_id": person.id}
             )
-            .order_by(col(CheckinRun.period_start))
-        )
-        return (await self.session.exec(statement)).all()
+        ).all()
+        runs: dict[int, CheckinRun] = {}
+        for run, prompt in rows:  # a run's latest waiting prompt comes first
+            if _id(run.id) not in runs:
+                runs[_id(run.id)] = run
+                self._waiting.setdefault(_id(run.id), prompt)
+        return list(runs.values())
 
     async def latest_runs(self, person: Person, limit: int = 2) -> Sequence[CheckinRun]:
         statement = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import and_, bindparam, func, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,11 +14,31 @@ from storage.insert import insert_if_absent
 from storage.models import Person, PlatformIdentity, SlackInstallation, Tenant
 from storage.settings import set_settings, settings_of
 
+# Built once: every inbound event starts with it.
+_WHO = (
+    select(Tenant, PlatformIdentity, Person)
+    .select_from(Tenant)
+    .outerjoin(
+        PlatformIdentity,
+        and_(
+            col(PlatformIdentity.tenant_id) == Tenant.id,
+            col(PlatformIdentity.platform) == bindparam("platform"),
+            col(PlatformIdentity.external_user_id) == bindparam("user"),
+        ),
+    )
+    .outerjoin(
+        Person,
+        and_(col(Person.id) == PlatformIdentity.person_id, col(Person.tenant_id) == Tenant.id),
+    )
+    .where(col(Tenant.id) == bindparam("tenant_id"))
+)
+
 
 class PeopleQueries:
     """Tenants, people, identities. Part of `storage.repository.Store`."""
 
     session: AsyncSession
+    _read_ahead: list[object]
 
     async def tenant(self, tenant_id: str) -> Tenant | None:
         return await self.session.get(Tenant, tenant_id)
@@ -78,6 +98,23 @@ class PeopleQueries:
             Person.tenant_id == tenant_id, func.lower(Person.email).in_(wanted)
         )
         return {p.email.lower(): p for p in (await self.session.exec(statement)).all()}
+
+    async def who(
+        self, tenant_id: str, platform: str, external_user_id: str
+    ) -> tuple[Tenant | None, PlatformIdentity | None]:
+        """The org and the account writing, in one read; the account's person is read with
+        them, so `person` finds it without another."""
+        row = (
+            await self.session.exec(
+                _WHO,
+                params={"tenant_id": tenant_id, "platform": platform, "user": external_user_id},
+            )
+        ).first()
+        if row is None:
+            return None, None
+        tenant, identity, person = row
+        self._read_ahead.append(person)
+        return tenant, identity
 
     async def identity(
         self, tenant_id: str, platform: str, external_user_id: str

@@ -195,7 +195,7 @@ class CheckinFlow:
         if prompt is None or prompt.question_key != question["key"] or prompt.round != run.round:
             prompt = await self.store.ask(run, question["key"], self.now)
         previous = answers.get(question["key"]) if run.round > 1 else None
-        message = question_message(run, index, prompt.id, await self._kr(question), previous)
+        message = question_message(run, index, prompt.id, await self._kr(run, question), previous)
         return [replace(message, intro=intro)]
 
     async def answer(self, run: CheckinRun, prompt: PendingPrompt, text: str) -> list[Message]:
@@ -204,7 +204,7 @@ class CheckinFlow:
             return [Text(_("That question was already answered."))]
         answers = await self.store.answers(run)
         previous = answers.get(question["key"]) if run.round > 1 else None
-        kr = await self._kr(question)
+        kr = await self._kr(run, question)
         outcome = interpret(question, text, kr, previous)
         if isinstance(outcome, Invalid) and question["kind"] == q.KR_VALUE:
             return await answer_several(self, run, prompt, text, outcome)
@@ -222,7 +222,7 @@ class CheckinFlow:
         if question is None or not await self.store.claim_prompt(prompt, self.now):
             return False
         index = [entry["key"] for entry in run.questions].index(prompt.question_key)
-        shown = question_message(run, index, prompt.id, await self._kr(question))
+        shown = question_message(run, index, prompt.id, await self._kr(run, question))
         self.closed.append(ClosedPrompt(prompt.id, prompt.message_ref, shown, said))
         return True
 
@@ -254,12 +254,11 @@ class CheckinFlow:
         kr_ids = [question["kr_id"] for question in run.questions if "kr_id" in question]
         return await self.store.key_results(run.tenant_id, kr_ids)
 
-    async def _kr(self, question: Mapping[str, Any]) -> KeyResult | None:
+    async def _kr(self, run: CheckinRun, question: Mapping[str, Any]) -> KeyResult | None:
+        """The question's key result; the run's others are read with it, for the next ones."""
         if "kr_id" not in question:
             return None
-        return (await self.store.key_results(self.person.tenant_id, [question["kr_id"]])).get(
-            question["kr_id"]
-        )
+        return (await self.run_key_results(run)).get(question["kr_id"])
 
     # -- edit ----------------------------------------------------------------------------------
 

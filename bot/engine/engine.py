@@ -140,10 +140,13 @@ class Engine:
         async with self.database.session() as session:
             store = Store(session)
             now = self.clock.now()
-            tenant = await store.ensure_tenant(actor.tenant_id, actor.platform, actor.tenant, now)
+            tenant, identity = await store.who(actor.tenant_id, actor.platform, actor.user)
+            if tenant is None:
+                tenant = await store.ensure_tenant(
+                    actor.tenant_id, actor.platform, actor.tenant, now
+                )
             if not await store.first_time_seen(tenant.id, actor.platform, event.event_id, now):
                 return Outcome(duplicate=True)
-            identity = await store.identity(tenant.id, actor.platform, actor.user)
             person = await self.identities.person(store, actor, profile, identity, now)
             if person is None:
                 raise _Stranger
