@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,6 +27,7 @@ _ASYNC_DRIVERS = {
 # SQLAlchemy's own defaults, written out: inbound_slots leaves SCHEDULER_CONNECTIONS of them
 # to the scheduler, the notices and the home views.
 POOL_SIZE, POOL_OVERFLOW, SCHEDULER_CONNECTIONS = 5, 10, 5
+IDLE_BEFORE_PING = 10.0  # seconds
 SQLITE_FULL = 13  # "database or disk is full"
 POSTGRES_DISK_FULL = "53100"
 
@@ -51,6 +55,13 @@ def out_of_space(error: BaseException) -> bool:
         inner = getattr(current, "orig", None)
         current = inner if isinstance(inner, BaseException) else current.__cause__
     return False
+
+
+def dropped(error: BaseException) -> bool:
+    """Whether a unit of work failed because its connection was gone (the server restarted or
+    cut it). Its transaction didn't commit, or (cut during the commit) did: run again on a new
+    connection, the work is either done or found done (inbound events are deduped by id)."""
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def async_url(url: str) -> str:
@@ -98,13 +109,42 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(
+    # No ping before each checkout (a round trip on every unit of work): only a connection
+    # idle for a while is pinged. One the server dropped while in use fails its statement,
+    # SQLAlchemy then discards the pool's older connections, and an inbound event's unit of
+    # work runs again (`dropped`); the scheduler's jobs go again at their retry.
+    engine = create_async_engine(
         url,
-        pool_pre_ping=True,
         pool_size=POOL_SIZE,
         max_overflow=POOL_OVERFLOW,
         hide_parameters=True,
     )
+    event.listen(engine.sync_engine.pool, "checkin", _idle_from_now)
+    event.listen(engine.sync_engine.pool, "checkout", _ping_if_idle(engine.sync_engine.dialect))
+    return engine
+
+
+def _idle_from_now(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Dialect) -> Callable[[Any, Any, Any], None]:
+    """A checkout listener: ping a connection idle for IDLE_BEFORE_PING seconds or more (what
+    a restarted or failed-over server has most likely cut), and if it is gone, have the pool
+    drop it and every older one and connect anew."""
+
+    def ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_BEFORE_PING:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                raise InvalidatePoolError("an idle connection was gone") from error
+            raise
+
+    return ping
 
 
 class Database:

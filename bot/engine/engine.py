@@ -51,7 +51,7 @@ from bot.home.commands import home_of
 from bot.kudos.form import is_kudos_form, kudos_form
 from bot.notify.form import is_settings_form, settings_form
 from bot.reviews.writing import is_review_form, review_form_named
-from storage.db import Database, out_of_space
+from storage.db import Database, dropped, out_of_space
 from storage.repository import Store
 from storage.settings import settings_of
 
@@ -118,7 +118,7 @@ class Engine:
             if isinstance(event, TextReceived | CommandInvoked) and "<@" in event.text:
                 await self.identities.link_mentioned(actor, event.text, self.clock.now())
             try:
-                return await self._handle(event, profile=None)
+                return await self._handle_again_if_dropped(event, profile=None)
             except _Stranger:
                 pass
             # First contact: ask the platform who this is (outside any transaction).
@@ -134,6 +134,19 @@ class Engine:
             # The unit of work rolled back (the event is not marked seen, so a retry can succeed).
             log.exception("failed to handle %s from %s", type(event).__name__, actor.platform)
             return Outcome([Text(_(DISK_FULL if out_of_space(error) else SORRY))])
+
+    async def _handle_again_if_dropped(
+        self, event: InboundEvent, profile: Profile | None
+    ) -> Outcome:
+        """The unit of work; once more if the database had dropped its connection (connections
+        are not pinged before use: storage/db.py)."""
+        try:
+            return await self._handle(event, profile)
+        except Exception as error:
+            if not dropped(error):
+                raise
+            log.warning("the database connection was gone; handling the event again")
+            return await self._handle(event, profile)
 
     async def _handle(self, event: InboundEvent, profile: Profile | None) -> Outcome:
         actor = event.actor
