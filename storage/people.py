@@ -3,20 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_, update
+from sqlalchemy import and_, bindparam, exists, func, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.insert import insert_if_absent
-from storage.models import Person, PlatformIdentity, SlackInstallation, Tenant
+from storage.models import (
+    FeedbackInvite,
+    Person,
+    PlatformIdentity,
+    SlackInstallation,
+    SurveyInvite,
+    Tenant,
+)
 from storage.settings import set_settings, settings_of
 
-# Built once: every inbound event starts with it.
+# Built once: every inbound event starts with it. `asked`: whether a feedback request's or a
+# survey's question may be waiting for the person (a cheap superset: open or not), so that a
+# typed answer to a check-in needn't look for either.
+_ASKED = or_(
+    exists().where(
+        col(FeedbackInvite.tenant_id) == Tenant.id,
+        col(FeedbackInvite.giver_id) == Person.id,
+        col(FeedbackInvite.answered).is_(False),
+        col(FeedbackInvite.asking).is_not(None),
+    ),
+    exists().where(
+        col(SurveyInvite.tenant_id) == Tenant.id,
+        col(SurveyInvite.person_id) == Person.id,
+        col(SurveyInvite.answered).is_(False),
+        col(SurveyInvite.asking).is_not(None),
+    ),
+)
 _WHO = (
-    select(Tenant, PlatformIdentity, Person)
+    select(Tenant, PlatformIdentity, Person, _ASKED)
     .select_from(Tenant)
     .outerjoin(
         PlatformIdentity,
@@ -32,6 +56,15 @@ _WHO = (
     )
     .where(col(Tenant.id) == bindparam("tenant_id"))
 )
+
+
+@dataclass(frozen=True)
+class Who:
+    """The org and the account writing, read together (see `PeopleQueries.who`)."""
+
+    tenant: Tenant | None = None
+    identity: PlatformIdentity | None = None
+    asked: bool = True  # a feedback or survey question may be waiting (unknown: True)
 
 
 class PeopleQueries:
@@ -99,9 +132,7 @@ class PeopleQueries:
         )
         return {p.email.lower(): p for p in (await self.session.exec(statement)).all()}
 
-    async def who(
-        self, tenant_id: str, platform: str, external_user_id: str
-    ) -> tuple[Tenant | None, PlatformIdentity | None]:
+    async def who(self, tenant_id: str, platform: str, external_user_id: str) -> Who:
         """The org and the account writing, in one read; the account's person is read with
         them, so `person` finds it without another."""
         row = (
@@ -111,10 +142,10 @@ class PeopleQueries:
             )
         ).first()
         if row is None:
-            return None, None
-        tenant, identity, person = row
+            return Who()
+        tenant, identity, person, asked = row
         self._read_ahead.append(person)
-        return tenant, identity
+        return Who(tenant, identity, bool(asked) or person is None)
 
     async def identity(
         self, tenant_id: str, platform: str, external_user_id: str

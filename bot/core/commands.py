@@ -32,6 +32,9 @@ class Context:
     # This event linked the person to this platform account: nothing sent before reached it.
     first_contact: bool = False
     channel: dict[str, Any] | None = None  # a command typed in a channel: where
+    # A feedback request's or a survey's question may be waiting for the person (False: read
+    # ahead with the person, none is).
+    asked_elsewhere: bool = True
 
 
 Handler = Callable[[Context, str], Awaitable[Outcome]]

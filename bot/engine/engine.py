@@ -153,7 +153,8 @@ class Engine:
         async with self.database.session() as session:
             store = Store(session)
             now = self.clock.now()
-            tenant, identity = await store.who(actor.tenant_id, actor.platform, actor.user)
+            who = await store.who(actor.tenant_id, actor.platform, actor.user)
+            tenant, identity = who.tenant, who.identity
             if tenant is None:
                 tenant = await store.ensure_tenant(
                     actor.tenant_id, actor.platform, actor.tenant, now
@@ -166,7 +167,15 @@ class Engine:
             use(language_for(person, tenant))
             channel = event.channel if isinstance(event, CommandInvoked) else None
             ctx = Context(
-                store, tenant, person, now, actor.platform, self.commands, identity is None, channel
+                store,
+                tenant,
+                person,
+                now,
+                actor.platform,
+                self.commands,
+                identity is None,
+                channel,
+                asked_elsewhere=who.asked,
             )
             return await Router(ctx).route(event)
 

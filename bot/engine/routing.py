@@ -122,6 +122,8 @@ class Router:
     async def _focus(self) -> FeedbackInvite | SurveyInvite | None:
         """What free text answers: of the questions waiting for this person (a check-in's, a
         feedback request's, a survey's), the one asked last. None: the check-in's, or none."""
+        if not self.ctx.asked_elsewhere:
+            return None
         waiting: list[tuple[datetime, FeedbackInvite | SurveyInvite | None]] = []
         for invite in (await self.feedback.waiting(), await self.pulse.waiting()):
             if invite is not None and invite.asked_at is not None:

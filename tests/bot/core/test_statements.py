@@ -46,12 +46,21 @@ async def test_no_select_repeats_within_an_event(
             first = [statement for statement, _ in seen[:4]]
             alone = [s for s in first if _reads_only(s, ("person", "platformidentity"))]
             assert alone == [], (text, alone)
+            # With no feedback or survey question waiting (read with the person), neither is
+            # looked for.
+            rows_read = [statement.split()[1] for statement, _ in selects]
+            assert not [r for r in rows_read if r.startswith(("feedbackinvite.", "surveyinvite."))]
         counts.append(len(seen))
         await engine.deliver(org.alan, handled.replies, handled.closed, handled.notices)
     assert "Check-in saved" in outbox.texts()[-2]
-    # 22 before the org, the account and the person were read together, and the open run with
-    # its waiting prompt, and a run's key results at once.
-    assert max(counts) <= 16, counts  # 31 before each unit of work kept what it had read
+    # 22 before the org, the account and the person were read together (with whether a
+    # feedback or survey question waits), the open run with its waiting prompt, and a run's key
+    # results at once.
+    assert max(counts) <= 16, counts  # `checkin now`, which opens the run
+    typed = [n for n, (kind, _) in zip(counts, said, strict=True) if kind == "text"]
+    assert max(typed) <= 12, (
+        typed
+    )  # 17 for a typed answer before  # 31 before each unit of work kept what it had read
 
 
 def _reads_only(statement: str, tables: tuple[str, ...]) -> bool:
