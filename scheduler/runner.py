@@ -16,8 +16,9 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from scheduler.due import BatchHandler, ClaimLost, Due, Fence, Handler
+from scheduler.fences import HeldChecks
 from storage.db import Database
-from storage.jobs import JobEnd, claim_due, finish, finish_many, retry_later, still_held
+from storage.jobs import JobEnd, claim_due, finish, finish_many, retry_later
 from storage.models import ScheduledJob
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,9 @@ class Scheduler:
         self.batch = batch
         self.lease = lease
         self.tick_seconds = tick_seconds
+        # "Do I still hold this job?", asked right before acting for it: answered in one read
+        # for every job asking at the same moment.
+        self.held_checks = HeldChecks(database, lambda: self.owner, lambda: self.clock())
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._concurrency = concurrency
         self._aps: AsyncIOScheduler | None = None
@@ -86,8 +90,7 @@ class Scheduler:
 
     def _fence(self, job: ScheduledJob) -> Fence:
         async def held() -> bool:
-            async with self.database.session() as session:
-                return await still_held(session, job.id or 0, self.owner, self.clock())
+            return await self.held_checks.held(job.id or 0)
 
         return held
 

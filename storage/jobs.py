@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -100,14 +100,18 @@ async def claim_due(
     return jobs
 
 
-async def still_held(session: AsyncSession, job_id: int, owner: str, now: datetime) -> bool:
-    """Whether `owner` still holds the job: claimed by it, and its lease not run out."""
+async def held_of(
+    session: AsyncSession, job_ids: Collection[int], owner: str, now: datetime
+) -> set[int]:
+    """Of these jobs, the ones `owner` still holds (claimed by it, lease not run out)."""
+    if not job_ids:
+        return set()
     statement = select(ScheduledJob.id).where(
-        ScheduledJob.id == job_id,
+        col(ScheduledJob.id).in_(list(job_ids)),
         ScheduledJob.claimed_by == owner,
         col(ScheduledJob.lease_until) > now,
     )
-    return (await session.exec(statement)).first() is not None
+    return {job_id for job_id in (await session.exec(statement)).all() if job_id is not None}
 
 
 async def hold(
