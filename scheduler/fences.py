@@ -32,7 +32,7 @@ class HeldChecks:
         """Whether this replica still holds the job's claim."""
         answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._asked.setdefault(job_id, []).append(answer)
-        if self._answering is None:
+        if self._answering is None or self._answering.done():
             self._answering = asyncio.create_task(self._answer())
         return await answer
 
@@ -41,18 +41,21 @@ class HeldChecks:
         asked, self._asked = self._asked, {}
         self._answering = None  # checks asked from now on get a read of their own
         self.reads += 1
+        held: set[int] | None = None
+        failure: Exception | None = None
         try:
             async with self.database.session() as session:
                 held = await held_of(session, list(asked), self.owner(), self.clock())
-        except BaseException as error:
-            for answers in asked.values():
+        except Exception as error:
+            failure = error
+        finally:  # every check gets its answer, its error, or (this read cancelled) cancelled
+            for job_id, answers in asked.items():
                 for answer in answers:
-                    if not answer.done():
-                        answer.set_exception(error)
-            if not isinstance(error, Exception):
-                raise
-            return
-        for job_id, answers in asked.items():
-            for answer in answers:
-                if not answer.done():
-                    answer.set_result(job_id in held)
+                    if answer.done():
+                        continue
+                    if held is not None:
+                        answer.set_result(job_id in held)
+                    elif failure is not None:
+                        answer.set_exception(failure)
+                    else:
+                        answer.cancel()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, delete, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -100,17 +101,22 @@ async def claim_due(
     return jobs
 
 
+def _held_by(job_ids: Collection[int], owner: str, now: datetime) -> tuple[Any, ...]:
+    """Of these jobs, those claimed by `owner` whose lease hasn't run out."""
+    return (
+        col(ScheduledJob.id).in_(list(job_ids)),
+        col(ScheduledJob.claimed_by) == owner,
+        col(ScheduledJob.lease_until) > now,
+    )
+
+
 async def held_of(
     session: AsyncSession, job_ids: Collection[int], owner: str, now: datetime
 ) -> set[int]:
     """Of these jobs, the ones `owner` still holds (claimed by it, lease not run out)."""
     if not job_ids:
         return set()
-    statement = select(ScheduledJob.id).where(
-        col(ScheduledJob.id).in_(list(job_ids)),
-        ScheduledJob.claimed_by == owner,
-        col(ScheduledJob.lease_until) > now,
-    )
+    statement = select(ScheduledJob.id).where(*_held_by(job_ids, owner, now))
     return {job_id for job_id in (await session.exec(statement)).all() if job_id is not None}
 
 
@@ -125,11 +131,7 @@ async def hold(
         return set()
     statement = (
         update(ScheduledJob)
-        .where(
-            col(ScheduledJob.id).in_(job_ids),
-            col(ScheduledJob.claimed_by) == owner,
-            col(ScheduledJob.lease_until) > now,
-        )
+        .where(*_held_by(job_ids, owner, now))
         .values(claimed_by=owner)
         .returning(col(ScheduledJob.id))
         .execution_options(synchronize_session=False)

@@ -64,6 +64,7 @@ class Who:
 
     tenant: Tenant | None = None
     identity: PlatformIdentity | None = None
+    person: Person | None = None  # the account's; held here, the session finds it by id
     asked: bool = True  # a feedback or survey question may be waiting (unknown: True)
 
 
@@ -71,7 +72,6 @@ class PeopleQueries:
     """Tenants, people, identities. Part of `storage.repository.Store`."""
 
     session: AsyncSession
-    _read_ahead: list[object]
 
     async def tenant(self, tenant_id: str) -> Tenant | None:
         return await self.session.get(Tenant, tenant_id)
@@ -134,7 +134,7 @@ class PeopleQueries:
 
     async def who(self, tenant_id: str, platform: str, external_user_id: str) -> Who:
         """The org and the account writing, in one read; the account's person is read with
-        them, so `person` finds it without another."""
+        them, so `person` finds it without another while the Who is held."""
         row = (
             await self.session.exec(
                 _WHO,
@@ -144,8 +144,7 @@ class PeopleQueries:
         if row is None:
             return Who()
         tenant, identity, person, asked = row
-        self._read_ahead.append(person)
-        return Who(tenant, identity, bool(asked) or person is None)
+        return Who(tenant, identity, person, bool(asked) or person is None)
 
     async def identity(
         self, tenant_id: str, platform: str, external_user_id: str

@@ -42,7 +42,6 @@ class Store(PeopleQueries, DirectoryQueries, GoalQueries, CheckinQueries):
         self._key_results: dict[int, KeyResult] = {}
         self._answers: dict[int, dict[str, Answer]] = {}
         self._waiting: dict[int, PendingPrompt | None] = {}  # per run
-        self._read_ahead: list[object] = []  # the session holds rows weakly; these stay
 
     def keep(self, *rows: SQLModel) -> None:
         """Adds changed or new rows to this unit of work: written at its commit."""
