@@ -2,7 +2,8 @@
 
 Senders queue first come, first served on a `TurnQueue`: only the head sleeps on the clock
 (`sleep_until_clear`), and it hands its turn to the next when it leaves. `retry_after` reads a
-throttled answer's Retry-After header; `backoff` spaces retries of transient failures.
+throttled answer's Retry-After header; `backoff` spaces retries of transient failures. `Probe`
+learns, from its 429s, a rate the platform enforces but doesn't publish.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 MAX_SLEEPS = 1000  # a head re-sleeps only when a pause extends; this bounds a pathological loop
+
+# How a Probe moves: doubling in about 23 s of busy sending until the first refusal, a tenth
+# down on a refusal, then back up by 0.2 % of the refused rate a busy second (0.9 to 1 in 50 s).
+START_GROWTH = 0.03
+CUT = 0.9
+CLIMB = 0.002
 
 
 class TurnQueue:
@@ -89,3 +96,44 @@ def backoff(attempt: int, max_wait: float, *, first: float, most: float) -> floa
     """A random wait after failed attempt `attempt`: half to all of a ceiling that doubles."""
     ceiling = min(first * 2 ** (attempt - 1), most, max_wait)
     return random.uniform(ceiling / 2, ceiling)
+
+
+class Probe:
+    """A send rate the platform enforces without saying it, found from its refusals.
+
+    It starts at `start` (what the platform publishes) and grows only while senders are
+    waiting on it, so an idle or lightly used rate never drifts up: fast (doubling in about
+    23 s) until the first 429, then slowly past the rate that was refused. A 429 cuts it by a
+    tenth, once for the refusals of one moment: the sends already in flight when the first came
+    back are refused for the same reason. It stays within [least, most]. Averaged over the
+    saw-tooth this holds about 95 % of the enforced rate, less the Retry-After pauses.
+    """
+
+    def __init__(self, start: float, *, least: float, most: float) -> None:
+        if not 0 < least <= start <= most:
+            raise ValueError(f"a probe needs 0 < least <= start <= most: {least}, {start}, {most}")
+        self.value = start
+        self.least = least
+        self.most = most
+        self.refused_at: float | None = None  # the rate a 429 last answered
+        self._quiet_until = -math.inf
+
+    def grow(self, busy_seconds: float) -> None:
+        """Senders waited on this rate for `busy_seconds`, and nothing was refused meanwhile."""
+        if busy_seconds <= 0:
+            return
+        if self.refused_at is None:
+            self.value *= math.exp(START_GROWTH * busy_seconds)
+        else:
+            self.value += CLIMB * self.refused_at * busy_seconds
+        self.value = min(self.value, self.most)
+
+    def refused(self, now: float, hold: float) -> bool:
+        """A 429 came back at `now`, asking to wait `hold` seconds; whether it cut the rate
+        (refusals before the pause ends are the same moment's)."""
+        if now < self._quiet_until:
+            return False
+        self.refused_at = self.value
+        self.value = max(self.value * CUT, self.least)
+        self._quiet_until = now + max(hold, 1.0)
+        return True

@@ -15,6 +15,7 @@ class VirtualTime:
     def __init__(self, max_steps: int = 5000) -> None:
         self.now = 0.0
         self.sleeps = 0
+        self.progress = 0  # bumped by `moved`: work done without anyone sleeping
         self.max_steps = max_steps  # jumps of time before `run` gives up
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
@@ -27,6 +28,10 @@ class VirtualTime:
         wake: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._sleepers, (self.now + max(delay, 0.0), next(self._order), wake))
         await wake
+
+    def moved(self) -> None:
+        """Something happened (a send was taken, say): the loop isn't settled yet."""
+        self.progress += 1
 
     async def run(self, *jobs: Awaitable[Any]) -> None:
         tasks = [asyncio.ensure_future(job) for job in jobs]
@@ -54,7 +59,7 @@ class VirtualTime:
         last = (-1, -1)
         for _ in range(10_000):
             await asyncio.sleep(0)
-            state = (len(self._sleepers), sum(task.done() for task in tasks))
+            state = (len(self._sleepers), sum(task.done() for task in tasks), self.progress)
             quiet = quiet + 1 if state == last else 0
             last = state
             if quiet >= 10:

@@ -1,7 +1,9 @@
 """Sending within Slack's rate limits, losing nothing.
 
 `Pacer` keeps one token bucket per (workspace, method) and, for chat.postMessage, one per
-(workspace, channel). Waiters queue first come, first served: only the head of a queue sleeps
+(workspace, channel). chat.postMessage's workspace rate isn't published ("several hundred a
+minute"): its bucket starts at 300 a minute and finds the rate Slack holds it to from the 429s
+(`adapters.pacing.Probe`). Waiters queue first come, first served: only the head of a queue sleeps
 on the clock, and it hands its turn to the next when it has its token. `call_slack` waits on the
 pacer, sends, and retries 429s (teaching the pacer), 5xx and connection errors.
 """
@@ -21,7 +23,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.pacing import TurnQueue, backoff, retry_after, sleep_until_clear
+from adapters.pacing import Probe, TurnQueue, backoff, retry_after, sleep_until_clear
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +32,14 @@ log = logging.getLogger(__name__)
 class Rate:
     per_minute: float
     burst: int = 1
+    # A rate the platform may let go faster than it says: probed up to this many a minute.
+    most: float | None = None
 
 
 DEFAULT = "*"
 # Slack publishes these per workspace per app. views.* get room to burst: a trigger_id lives 3 s.
 SLACK_RATES: Mapping[str, Rate] = {
-    "chat.postMessage": Rate(300, 10),
+    "chat.postMessage": Rate(300, 10, most=3000),
     "chat.update": Rate(50, 3),
     "chat.postEphemeral": Rate(100, 5),
     "conversations.open": Rate(50, 3),
@@ -65,6 +69,12 @@ class _Bucket:
         self.updated = now
         self.paused_until = -math.inf
         self.queue = TurnQueue()
+        self.probe = (
+            Probe(rate.per_minute, least=rate.per_minute / 10, most=rate.most)
+            if rate.most and rate.most > rate.per_minute
+            else None
+        )
+        self.taken_at = now
 
     def _refill(self, now: float) -> None:
         if now > self.updated:
@@ -81,16 +91,29 @@ class _Bucket:
 
     def take(self, now: float) -> None:
         self._refill(now)
+        if self.probe is not None:
+            # Out of burst: senders are waiting on the rate, so it may be more than it is.
+            if self.tokens < 2.0:
+                self.probe.grow(now - self.taken_at)
+                self.interval = 60.0 / self.probe.value
+            self.taken_at = now
         self.tokens -= 1.0
 
+    def per_minute(self) -> float:
+        return 60.0 / self.interval
+
     def pause(self, now: float, seconds: float) -> None:
+        if self.probe is not None and self.probe.refused(now, seconds):
+            self.interval = 60.0 / self.probe.value
         # Resume at the steady rate, not with a burst into an API that just said "slow down".
         self.paused_until = max(self.paused_until, now + seconds)
         self.updated = self.paused_until
         self.tokens = 1.0
 
     def idle(self, now: float) -> bool:
-        return not self.queue and now >= self.paused_until and self.delay(now) == 0.0
+        # A probed rate is what was learned of the workspace: kept, not forgotten as idle.
+        fresh = self.probe is None
+        return fresh and not self.queue and now >= self.paused_until and self.delay(now) == 0.0
 
 
 class Pacer:
@@ -131,8 +154,15 @@ class Pacer:
                 channel_bucket.take(now)
 
     def pause(self, method: str, workspace: str, seconds: float) -> None:
+        """Slack said 429: hold every caller of `method` in `workspace` for `seconds`, and take
+        a probed rate down."""
         bucket = self._bucket(("method", workspace, method), self.rate(method))
         bucket.pause(self.clock(), max(seconds, 0.0))
+
+    def per_minute(self, method: str, workspace: str) -> float:
+        """The rate `method` is paced at in `workspace` now (a probed one as found so far)."""
+        bucket = self._buckets.get(("method", workspace, method))
+        return bucket.per_minute() if bucket else self.rate(method).per_minute
 
     def _bucket(self, key: tuple[str, str, str], rate: Rate) -> _Bucket:
         bucket = self._buckets.get(key)

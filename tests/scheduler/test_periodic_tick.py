@@ -10,6 +10,7 @@ import pytest
 
 from scheduler.runner import Scheduler
 from storage.db import Database
+from storage.models import ScheduledJob
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -20,12 +21,12 @@ async def test_failing_ticks_log_once_then_a_line_a_minute_then_recovery(
     scheduler = Scheduler(sqlite_db, {}, clock=lambda: NOW, tick_seconds=5)
     failing = True
 
-    async def tick() -> int:
+    async def claim() -> list[ScheduledJob]:
         if failing:
             raise ConnectionRefusedError("the database is away")
-        return 0
+        return []
 
-    scheduler.tick = tick  # type: ignore[method-assign]
+    scheduler._claim = claim  # type: ignore[method-assign]
     caplog.set_level(logging.WARNING, logger="scheduler.runner")
     for _ in range(30):  # two and a half minutes of 5-second ticks
         await scheduler.periodic_tick()

@@ -369,5 +369,5 @@ def test_a_missing_retry_after_means_one_second() -> None:
 def test_real_time_defaults_are_used_when_nothing_is_injected() -> None:
     pacer = Pacer()
     assert pacer.clock is time.monotonic
-    assert pacer.rate("chat.postMessage") == Rate(300, 10)
+    assert pacer.rate("chat.postMessage") == Rate(300, 10, most=3000)
     assert pacer.rate("reactions.add") == Rate(20, 1)

@@ -81,7 +81,7 @@ async def test_the_default_margin_leaves_slack_at_each_window_edge(vt: VirtualTi
     log: list[Any] = []
     await vt.run(*(sends(pacer, vt, log, i, "a:1chat") for i in range(9)))
 
-    assert [t for _, t in log] == [0.0] * 7 + [1.1, 2.1]
+    assert [t for _, t in log] == [0.0] * 7 + [1.03, 2.03]
 
 
 async def test_one_conversation_gets_sixty_in_thirty_seconds(vt: VirtualTime) -> None:
