@@ -98,6 +98,7 @@ class Result:
     real_seconds: float
     twice: int
     missing: int
+    found_per_minute: float  # the rate the Pacer had found by the end (it starts at 300)
 
     @property
     def allowed(self) -> float:
@@ -141,6 +142,7 @@ async def send_wave(
         engine = app[ENGINE]
         if time_of.scale != 1:
             slack_outbox(engine.outbox).api.pacer = Pacer(clock=time_of.clock, sleep=time_of.sleep)
+        pacer = slack_outbox(engine.outbox).api.pacer
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", 0).start()
@@ -179,6 +181,7 @@ async def send_wave(
         real_seconds,
         sum(1 for user, n in per_user.items() if n > 1 or user not in expected),
         len(expected - set(per_user)),
+        pacer.per_minute(POST, TEAM),
     )
 
 
@@ -222,7 +225,7 @@ def line(result: Result) -> str:
     return (
         f"{result.database:<9} {result.people:>6,} people  {result.per_minute:5.1f} DMs/min of "
         f"{result.allowed_per_minute:.0f} allowed: {100 * result.share:5.1f} %  "
-        f"{result.limited:3d} 429s  wave {result.first_to_last:6.1f} s "
+        f"{result.limited:3d} 429s  (found {result.found_per_minute:.0f}/min)  wave {result.first_to_last:6.1f} s "
         f"(from start {result.start_to_last:6.1f} s, longest pause {result.longest_gap:4.1f} s, "
         f"{result.real_seconds:5.1f} s real)  "
         f"prompted {result.sent - result.twice:,} once, {result.twice} twice, "
