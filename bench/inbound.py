@@ -40,7 +40,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the app, and the signed payloads in tests/slack/
 
 import aiohttp  # noqa: E402
+from inbound_acks import CLIENT_TIMEOUT, SLACK_ACK_SECONDS, Sample, percentile, post  # noqa: E402
 from inbound_servers import (  # noqa: E402
     EVENTS_PATH,
     SECRET,
@@ -75,9 +75,6 @@ WAVE_PEOPLE = 10_000
 WAVE_CLIENTS = 16
 ANSWER = "Shipped the invite flow and fixed the two login bugs"
 GOAL_THROUGHPUT, GOAL_P99, GOAL_CLIENTS = 0.70, 1.5, (16, 64)
-SLACK_ACK_SECONDS = 3.0
-BUSY_WORDS = b"swamped"  # in adapters/slack/inbound.py's BUSY
-CLIENT_TIMEOUT = 10.0  # a request unanswered by then counts as failed (and over 3 s)
 DRAIN_SECONDS, WAVE_SECONDS = 60.0, 120.0
 
 
@@ -97,14 +94,6 @@ class Requests:
             return body, signed_headers(SECRET, body, content_type=FORM)
         body = message_event("help" if n % 3 == 1 else ANSWER, user=user)
         return body, signed_headers(SECRET, body, content_type=JSON)
-
-
-@dataclass(frozen=True)
-class Sample:
-    started: float  # time.perf_counter()
-    seconds: float  # until the HTTP response was read
-    ok: bool  # a 200 that took the request in
-    refused: bool = False  # held back by a full backlog: a 503, or a slash command's "busy"
 
 
 async def drive(
@@ -133,26 +122,13 @@ async def drive(
             if stop is not None and stop.is_set():
                 return
             body, headers = requests.next()
-            started = time.perf_counter()
-            try:
-                async with session.post(url, data=body.encode(), headers=headers) as response:
-                    answer = await response.read()
-                    refused = response.status == 503 or BUSY_WORDS in answer
-                    ok = response.status == 200 and not refused
-            except (aiohttp.ClientError, TimeoutError):
-                ok, refused = False, False
-            samples.append(Sample(started, time.perf_counter() - started, ok, refused))
+            samples.append(await post(session, url, body, headers, time.perf_counter()))
 
     timeout = aiohttp.ClientTimeout(total=CLIENT_TIMEOUT)
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         await asyncio.gather(*(client(session) for _ in range(clients)))
     return samples, time.perf_counter() - begun
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)] if ordered else math.nan
 
 
 @dataclass
