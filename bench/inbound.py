@@ -11,7 +11,7 @@ as the rate of work done. Then a wave of 10,000 due check-ins is released on the
 clients keep sending: the slowest ack, p99, how many took over Slack's 3 s, the wave's length.
 With --rates (or --open-loop: 25, 50 and 100 a second) the two also take turns under an
 open-loop load, requests started at a fixed rate whatever the answers (bench/inbound_open.py),
-after the sizes or, without --clients, instead of them.
+after the sizes and before the wave (without --clients, instead of the sizes).
 A request the bot refuses while its backlog is full (a 503, or a slash command's "I'm swamped"
 answer: bot/core/backlog.py) is counted apart, as "refused", and owes no reply.
 
