@@ -9,6 +9,9 @@ and each of the bot's turns ends only once it has sent every reply (counted at t
 Web API): acks that run ahead of the work show as the time the replies took after them, and
 as the rate of work done. Then a wave of 10,000 due check-ins is released on the bot while 16
 clients keep sending: the slowest ack, p99, how many took over Slack's 3 s, the wave's length.
+With --rates (or --open-loop: 25, 50 and 100 a second) the two also take turns under an
+open-loop load, requests started at a fixed rate whatever the answers (bench/inbound_open.py),
+after the sizes and before the wave (without --clients, instead of the sizes).
 A request the bot refuses while its backlog is full (a 503, or a slash command's "I'm swamped"
 answer: bot/core/backlog.py) is counted apart, as "refused", and owes no reply.
 
@@ -22,6 +25,8 @@ server from tests/postgres.py unless --postgres-url is given). It stops by itsel
 
     .venv/bin/python bench/inbound.py [--clients N [N ...]] [--requests N] [--rounds N]
                                       [--seconds S] [--wave-people N] [--wave-rate R]
+                                      [--open-loop] [--rates R [R ...]]
+                                      [--open-seconds S] [--open-requests N]
                                       [--no-wave] [--database sqlite|postgres]
                                       [--postgres-url URL] [--profile]
 """
@@ -40,7 +45,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +53,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the app, and the signed payloads in tests/slack/
 
 import aiohttp  # noqa: E402
+from inbound_acks import CLIENT_TIMEOUT, SLACK_ACK_SECONDS, Sample, percentile, post  # noqa: E402
+from inbound_open import DEFAULT_RATES, open_line, open_rate, open_verdicts  # noqa: E402
 from inbound_servers import (  # noqa: E402
     EVENTS_PATH,
     SECRET,
@@ -75,9 +81,6 @@ WAVE_PEOPLE = 10_000
 WAVE_CLIENTS = 16
 ANSWER = "Shipped the invite flow and fixed the two login bugs"
 GOAL_THROUGHPUT, GOAL_P99, GOAL_CLIENTS = 0.70, 1.5, (16, 64)
-SLACK_ACK_SECONDS = 3.0
-BUSY_WORDS = b"swamped"  # in adapters/slack/inbound.py's BUSY
-CLIENT_TIMEOUT = 10.0  # a request unanswered by then counts as failed (and over 3 s)
 DRAIN_SECONDS, WAVE_SECONDS = 60.0, 120.0
 
 
@@ -97,14 +100,6 @@ class Requests:
             return body, signed_headers(SECRET, body, content_type=FORM)
         body = message_event("help" if n % 3 == 1 else ANSWER, user=user)
         return body, signed_headers(SECRET, body, content_type=JSON)
-
-
-@dataclass(frozen=True)
-class Sample:
-    started: float  # time.perf_counter()
-    seconds: float  # until the HTTP response was read
-    ok: bool  # a 200 that took the request in
-    refused: bool = False  # held back by a full backlog: a 503, or a slash command's "busy"
 
 
 async def drive(
@@ -133,26 +128,13 @@ async def drive(
             if stop is not None and stop.is_set():
                 return
             body, headers = requests.next()
-            started = time.perf_counter()
-            try:
-                async with session.post(url, data=body.encode(), headers=headers) as response:
-                    answer = await response.read()
-                    refused = response.status == 503 or BUSY_WORDS in answer
-                    ok = response.status == 200 and not refused
-            except (aiohttp.ClientError, TimeoutError):
-                ok, refused = False, False
-            samples.append(Sample(started, time.perf_counter() - started, ok, refused))
+            samples.append(await post(session, url, body, headers, time.perf_counter()))
 
     timeout = aiohttp.ClientTimeout(total=CLIENT_TIMEOUT)
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         await asyncio.gather(*(client(session) for _ in range(clients)))
     return samples, time.perf_counter() - begun
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)] if ordered else math.nan
 
 
 @dataclass
@@ -445,12 +427,16 @@ async def bench(args: argparse.Namespace, folder: str) -> None:
         for clients in args.clients:
             levels.append(await level(clients, bare, bot, requests, args))
             print(level_line(levels[-1]), flush=True)
+        rates = []
+        for rate in args.rates:
+            rates.append(await open_rate(rate, bare, bot, requests, args))
+            print(open_line(rates[-1]), flush=True)
         result = None
         if not args.no_wave:
             result = await wave(bot, requests, wave_people, args.wave_rate)
             for line in wave_lines(result, args.database):
                 print(line, flush=True)
-        for line in verdicts(levels, result):
+        for line in verdicts(levels, result) + open_verdicts(rates):
             print(line)
         failed = (await mock.tally()).failed
         if failed:
@@ -506,12 +492,14 @@ def package_of(filename: str, function: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--clients", type=int, nargs="+", default=[1, 16, 64], help="concurrent clients (1 16 64)"
+        "--clients", type=int, nargs="+", help="concurrent clients (1 16 64; none if open loop)"
     )
     parser.add_argument(
         "--requests", type=int, default=1200, help="requests per server and size (1200)"
     )
-    parser.add_argument("--rounds", type=int, default=2, help="turns per server and size (2)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="turns per server and size, or rate (2)"
+    )
     parser.add_argument(
         "--seconds", type=float, default=20.0, help="the longest one turn may take (20)"
     )
@@ -521,6 +509,18 @@ def main() -> int:
     parser.add_argument(
         "--wave-rate", type=float, help="during the wave, send at most this many requests a second"
     )
+    parser.add_argument(
+        "--open-loop", action="store_true", help="open-loop turns too, at --rates (25 50 100)"
+    )
+    parser.add_argument(
+        "--rates", type=float, nargs="+", help="open-loop requests a second (implies --open-loop)"
+    )
+    parser.add_argument(
+        "--open-seconds", type=float, default=10.0, help="one open-loop turn's length (10)"
+    )
+    parser.add_argument(
+        "--open-requests", type=int, default=1000, help="the most one open-loop turn sends (1000)"
+    )
     parser.add_argument("--no-wave", action="store_true", help="no wave")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--postgres-url", help="an admin URL on a server to use (else one starts)")
@@ -528,6 +528,10 @@ def main() -> int:
         "--profile", action="store_true", help="cProfile the bot's main thread (to stderr)"
     )
     args = parser.parse_args()
+    if args.rates is None:
+        args.rates = list(DEFAULT_RATES) if args.open_loop else []
+    if args.clients is None:
+        args.clients = [] if args.rates else [1, 16, 64]
     print(f"load average before: {os.getloadavg()[0]:.2f}", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="inbound-") as folder:
         try:
