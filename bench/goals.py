@@ -48,8 +48,8 @@ GOALS = (
     Goal(
         "acks",  # open loop: 25, 50 and 100 requests a second, beside a bare bolt app
         "inbound.py",
-        ("--clients", "--no-wave", "--rates", "25", "50", "100"),
-        ("--clients", "--no-wave", "--rates", "25", "50", "100", "--seconds", "10"),
+        ("--no-wave", "--rates", "25", "50", "100", "--open-seconds", "20"),
+        ("--no-wave", "--rates", "25", "50", "100", "--open-seconds", "5", "--rounds", "1"),
     ),
     Goal(
         "slack-wave",  # at a rate Slack enforces and the bot isn't told: 600 a minute
