@@ -181,7 +181,8 @@ async def send_wave(
         real_seconds,
         sum(1 for user, n in per_user.items() if n > 1 or user not in expected),
         len(expected - set(per_user)),
-        pacer.per_minute(POST, TEAM),
+        # An older Pacer (--against in goals.py) held the published rate: nothing to find.
+        pacer.per_minute(POST, TEAM) if hasattr(pacer, "per_minute") else RATE.per_minute,
     )
 
 
