@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 
 MAX_SLEEPS = 1000  # a head re-sleeps only when a pause extends; this bounds a pathological loop
 
-# How a Probe moves: doubling in about 23 s of busy sending until the first refusal, a tenth
+# How a Probe moves: doubling in about 10 s of busy sending until the first refusal, a tenth
 # down on a refusal, then back up by 0.2 % of the refused rate a busy second (0.9 to 1 in 50 s).
-START_GROWTH = 0.03
+START_GROWTH = 0.07
 CUT = 0.9
 CLIMB = 0.002
 
@@ -103,7 +103,7 @@ class Probe:
 
     It starts at `start` (what the platform publishes) and grows only while senders are
     waiting on it, so an idle or lightly used rate never drifts up: fast (doubling in about
-    23 s) until the first 429, then slowly past the rate that was refused. A 429 cuts it by a
+    10 s) until the first 429, then slowly past the rate that was refused. A 429 cuts it by a
     tenth, once for the refusals of one moment: the sends already in flight when the first came
     back are refused for the same reason. It stays within [least, most]. Averaged over the
     saw-tooth this holds about 95 % of the enforced rate, less the Retry-After pauses.

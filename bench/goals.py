@@ -20,10 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 VERDICT_WORDS = ("meets", "misses", "goal", "MISSING", "SORRY", "verdict")

@@ -226,7 +226,8 @@ def line(result: Result) -> str:
     return (
         f"{result.database:<9} {result.people:>6,} people  {result.per_minute:5.1f} DMs/min of "
         f"{result.allowed_per_minute:.0f} allowed: {100 * result.share:5.1f} %  "
-        f"{result.limited:3d} 429s  (found {result.found_per_minute:.0f}/min)  wave {result.first_to_last:6.1f} s "
+        f"{result.limited:3d} 429s  (found {result.found_per_minute:.0f}/min)  "
+        f"wave {result.first_to_last:6.1f} s "
         f"(from start {result.start_to_last:6.1f} s, longest pause {result.longest_gap:4.1f} s, "
         f"{result.real_seconds:5.1f} s real)  "
         f"prompted {result.sent - result.twice:,} once, {result.twice} twice, "

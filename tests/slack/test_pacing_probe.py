@@ -130,7 +130,7 @@ def test_a_probe_stays_within_its_bounds() -> None:
 
 def test_after_a_refusal_it_climbs_slowly_past_the_refused_rate() -> None:
     probe = Probe(300, least=30, most=3000)
-    probe.grow(23.1)  # doubling before the first refusal
+    probe.grow(9.9)  # doubling in about 10 s before the first refusal
     assert probe.value == pytest.approx(600, rel=0.01)
     probe.refused(30.0, hold=1.0)
     refused_at = probe.refused_at
