@@ -82,6 +82,9 @@ class MockConnector:
         self.roster_calls: list[RosterCall] = []
         self.clock: Callable[[], float] = time.monotonic  # what the write limits count on
         self.throttle = Throttle()
+        # Each member's personal chat with the bot, and its tenant: Teams knows a
+        # conversation's tenant, and botbuilder leaves it out of what the bot sends.
+        self._chat_tenants: dict[str, str] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -140,6 +143,7 @@ class MockConnector:
             "tenantId": tenant,
             "userRole": role,
         }
+        self._chat_tenants[personal_conversation_id(user_id)] = tenant
 
     def add_team(self, team_id: str, members: list[str]) -> None:
         """A team the bot is in, with these members (added with add_member) on its roster. A
@@ -259,7 +263,7 @@ class MockConnector:
         activity = await _json_body(request)
         if activity is None or not activity.get("type"):
             return _error(400, "BadSyntax", "An activity with a type is required.")
-        refused = self._refusal(conversation_id, _activity_tenant(activity))
+        refused = self._refusal(conversation_id, self._tenant_in(conversation_id, activity))
         if refused is not None:
             return refused
         activity_id = self._record(conversation_id, activity, request, reply_to)
@@ -271,7 +275,7 @@ class MockConnector:
         activity = await _json_body(request)
         if activity is None or not activity.get("type"):
             return _error(400, "BadSyntax", "An activity with a type is required.")
-        refused = self._refusal(conversation_id, _activity_tenant(activity))
+        refused = self._refusal(conversation_id, self._tenant_in(conversation_id, activity))
         if refused is not None:
             return refused
         if activity_id not in self._activities.get(conversation_id, set()):
@@ -368,6 +372,11 @@ class MockConnector:
             return _error(429, "TooManyRequests", "Too many requests.", headers)
         return None
 
+    def _tenant_in(self, conversation_id: str, activity: dict[str, Any]) -> str | None:
+        conversation = activity.get("conversation")
+        named = _tenant_of(conversation) if isinstance(conversation, dict) else None
+        return _tenant_of(activity) or named or self._chat_tenants.get(conversation_id)
+
     def _record(
         self,
         conversation_id: str,
@@ -412,12 +421,6 @@ def _tenant_of(body: dict[str, Any]) -> str | None:
             return str(value)
     tenant = ((body.get("channelData") or {}).get("tenant") or {}).get("id")
     return str(tenant) if tenant else None
-
-
-def _activity_tenant(activity: dict[str, Any]) -> str | None:
-    conversation = activity.get("conversation")
-    in_conversation = _tenant_of(conversation) if isinstance(conversation, dict) else None
-    return _tenant_of(activity) or in_conversation
 
 
 async def _json_body(request: web.Request) -> dict[str, Any] | None:

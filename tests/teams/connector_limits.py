@@ -63,8 +63,9 @@ class Throttle:
 
     def limit_tenants(self, per_second: int, *, whole_seconds: bool = False) -> None:
         """Writes past `per_second` in any second to one tenant's conversations get a 429.
-        The tenant is the activity's: tenantId, channelData.tenant or its conversation's
-        tenantId."""
+        The tenant is the one the activity names (tenantId, channelData.tenant, or its
+        conversation's tenantId), else the one the connector knows the conversation by (a
+        member's personal chat; botbuilder sends no tenant with a proactive message)."""
         self.tenants = SlidingWindows([(per_second, 1.0)])
         self.whole_seconds = whole_seconds
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
+from tests.teams.activities import personal_conversation_id
 from tests.teams.connector import MockConnector
 
 
@@ -70,6 +71,21 @@ async def test_a_write_naming_no_tenant_counts_against_the_conversations_last_na
 
     assert status == 429
     assert retry_after == "1.000"  # to the millisecond unless whole seconds are asked for
+
+
+async def test_a_members_personal_chat_counts_against_the_members_tenant(
+    connector: tuple[MockConnector, Clock],
+) -> None:
+    mock, _ = connector
+    mock.limit_tenant(per_second=1)
+    mock.add_member("29:alan", email="alan@example.com", tenant="t1")
+    mock.add_member("29:grace", email="grace@example.com", tenant="t1")
+    async with aiohttp.ClientSession() as session:
+        assert (await post(session, mock, personal_conversation_id("29:alan"), None))[0] == 201
+        status, _ = await post(session, mock, personal_conversation_id("29:grace"), None)
+
+    assert status == 429
+    assert mock.throttle.refused == {"tenant": 1}
 
 
 async def test_one_conversation_gets_seven_a_second_and_eight_in_two(
