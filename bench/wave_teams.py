@@ -16,7 +16,8 @@ stops by itself.
 
     .venv/bin/python bench/wave_teams.py [--people N [N ...]] [--replicas R [R ...]]
                                          [--database sqlite|postgres] [--postgres-url URL]
-                                         [--tenant-per-second N] [--tick-seconds S] [--profile]
+                                         [--tenant-per-second N] [--tick-seconds S]
+                                         [--profile [FILE]]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import argparse
 import asyncio
 import itertools
 import math
+import shutil
 import sys
 import tempfile
 import time
@@ -42,19 +44,15 @@ from inbound import report_profile  # noqa: E402
 from inbound_servers import cpu_seconds  # noqa: E402
 from scheduled_people import TEAMS_TENANT, seed_scheduled_people, teams_user, teams_workspace  # noqa: E402
 from serve_replicas import logged, replicas  # noqa: E402
-from sqlalchemy import func, update  # noqa: E402
-from sqlmodel import col, select  # noqa: E402
+from wave_record import Minute, batches, fall_due, phases, settled  # noqa: E402
 
-from bot.checkins.scheduled import PROMPT  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.models import CheckinRun, Person, ScheduledJob  # noqa: E402
 from tests.serve_process import cli_env  # noqa: E402
 from tests.teams.activities import personal_conversation_id  # noqa: E402
 from tests.teams.connector import MockConnector  # noqa: E402
 
 GOAL_SHARE, GOAL_SECONDS, GOAL_PEOPLE = 0.90, 300.0, 10_000
-LEAD_SECONDS = 3.0  # the minute is at least this far off when it is set
 POLL_SECONDS = 0.5
 
 
@@ -69,12 +67,12 @@ class Result:
     first_after: float  # seconds from the minute to the first prompt taken
     last_after: float  # ... to the last
     longest_pause: float
-    paused: float  # seconds in pauses of half a second or more between two prompts taken
     once: int
     twice: int
     never: int
     cpu: float  # CPU seconds of the replicas from the minute to the end (all threads)
     gave_up: bool
+    phases: str  # where the batches' time went (wave_record.phases)
 
     @property
     def span(self) -> float:
@@ -87,47 +85,12 @@ class Result:
         return self.taken / (self.per_second * (1 + math.floor(self.span))) if self.taken else 0.0
 
 
-async def fall_due(database: Database) -> float:
-    """Everyone's check-in time and prompt become the next whole minute at least LEAD_SECONDS
-    off; returns that minute on the monotonic clock (the connector's)."""
-    now = datetime.now(UTC)
-    soon = now + timedelta(seconds=LEAD_SECONDS)
-    minute = soon.replace(second=0, microsecond=0)
-    minute += timedelta(minutes=1) if minute < soon else timedelta(0)
-    async with database.session() as session:
-        tenant = f"teams:{TEAMS_TENANT}"
-        await session.exec(  # type: ignore[call-overload]
-            update(Person)
-            .where(col(Person.tenant_id) == tenant)
-            .values(checkin_time=f"{minute:%H:%M}")
-        )
-        await session.exec(  # type: ignore[call-overload]
-            update(ScheduledJob)
-            .where(col(ScheduledJob.tenant_id) == tenant, col(ScheduledJob.kind) == PROMPT)
-            .values(due_at=minute)
-        )
-    return time.monotonic() + (minute - datetime.now(UTC)).total_seconds()
-
-
-async def settled(database: Database, people: int) -> bool:
-    """Every run marked prompted, and no prompt job due within the hour (a retry pending)."""
-    async with database.session() as session:
-        marked = select(func.count()).where(col(CheckinRun.prompted_at).is_not(None))
-        pending = select(func.count()).where(
-            col(ScheduledJob.kind) == PROMPT,
-            col(ScheduledJob.due_at) <= datetime.now(UTC) + timedelta(hours=1),
-        )
-        return bool(
-            (await session.exec(marked)).one() == people and not (await session.exec(pending)).one()
-        )
-
-
 async def until_sent(
-    connector: MockConnector, database: Database, people: int, minute: float, args: Any
+    connector: MockConnector, database: Database, people: int, minute: Minute, args: Any
 ) -> bool:
     """Until the connector has taken a prompt for everyone and the database has settled; False
     if that has not happened three times the limit's pace plus two minutes after the minute."""
-    deadline = minute + 3 * people / args.tenant_per_second + 120
+    deadline = minute.monotonic + 3 * people / args.tenant_per_second + 120
     while time.monotonic() < deadline:
         await asyncio.sleep(POLL_SECONDS)
         if len({sent.conversation_id for sent in connector.sent}) < people:
@@ -160,7 +123,7 @@ async def send_wave(
         profile = folder / "serve.prof" if args.profile and people == max(args.people) else None
         async with replicas(env, replica_count, folder, profile_to=profile) as running:
             pids = [replica.process.pid for replica in running]
-            minute = await fall_due(database)
+            minute = await fall_due(database, workspace.tenant_id)
             cpu_before = sum(map(cpu_seconds, pids))
             done = await until_sent(connector, database, people, minute, args)
             cpu = sum(map(cpu_seconds, pids)) - cpu_before
@@ -177,9 +140,15 @@ async def send_wave(
             print(f"  {count:7,} x {line}", file=sys.stderr)
     if profile is not None and profile.exists():
         report_profile(profile)
-    expected = {personal_conversation_id(teams_user(i)) for i in ids}
+        if isinstance(args.profile, str):
+            shutil.copyfile(profile, args.profile)
+    chats = {personal_conversation_id(teams_user(i)): i for i in ids}
     per_chat = Counter(sent.conversation_id for sent in connector.sent)
-    times = sorted(sent.at - minute for sent in connector.sent)
+    times = sorted(sent.at - minute.monotonic for sent in connector.sent)
+    taken_at: dict[int, float] = {}
+    for sent in connector.sent:
+        taken_at.setdefault(chats.get(sent.conversation_id, -1), sent.at)
+    timeline = phases(await batches(database, taken_at, minute), replica_count)
     gaps = [b - a for a, b in itertools.pairwise(times)]
     return Result(
         args.database,
@@ -191,12 +160,12 @@ async def send_wave(
         times[0] if times else 0.0,
         times[-1] if times else 0.0,
         max(gaps, default=0.0),
-        sum(gap for gap in gaps if gap >= 0.5),
-        sum(1 for chat in expected if per_chat[chat] == 1),
-        sum(1 for chat, n in per_chat.items() if n > 1 or chat not in expected),
-        sum(1 for chat in expected if not per_chat[chat]),
+        sum(1 for chat in chats if per_chat[chat] == 1),
+        sum(1 for chat, n in per_chat.items() if n > 1 or chat not in chats),
+        sum(1 for chat in chats if not per_chat[chat]),
         cpu,
         not done,
+        timeline,
     )
 
 
@@ -209,7 +178,7 @@ def line(result: Result) -> str:
         f"{result.people:>6,} people  {result.taken:>6,} taken  {rate:5.1f}/s of "
         f"{result.per_second}: {100 * result.share:5.1f} %  {limited:6,} 429s "
         f"({result.limited['tenant']:,} tenant)  last {result.last_after:6.1f} s after the "
-        f"minute (first {result.first_after:4.1f} s; pauses >=0.5 s {result.paused:5.1f} s, "
+        f"minute (first {result.first_after:4.1f} s, "
         f"longest {result.longest_pause:4.1f} s)  CPU {cpu_ms:4.1f} ms a prompt  "
         f"prompted {result.once:,} once, {result.twice} twice, {result.never} never"
         + ("  GAVE UP" if result.gave_up else "")
@@ -229,6 +198,7 @@ async def bench(args: argparse.Namespace) -> list[Result]:
                         )
                 results.append(result)
                 print(line(result), f"(load {load_average()})", flush=True)
+                print(f"  {result.phases}", flush=True)
     return results
 
 
@@ -274,7 +244,11 @@ def main() -> int:
         "--tick-seconds", type=float, default=10.0, help="CHECKIN_TICK_SECONDS (serve's 10)"
     )
     parser.add_argument(
-        "--profile", action="store_true", help="cProfile the first replica of the largest wave"
+        "--profile",
+        nargs="?",
+        const=True,
+        metavar="FILE",
+        help="cProfile the first replica of the largest wave (to stderr; the raw stats to FILE)",
     )
     args = parser.parse_args()
     args.replicas = args.replicas or ([1, 2] if args.database == "postgres" else [1])
