@@ -41,12 +41,12 @@ async def fall_due(database: Database, tenant: str) -> Minute:
     minute = soon.replace(second=0, microsecond=0)
     minute += timedelta(minutes=1) if minute < soon else timedelta(0)
     async with database.session() as session:
-        await session.exec(  # type: ignore[call-overload]
+        await session.exec(
             update(Person)
             .where(col(Person.tenant_id) == tenant)
             .values(checkin_time=f"{minute:%H:%M}")
         )
-        await session.exec(  # type: ignore[call-overload]
+        await session.exec(
             update(ScheduledJob)
             .where(col(ScheduledJob.tenant_id) == tenant, col(ScheduledJob.kind) == PROMPT)
             .values(due_at=minute)
