@@ -11,8 +11,8 @@ and MSAL takes only https authorities, so sends carry no token. The connector, i
 holds writes to 50 a second per tenant and to Teams' per-conversation limits, answering 429
 with a whole-second Retry-After; the bot is not told the tenant's figure. It reports the rate
 achieved as a share of the enforced one, the 429s, the time from the minute to the last prompt
-taken, and counts at the connector who got their prompt once, twice, never. Loopback only; it
-stops by itself.
+taken, and counts at the connector who got their prompt once, twice, never; under each line,
+where the batches' time went (bench/wave_record.py). Loopback only; it stops by itself.
 
     .venv/bin/python bench/wave_teams.py [--people N [N ...]] [--replicas R [R ...]]
                                          [--database sqlite|postgres] [--postgres-url URL]
@@ -128,9 +128,11 @@ async def send_wave(
             done = await until_sent(connector, database, people, minute, args)
             cpu = sum(map(cpu_seconds, pids)) - cpu_before
             if not done:
+                reached = len({sent.conversation_id for sent in connector.sent})
                 print(
-                    f"gave up waiting: the connector took {len(connector.sent):,} of "
-                    f"{people:,} prompts",
+                    f"gave up waiting {time.monotonic() - minute.monotonic:.0f} s after the "
+                    f"minute: {reached:,} of {people:,} people prompted, or the database not "
+                    "settled (a run unmarked, a prompt job due again within the hour)",
                     file=sys.stderr,
                 )
         warnings = logged([replica.log for replica in running])
