@@ -6,7 +6,8 @@ way Teams does (ResourceResponse ids, TeamsChannelAccount members, `a:1…` pers
 channel threads, `{"error": {"code", "message"}}` bodies), records every write with its
 Authorization header, and fails, rate-limits or blocks on demand. A team's roster comes page by
 page (`pagedmembers`, with a continuation token) and can be rate-limited on its own
-(`limit_roster`), answering 429 with Retry-After.
+(`limit_roster`), answering 429 with Retry-After. Writes can be held to Teams' limits per tenant
+(`limit_tenant`) and per conversation (`limit_conversations`), which the bot is not told of.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -25,6 +27,7 @@ from aiohttp import web
 
 from tests.teams.activities import BOT_ID, TENANT, display_name, personal_conversation_id
 from tests.teams.activities import aad_object_id as default_aad_object_id
+from tests.teams.connector_limits import CONVERSATION_WINDOWS, Throttle, Windows
 
 BLOCKED_MESSAGE = "The bot is blocked or was removed from this conversation."
 
@@ -37,6 +40,7 @@ class Sent:
     reply_to: str | None = None
     activity_id: str | None = None  # the id this mock gave it (or, for updates, was given)
     new_post: bool = False  # the first post of a new thread in a channel
+    at: float = 0.0  # when it was taken, on the connector's clock
 
 
 @dataclass
@@ -76,6 +80,11 @@ class MockConnector:
         self._roster_tokens = 0.0
         self._roster_updated = 0.0
         self.roster_calls: list[RosterCall] = []
+        self.clock: Callable[[], float] = time.monotonic  # what the write limits count on
+        self.throttle = Throttle()
+        # Each member's personal chat with the bot, and its tenant: Teams knows a
+        # conversation's tenant, and botbuilder leaves it out of what the bot sends.
+        self._chat_tenants: dict[str, str] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -134,6 +143,7 @@ class MockConnector:
             "tenantId": tenant,
             "userRole": role,
         }
+        self._chat_tenants[personal_conversation_id(user_id)] = tenant
 
     def add_team(self, team_id: str, members: list[str]) -> None:
         """A team the bot is in, with these members (added with add_member) on its roster. A
@@ -149,6 +159,16 @@ class MockConnector:
         self._roster_limit = (1.0 / per_second, burst)
         self._roster_whole = whole_seconds
         self._roster_tokens, self._roster_updated = float(burst), time.monotonic()
+
+    def limit_tenant(self, per_second: int = 50, *, whole_seconds: bool = False) -> None:
+        """Teams' 50 writes a second per tenant, or `per_second` (see Throttle)."""
+        self.throttle.limit_tenants(per_second, whole_seconds=whole_seconds)
+
+    def limit_conversations(
+        self, windows: Windows = CONVERSATION_WINDOWS, *, whole_seconds: bool = False
+    ) -> None:
+        """Teams' 7 writes a second to one conversation, 8 in 2 s, 60 in 30 s, 1800 an hour."""
+        self.throttle.limit_conversations(windows, whole_seconds=whole_seconds)
 
     def fail(
         self,
@@ -216,7 +236,7 @@ class MockConnector:
         answer: dict[str, Any] = {"id": conversation_id}
         activity = body.get("activity")
         if isinstance(activity, dict) and activity.get("type"):
-            refused = self._refusal(conversation_id)
+            refused = self._refusal(conversation_id, tenant)
             if refused is not None:
                 return refused
             answer["activityId"] = self._record(conversation_id, activity, request, None)
@@ -230,7 +250,7 @@ class MockConnector:
         activity = body.get("activity")
         if not isinstance(activity, dict) or not activity.get("type"):
             return _error(400, "BadSyntax", "Incorrect conversation creation parameters")
-        refused = self._refusal(channel_id)
+        refused = self._refusal(channel_id, _tenant_of(body))
         if refused is not None:
             return refused
         activity_id = self._record(channel_id, activity, request, None, new_post=True)
@@ -243,7 +263,7 @@ class MockConnector:
         activity = await _json_body(request)
         if activity is None or not activity.get("type"):
             return _error(400, "BadSyntax", "An activity with a type is required.")
-        refused = self._refusal(conversation_id)
+        refused = self._refusal(conversation_id, self._tenant_in(conversation_id, activity))
         if refused is not None:
             return refused
         activity_id = self._record(conversation_id, activity, request, reply_to)
@@ -255,7 +275,7 @@ class MockConnector:
         activity = await _json_body(request)
         if activity is None or not activity.get("type"):
             return _error(400, "BadSyntax", "An activity with a type is required.")
-        refused = self._refusal(conversation_id)
+        refused = self._refusal(conversation_id, self._tenant_in(conversation_id, activity))
         if refused is not None:
             return refused
         if activity_id not in self._activities.get(conversation_id, set()):
@@ -322,7 +342,7 @@ class MockConnector:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _refusal(self, conversation_id: str) -> web.Response | None:
+    def _refusal(self, conversation_id: str, tenant: str | None = None) -> web.Response | None:
         code = self._blocked.get(conversation_id)
         if code is not None:
             self.rejected.append((conversation_id, 403))
@@ -345,7 +365,17 @@ class MockConnector:
                     headers["Retry-After"] = f"{failure.retry_after:g}"
                 code = "TooManyRequests" if failure.status == 429 else "ServiceError"
                 return _error(failure.status, code, f"Failed with {failure.status}.", headers)
+        wait = self.throttle.wait(conversation_id, tenant, self.clock())
+        if wait is not None:
+            self.rejected.append((conversation_id, 429))
+            headers = {"Retry-After": self.throttle.retry_after(wait)}
+            return _error(429, "TooManyRequests", "Too many requests.", headers)
         return None
+
+    def _tenant_in(self, conversation_id: str, activity: dict[str, Any]) -> str | None:
+        conversation = activity.get("conversation")
+        named = _tenant_of(conversation) if isinstance(conversation, dict) else None
+        return _tenant_of(activity) or named or self._chat_tenants.get(conversation_id)
 
     def _record(
         self,
@@ -356,11 +386,11 @@ class MockConnector:
         *,
         new_post: bool = False,
     ) -> str:
-        activity_id = str(next(self._ids))
+        activity_id, now = str(next(self._ids)), self.clock()
         self._activities.setdefault(conversation_id, set()).add(activity_id)
         authorization = request.headers.get("Authorization")
         self.sent.append(
-            Sent(conversation_id, activity, authorization, reply_to, activity_id, new_post)
+            Sent(conversation_id, activity, authorization, reply_to, activity_id, new_post, now)
         )
         return activity_id
 
