@@ -109,9 +109,10 @@ class Probe:
     saw-tooth this holds about 95 % of the enforced rate, less the Retry-After pauses.
     """
 
-    def __init__(self, start: float, *, least: float, most: float) -> None:
+    def __init__(self, start: float, *, least: float, most: float, climb: float = CLIMB) -> None:
         if not 0 < least <= start <= most:
             raise ValueError(f"a probe needs 0 < least <= start <= most: {least}, {start}, {most}")
+        self.climb = climb
         self.value = start
         self.least = least
         self.most = most
@@ -125,7 +126,7 @@ class Probe:
         if self.refused_at is None:
             self.value *= math.exp(START_GROWTH * busy_seconds)
         else:
-            self.value += CLIMB * self.refused_at * busy_seconds
+            self.value += self.climb * self.refused_at * busy_seconds
         self.value = min(self.value, self.most)
 
     def refused(self, now: float, hold: float) -> bool:

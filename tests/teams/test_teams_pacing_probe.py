@@ -42,11 +42,17 @@ class Tenant:
         return len(self.taken) / (PER_SECOND * (span + 1.0))
 
 
-async def wave(vt: VirtualTime, tenant: Tenant, pacers: list[TeamsPacer], people: int) -> None:
-    remaining = iter(range(people))
+async def wave(
+    vt: VirtualTime, tenant: Tenant, pacers: list[TeamsPacer], people: int, first: float = 0.0
+) -> None:
+    """Everyone's prompt, taken from one list by every replica's senders; or, with `first`,
+    that share of them claimed by the first replica and the rest by the second."""
+    everyone = iter(range(people))
+    split = int(people * first)
+    parts = [iter(range(split)), iter(range(split, people))] if first else [everyone] * 2
 
     async def sender(pacer: TeamsPacer) -> None:
-        for n in remaining:
+        for n in parts[pacers.index(pacer) % 2]:
             while True:
                 await pacer.wait("t1", f"a:1person{n}")
                 if tenant.send():
@@ -70,6 +76,15 @@ async def test_replicas_share_the_tenants_rate_and_hold_most_of_it(replicas: int
         shares = [pacer.tenant_share("t1") for pacer in pacers]
         assert min(shares) >= 0.1  # neither starves
         assert 0.8 <= sum(shares) <= 1.2
+
+
+async def test_a_replica_left_alone_takes_the_tenants_rate_back() -> None:
+    vt = VirtualTime(max_steps=60_000)
+    pacers = [TeamsPacer(clock=vt.clock, sleep=vt.sleep) for _ in range(2)]
+    tenant = Tenant(vt)
+    await wave(vt, tenant, pacers, 5000, first=0.6)  # the first claimed more of the wave
+    assert len(tenant.taken) == 5000
+    assert tenant.share() >= 0.90
 
 
 async def test_alone_a_replica_keeps_the_published_rate() -> None:
