@@ -60,8 +60,9 @@ GOALS = (
     Goal(
         "teams-wave",  # 50 a second per tenant, one replica and two
         "wave_teams.py",
-        ("--people", "1000", "5000", "10000", "--replicas", "1", "2"),
-        ("--people", "300", "600", "1200", "--replicas", "1", "2"),
+        ("--people", "1000", "5000", "10000", "--replicas", "1", "2", "--database", "postgres"),
+        ("--people", "300", "600", "1200", "--replicas", "1", "2", "--database", "postgres"),
+        databases=False,  # two replicas share a PostgreSQL database
     ),
     Goal(
         "hand-over",  # the wave's claims and bookkeeping, unpaced: 10,000 in under 10 s
