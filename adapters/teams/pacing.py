@@ -28,14 +28,7 @@ import aiohttp
 import requests
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
-from adapters.pacing import (
-    MAX_SLEEPS,
-    Probe,
-    TurnQueue,
-    backoff,
-    retry_after,
-    sleep_until_clear,
-)
+from adapters.pacing import MAX_SLEEPS, Probe, TurnQueue, backoff, retry_after, sleep_until_clear
 
 log = logging.getLogger(__name__)
 
