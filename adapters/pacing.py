@@ -118,6 +118,14 @@ class Probe:
         self.most = most
         self.refused_at: float | None = None  # the rate a 429 last answered
         self._quiet_until = -math.inf
+        self._sent_at: float | None = None
+
+    def sent(self, now: float, *, waited: bool) -> None:
+        """A send goes at `now`; `waited` if it waited on this rate, so that the time since the
+        one before was busy."""
+        if waited and self._sent_at is not None:
+            self.grow(now - self._sent_at)
+        self._sent_at = now
 
     def grow(self, busy_seconds: float) -> None:
         """Senders waited on this rate for `busy_seconds`, and nothing was refused meanwhile."""

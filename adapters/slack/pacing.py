@@ -63,7 +63,7 @@ class _Bucket:
     """A token bucket with a FIFO queue of waiters and an optional pause."""
 
     def __init__(self, rate: Rate, now: float) -> None:
-        self.interval = 60.0 / rate.per_minute
+        self.fixed_interval = 60.0 / rate.per_minute
         self.capacity = float(max(rate.burst, 1))
         self.tokens = self.capacity
         self.updated = now
@@ -74,7 +74,11 @@ class _Bucket:
             if rate.most and rate.most > rate.per_minute
             else None
         )
-        self.taken_at = now
+
+    @property
+    def interval(self) -> float:
+        """Seconds between two tokens: the rate as published, or as found."""
+        return self.fixed_interval if self.probe is None else 60.0 / self.probe.value
 
     def _refill(self, now: float) -> None:
         if now > self.updated:
@@ -93,18 +97,15 @@ class _Bucket:
         self._refill(now)
         if self.probe is not None:
             # Out of burst: senders are waiting on the rate, so it may be more than it is.
-            if self.tokens < 2.0:
-                self.probe.grow(now - self.taken_at)
-                self.interval = 60.0 / self.probe.value
-            self.taken_at = now
+            self.probe.sent(now, waited=self.tokens < 2.0)
         self.tokens -= 1.0
 
     def per_minute(self) -> float:
         return 60.0 / self.interval
 
     def pause(self, now: float, seconds: float) -> None:
-        if self.probe is not None and self.probe.refused(now, seconds):
-            self.interval = 60.0 / self.probe.value
+        if self.probe is not None:
+            self.probe.refused(now, seconds)
         # Resume at the steady rate, not with a burst into an API that just said "slow down".
         self.paused_until = max(self.paused_until, now + seconds)
         self.updated = self.paused_until

@@ -93,8 +93,8 @@ class _Lane:
 
     def took(self, now: float, waited: bool) -> None:
         """A send goes at `now`; `waited` if it had to wait for room in this lane."""
-        if self.share is not None and waited and self.sent:
-            self.share.grow(now - self.sent[-1])
+        if self.share is not None:
+            self.share.sent(now, waited=waited)
         self.sent.append(now)
 
     def idle(self, now: float) -> bool:
