@@ -58,6 +58,7 @@ from inbound_open import DEFAULT_RATES, open_line, open_rate, open_verdicts  # n
 from inbound_servers import (  # noqa: E402
     EVENTS_PATH,
     SECRET,
+    STARTUP_SECONDS,
     TOKEN,
     MockProcess,
     Tally,
@@ -68,12 +69,12 @@ from inbound_servers import (  # noqa: E402
     release_wave,
     seed,
     server_process,
-    until_healthy,
 )
 
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from tests.postgres import free_port  # noqa: E402
+from tests.serve_process import until_healthy  # noqa: E402
 from tests.slack.payloads import FORM, JSON, message_event, signed_headers, slash_command  # noqa: E402
 
 LOAD_PEOPLE = 1_000
@@ -415,8 +416,8 @@ async def bench(args: argparse.Namespace, folder: str) -> None:
         prompts = (await mock.tally()).load_posts
         bot = Bot(f"http://127.0.0.1:{ports[0]}", bot_process.pid, database, mock, prompts)
         bare = Server(f"http://127.0.0.1:{ports[1]}", bare_process.pid)
-        await until_healthy(bot_process, bot.url)
-        await until_healthy(bare_process, bare.url)
+        for process, url in ((bot_process, bot.url), (bare_process, bare.url)):
+            await until_healthy(process, url, within=STARTUP_SECONDS, fail=SystemExit)
         requests = Requests(LOAD_PEOPLE)
         # Warm-up: connections, bolt's auth.test, the bot's first statements; then its replies.
         await drive(bare.url, requests, 16, count=300, seconds=30)

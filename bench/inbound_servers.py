@@ -30,7 +30,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the mock Slack Web API and PostgreSQL are in tests/
 
-import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request  # noqa: E402
 from slack_bolt.async_app import AsyncAck, AsyncApp  # noqa: E402
@@ -206,22 +205,6 @@ async def server_process(
         except TimeoutError:
             process.kill()  # a bot with a backlog of work may take long to wind down
             await process.wait()
-
-
-async def until_healthy(process: asyncio.subprocess.Process, base_url: str) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
-        while time.monotonic() < deadline:
-            if process.returncode is not None:
-                raise SystemExit(f"{base_url} exited early (exit code {process.returncode})")
-            try:
-                async with session.get(f"{base_url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except (aiohttp.ClientConnectionError, TimeoutError):
-                pass
-            await asyncio.sleep(0.05)
-    raise SystemExit(f"{base_url} did not come up within {STARTUP_SECONDS:g} s")
 
 
 def cpu_seconds(pid: int) -> float:

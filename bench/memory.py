@@ -31,7 +31,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the CLI, the mock Slack Web API and the throwaway PostgreSQL
 
-import aiohttp  # noqa: E402
 from fresh_databases import fresh_databases  # noqa: E402
 from scheduled_people import TEAM, seed_scheduled_people  # noqa: E402
 from sqlalchemy import update  # noqa: E402
@@ -43,7 +42,7 @@ from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import ScheduledJob  # noqa: E402
 from tests.postgres import free_port  # noqa: E402
-from tests.serve_process import cli_env  # noqa: E402
+from tests.serve_process import cli_env, log_tail, until_healthy  # noqa: E402
 from tests.slack.mock_api import MockSlackApi  # noqa: E402
 
 TOKEN = "xoxb-bench"
@@ -93,32 +92,18 @@ async def serving(env: dict[str, str], log: Path) -> AsyncIterator[asyncio.subpr
             stderr=asyncio.subprocess.STDOUT,
         )
     try:
-        await until_healthy(server, f"http://127.0.0.1:{port}/healthz", log)
+        await until_healthy(
+            server,
+            f"http://127.0.0.1:{port}",
+            within=STARTUP_SECONDS,
+            output=lambda: log_tail(log),
+            fail=SystemExit,
+        )
         yield server
     finally:
         if server.returncode is None:
             server.terminate()
         await asyncio.wait_for(server.wait(), 30)
-
-
-async def until_healthy(server: asyncio.subprocess.Process, url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
-        while time.monotonic() < deadline:
-            if server.returncode is not None:
-                raise SystemExit(f"checkin-bot serve exited early:\n{tail(log)}")
-            try:
-                async with session.get(url) as response:
-                    if response.status == 200:
-                        return
-            except (aiohttp.ClientConnectionError, TimeoutError):
-                pass
-            await asyncio.sleep(0.05)
-    raise SystemExit(f"checkin-bot serve did not come up within {STARTUP_SECONDS:g} s")
-
-
-def tail(log: Path) -> str:
-    return log.read_text(errors="replace")[-3000:]
 
 
 async def make_due(database: Database, count: int) -> None:

@@ -12,16 +12,14 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
-import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiohttp
-
 from tests.postgres import free_port
+from tests.serve_process import log_tail, until_healthy
 
 STARTUP_SECONDS = 60.0  # several interpreters importing at once on a busy two-core machine
 
@@ -55,7 +53,18 @@ async def replicas(
                     stderr=asyncio.subprocess.STDOUT,
                 )
             started.append(Replica(process, f"http://127.0.0.1:{port}", log))
-        await asyncio.gather(*(until_healthy(replica) for replica in started))
+        await asyncio.gather(
+            *(
+                until_healthy(
+                    replica.process,
+                    replica.url,
+                    within=STARTUP_SECONDS,
+                    output=lambda log=replica.log: log_tail(log),
+                    fail=SystemExit,
+                )
+                for replica in started
+            )
+        )
         yield started
     finally:
         for replica in started:
@@ -63,26 +72,6 @@ async def replicas(
                 replica.process.terminate()
         for replica in started:
             await asyncio.wait_for(replica.process.wait(), 60)
-
-
-async def until_healthy(replica: Replica) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
-        while time.monotonic() < deadline:
-            if replica.process.returncode is not None:
-                raise SystemExit(f"checkin-bot serve exited early:\n{tail(replica.log)}")
-            try:
-                async with session.get(f"{replica.url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except (aiohttp.ClientConnectionError, TimeoutError):
-                pass
-            await asyncio.sleep(0.1)
-    raise SystemExit(f"checkin-bot serve did not come up within {STARTUP_SECONDS:g} s")
-
-
-def tail(log: Path) -> str:
-    return log.read_text(errors="replace")[-3000:]
 
 
 def logged(logs: list[Path]) -> Counter[str]:

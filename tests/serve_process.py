@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -61,7 +62,7 @@ async def running_server(env: dict[str, str], port: int | None = None) -> AsyncI
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        await _until_healthy(server, base_url)
+        await until_healthy(server, base_url)
         yield base_url
     finally:
         if server.returncode is None:
@@ -69,14 +70,26 @@ async def running_server(env: dict[str, str], port: int | None = None) -> AsyncI
         await asyncio.wait_for(server.wait(), 30)
 
 
-async def _until_healthy(server: asyncio.subprocess.Process, base_url: str) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + STARTUP_SECONDS
+async def until_healthy(
+    process: asyncio.subprocess.Process,
+    base_url: str,
+    *,
+    within: float = STARTUP_SECONDS,
+    output: Callable[[], str] | None = None,
+    fail: Callable[[str], BaseException] = AssertionError,
+) -> None:
+    """Until `base_url`/healthz answers 200. Raises `fail` (the tests' AssertionError, a
+    benchmark's SystemExit) if the process exits first, saying what it wrote (`output`, else
+    its piped stdout), or if it isn't up within `within` seconds."""
+    deadline = time.monotonic() + within
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
-        while loop.time() < deadline:
-            if server.returncode is not None:
-                output = await server.stdout.read() if server.stdout else b""
-                raise AssertionError(f"checkin-bot serve exited early:\n{output.decode()}")
+        while time.monotonic() < deadline:
+            if process.returncode is not None:
+                if output is not None:
+                    said = output()
+                else:
+                    said = (await process.stdout.read()).decode() if process.stdout else ""
+                raise fail(f"{base_url} exited early (exit code {process.returncode}):\n{said}")
             try:
                 async with session.get(f"{base_url}/healthz") as response:
                     if response.status == 200:
@@ -84,4 +97,9 @@ async def _until_healthy(server: asyncio.subprocess.Process, base_url: str) -> N
             except (aiohttp.ClientConnectionError, TimeoutError):
                 pass
             await asyncio.sleep(0.05)
-    raise AssertionError(f"checkin-bot serve did not come up within {STARTUP_SECONDS:g} s")
+    raise fail(f"{base_url} did not come up within {within:g} s")
+
+
+def log_tail(log: Path) -> str:
+    """The end of a served process's log file."""
+    return log.read_text(errors="replace")[-3000:]
