@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.insert import insert_if_absent
+from storage.insert import insert_if_absent, row_of
 from storage.models import Answer, CheckinRun, PendingPrompt, Person
 
 
@@ -24,6 +24,19 @@ def _id(row_id: int | None) -> int:
 
 def new_prompt_id() -> str:
     return "p_" + secrets.token_urlsafe(12)
+
+
+def waiting_prompt_row(run: dict[str, Any], run_id: int, key: str, now: datetime) -> dict[str, Any]:
+    """A new run's question waiting for its answer, as a row (its id in "id")."""
+    return row_of(
+        PendingPrompt,
+        id=new_prompt_id(),
+        tenant_id=run["tenant_id"],
+        run_id=run_id,
+        question_key=key,
+        round=run["round"],
+        created_at=now,
+    )
 
 
 # Built once: every typed answer reads it.

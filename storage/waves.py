@@ -124,9 +124,9 @@ class WaveStore:
                 latest[person] = max(submitted, latest.get(person, submitted))
         return latest
 
-    async def insert_runs(self, runs: Sequence[CheckinRun]) -> dict[int, int]:
-        """Insert the runs, skipping any (person, period) that exists already (someone started
-        it a moment ago). Returns the new run's id per person."""
+    async def insert_runs(self, runs: Sequence[dict[str, Any]]) -> dict[int, int]:
+        """Insert the runs (rows: `storage.insert.row_of`), skipping any (person, period) that
+        exists already (someone started it a moment ago). Returns the new run's id per person."""
         if not runs:
             return {}
         table = CheckinRun.__table__  # type: ignore[attr-defined]
@@ -138,15 +138,14 @@ class WaveStore:
             .on_conflict_do_nothing()
             .returning(table.c.id, table.c.person_id)
         )
-        rows = [run.model_dump(exclude={"id"}) for run in runs]
-        inserted = await (await self.session.connection()).execute(statement, rows)
+        inserted = await (await self.session.connection()).execute(statement, list(runs))
         return {person: run for run, person in inserted.all()}
 
-    async def insert_prompts(self, prompts: Sequence[PendingPrompt]) -> None:
+    async def insert_prompts(self, prompts: Sequence[dict[str, Any]]) -> None:
+        """Insert the waiting prompts (rows: `storage.insert.row_of`)."""
         if prompts:
             table = PendingPrompt.__table__  # type: ignore[attr-defined]
-            rows = [prompt.model_dump() for prompt in prompts]
-            await (await self.session.connection()).execute(table.insert(), rows)
+            await (await self.session.connection()).execute(table.insert(), list(prompts))
 
     async def mark_prompted(
         self, sent: Sequence[tuple[int, str, dict[str, Any] | None]], now: datetime

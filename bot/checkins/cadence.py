@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core import i18n
@@ -112,6 +113,7 @@ def org_zone(settings: OrgSettings) -> ZoneInfo:
     return parse_zone(settings.cadence.timezone or "UTC")
 
 
+@lru_cache(maxsize=1024)  # a wave asks for the same few cadences thousands of times
 def make_cadence(days: str, at: str, every_weeks: int, zone: str) -> Cadence:
     if every_weeks not in ALLOWED_EVERY_WEEKS:
         raise CadenceError(_("Check-ins repeat every 1, 2 or 4 weeks."))
@@ -137,6 +139,7 @@ def _opening(cadence: Cadence, day: date) -> datetime:
     return local_to_utc(day, cadence.at, cadence.zone)
 
 
+@lru_cache(maxsize=4096)  # pure; everyone in a wave is due at the same few instants
 def period_at(cadence: Cadence, instant: datetime) -> Period:
     """The period that contains `instant`: from the last opening at or before it to the next."""
     today = instant.astimezone(cadence.zone).date()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from bot.checkins import questions as q
 from bot.checkins.cadence import (
@@ -25,6 +25,7 @@ from bot.checkins.cadence import (
 from bot.core.i18n import N_, catalog
 from bot.core.messages import Question
 from bot.notify.away import Presence, country_of, public_holiday, up_to_date
+from storage.insert import row_of
 from storage.models import Answer, CheckinRun, KeyResult, Person
 from storage.settings import OrgSettings
 
@@ -36,6 +37,33 @@ SCHEDULED_HELLO = N_("Hi! It's check-in time.")
 # The periods an outage passed over are recorded, the latest this many: enough for any outage
 # a team lives through, never an unbounded burst of rows for an install down for years.
 PASSED_LIMIT = 100
+
+
+class Opening(Protocol):
+    """What a run's questions are written from: the record, or a new run's row."""
+
+    @property
+    def questions(self) -> list[dict[str, Any]]: ...
+
+    @property
+    def period_label(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """A new run as its columns' values, for a wave to write thousands at once through Core
+    without building a record for each."""
+
+    values: dict[str, Any]
+
+    @property
+    def questions(self) -> list[dict[str, Any]]:
+        questions: list[dict[str, Any]] = self.values["questions"]
+        return questions
+
+    @property
+    def period_label(self) -> str:
+        return str(self.values["period_label"])
 
 
 @dataclass(frozen=True)
@@ -127,18 +155,37 @@ def new_run(
     key_results: Sequence[KeyResult],
     settings: OrgSettings,
     now: datetime,
-    *,
-    sending: bool = False,
 ) -> CheckinRun:
-    """A period's run, open, asking about the key results the person owns now. `sending`: the
-    scheduler is about to send its first question (a restart finds the send in doubt)."""
-    return _run(
+    """A period's run, open, asking about the key results the person owns now."""
+    return CheckinRun(**_open_run(person, period, key_results, settings, now))
+
+
+def new_run_row(
+    person: Person,
+    period: Period,
+    key_results: Sequence[KeyResult],
+    settings: OrgSettings,
+    now: datetime,
+) -> RunRow:
+    """The same run as `new_run`, as a row, marked as the scheduler's to send now (a restart
+    finds the send in doubt)."""
+    values = _open_run(person, period, key_results, settings, now) | {"sending_at": now}
+    return RunRow(row_of(CheckinRun, **values))
+
+
+def _open_run(
+    person: Person,
+    period: Period,
+    key_results: Sequence[KeyResult],
+    settings: OrgSettings,
+    now: datetime,
+) -> dict[str, Any]:
+    return _run_values(
         person,
         period,
         status="open",
         questions=q.build_questions(key_results, settings),
         opened_at=now,
-        sending_at=now if sending else None,
     )
 
 
@@ -146,23 +193,23 @@ def passed_run(person: Person, settings: OrgSettings, period: Period) -> Checkin
     """The record of a period that ended unopened (the bot was down all of it): missed, or
     skipped when a pause or holiday would have kept it quiet anyway. No question was asked."""
     status = "skipped" if suppressed(person, settings, period) else "missed"
-    return _run(person, period, status=status, questions=[])
+    return CheckinRun(**_run_values(person, period, status=status, questions=[]))
 
 
-def _run(person: Person, period: Period, **fields: Any) -> CheckinRun:
+def _run_values(person: Person, period: Period, **fields: Any) -> dict[str, Any]:
     assert person.id is not None, "a person in the database"
-    return CheckinRun(
-        tenant_id=person.tenant_id,
-        person_id=person.id,
-        period_label=period.label,
-        period_start=period.start,
-        period_end=period.end,
+    return {
+        "tenant_id": person.tenant_id,
+        "person_id": person.id,
+        "period_label": period.label,
+        "period_start": period.start,
+        "period_end": period.end,
         **fields,
-    )
+    }
 
 
 def question_message(
-    run: CheckinRun,
+    run: Opening,
     index: int,
     prompt_id: str,
     kr: KeyResult | None,
@@ -173,7 +220,7 @@ def question_message(
     return q.render_question(question, prompt_id, index + 1, len(run.questions), kr, previous)
 
 
-def opening(run: CheckinRun) -> str:
+def opening(run: Opening) -> str:
     """The line before a fresh check-in's first question."""
     # English says "questions" even for one, as it always has; other languages count properly.
     said = ngettext(
@@ -186,11 +233,11 @@ def opening(run: CheckinRun) -> str:
     return said.format(week=friendly_day(run.period_label), n=len(run.questions))
 
 
-def scheduled_intro(run: CheckinRun) -> str:
+def scheduled_intro(run: Opening) -> str:
     """The line before the first question when the scheduler starts the check-in."""
     return f"{_(SCHEDULED_HELLO)} {opening(run)}"
 
 
-def first_prompt(run: CheckinRun, index: int, prompt_id: str, kr: KeyResult | None) -> Question:
+def first_prompt(run: Opening, index: int, prompt_id: str, kr: KeyResult | None) -> Question:
     """The scheduler's first question of a fresh run, with its greeting."""
     return replace(question_message(run, index, prompt_id, kr), intro=scheduled_intro(run))

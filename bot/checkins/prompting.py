@@ -26,7 +26,7 @@ from bot.notify.gate import DROP, verdict
 from bot.notify.policy import Kind
 from scheduler.due import ClaimLost, Due
 from storage.jobs import add_job, hold, people_without_job, upsert_jobs
-from storage.models import Person, PlatformIdentity, Tenant
+from storage.models import Person, PlatformIdentity
 from storage.repository import Store
 from storage.settings import OrgSettings, settings_of
 from storage.waves import WaveStore
@@ -119,7 +119,7 @@ class Prompter:
                 store.keep(run)
             run_id, external = run.id or 0, tenant.external_id
             actor = Actor(identity.platform, external, identity.external_user_id)
-            reminder = self.reminder_at(person, tenant, now)
+            reminder = self.reminder_at(person, settings_of(tenant), now)
         if in_doubt is not None:
             # The person answering proves the prompt arrived; otherwise ask the platform
             # (it raises when it can't answer, and the job is tried again later).
@@ -160,10 +160,10 @@ class Prompter:
         )
 
     @staticmethod
-    def reminder_at(person: Person, tenant: Tenant, now: datetime) -> datetime | None:
+    def reminder_at(person: Person, settings: OrgSettings, now: datetime) -> datetime | None:
         if not person.reminders:
             return None
-        hours = settings_of(tenant).reminder_hours
+        hours = settings.reminder_hours
         return now + timedelta(hours=DEFAULT_REMINDER_HOURS if hours is None else hours)
 
     async def _mark_prompted(

@@ -14,16 +14,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.checkins import questions as q
 from bot.checkins.cadence import Period, person_cadence
-from bot.checkins.opening import Late, Suppressed, due_now, first_prompt, new_run
+from bot.checkins.opening import Late, Suppressed, due_now, first_prompt, new_run_row
 from bot.checkins.prompting import Mark, Prompter
 from bot.core.events import Actor
 from bot.core.i18n import language_for, speaking
 from bot.core.messages import Message
 from bot.notify.away import Presence
 from scheduler.due import ClaimLost, Due, Fence, NextDue
-from storage.checkins import new_prompt_id
+from storage.checkins import waiting_prompt_row
 from storage.jobs import hold
-from storage.models import PendingPrompt, Person, PlatformIdentity, Tenant
+from storage.models import Person, PlatformIdentity, Tenant
 from storage.settings import OrgSettings, settings_of
 from storage.waves import WaveStore
 
@@ -135,30 +135,23 @@ class Wave:
             for f, language in zip(fresh, languages, strict=True):
                 with speaking(language):  # the run's example answers are written in theirs
                     mine = owned.get(f.person.id or 0, [])
-                    runs.append(new_run(f.person, f.period, mine, f.settings, now, sending=True))
-            run_ids = await wave.insert_runs(runs)
+                    runs.append(new_run_row(f.person, f.period, mine, f.settings, now))
+            run_ids = await wave.insert_runs([run.values for run in runs])
             ready: list[_Ready] = []
-            prompts: list[PendingPrompt] = []
+            prompts: list[dict[str, Any]] = []
             for f, run, language in zip(fresh, runs, languages, strict=True):
-                run.id = run_ids.get(f.person.id or 0)
-                if run.id is None:  # someone started this very check-in a moment ago
+                run_id = run_ids.get(f.person.id or 0)
+                if run_id is None:  # someone started this very check-in a moment ago
                     unusual.append(f.due)
                     continue
-                index = q.next_question(run.questions, {}, run.round)
+                index = q.next_question(run.questions, {}, run.values["round"])
                 assert index is not None, "a fresh check-in always has questions"
                 question = run.questions[index]
-                prompt = PendingPrompt(
-                    id=new_prompt_id(),
-                    tenant_id=run.tenant_id,
-                    run_id=run.id,
-                    question_key=question["key"],
-                    round=run.round,
-                    created_at=now,
-                )
-                prompts.append(prompt)
+                prompts.append(waiting_prompt_row(run.values, run_id, question["key"], now))
+                prompt_id = prompts[-1]["id"]
                 krs = {kr.id: kr for kr in owned.get(f.person.id or 0, [])}
                 with speaking(language):
-                    message = first_prompt(run, index, prompt.id, krs.get(question.get("kr_id")))
+                    message = first_prompt(run, index, prompt_id, krs.get(question.get("kr_id")))
                 actor = Actor(
                     f.identity.platform, f.tenant.external_id, f.identity.external_user_id
                 )
@@ -167,12 +160,12 @@ class Wave:
                         f.due.job_id,
                         f.due.tenant_id,
                         f.person.id or 0,
-                        run.id,
+                        run_id,
                         actor,
                         message,
-                        prompt.id,
+                        prompt_id,
                         f.following,
-                        self.prompter.reminder_at(f.person, f.tenant, now),
+                        self.prompter.reminder_at(f.person, f.settings, now),
                         f.due.held,
                         language,
                     )

@@ -201,7 +201,11 @@ def _load(package: str, language: str) -> gettext.NullTranslations:
 def day(value: date) -> str:
     """A day as people write it in the language in force: "Fri 20 Nov", "Fr. 20. Nov.",
     "vie, 20 nov"."""
-    language = _language.get()
+    return _day(value, _language.get())
+
+
+@lru_cache(maxsize=1024)  # Babel takes 70 µs a day; a wave writes the same few thousands of times
+def _day(value: date, language: str) -> str:
     pattern = "EEE d. MMM" if language == "de" else "EEE d MMM"
     return format_date(value, format=pattern, locale=language)
 
