@@ -237,14 +237,19 @@ async def load_digest_rows(
         .where(*in_week)
         .order_by(col(CheckinRun.id)),
     )
+    # The submitted runs are named when few: joined, SQLite would find them through the
+    # status index, every submitted run of the org's week (16 ms for a team of four).
+    submitted = (*in_week, col(CheckinRun.status) == "submitted")
     answers: list[Reply] = await _rows(
         session,
         Reply._make,
         select_columns(col(Answer.run_id), col(Answer.text), col(Answer.skipped))
-        .join(CheckinRun, col(CheckinRun.id) == col(Answer.run_id))
         .where(
-            *in_week,
-            col(CheckinRun.status) == "submitted",
+            _among(
+                col(Answer.run_id),
+                [r.id for r in runs if r.status == "submitted"],
+                select(CheckinRun.id).where(*submitted),
+            ),
             col(Answer.question_key) == answer_key,
         )
         .order_by(col(Answer.id)),
