@@ -59,6 +59,40 @@ _OPEN_RUNS = (
 )
 
 
+# The writes of a typed answer, built once and sent as Core statements: the ORM's bulk UPDATE
+# would look for the rows in the session first, and its flush build a plan for one row.
+_PROMPTS = PendingPrompt.__table__  # type: ignore[attr-defined]
+_SUPERSEDE = (
+    update(_PROMPTS)
+    .where(_PROMPTS.c.run_id == bindparam("run"), _PROMPTS.c.status == "waiting")
+    .values(status="superseded")
+)
+_CLAIM = (
+    update(_PROMPTS)
+    .where(_PROMPTS.c.id == bindparam("prompt"), _PROMPTS.c.status == "waiting")
+    .values(status="answered", answered_at=bindparam("when"))
+)
+_MESSAGE_REF = (
+    update(_PROMPTS)
+    .where(_PROMPTS.c.id == bindparam("prompt"), _PROMPTS.c.tenant_id == bindparam("tenant"))
+    .values(message_ref=bindparam("ref"))
+)
+_ASK = _PROMPTS.insert()
+_ANSWERS = Answer.__table__  # type: ignore[attr-defined]
+_ANSWER = _ANSWERS.insert().returning(_ANSWERS.c.id)
+_ANSWER_AGAIN = (
+    update(_ANSWERS)
+    .where(_ANSWERS.c.id == bindparam("answer"))
+    .values(
+        round=bindparam("round_"),
+        number=bindparam("number_"),
+        text=bindparam("text_"),
+        skipped=bindparam("skipped_"),
+        answered_at=bindparam("when"),
+    )
+)
+
+
 class CheckinQueries:
     """Runs, prompts, answers. Part of `storage.repository.Store`."""
 
@@ -145,14 +179,33 @@ class CheckinQueries:
         when: datetime,
     ) -> None:
         answers = await self._run_answers(run)
-        answer = answers.get(question_key) or Answer(
-            tenant_id=run.tenant_id, run_id=_id(run.id), question_key=question_key, answered_at=when
+        written: dict[str, Any] = {
+            "round": run.round,
+            "number": number,
+            "text": text,
+            "skipped": skipped,
+            "answered_at": when,
+        }
+        connection = await self.session.connection()
+        before = answers.get(question_key)
+        if before is None:
+            row = row_of(
+                Answer,
+                tenant_id=run.tenant_id,
+                run_id=_id(run.id),
+                question_key=question_key,
+                **written,
+            )
+            inserted = await connection.execute(_ANSWER, row)
+            answers[question_key] = Answer(**row, id=inserted.scalar_one())
+            return
+        await connection.execute(
+            _ANSWER_AGAIN,
+            {f"{key}_": value for key, value in written.items() if key != "answered_at"}
+            | {"answer": before.id, "when": when},
         )
-        answers[question_key] = answer
-        answer.round, answer.number, answer.text = run.round, number, text
-        answer.skipped, answer.answered_at = skipped, when
-        self.session.add(answer)
-        await self.session.flush()
+        for key, value in written.items():  # as the database has it now
+            set_committed_value(before, key, value)
 
     async def prompt(self, tenant_id: str, prompt_id: str) -> PendingPrompt | None:
         prompt = await self.session.get(PendingPrompt, prompt_id)
@@ -176,15 +229,8 @@ class CheckinQueries:
 
     async def ask(self, run: CheckinRun, question_key: str, when: datetime) -> PendingPrompt:
         """Record that `question_key` is now the question waiting; older prompts are superseded."""
-        await self.session.exec(
-            update(PendingPrompt)
-            .where(
-                col(PendingPrompt.run_id) == run.id,
-                col(PendingPrompt.status) == "waiting",
-            )
-            .values(status="superseded")
-        )
-        prompt = PendingPrompt(
+        row = row_of(
+            PendingPrompt,
             id=new_prompt_id(),
             tenant_id=run.tenant_id,
             run_id=_id(run.id),
@@ -192,19 +238,20 @@ class CheckinQueries:
             round=run.round,
             created_at=when,
         )
-        self.session.add(prompt)
-        await self.session.flush()
+        connection = await self.session.connection()
+        await connection.execute(_SUPERSEDE, {"run": row["run_id"]})
+        await connection.execute(_ASK, row)
+        superseded = self._waiting.get(row["run_id"])
+        if superseded is not None:  # as the database has it now
+            set_committed_value(superseded, "status", "superseded")
+        prompt = PendingPrompt(**row)
         self._waiting[prompt.run_id] = prompt
         return prompt
 
     async def claim_prompt(self, prompt: PendingPrompt, when: datetime) -> bool:
         """Compare-and-set: the first answer to a waiting prompt wins; a repeat changes nothing."""
-        result = await self.session.exec(
-            update(PendingPrompt)
-            .where(col(PendingPrompt.id) == prompt.id, col(PendingPrompt.status) == "waiting")
-            .values(status="answered", answered_at=when)
-            .execution_options(synchronize_session=False)
-        )
+        connection = await self.session.connection()
+        result = await connection.execute(_CLAIM, {"prompt": prompt.id, "when": when})
         claimed = bool(result.rowcount == 1)
         if claimed:  # as the database has it now: nothing left for the session to write
             set_committed_value(prompt, "status", "answered")
@@ -216,8 +263,7 @@ class CheckinQueries:
     async def set_message_ref(
         self, tenant_id: str, prompt_id: str, message_ref: dict[str, Any]
     ) -> None:
-        await self.session.exec(
-            update(PendingPrompt)
-            .where(col(PendingPrompt.id) == prompt_id, col(PendingPrompt.tenant_id) == tenant_id)
-            .values(message_ref=message_ref)
+        connection = await self.session.connection()
+        await connection.execute(
+            _MESSAGE_REF, {"prompt": prompt_id, "tenant": tenant_id, "ref": message_ref}
         )
