@@ -59,6 +59,10 @@ _OPEN_RUNS = (
 )
 
 
+_RUN_ANSWERS = select(Answer).where(
+    col(Answer.tenant_id) == bindparam("tenant_id"), col(Answer.run_id) == bindparam("run_id")
+)
+
 # The writes of a typed answer, built once and sent as Core statements: the ORM's bulk UPDATE
 # would look for the rows in the session first, and its flush build a plan for one row.
 _PROMPTS = PendingPrompt.__table__  # type: ignore[attr-defined]
@@ -157,10 +161,9 @@ class CheckinQueries:
     async def _run_answers(self, run: CheckinRun) -> dict[str, Answer]:
         known = self._answers.get(_id(run.id))
         if known is None:
-            statement = select(Answer).where(
-                Answer.tenant_id == run.tenant_id, Answer.run_id == run.id
-            )
-            known = {a.question_key: a for a in (await self.session.exec(statement)).all()}
+            params = {"tenant_id": run.tenant_id, "run_id": run.id}
+            found = await self.session.exec(_RUN_ANSWERS, params=params)
+            known = {a.question_key: a for a in found.all()}
             self._answers[_id(run.id)] = known
         return known
 

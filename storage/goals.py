@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import CheckinRun, KeyResult, KeyResultChange, Objective, Person
+
+# Built once: a check-in's questions read their key results.
+_KEY_RESULTS = select(KeyResult).where(
+    col(KeyResult.tenant_id) == bindparam("tenant_id"),
+    col(KeyResult.id).in_(bindparam("ids", expanding=True)),
+)
 
 
 def _id(row_id: int | None) -> int:
@@ -43,10 +50,8 @@ class GoalQueries:
     async def key_results(self, tenant_id: str, ids: Sequence[int]) -> dict[int, KeyResult]:
         missing = [kr_id for kr_id in ids if kr_id not in self._key_results]
         if missing:
-            statement = select(KeyResult).where(
-                KeyResult.tenant_id == tenant_id, col(KeyResult.id).in_(missing)
-            )
-            for kr in (await self.session.exec(statement)).all():
+            params = {"tenant_id": tenant_id, "ids": missing}
+            for kr in (await self.session.exec(_KEY_RESULTS, params=params)).all():
                 self._key_results[_id(kr.id)] = kr
         found = (self._key_results.get(kr_id) for kr_id in ids)
         return {_id(kr.id): kr for kr in found if kr is not None and kr.tenant_id == tenant_id}

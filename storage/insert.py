@@ -26,6 +26,19 @@ async def insert_if_absent(session: AsyncSession, row: SQLModel) -> bool:
     return bool(result.rowcount == 1)
 
 
+async def insert_row_if_absent(session: AsyncSession, model: type[SQLModel], row: Any) -> bool:
+    """`insert_if_absent` for a row (`row_of`), through a statement built once per table."""
+    connection = await session.connection()
+    statement = _absent_insert(model, connection.dialect.name)
+    return bool((await connection.execute(statement, row)).rowcount == 1)
+
+
+@cache
+def _absent_insert(model: type[SQLModel], dialect_name: str) -> Any:
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(model.__table__).on_conflict_do_nothing()  # type: ignore[attr-defined]
+
+
 Row = TypeVar("Row", bound=SQLModel)
 
 

@@ -17,7 +17,7 @@ from storage.checkins import CheckinQueries
 from storage.directory import DirectoryQueries
 from storage.feedback import FeedbackStore
 from storage.goals import GoalQueries
-from storage.insert import insert_if_absent
+from storage.insert import insert_if_absent, insert_row_if_absent, row_of
 from storage.jobs import drop_job, move_job, upsert_job
 from storage.kudos import KudosStore
 from storage.models import Answer, KeyResult, PendingPrompt, ProcessedEvent
@@ -114,7 +114,11 @@ class Store(PeopleQueries, DirectoryQueries, GoalQueries, CheckinQueries):
         if len(event_id) > EVENT_ID_LENGTH or not event_id.isprintable():
             raw = event_id.encode("utf-8", "surrogatepass")
             event_id = "sha256:" + hashlib.sha256(raw).hexdigest()
-        seen = ProcessedEvent(
-            tenant_id=tenant_id, platform=platform, event_id=event_id, received_at=when
+        seen = row_of(
+            ProcessedEvent,
+            tenant_id=tenant_id,
+            platform=platform,
+            event_id=event_id,
+            received_at=when,
         )
-        return await insert_if_absent(self.session, seen)
+        return await insert_row_if_absent(self.session, ProcessedEvent, seen)
