@@ -6,8 +6,9 @@ beside a bare bolt app); this one says how much of it is the engine's unit of wo
 it goes (`--profile`). One person checks in week after week (`checkin now`, then nine answers:
 numbers, confidences, "same", words), through `Engine.handle` and `Engine.deliver` against an
 outbox that only records. The figure is the main thread's CPU time (`time.thread_time`) of
-`handle`, median over the answers; the database's own work (SQLite's thread, PostgreSQL's
-backend) is not in it. Loopback only; it stops by itself.
+`handle`, median over the answers, and of `deliver` for an answer's reply (sent, and its
+message handle saved in a transaction of its own); the database's own work (SQLite's thread,
+PostgreSQL's backend) is not in it. Loopback only; it stops by itself.
 
     .venv/bin/python bench/answer_cpu.py [--database sqlite|postgres] [--postgres-url URL]
                                          [--weeks N] [--profile FILE]
@@ -64,12 +65,20 @@ async def measure(args: argparse.Namespace) -> dict[str, list[float]]:
             started = time.thread_time()
             handled = await engine.handle(event, deliver=False)
             spent = time.thread_time() - started
+            started = time.thread_time()
             await engine.deliver(org.alan, handled.replies, handled.closed, handled.notices)
+            if kind == "text" and text in ANSWERS:
+                cpu["its delivery"].append(time.thread_time() - started)
             return spent
 
+        cpu: dict[str, list[float]] = {
+            "DM help": [],
+            "/checkin help": [],
+            "answer": [],
+            "its delivery": [],  # the answer's reply sent and its message handle saved
+        }
         for _ in range(WARM_UP):
             await handle("text", "help")
-        cpu: dict[str, list[float]] = {"DM help": [], "/checkin help": [], "answer": []}
         profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.weeks):
             cpu["DM help"].append(await handle("text", "help"))
