@@ -58,6 +58,19 @@ GOALS = (
         ("--people", "300", "600", "1200", "--slack-per-minute", "600", "--rate-scale", "4"),
     ),
     Goal(
+        "slack-replicas",  # the same, with two replicas on one PostgreSQL database
+        "wave_limits.py",
+        (
+            *("--people", "1000", "2500", "5000", "--slack-per-minute", "600", "--rate-scale", "4"),
+            *("--replicas", "2", "--database", "postgres"),
+        ),
+        (
+            *("--people", "300", "600", "1200", "--slack-per-minute", "600", "--rate-scale", "4"),
+            *("--replicas", "2", "--database", "postgres"),
+        ),
+        databases=False,  # two replicas share a PostgreSQL database
+    ),
+    Goal(
         "teams-wave",  # 50 a second per tenant, one replica and two
         "wave_teams.py",
         ("--people", "1000", "5000", "10000", "--replicas", "1", "2", "--database", "postgres"),

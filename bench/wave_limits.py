@@ -12,6 +12,7 @@ Loopback only; it stops by itself.
     .venv/bin/python bench/wave_limits.py [--people N [N ...]] [--rate-scale K]
                                           [--database sqlite|postgres] [--postgres-url URL]
                                           [--slack-per-minute R] [--tick-seconds S] [--profile]
+                                          [--replicas N]
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ class Result:
     real_seconds: float
     twice: int
     missing: int
-    found_per_minute: float  # the rate the Pacer had found by the end (it starts at 300)
+    found_per_minute: float  # the rate the Pacers had found by the end, together
+    replicas: int = 1
 
     @property
     def allowed(self) -> float:
@@ -138,29 +140,38 @@ async def send_wave(
             slack_signing_secret="bench-signing-secret",
             slack_api_url=slack.url,
         )
-        app = build_web_app(settings, database)
-        engine = app[ENGINE]
-        if time_of.scale != 1:
-            slack_outbox(engine.outbox).api.pacer = Pacer(clock=time_of.clock, sleep=time_of.sleep)
-        pacer = slack_outbox(engine.outbox).api.pacer
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        scheduler = build_scheduler(engine, tick_seconds=args.tick_seconds / time_of.scale)
+        # Each replica as serve wires one: its own engine, Slack client, Pacer and scheduler,
+        # on the one database, each finding the workspace's rate from the 429s on its own.
+        apps = [build_web_app(settings, database) for _ in range(args.replicas)]
+        pacers = []
+        for app in apps:
+            outbox = slack_outbox(app[ENGINE].outbox)
+            if time_of.scale != 1:
+                outbox.api.pacer = Pacer(clock=time_of.clock, sleep=time_of.sleep)
+            pacers.append(outbox.api.pacer)
+        runners = [web.AppRunner(app, access_log=None) for app in apps]
+        for runner in runners:
+            await runner.setup()
+            await web.TCPSite(runner, "127.0.0.1", 0).start()
+        tick = args.tick_seconds / time_of.scale
+        schedulers = [build_scheduler(app[ENGINE], tick_seconds=tick) for app in apps]
         profiler = cProfile.Profile() if args.profile and people == max(args.people) else None
         try:
             if profiler is not None:
                 profiler.enable()
             started, real_started = time_of.clock(), time.monotonic()
-            scheduler.start()
+            for scheduler in schedulers:
+                scheduler.start()
             await until_sent(slack, database, people, args, time_of)
             real_seconds = time.monotonic() - real_started
         finally:
-            scheduler.stop()
+            for scheduler in schedulers:
+                scheduler.stop()
             if profiler is not None:
                 profiler.disable()
                 report(profiler)
-            await runner.cleanup()
+            for runner in runners:
+                await runner.cleanup()
             root.removeHandler(logs)
         posts = slack.called(POST)
     if logs.counts:
@@ -182,7 +193,11 @@ async def send_wave(
         sum(1 for user, n in per_user.items() if n > 1 or user not in expected),
         len(expected - set(per_user)),
         # An older Pacer (--against in goals.py) held the published rate: nothing to find.
-        pacer.per_minute(POST, TEAM) if hasattr(pacer, "per_minute") else RATE.per_minute,
+        sum(
+            p.per_minute(POST, TEAM) if hasattr(p, "per_minute") else RATE.per_minute
+            for p in pacers
+        ),
+        args.replicas,
     )
 
 
@@ -224,7 +239,8 @@ async def until_sent(
 
 def line(result: Result) -> str:
     return (
-        f"{result.database:<9} {result.people:>6,} people  {result.per_minute:5.1f} DMs/min of "
+        f"{result.database:<9} {result.replicas} replica{'s' if result.replicas > 1 else ' '} "
+        f"{result.people:>6,} people  {result.per_minute:5.1f} DMs/min of "
         f"{result.allowed_per_minute:.0f} allowed: {100 * result.share:5.1f} %  "
         f"{result.limited:3d} 429s  (found {result.found_per_minute:.0f}/min)  "
         f"wave {result.first_to_last:6.1f} s "
@@ -279,7 +295,15 @@ def main() -> int:
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the largest wave (to stderr)"
     )
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="serve's wiring this many times in this process, on one database (1)",
+    )
     args = parser.parse_args()
+    if args.replicas < 1:
+        parser.error("--replicas must be 1 or more")
     if args.rate_scale <= 0:
         parser.error("--rate-scale must be positive")
     results = asyncio.run(bench(args))
