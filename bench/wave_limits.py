@@ -304,6 +304,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.replicas < 1:
         parser.error("--replicas must be 1 or more")
+    if args.replicas > 1 and args.database != "postgres":
+        parser.error("replicas share a database on PostgreSQL: --database postgres")
     if args.rate_scale <= 0:
         parser.error("--rate-scale must be positive")
     results = asyncio.run(bench(args))

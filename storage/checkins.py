@@ -26,15 +26,17 @@ def new_prompt_id() -> str:
     return "p_" + secrets.token_urlsafe(12)
 
 
-def waiting_prompt_row(run: dict[str, Any], run_id: int, key: str, now: datetime) -> dict[str, Any]:
-    """A new run's question waiting for its answer, as a row (its id in "id")."""
+def waiting_prompt_row(
+    tenant_id: str, run_id: int, key: str, round_: int, now: datetime
+) -> dict[str, Any]:
+    """A run's question now waiting for its answer, as a row (its new id in "id")."""
     return row_of(
         PendingPrompt,
         id=new_prompt_id(),
-        tenant_id=run["tenant_id"],
+        tenant_id=tenant_id,
         run_id=run_id,
         question_key=key,
-        round=run["round"],
+        round=round_,
         created_at=now,
     )
 
@@ -88,11 +90,12 @@ _ANSWER_AGAIN = (
     update(_ANSWERS)
     .where(_ANSWERS.c.id == bindparam("answer"))
     .values(
+        # A bound value may not share its column's name in an UPDATE's SET.
         round=bindparam("round_"),
         number=bindparam("number_"),
         text=bindparam("text_"),
         skipped=bindparam("skipped_"),
-        answered_at=bindparam("when"),
+        answered_at=bindparam("answered_at_"),
     )
 )
 
@@ -204,8 +207,7 @@ class CheckinQueries:
             return
         await connection.execute(
             _ANSWER_AGAIN,
-            {f"{key}_": value for key, value in written.items() if key != "answered_at"}
-            | {"answer": before.id, "when": when},
+            {f"{key}_": value for key, value in written.items()} | {"answer": before.id},
         )
         for key, value in written.items():  # as the database has it now
             set_committed_value(before, key, value)
@@ -232,15 +234,7 @@ class CheckinQueries:
 
     async def ask(self, run: CheckinRun, question_key: str, when: datetime) -> PendingPrompt:
         """Record that `question_key` is now the question waiting; older prompts are superseded."""
-        row = row_of(
-            PendingPrompt,
-            id=new_prompt_id(),
-            tenant_id=run.tenant_id,
-            run_id=_id(run.id),
-            question_key=question_key,
-            round=run.round,
-            created_at=when,
-        )
+        row = waiting_prompt_row(run.tenant_id, _id(run.id), question_key, run.round, when)
         connection = await self.session.connection()
         await connection.execute(_SUPERSEDE, {"run": row["run_id"]})
         await connection.execute(_ASK, row)

@@ -19,15 +19,12 @@ async def insert_if_absent(session: AsyncSession, row: SQLModel) -> bool:
     values = {
         c.name: getattr(row, c.name) for c in table.columns if getattr(row, c.name) is not None
     }
-    bind = session.get_bind()
-    dialect = postgresql if bind.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
-    result = await session.exec(statement)
-    return bool(result.rowcount == 1)
+    return await insert_row_if_absent(session, type(row), values)
 
 
 async def insert_row_if_absent(session: AsyncSession, model: type[SQLModel], row: Any) -> bool:
-    """`insert_if_absent` for a row (`row_of`), through a statement built once per table."""
+    """`insert_if_absent` for a row (`row_of`, or the columns to write), through a statement
+    built once per table and dialect."""
     connection = await session.connection()
     statement = _absent_insert(model, connection.dialect.name)
     return bool((await connection.execute(statement, row)).rowcount == 1)

@@ -147,7 +147,11 @@ class Wave:
                 index = q.next_question(run.questions, {}, run.values["round"])
                 assert index is not None, "a fresh check-in always has questions"
                 question = run.questions[index]
-                prompts.append(waiting_prompt_row(run.values, run_id, question["key"], now))
+                prompts.append(
+                    waiting_prompt_row(
+                        f.due.tenant_id, run_id, question["key"], run.values["round"], now
+                    )
+                )
                 prompt_id = prompts[-1]["id"]
                 krs = {kr.id: kr for kr in owned.get(f.person.id or 0, [])}
                 with speaking(language):
