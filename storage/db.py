@@ -15,6 +15,8 @@ from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.sqlite import loop_connector
+
 DEFAULT_URL = "sqlite:///checkin-bot.db"
 
 _ASYNC_DRIVERS = {
@@ -88,8 +90,8 @@ def async_url(url: str) -> str:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    # A console chat and a CLI import may share the file: wait instead of failing at once.
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # No busy timeout here: a statement that finds the file locked (a console chat and a CLI
+    # import may share it) waits for the lock on its connection's thread (storage/sqlite.py).
     # Readers don't wait for the writer, and a commit syncs the log, not the database file:
     # durable across a crash of the process, and of the machine to within the last commits.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -106,7 +108,10 @@ def create_engine(url: str) -> AsyncEngine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, hide_parameters=True)
+        args, params = parsed.get_dialect()().create_connect_args(parsed)
+        engine = create_async_engine(
+            url, hide_parameters=True, async_creator=loop_connector(args, params)
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     # No ping before each checkout (a round trip on every unit of work): only a connection
