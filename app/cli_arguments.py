@@ -77,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     review_export.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
 
     defaults = commands.add_parser(
-        "defaults", help="the org's (or a team's) check-in cadence and reminder delay"
+        "defaults",
+        help="the org's (or a team's) check-in cadence and reminder delay, the pulse "
+        "threshold, and how long bookkeeping is kept",
     )
     defaults.add_argument("--org", default=DEMO_TENANT, help="org id (default: %(default)s)")
     defaults.add_argument("--team", help="set this team's defaults instead of the org's")
@@ -90,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--pulse-k",
         type=int,
         help="pulse surveys: the smallest group whose results are shown (default 5, at least 3)",
+    )
+    defaults.add_argument(
+        "--retention-days",
+        type=int,
+        help="days the bot's bookkeeping is kept (handled events, old prompts; default 30): "
+        "check-ins, goals, feedback and survey results are kept whatever this says",
     )
 
     export = commands.add_parser(

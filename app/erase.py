@@ -12,8 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.checkins.scheduled import PROMPT, REMINDER
 from bot.digests.channels import DIGEST
 from bot.feedback.flow import FEEDBACK_CLOSE, FEEDBACK_REMINDER
+from bot.housekeeping.scheduled import HOUSEKEEPING
 from bot.notify.scheduled import HELD
 from bot.oneonones.setup import ONEONONE
+from bot.org.scheduled import ORG_SYNC
 from bot.pulse.flow import PULSE_CLOSE, PULSE_REMINDER, PULSE_ROUND
 from bot.reviews.scheduled import REVIEW_REMINDERS
 from storage.db import Database
@@ -29,6 +31,7 @@ JOB_KINDS = JobKinds(
     subscription=(DIGEST,),
     oneonone=(ONEONONE,),
     review_cycle=(REVIEW_REMINDERS,),
+    org=(HOUSEKEEPING, ORG_SYNC),
 )
 
 

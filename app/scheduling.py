@@ -14,6 +14,7 @@ from bot.engine import Engine
 from bot.feedback.flow import FEEDBACK_CLOSE, FEEDBACK_REMINDER
 from bot.feedback.scheduled import ScheduledFeedback
 from bot.goals.scheduled import ScheduledGoals
+from bot.housekeeping.scheduled import HOUSEKEEPING, ScheduledHousekeeping
 from bot.notify.away_now import StatusAhead
 from bot.notify.scheduled import HELD, ScheduledHeld
 from bot.oneonones.scheduled import ScheduledOneOnOnes
@@ -36,6 +37,7 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
     oneonones = ScheduledOneOnOnes(engine)
     reviews = ScheduledReviews(engine)
     held = ScheduledHeld(engine)
+    housekeeping = ScheduledHousekeeping(engine.database, engine.clock)
 
     async def prompt(due: Due, now: datetime) -> datetime | None:
         return await checkins.prompt(due.tenant_id, due.subject_id, due.due_at, now, claim=due)
@@ -56,6 +58,7 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
         ONEONONE: oneonones.step,
         REVIEW_REMINDERS: reviews.remind,
         HELD: held.release,
+        HOUSEKEEPING: housekeeping.run,
     }
     # The daily directory sync, where a platform's directory can be read (bot/org/scheduled.py).
     directory = engine.identities.directory
@@ -95,7 +98,7 @@ def build_scheduler(engine: Engine, tick_seconds: float | None = None) -> Schedu
         return sent
 
     statuses = StatusAhead(engine.database, engine.statuses, engine.clock, (PROMPT, REMINDER))
-    scheduler.maintenance.extend([plan, close, nudge, statuses.look])
+    scheduler.maintenance.extend([plan, close, nudge, statuses.look, housekeeping.plan])
     scheduler.settle.append(statuses.settled)
     if syncs is not None:
         scheduler.maintenance.append(syncs.plan)

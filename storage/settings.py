@@ -60,6 +60,8 @@ class OrgSettings:
     # Where kudos are posted: the channel as `kudos channel` typed there gave it; None: nowhere.
     kudos_channel: Mapping[str, Any] | None = None
     teams_service_url: str | None = None
+    # Days the bookkeeping rows are kept (bot/housekeeping); None: DEFAULT_RETENTION_DAYS.
+    retention_days: int | None = None
     # Keys this version doesn't know, kept as they were.
     other: Mapping[str, Any] = field(default_factory=dict)
 
@@ -81,6 +83,7 @@ class OrgSettings:
             kudos_daily_cap=_whole(raw.get("kudos_daily_cap")),
             kudos_channel=_channel(raw.get("kudos_channel")),
             teams_service_url=_text(raw.get("teams_service_url")),
+            retention_days=_whole(raw.get("retention_days")),
             other={key: value for key, value in raw.items() if key not in _KNOWN},
         )
 
@@ -99,6 +102,7 @@ class OrgSettings:
             "kudos_daily_cap",
             "kudos_channel",
             "teams_service_url",
+            "retention_days",
         )
         for key in keys:
             if getattr(self, key) is not None:

@@ -31,6 +31,7 @@ async def save_defaults(database: Database, args: argparse.Namespace, now: datet
                 timezone=args.timezone,
                 reminder_hours=args.reminder_hours,
                 pulse_k=args.pulse_k,
+                retention_days=args.retention_days,
             )
         except CadenceError as error:
             raise UsageError(str(error)) from None
@@ -47,4 +48,9 @@ async def save_defaults(database: Database, args: argparse.Namespace, now: datet
     )
     if args.pulse_k is not None:
         print(f"pulse results for {args.org} show groups of {args.pulse_k} or more from now on")
+    if args.retention_days is not None:
+        print(
+            f"bookkeeping of {args.org} is kept {args.retention_days} days; what people wrote "
+            "is kept until they are erased"
+        )
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.checkins.cadence import WEEKDAYS, CadenceError, make_cadence
+from bot.housekeeping.retention import RetentionError, checked_retention
 from bot.privacy.pulse_slices import MIN_K
 from storage.settings import CadenceDefaults, OrgSettings
 
@@ -19,6 +20,7 @@ def updated_defaults(
     timezone: str | None,
     reminder_hours: float | None,
     pulse_k: int | None = None,
+    retention_days: int | None = None,
 ) -> OrgSettings:
     """New org settings with these defaults; raises CadenceError with a clear message."""
     before = settings.team_cadence.get(team, CadenceDefaults()) if team else settings.cadence
@@ -61,4 +63,11 @@ def updated_defaults(
                 "anonymous) and 50."
             )
         result = result.but(pulse_k=pulse_k)
+    if retention_days is not None:
+        if team:
+            raise CadenceError("Bookkeeping is kept for the whole org: leave out --team.")
+        try:
+            result = result.but(retention_days=checked_retention(retention_days))
+        except RetentionError as error:
+            raise CadenceError(str(error)) from None
     return result

@@ -4,20 +4,17 @@ however many replicas run, one of them reads the directory once a day."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from bot.core.daily import DailyPlan, next_day
 from bot.core.ports import Clock, DirectoryUnreadable, ListsAccounts
 from bot.org.sync import sync_org
 from scheduler.due import ClaimLost, Due
 from storage.db import Database
-from storage.repository import Store
 
 log = logging.getLogger(__name__)
 
 ORG_SYNC = "org_sync"
-DAY = timedelta(days=1)
-# Planning looks for new orgs every tick at most this often: a tick comes every few seconds.
-LOOK_EVERY = timedelta(hours=1)
 
 
 class ScheduledOrgSync:
@@ -25,23 +22,12 @@ class ScheduledOrgSync:
         self.database = database
         self.lister = lister
         self.clock = clock
-        self._looked_at: datetime | None = None
+        self._daily = DailyPlan(database, ORG_SYNC, lister.lists)
 
     async def plan(self) -> int:
         """Gives each org of a platform served here its daily sync, first due a day after it
-        is first seen (`checkin-bot org sync` syncs at once). A maintenance task: it runs
-        every tick, reads the database once an hour, and never calls a platform."""
-        now = self.clock.now()
-        if self._looked_at is not None and self._looked_at <= now < self._looked_at + LOOK_EVERY:
-            return 0
-        self._looked_at = now
-        added = 0
-        async with self.database.session() as session:
-            store = Store(session)
-            planned = await store.tenants_with_job(ORG_SYNC)
-            for tenant_id, platform in await store.tenant_platforms():
-                if self.lister.lists(platform) and tenant_id not in planned:
-                    added += await store.add_tenant_job(tenant_id, ORG_SYNC, now + DAY)
+        is first seen (`checkin-bot org sync` syncs at once). It never calls a platform."""
+        added = await self._daily.plan(self.clock.now())
         if added:
             log.info("planned the daily directory sync of %d orgs", added)
         return added
@@ -50,7 +36,7 @@ class ScheduledOrgSync:
         """Reads the org's directory and merges it; due again a day later, at the same time of
         day. A directory that can't be read is logged, and tried again the next day: the
         reason (no team known, a token revoked) needs an admin, not a retry a minute later."""
-        following = _next_day(due.due_at, now)
+        following = next_day(due.due_at, now)
         platform, _, tenant = due.tenant_id.partition(":")
         if not self.lister.lists(platform):
             return following
@@ -67,11 +53,3 @@ class ScheduledOrgSync:
         report = await sync_org(self.database, due.tenant_id, platform, listing, self.clock.now())
         log.info("daily org sync of %s: %s", due.tenant_id, report.summary())
         return following
-
-
-def _next_day(due_at: datetime, now: datetime) -> datetime:
-    """A day after `due_at`, or later still after a down time, at the same time of day."""
-    following = due_at + DAY
-    while following <= now:
-        following += DAY
-    return following

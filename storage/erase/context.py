@@ -28,6 +28,8 @@ class JobKinds:
     oneonone: tuple[str, ...] = ()  # a 1:1's nudges and prompts
     # A review cycle's reminders: kept when its maker is erased, with the cycle.
     review_cycle: tuple[str, ...] = ()
+    # The org's own daily jobs (housekeeping, directory sync): no person's, kept.
+    org: tuple[str, ...] = ()
 
 
 @dataclass

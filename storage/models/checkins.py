@@ -44,7 +44,11 @@ class CheckinRun(SQLModel, table=True):
 class PendingPrompt(SQLModel, table=True):
     """A question waiting for an answer. Its id round-trips through the platform."""
 
-    __table_args__ = (Index("ix_pendingprompt_run_status", "run_id", "status"),)
+    __table_args__ = (
+        Index("ix_pendingprompt_run_status", "run_id", "status"),
+        # Housekeeping prunes an org's prompts of closed check-ins by age.
+        Index("ix_pendingprompt_tenant_created", "tenant_id", "created_at"),
+    )
 
     id: str = Field(primary_key=True, max_length=40)
     tenant_id: str = Field(foreign_key="tenant.id", index=True, max_length=200)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import utc_field
 
 
 class ProcessedEvent(SQLModel, table=True):
-    """Inbound events already handled: platforms retry, we act once."""
+    """Inbound events already handled: platforms retry, we act once. Kept for the org's
+    retention, then pruned (bot/housekeeping)."""
+
+    __table_args__ = (Index("ix_processedevent_tenant_received", "tenant_id", "received_at"),)
 
     tenant_id: str = Field(foreign_key="tenant.id", primary_key=True, max_length=200)
     platform: str = Field(primary_key=True, max_length=20)

@@ -64,7 +64,16 @@ async def jobs(world: World) -> dict[int, tuple[datetime, str | None]]:
 
 
 async def defaults(world: World, **options: Any) -> None:
-    names = ("team", "days", "time", "every", "timezone", "reminder_hours", "pulse_k")
+    names = (
+        "team",
+        "days",
+        "time",
+        "every",
+        "timezone",
+        "reminder_hours",
+        "pulse_k",
+        "retention_days",
+    )
     args = argparse.Namespace(org=TENANT, **{name: options.get(name) for name in names})
     assert await save_defaults(world.database, args, world.clock.now()) == 0
 

@@ -1,0 +1,1 @@
+"""Housekeeping: the bookkeeping rows a year of operation leaves behind, pruned daily."""
