@@ -33,6 +33,7 @@ from bot.core.ports import (
     Undeliverable,
     Updates,
 )
+from bot.core.recent import Recent
 from storage.db import Database
 from storage.repository import Store
 from storage.settings import settings_of
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 # A channel or group chat answering these has lost the bot: removed from the team or the chat.
 GONE = (403, 404)
+# References kept in process: a wave of 10,000 reads each once; past this, from the database.
+REFERENCES_KEPT = 20_000
 
 
 class ReferenceBook:
@@ -49,16 +52,17 @@ class ReferenceBook:
     person's chat with the bot, kept on their platform identity so a restart can still reach
     them."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, kept: int = REFERENCES_KEPT) -> None:
         self.database = database
-        self._cache: dict[tuple[str, str], dict[str, Any]] = {}
-        self._saved: dict[tuple[str, str], dict[str, Any]] = {}
+        # The people written to most recently; the others' are read from the database.
+        self._cache: Recent[tuple[str, str], dict[str, Any]] = Recent(kept)
+        self._saved: Recent[tuple[str, str], dict[str, Any]] = Recent(kept)
 
     async def remember(self, tenant: str, user: str, reference: dict[str, Any]) -> None:
         """Used at once; saved once the person has an identity (remember again after the
         first message's turn, which links them)."""
         key = (tenant, user)
-        self._cache[key] = reference
+        self._cache.put(key, reference)
         if self._saved.get(key) == reference:
             return
         async with self.database.session() as session:
@@ -70,7 +74,7 @@ class ReferenceBook:
                 identity.conversation = reference
                 identity.reachable = True
                 session.add(identity)
-        self._saved[key] = reference
+        self._saved.put(key, reference)
 
     async def get(self, tenant: str, user: str) -> dict[str, Any] | None:
         cached = self._cache.get((tenant, user))
@@ -80,7 +84,7 @@ class ReferenceBook:
             identity = await Store(session).identity(f"teams:{tenant}", "teams", user)
         if identity is None or not identity.conversation:
             return None
-        self._cache[(tenant, user)] = identity.conversation
+        self._cache.put((tenant, user), identity.conversation)
         return identity.conversation
 
     async def service_url(self, tenant: str) -> str | None:

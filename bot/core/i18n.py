@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -153,7 +153,7 @@ def translate(message: str) -> str:
     return message if language == DEFAULT else _everything(language).gettext(message)
 
 
-@cache
+@lru_cache(maxsize=64)  # keyed by the language asked for, ours or not
 def _everything(language: str) -> gettext.NullTranslations:
     """Every capability's catalog for `language`, as one (each looked up in turn)."""
     merged = gettext.NullTranslations()
@@ -162,7 +162,7 @@ def _everything(language: str) -> gettext.NullTranslations:
     return merged
 
 
-@cache
+@lru_cache(maxsize=256)
 def _translations(package: str, language: str) -> gettext.NullTranslations:
     """One catalog, read once; English (and a missing file) is the text as written."""
     return _load(package, language)

@@ -11,7 +11,7 @@ import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import holidays
@@ -119,7 +119,7 @@ def public_holiday(country: str | None, day: date) -> str | None:
     return calendar.get(day) if calendar is not None else None
 
 
-@cache
+@lru_cache(maxsize=256)  # countries x years people are in: few, but never all kept
 def _calendar(country: str, year: int) -> holidays.HolidayBase | None:
     try:
         return holidays.country_holidays(country, years=year)

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
@@ -152,7 +152,7 @@ def _alternation(words: frozenset[str] | Mapping[str, int]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
-@cache
+@lru_cache(maxsize=64)  # keyed by the language asked for, ours or not
 def lexicon(language: str) -> Lexicon:
     """The lexicon of `language` (one of ours; anything else reads as English)."""
     language = language if language in LANGUAGES else DEFAULT
