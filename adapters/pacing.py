@@ -120,6 +120,30 @@ class Probe:
         self._quiet_until = -math.inf
         self._sent_at: float | None = None
 
+    @classmethod
+    def resumed(
+        cls,
+        start: float,
+        *,
+        least: float,
+        most: float,
+        value: float,
+        refused_at: float | None,
+        quiet_until: float,
+        sent_at: float | None,
+    ) -> Probe:
+        """A probe as another left it (kept in the database, shared by replicas)."""
+        probe = cls(start, least=least, most=most)
+        probe.value = min(max(value, least), most)
+        probe.refused_at = refused_at
+        probe._quiet_until = quiet_until
+        probe._sent_at = sent_at
+        return probe
+
+    @property
+    def quiet_until(self) -> float:
+        return self._quiet_until
+
     def sent(self, now: float, *, waited: bool) -> None:
         """A send goes at `now`; `waited` if it waited on this rate, so that the time since the
         one before was busy."""

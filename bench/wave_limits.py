@@ -74,6 +74,26 @@ class ScaledTime:
         await asyncio.sleep(seconds / self.scale)
 
 
+def scaled_pacer(serves: Pacer, database: Database, time_of: ScaledTime) -> Pacer:
+    """The Pacer serve wired, on the bench's scaled clock."""
+    shared = getattr(serves, "shared", None)
+    if shared is None:
+        return Pacer(clock=time_of.clock, sleep=time_of.sleep)
+    rates = type(shared)(database, clock=time_of.clock, sleep=time_of.sleep)
+    return Pacer(clock=time_of.clock, sleep=time_of.sleep, shared=rates)
+
+
+def found_rate(pacers: list[Pacer]) -> float:
+    """The workspace's rate the Pacers had found by the end: the one they share, or the sum
+    of each one's own."""
+    if any(getattr(p, "shared", None) is not None for p in pacers):
+        return max(p.per_minute(POST, TEAM) for p in pacers)
+    # An older Pacer (--against in goals.py) held the published rate: nothing to find.
+    return sum(
+        p.per_minute(POST, TEAM) if hasattr(p, "per_minute") else RATE.per_minute for p in pacers
+    )
+
+
 class LogCounts(logging.Handler):
     """Counts warnings and errors by message (the 429s the app saw, skipped ticks, ...)
     instead of printing each one."""
@@ -141,13 +161,14 @@ async def send_wave(
             slack_api_url=slack.url,
         )
         # Each replica as serve wires one: its own engine, Slack client, Pacer and scheduler,
-        # on the one database, each finding the workspace's rate from the 429s on its own.
+        # on the one database; their Pacers find the workspace's rate together, from the 429s
+        # any of them gets (an older Pacer, --against in goals.py: each on its own).
         apps = [build_web_app(settings, database) for _ in range(args.replicas)]
         pacers = []
         for app in apps:
             outbox = slack_outbox(app[ENGINE].outbox)
             if time_of.scale != 1:
-                outbox.api.pacer = Pacer(clock=time_of.clock, sleep=time_of.sleep)
+                outbox.api.pacer = scaled_pacer(outbox.api.pacer, database, time_of)
             pacers.append(outbox.api.pacer)
         runners = [web.AppRunner(app, access_log=None) for app in apps]
         for runner in runners:
@@ -192,11 +213,7 @@ async def send_wave(
         real_seconds,
         sum(1 for user, n in per_user.items() if n > 1 or user not in expected),
         len(expected - set(per_user)),
-        # An older Pacer (--against in goals.py) held the published rate: nothing to find.
-        sum(
-            p.per_minute(POST, TEAM) if hasattr(p, "per_minute") else RATE.per_minute
-            for p in pacers
-        ),
+        found_rate(pacers),
         args.replicas,
     )
 

@@ -15,6 +15,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.request_body import read_body, too_deep
+from adapters.shared_rate import SharedRates
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.inbound import register
 from adapters.slack.installations import (
@@ -24,6 +25,7 @@ from adapters.slack.installations import (
 )
 from adapters.slack.oauth_state import DatabaseOAuthStateStore
 from adapters.slack.outbound import SlackOutbox
+from adapters.slack.pacing import Pacer
 from adapters.slack.status import SlackStatuses
 from adapters.slack.token_cipher import TokenCipher
 from adapters.slack.web_api import SlackApi
@@ -73,7 +75,8 @@ class SlackAdapter:
             if config.oauth
             else None
         )
-        self.api = SlackApi(config.api_url, self._token_for)
+        # chat.postMessage's rate, found from the 429s, is shared by every replica.
+        self.api = SlackApi(config.api_url, self._token_for, Pacer(shared=SharedRates(database)))
         self.outbox = SlackOutbox(self.api)
         self.directory = SlackDirectory(self.api)
         self.statuses = SlackStatuses(self.api)

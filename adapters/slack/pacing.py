@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.pacing import Probe, TurnQueue, backoff, retry_after, sleep_until_clear
+from adapters.shared_rate import SharedRate, SharedRates
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +126,12 @@ class Pacer:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         per_channel: Rate = PER_CHANNEL_POST,
+        shared: SharedRates | None = None,
     ) -> None:
         self.rates = rates
         self.per_channel = per_channel
+        # With several replicas: a probed rate (chat.postMessage's) found and held together.
+        self.shared = shared
         self.clock = clock
         self.sleep = sleep
         self._buckets: dict[tuple[str, str, str], _Bucket] = {}
@@ -136,32 +140,46 @@ class Pacer:
         return self.rates.get(method) or self.rates.get(DEFAULT) or SLACK_RATES[DEFAULT]
 
     async def wait(self, method: str, workspace: str, channel: str | None = None) -> None:
-        method_key = ("method", workspace, method)
         if method != "chat.postMessage" or not channel:
-            method_bucket = self._bucket(method_key, self.rate(method))
-            async with method_bucket.queue.turn():
-                await sleep_until_clear(method_bucket.delay, self.clock, self.sleep)
-                method_bucket.take(self.clock())
+            await self._method_turn(method, workspace)
             return
         # One sender per channel at a time, so a busy channel never holds the workspace's tokens.
         channel_bucket = self._bucket(("channel", workspace, channel), self.per_channel)
         async with channel_bucket.queue.turn():
             await sleep_until_clear(channel_bucket.delay, self.clock, self.sleep)
-            method_bucket = self._bucket(method_key, self.rate(method))
-            async with method_bucket.queue.turn():
-                await sleep_until_clear(method_bucket.delay, self.clock, self.sleep)
-                now = self.clock()
-                method_bucket.take(now)
-                channel_bucket.take(now)
+            await self._method_turn(method, workspace)
+            channel_bucket.take(self.clock())
+
+    async def _method_turn(self, method: str, workspace: str) -> None:
+        rate = self.rate(method)
+        shared = self._shared_rate(rate)
+        if shared and self.shared and await self.shared.wait(f"slack:{workspace}", method, shared):
+            return
+        bucket = self._bucket(("method", workspace, method), rate)
+        async with bucket.queue.turn():
+            await sleep_until_clear(bucket.delay, self.clock, self.sleep)
+            bucket.take(self.clock())
+
+    def _shared_rate(self, rate: Rate) -> SharedRate | None:
+        """A probed rate is found together by every replica, when they share one."""
+        if self.shared is None or not rate.most or rate.most <= rate.per_minute:
+            return None
+        return SharedRate(rate.per_minute, rate.burst, rate.most)
 
     def pause(self, method: str, workspace: str, seconds: float) -> None:
         """Slack said 429: hold every caller of `method` in `workspace` for `seconds`, and take
-        a probed rate down."""
+        a probed rate down (the shared one too)."""
         bucket = self._bucket(("method", workspace, method), self.rate(method))
         bucket.pause(self.clock(), max(seconds, 0.0))
+        if self.shared is not None and self._shared_rate(self.rate(method)) is not None:
+            self.shared.refused(f"slack:{workspace}", method, seconds)
 
     def per_minute(self, method: str, workspace: str) -> float:
         """The rate `method` is paced at in `workspace` now (a probed one as found so far)."""
+        if self.shared is not None and self._shared_rate(self.rate(method)) is not None:
+            found = self.shared.per_minute(f"slack:{workspace}", method)
+            if found is not None:
+                return found
         bucket = self._buckets.get(("method", workspace, method))
         return bucket.per_minute() if bucket else self.rate(method).per_minute
 

@@ -11,6 +11,7 @@ from storage.models.kudos import Kudos, KudosReceiver, KudosValue
 from storage.models.notify import HeldMessage
 from storage.models.oneonones import AgendaItem, OneOnOne, OneOnOneMeeting
 from storage.models.org import Person, PlatformIdentity, Tenant
+from storage.models.pacing import SendBudget
 from storage.models.platform import ProcessedEvent, SlackInstallation, SlackOAuthState
 from storage.models.pulse import Disclosure, Survey, SurveyInvite, SurveyResponse, SurveyRound
 from storage.models.reviews import Review, ReviewCycle
@@ -41,6 +42,7 @@ __all__ = [
     "Review",
     "ReviewCycle",
     "ScheduledJob",
+    "SendBudget",
     "SlackInstallation",
     "SlackOAuthState",
     "Survey",
