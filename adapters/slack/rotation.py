@@ -1,11 +1,11 @@
 """Refreshing a rotating Slack bot token once, whichever replica finds it about to expire.
 
 Slack's refresh tokens are single-use: a second refresh with the same one is refused
-(`invalid_refresh_token`), and a replica that saved what it got from a refresh another replica
-has already spent leaves the workspace with a token nobody can refresh. So a refresh is a claim
-on the installation row (storage.slack_installs.claim_refresh): the replica that takes it
-refreshes, saves and clears it; the others poll the row for the new token, a bounded while, and
-take the claim over once it lapses (its holder died mid-refresh).
+(`invalid_refresh_token`), so the replica that loses a race fails what it was doing, and one
+whose refresh Slack answered but that never saved the answer leaves a refresh token nobody
+holds. So a refresh is a claim on the installation row (storage.slack_installs.claim_refresh):
+the replica that takes it refreshes, saves and clears it; the others poll the row for the new
+token, a bounded while, and take the claim over once it lapses (its holder died mid-refresh).
 """
 
 from __future__ import annotations
