@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -67,6 +67,73 @@ async def find_installation(
         statement = statement.where(col(SlackInstallation.app_id) == app_id)
     statement = statement.order_by(col(SlackInstallation.installed_at).desc())
     return (await session.exec(statement)).first()
+
+
+async def claim_refresh(
+    session: AsyncSession,
+    installation_id: int,
+    *,
+    seen_token: str,
+    claimant: str,
+    now: datetime,
+    until: datetime,
+) -> bool:
+    """Take the refresh of the row's token, as long as it still holds `seen_token` and no other
+    claim is live. One conditional UPDATE: of replicas racing for it, exactly one wins."""
+    installation = SlackInstallation
+    result = await session.exec(
+        update(installation)
+        .where(
+            col(installation.id) == installation_id,
+            col(installation.bot_token_enc) == seen_token,
+            or_(
+                col(installation.refresh_claim_until).is_(None),
+                col(installation.refresh_claim_until) <= now,
+            ),
+        )
+        .values(refresh_claimed_by=claimant, refresh_claim_until=until)
+    )
+    return bool(result.rowcount == 1)
+
+
+async def save_refreshed_token(
+    session: AsyncSession,
+    installation_id: int,
+    *,
+    seen_token: str,
+    token: str,
+    refresh_token: str | None,
+    expires_at: datetime | None,
+) -> bool:
+    """Write the refreshed token over `seen_token` and end the claim. False when the row holds
+    another token by now (a reinstall): that one stays."""
+    result = await session.exec(
+        update(SlackInstallation)
+        .where(
+            col(SlackInstallation.id) == installation_id,
+            col(SlackInstallation.bot_token_enc) == seen_token,
+        )
+        .values(
+            bot_token_enc=token,
+            bot_refresh_token_enc=refresh_token,
+            bot_token_expires_at=expires_at,
+            refresh_claimed_by=None,
+            refresh_claim_until=None,
+        )
+    )
+    return bool(result.rowcount == 1)
+
+
+async def release_refresh_claim(session: AsyncSession, installation_id: int, claimant: str) -> None:
+    """End `claimant`'s claim without a new token (the refresh failed): the next caller tries."""
+    await session.exec(
+        update(SlackInstallation)
+        .where(
+            col(SlackInstallation.id) == installation_id,
+            col(SlackInstallation.refresh_claimed_by) == claimant,
+        )
+        .values(refresh_claimed_by=None, refresh_claim_until=None)
+    )
 
 
 async def delete_installations(session: AsyncSession, tenant_id: str) -> int:

@@ -10,24 +10,26 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.request_body import read_body, too_deep
 from adapters.shared_rate import SharedRates
+from adapters.slack.authorize import InstalledBotAuthorize
 from adapters.slack.directory import SlackDirectory
 from adapters.slack.inbound import register
-from adapters.slack.installations import (
-    DatabaseInstallationStore,
-    bot_token,
-    token_rotation_client,
-)
+from adapters.slack.installations import DatabaseInstallationStore, token_rotation_client
 from adapters.slack.oauth_state import DatabaseOAuthStateStore
 from adapters.slack.outbound import SlackOutbox
 from adapters.slack.pacing import Pacer
+from adapters.slack.rotation import (
+    REFRESH_TIMEOUT,
+    ROTATE_MINUTES_BEFORE_EXPIRY,
+    ClaimedRotation,
+)
 from adapters.slack.status import SlackStatuses
 from adapters.slack.token_cipher import TokenCipher
+from adapters.slack.tokens import SlackTokens
 from adapters.slack.web_api import SlackApi
 from bot.engine import Engine
 from storage.db import Database
@@ -76,7 +78,15 @@ class SlackAdapter:
             else None
         )
         # chat.postMessage's rate, found from the 429s, is shared by every replica.
-        self.api = SlackApi(config.api_url, self._token_for, Pacer(shared=SharedRates(database)))
+        self.api = SlackApi(
+            config.api_url,
+            self._token_for,
+            Pacer(shared=SharedRates(database)),
+            refused=self._token_refused,
+        )
+        self.tokens = (
+            None if self.installations is None else _tokens(self.installations, config, self.api)
+        )
         self.outbox = SlackOutbox(self.api)
         self.directory = SlackDirectory(self.api)
         self.statuses = SlackStatuses(self.api)
@@ -84,22 +94,20 @@ class SlackAdapter:
         self._socket: AsyncSocketModeHandler | None = None
         self._database = database
 
-    async def _token_for(self, team: str) -> str | None:
-        if self.installations is None:
+    async def _token_for(self, workspace: str) -> str | None:
+        if self.tokens is None:
             return self.config.bot_token or None
-        return await bot_token(
-            self.installations,
-            team,
-            client_id=self.config.client_id,
-            client_secret=self.config.client_secret,
-            rotator_client=token_rotation_client(self.api.api_url),
-        )
+        return await self.tokens.token(workspace)
+
+    def _token_refused(self, workspace: str, token: str) -> None:
+        if self.tokens is not None:
+            self.tokens.refused(workspace, token)
 
     def attach(self, engine: Engine) -> AsyncApp:
         config = self.config
         # Bolt exchanges OAuth codes for tokens with this client: its debug log must not show them.
         client = token_rotation_client(self.api.api_url, retry_handlers=[])
-        if self.installations is not None:
+        if self.installations is not None and self.tokens is not None:
             oauth_settings = AsyncOAuthSettings(
                 client_id=config.client_id,
                 client_secret=config.client_secret,
@@ -108,18 +116,10 @@ class SlackAdapter:
                 state_store=DatabaseOAuthStateStore(self._database, now=engine.clock.now),
                 install_path=INSTALL_PATH,
                 redirect_uri_path=REDIRECT_PATH,
-                token_rotation_expiration_minutes=120,
+                token_rotation_expiration_minutes=ROTATE_MINUTES_BEFORE_EXPIRY,
             )
-            # Bolt's own rotator calls slack.com whatever the API URL, on a client whose debug
-            # log shows the refresh and the new token: rotate on ours.
-            oauth_settings.authorize = AsyncInstallationStoreAuthorize(
-                logger=log,
-                installation_store=self.installations,
-                client_id=config.client_id,
-                client_secret=config.client_secret,
-                token_rotation_expiration_minutes=120,
-                client=client,
-            )
+            # Bolt's own would call auth.test on every request, and refresh tokens on its own.
+            oauth_settings.authorize = InstalledBotAuthorize(self.tokens)
             bolt = AsyncApp(
                 signing_secret=config.signing_secret, client=client, oauth_settings=oauth_settings
             )
@@ -180,6 +180,15 @@ class SlackAdapter:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
         await self.api.close()
+
+
+def _tokens(store: DatabaseInstallationStore, config: SlackConfig, api: SlackApi) -> SlackTokens:
+    # No retries: a refresh that reached Slack, sent again, would spend its token twice.
+    client = token_rotation_client(api.api_url, timeout=REFRESH_TIMEOUT, retry_handlers=[])
+    rotation = ClaimedRotation(
+        store, client_id=config.client_id, client_secret=config.client_secret, client=client
+    )
+    return SlackTokens(store, rotation)
 
 
 async def _bolt_request(request: web.Request) -> AsyncBoltRequest | None:

@@ -1,20 +1,21 @@
 """Slack installations in our database, with bot tokens encrypted at rest (token_cipher.py).
 
-Bolt reads tokens through `DatabaseInstallationStore` (and checks OAuth callbacks against
-`oauth_state.py`'s store); scheduled sends, which have no inbound request, call `bot_token`.
+Bolt saves installs through `DatabaseInstallationStore` (and checks OAuth callbacks against
+`oauth_state.py`'s store). Every token the bot uses, inbound or scheduled, is read through
+`stored_bot` by `tokens.py`, which refreshes rotating tokens under a claim on the row
+(`claim_refresh`, `save_refreshed`, `release_refresh`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from time import time
 from typing import Any
 
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
-from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.token_cipher import TokenCipher
@@ -23,12 +24,6 @@ from storage.db import Database
 from storage.models import SlackInstallation
 
 logger = logging.getLogger(__name__)
-
-ROTATE_MINUTES_BEFORE_EXPIRY = 120
-
-
-class TokenRotationNotConfigured(RuntimeError):
-    """A rotating token is about to expire, but no client id/secret was given to refresh it."""
 
 
 def slack_tenant_id(
@@ -44,6 +39,24 @@ def _timestamp(when: datetime | None) -> int | None:
     return None if when is None else int(when.timestamp())
 
 
+def _datetime(timestamp: float | None) -> datetime | None:
+    return None if timestamp is None else datetime.fromtimestamp(timestamp, UTC)
+
+
+@dataclass(frozen=True)
+class StoredBot:
+    """A tenant's installation row as read, its tokens decrypted."""
+
+    tenant_id: str
+    installation_id: int
+    bot: Bot
+    # The token's ciphertext: it changes whenever the token is written, so it says whether the
+    # row still holds the token this reader saw.
+    stored_token: str
+    claimed_by: str | None
+    claim_until: float | None
+
+
 class DatabaseInstallationStore(AsyncInstallationStore):
     """The latest bot installation per tenant and app. User tokens are dropped, never stored."""
 
@@ -53,15 +66,19 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         self._database = database
         self._cipher = cipher
         self._logger = log or logger
-        self._rotation_locks: dict[str, asyncio.Lock] = {}
+        self._listeners: list[Callable[[str], None]] = []
 
     @property
     def logger(self) -> logging.Logger:
         return self._logger
 
-    def rotation_lock(self, tenant_id: str) -> asyncio.Lock:
-        """Concurrent sends in one process refresh a tenant's token once, not once each."""
-        return self._rotation_locks.setdefault(tenant_id, asyncio.Lock())
+    def on_change(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(tenant_id)` when this store saves or deletes a tenant's install."""
+        self._listeners.append(listener)
+
+    def _changed(self, tenant_id: str) -> None:
+        for listener in self._listeners:
+            listener(tenant_id)
 
     # -- saving ---------------------------------------------------------------------------
 
@@ -111,6 +128,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
                 when=row.installed_at,
             )
             await slack_installs.save_installation(session, row)
+        self._changed(tenant_id)
         self._logger.info("saved the Slack installation of %s", tenant_id)
 
     # -- finding --------------------------------------------------------------------------
@@ -169,6 +187,46 @@ class DatabaseInstallationStore(AsyncInstallationStore):
             installed_at=row.installed_at.timestamp(),
         )
 
+    # -- the bot's token, and its refresh under a claim ---------------------------------------
+
+    async def stored_bot(self, tenant_id: str) -> StoredBot | None:
+        async with self._database.session() as session:
+            row = await slack_installs.find_installation(session, tenant_id)
+        if row is None or row.id is None:
+            return None
+        bot = self._installation(row, None).to_bot()
+        until = row.refresh_claim_until
+        return StoredBot(
+            tenant_id, row.id, bot, row.bot_token_enc, row.refresh_claimed_by, _timestamp(until)
+        )
+
+    async def claim_refresh(self, seen: StoredBot, claimant: str, now: float, until: float) -> bool:
+        async with self._database.session() as session:
+            return await slack_installs.claim_refresh(
+                session,
+                seen.installation_id,
+                seen_token=seen.stored_token,
+                claimant=claimant,
+                now=datetime.fromtimestamp(now, UTC),
+                until=datetime.fromtimestamp(until, UTC),
+            )
+
+    async def save_refreshed(self, seen: StoredBot, refreshed: Bot) -> bool:
+        refresh = refreshed.bot_refresh_token
+        async with self._database.session() as session:
+            return await slack_installs.save_refreshed_token(
+                session,
+                seen.installation_id,
+                seen_token=seen.stored_token,
+                token=self._cipher.encrypt(refreshed.bot_token),
+                refresh_token=self._cipher.encrypt(refresh) if refresh else None,
+                expires_at=_datetime(refreshed.bot_token_expires_at),
+            )
+
+    async def release_refresh(self, seen: StoredBot, claimant: str) -> None:
+        async with self._database.session() as session:
+            await slack_installs.release_refresh_claim(session, seen.installation_id, claimant)
+
     # -- uninstalling ---------------------------------------------------------------------
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
@@ -189,6 +247,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
             return
         async with self._database.session() as session:
             await slack_installs.delete_installations(session, tenant_id)
+        self._changed(tenant_id)
         # The tenant's people and goals stay: reinstalling picks them up again.
         self._logger.info("deleted the Slack installation of %s", tenant_id)
 
@@ -207,54 +266,3 @@ def token_rotation_client(
     """
     _rotation_http_logger.setLevel(logging.INFO)
     return AsyncWebClient(base_url=base_url, logger=_rotation_http_logger, **options)
-
-
-def _expiring(bot: Bot) -> bool:
-    expires_at = bot.bot_token_expires_at
-    return (
-        bot.bot_refresh_token is not None
-        and expires_at is not None
-        and expires_at <= time() + ROTATE_MINUTES_BEFORE_EXPIRY * 60
-    )
-
-
-async def bot_token(
-    store: DatabaseInstallationStore,
-    team_id: str,
-    *,
-    client_id: str | None,
-    client_secret: str | None,
-    rotator_client: AsyncWebClient | None = None,
-) -> str | None:
-    """The workspace's bot token for a send with no inbound request, refreshed if about to expire.
-
-    Bolt rotates tokens only while authorizing a request; a scheduled DM has none, so it is done
-    here, the same way (within two hours of expiry), and the new token is saved for everyone.
-    """
-    bot = await store.async_find_bot(enterprise_id=None, team_id=team_id)
-    if bot is None or bot.team_id != team_id:
-        return None
-    if not _expiring(bot):
-        return bot.bot_token
-    if not (client_id and client_secret):
-        raise TokenRotationNotConfigured(
-            f"the Slack token of slack:{team_id} rotates: set the app's client id and secret"
-        )
-    async with store.rotation_lock(f"slack:{team_id}"):
-        # Another send may have refreshed it while this one waited for the lock.
-        bot = await store.async_find_bot(enterprise_id=None, team_id=team_id)
-        if bot is None or bot.team_id != team_id:
-            return None
-        rotator = AsyncTokenRotator(
-            client_id=client_id,
-            client_secret=client_secret,
-            client=rotator_client or token_rotation_client(),
-        )
-        rotated = await rotator.perform_bot_token_rotation(
-            bot=bot, minutes_before_expiration=ROTATE_MINUTES_BEFORE_EXPIRY
-        )
-        if rotated is None:
-            return bot.bot_token
-        await store.async_save_bot(rotated)
-        logger.info("rotated the Slack bot token of slack:%s", team_id)
-        return rotated.bot_token

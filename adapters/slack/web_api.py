@@ -12,15 +12,28 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.pacing import Pacer, SlackSendError, call_slack
 
 TokenSource = Callable[[str], Awaitable[str | None]]
+# Told (workspace, token) when Slack refuses the token itself.
+TokenRefused = Callable[[str, str], None]
 CALL_TIMEOUT = 30  # seconds, the SDK's own default
+# Slack's answers to a token it no longer takes: rotated by another replica and expired,
+# revoked by a reinstall or an uninstall.
+REFUSED_TOKEN = frozenset({"invalid_auth", "token_revoked", "token_expired"})
 
 
 class SlackApi:
     """One paced, retried Web API for every workspace this deployment serves."""
 
-    def __init__(self, api_url: str, tokens: TokenSource, pacer: Pacer | None = None) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        tokens: TokenSource,
+        pacer: Pacer | None = None,
+        *,
+        refused: TokenRefused | None = None,
+    ) -> None:
         self.api_url = api_url if api_url.endswith("/") else api_url + "/"
         self.tokens = tokens
+        self.refused = refused
         self.pacer = pacer or Pacer()
         self._clients: dict[str, AsyncWebClient] = {}
         self._session: aiohttp.ClientSession | None = None
@@ -61,4 +74,15 @@ class SlackApi:
         token = await self.tokens(workspace)
         if not token:
             raise SlackSendError(method=method, error="no_installation", retryable=False)
-        return await call_slack(self.client(token), self.pacer, method, workspace, **params)
+        try:
+            return await call_slack(self.client(token), self.pacer, method, workspace, **params)
+        except SlackSendError as error:
+            if self.refused is None or error.error not in REFUSED_TOKEN:
+                raise
+            self.refused(workspace, token)
+            self._clients.pop(token, None)
+            again = await self.tokens(workspace)
+            if not again or again == token:
+                raise
+        # Slack refused the token, not the call: once more with the token the database has now.
+        return await call_slack(self.client(again), self.pacer, method, workspace, **params)

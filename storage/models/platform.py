@@ -46,6 +46,10 @@ class SlackInstallation(SQLModel, table=True):
     bot_token_expires_at: datetime | None = utc_field(default=None)  # set when rotation is on
     installer_user_id: str | None = Field(default=None, max_length=40)
     installed_at: datetime = utc_field()
+    # A replica refreshing the rotating token: others wait for its new token rather than spend
+    # the single-use refresh token twice. Taken over once `refresh_claim_until` has passed.
+    refresh_claimed_by: str | None = Field(default=None, max_length=100)
+    refresh_claim_until: datetime | None = utc_field(default=None)
 
 
 class SlackOAuthState(SQLModel, table=True):

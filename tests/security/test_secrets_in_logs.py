@@ -22,11 +22,8 @@ import pytest
 from aiohttp import DummyCookieJar
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.slack.installations import (
-    DatabaseInstallationStore,
-    bot_token,
-    token_rotation_client,
-)
+from adapters.slack.installations import DatabaseInstallationStore, token_rotation_client
+from adapters.slack.rotation import ClaimedRotation
 from adapters.slack.token_cipher import TokenCipher, TokenDecryptionError
 from app.config import Settings
 from app.server import ENGINE, build_web_app
@@ -144,7 +141,7 @@ async def test_installs_and_token_rotation_log_no_token_and_no_client_secret(
     await seed(sqlite_db, "slack:T2", SEEDED_AT)
     # T1: a send with no request to hang it on (a scheduled one) rotates the token itself.
     await app[ENGINE].outbox.send(Recipient("slack", "T1", "U_ALAN"), Text("Hello"))
-    # T2: bolt rotates it while authorizing an inbound request (on our API URL: bolt's own
+    # T2: it is rotated while an inbound request is authorized (on our API URL: bolt's own
     # rotator called slack.com, whatever SLACK_API_URL said).
     body = slash_command("/checkin", "now", user="U2ALAN", team="T2")
     response = await client.post("/slack/events", data=body, headers=signed(body, FORM))
@@ -175,14 +172,16 @@ async def test_the_rotation_for_scheduled_sends_logs_nothing_secret_even_on_fail
     await install(client, "c1")
     api.fail("oauth.v2.access", 1, error="invalid_refresh_token")
     store = DatabaseInstallationStore(sqlite_db, TokenCipher.from_secret(SECRET_KEY))
+    stored = await store.stored_bot("slack:T1")
+    assert stored is not None
+    rotation = ClaimedRotation(
+        store,
+        client_id="111.222",
+        client_secret=CLIENT_SECRET,
+        client=token_rotation_client(api.url),
+    )
     with pytest.raises(Exception, match="invalid_refresh_token") as failed:
-        await bot_token(
-            store,
-            "T1",
-            client_id="111.222",
-            client_secret=CLIENT_SECRET,
-            rotator_client=token_rotation_client(api.url),
-        )
+        await rotation.fresh(stored)
     logging.getLogger("test").error("rotation failed", exc_info=failed.value)
     assert_no_secrets(logs.text, CLIENT_SECRET, REFRESH + "T1", BOT_TOKEN)
 

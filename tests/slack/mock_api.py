@@ -3,6 +3,9 @@
 Point `AsyncWebClient(base_url=api.url)` (or SLACK_API_URL) at it. It reads form, query and JSON
 bodies the way Slack does (JSON only for the methods that accept it), checks bot tokens against
 `add_team`, answers with Slack's shapes and error codes, and can fail or rate-limit on demand.
+Rotating tokens work as Slack's do: a refresh token (oauth.v2.access, grant_type=refresh_token)
+is good once, and a bot token stops working when it expires (token_expired); the one it was
+refreshed from keeps working until its own expiry. `refreshes` lists the refreshes asked for.
 Messages it stores keep their metadata and read back through conversations.history; their
 timestamps follow a clock of its own, which `advance` moves on. Files go up as Slack's do now:
 files.getUploadURLExternal, a POST of the bytes to the URL it gives (served here too, recorded
@@ -154,6 +157,8 @@ class MockSlackApi:
         self._channels: dict[str, _Channel] = {}
         self._oauth: dict[str, dict[str, Any]] = {}
         self._refresh: dict[str, str] = {}
+        self._expires: dict[str, float] = {}  # bot token -> when it expires (time.time())
+        self._delays: dict[str, float] = {}
         self._used_config_refresh: set[str] = set()
         self._failures: dict[str, deque[_Failure]] = defaultdict(deque)
         self._fail_after: dict[str, int] = defaultdict(int)
@@ -229,9 +234,34 @@ class MockSlackApi:
     def called(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
-    def add_team(self, team: str, token: str, *, bot_user: str = BOT_USER) -> None:
+    def add_team(
+        self,
+        team: str,
+        token: str,
+        *,
+        bot_user: str = BOT_USER,
+        refresh_token: str | None = None,
+        expires_in: float | None = None,
+    ) -> None:
+        """A workspace (or an org, for an org-wide install) and its bot token; with
+        `refresh_token`, a rotating one that expires in `expires_in` seconds."""
         self._teams[team] = _Team(team, bot_user)
         self._tokens[token] = team
+        if refresh_token is not None:
+            self._refresh[refresh_token] = team
+            self._expires[token] = time.time() + (expires_in or 43200)
+
+    def refreshes(self) -> list[Call]:
+        """The oauth.v2.access calls that asked to refresh a bot token, answered or not."""
+        return [
+            call
+            for call in self.called("oauth.v2.access")
+            if call.params.get("grant_type") == "refresh_token"
+        ]
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Every call of `method` takes `seconds` longer to answer, as a slow Slack would."""
+        self._delays[method] = seconds
 
     def add_user(
         self,
@@ -307,9 +337,13 @@ class MockSlackApi:
         team_name: str = "",
         refresh_token: str | None = None,
         expires_in: int | None = None,
+        org_wide: bool = False,
     ) -> None:
-        """oauth.v2.access with this code installs the app in `team` with bot token `token`."""
-        self.add_team(team, token, bot_user=bot_user)
+        """oauth.v2.access with this code installs the app in `team` with bot token `token`;
+        with `org_wide`, `team` is an Enterprise Grid org installed as a whole."""
+        self.add_team(
+            team, token, bot_user=bot_user, refresh_token=refresh_token, expires_in=expires_in
+        )
         answer: dict[str, Any] = {
             "access_token": token,
             "token_type": "bot",
@@ -321,9 +355,11 @@ class MockSlackApi:
             "is_enterprise_install": False,
             "authed_user": {"id": user},
         }
+        if org_wide:
+            org = {"id": team, "name": team_name or f"Org {team}"}
+            answer |= {"team": None, "enterprise": org, "is_enterprise_install": True}
         if refresh_token is not None:
             answer |= {"refresh_token": refresh_token, "expires_in": expires_in or 43200}
-            self._refresh[refresh_token] = team
         self._oauth[code] = answer
 
     def fail(
@@ -390,6 +426,8 @@ class MockSlackApi:
         call = Call(method, params, token, self.clock())
         self.calls.append(call)
         headers: dict[str, str] = {}
+        if method in self._delays:
+            await asyncio.sleep(self._delays[method])
         try:
             call.team = self._authenticate(method, token)
             self._injected_failure(method, headers)
@@ -452,6 +490,8 @@ class MockSlackApi:
             return "T1"
         if token not in self._tokens:
             raise SlackError("invalid_auth")
+        if time.time() >= self._expires.get(token, math.inf):
+            raise SlackError("token_expired")
         return self._tokens[token]
 
     def _injected_failure(self, method: str, headers: dict[str, str]) -> None:
@@ -858,6 +898,7 @@ class MockSlackApi:
         token, new_refresh = f"xoxe.xoxb-1-{team_id}-{n}", f"xoxe-1-{team_id}-{n}"
         self._tokens[token] = team_id
         self._refresh[new_refresh] = team_id
+        self._expires[token] = time.time() + 43200
         return {
             "app_id": APP_ID,
             "scope": DEFAULT_SCOPES,

@@ -1,25 +1,17 @@
-"""Slack installations, OAuth states and token rotation over a real SQLite file and a fake Slack."""
+"""Slack installations and OAuth states over a real SQLite file (token rotation: test_tokens.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import text
 
-from adapters.slack.installations import (
-    DatabaseInstallationStore,
-    TokenRotationNotConfigured,
-    bot_token,
-    token_rotation_client,
-)
+from adapters.slack.installations import DatabaseInstallationStore
 from adapters.slack.oauth_state import DatabaseOAuthStateStore
 from adapters.slack.token_cipher import TokenCipher, TokenDecryptionError
 from storage.db import Database
@@ -296,148 +288,3 @@ async def test_concurrent_consumes_of_one_state_let_exactly_one_through(
     results = await asyncio.gather(*(states.async_consume(state) for _ in range(5)))
 
     assert sorted(results) == [False, False, False, False, True]
-
-
-# -- token rotation for scheduled sends -----------------------------------------------------
-
-
-@dataclass
-class FakeSlackOAuth:
-    """oauth.v2.access with grant_type=refresh_token, as Slack answers it."""
-
-    refresh_token: str = "xoxe-1-refresh"
-    calls: list[dict[str, str]] = field(default_factory=list)
-
-    async def access(self, request: web.Request) -> web.Response:
-        form = {key: str(value) for key, value in (await request.post()).items()}
-        self.calls.append(form)
-        if form.get("grant_type") != "refresh_token" or form.get("refresh_token") != (
-            self.refresh_token
-        ):
-            return web.json_response({"ok": False, "error": "invalid_refresh_token"})
-        n = len(self.calls)
-        self.refresh_token = f"xoxe-1-refresh-{n}"
-        return web.json_response(
-            {
-                "ok": True,
-                "token_type": "bot",
-                "access_token": f"xoxe.xoxb-rotated-{n}",
-                "refresh_token": self.refresh_token,
-                "expires_in": 43200,
-                "scope": "chat:write,im:write",
-                "bot_user_id": "UT1BOT",
-                "app_id": "A1",
-                "team": {"id": "T1", "name": "Team T1"},
-            }
-        )
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[tuple[FakeSlackOAuth, str]]:
-    fake = FakeSlackOAuth()
-    app = web.Application()
-    app.router.add_post("/api/oauth.v2.access", fake.access)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    yield fake, f"http://{host}:{port}/api/"
-    await runner.cleanup()
-
-
-async def test_a_token_about_to_expire_is_rotated_saved_and_never_logged(
-    store: DatabaseInstallationStore,
-    database: Database,
-    fake_slack: tuple[FakeSlackOAuth, str],
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    fake, base_url = fake_slack
-    await store.async_save(
-        installation(token="xoxe.xoxb-old", refresh_token="xoxe-1-refresh", expires_in=600)
-    )
-
-    with caplog.at_level(logging.DEBUG):
-        token = await bot_token(
-            store,
-            "T1",
-            client_id="111.222",
-            client_secret="app-client-secret",
-            rotator_client=token_rotation_client(base_url),
-        )
-
-    assert token == "xoxe.xoxb-rotated-1"
-    assert [call["grant_type"] for call in fake.calls] == ["refresh_token"]
-    saved = await store.async_find_installation(enterprise_id=None, team_id="T1")
-    assert saved is not None
-    assert (saved.bot_token, saved.bot_refresh_token) == ("xoxe.xoxb-rotated-1", "xoxe-1-refresh-1")
-    assert saved.user_id == "UT1ADMIN"  # a rotation keeps the installer
-    [row] = await stored_columns(database, "slack:T1")
-    assert "rotated" not in row["bot_token_enc"]
-    assert "rotated the Slack bot token of slack:T1" in caplog.text
-    for secret in (
-        "xoxe.xoxb-old",
-        "xoxe-1-refresh",
-        "xoxe.xoxb-rotated-1",
-        "xoxe-1-refresh-1",
-        "app-client-secret",
-    ):
-        assert secret not in caplog.text
-
-
-async def test_a_fresh_token_is_returned_without_rotating(
-    store: DatabaseInstallationStore, fake_slack: tuple[FakeSlackOAuth, str]
-) -> None:
-    fake, base_url = fake_slack
-    await store.async_save(
-        installation(token="xoxe.xoxb-fresh", refresh_token="xoxe-1-refresh", expires_in=43200)
-    )
-
-    token = await bot_token(
-        store,
-        "T1",
-        client_id="111.222",
-        client_secret="app-client-secret",
-        rotator_client=token_rotation_client(base_url),
-    )
-
-    assert token == "xoxe.xoxb-fresh"
-    assert fake.calls == []
-
-
-async def test_concurrent_sends_rotate_an_expiring_token_once(
-    store: DatabaseInstallationStore, fake_slack: tuple[FakeSlackOAuth, str]
-) -> None:
-    fake, base_url = fake_slack
-    await store.async_save(
-        installation(token="xoxe.xoxb-old", refresh_token="xoxe-1-refresh", expires_in=60)
-    )
-    client = token_rotation_client(base_url)
-
-    tokens = await asyncio.gather(
-        *(
-            bot_token(store, "T1", client_id="1.2", client_secret="s", rotator_client=client)
-            for _ in range(5)
-        )
-    )
-
-    assert set(tokens) == {"xoxe.xoxb-rotated-1"}
-    assert len(fake.calls) == 1
-
-
-async def test_bot_token_never_yields_another_workspaces_token(
-    store: DatabaseInstallationStore,
-) -> None:
-    await store.async_save(installation("T1", token="xoxb-one"))
-
-    assert await bot_token(store, "T1", client_id=None, client_secret=None) == "xoxb-one"
-    assert await bot_token(store, "T2", client_id=None, client_secret=None) is None
-
-
-async def test_an_expiring_token_without_client_credentials_is_a_clear_error(
-    store: DatabaseInstallationStore,
-) -> None:
-    await store.async_save(installation(refresh_token="xoxe-1-refresh", expires_in=60))
-
-    with pytest.raises(TokenRotationNotConfigured, match="client id and secret"):
-        await bot_token(store, "T1", client_id=None, client_secret=None)

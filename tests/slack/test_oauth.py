@@ -3,10 +3,12 @@ one deployment, each with its own token, people and goals, and none seeing anoth
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -20,7 +22,8 @@ from adapters.slack.app import SlackAdapter
 from adapters.slack.directory import SlackDirectory
 from app.config import Settings
 from app.export import export_org
-from app.server import build_web_app, slack_config
+from app.scheduling import build_scheduler
+from app.server import ENGINE, build_web_app, slack_config
 from storage.db import Database
 from storage.models import KeyResult, Person, PlatformIdentity, SlackInstallation, Tenant
 from tests.conftest import FakeClock
@@ -296,3 +299,61 @@ async def test_in_a_fresh_workspace_the_installer_is_an_admin_and_a_colleague_ge
         people = (await session.exec(select(Person))).all()
     admins = {person.email: person.is_admin for person in people}
     assert admins == {"grace@example.com": True, "alan@example.com": False}
+
+
+async def test_inbound_requests_are_authorized_from_the_installation_without_auth_test(
+    deployment: Deployment,
+) -> None:
+    """Bolt's own authorize asks auth.test on every request; ours reads the install's row."""
+    slack, api = deployment.slack, deployment.slack.api
+    await deployment.install("code-t1")  # the install itself asks auth.test for the bot's id
+    await seed(slack.database, "slack:T1", SEEDED_AT)
+    asked = len(api.called("auth.test"))
+
+    for n in range(3):
+        assert (await slack.event(message_event("help", user="U_ALAN")))[0] == 200
+        await slack.next_post(n)
+    status, _ = await slack.form(slash_command("/checkin", "help", user="U_ALAN"))
+    assert status == 200
+    await slack.next_post(3)
+    # Our own post echoed back is known by the bot id on the row, and ignored.
+    assert (await slack.event(message_event("help", user="UBOT", bot=True)))[0] == 200
+
+    assert len(api.called("auth.test")) == asked == 1
+    assert {call.token for call in slack.posts()} == {T1_TOKEN}
+    await asyncio.sleep(0.2)
+    assert len(slack.posts("U_ALAN")) == 4 and slack.posts("UBOT") == []
+
+
+async def test_an_org_wide_install_gets_its_scheduled_check_ins_sent(
+    deployment: Deployment, clock: FakeClock
+) -> None:
+    """Enterprise Grid, installed for the whole org: one tenant, slack:E1, one token."""
+    slack, api, database = deployment.slack, deployment.slack.api, deployment.slack.database
+    api.set_oauth("code-e1", "E1", "xoxb-org-wide", team_name="Grid Corp", org_wide=True)
+    api.add_user("U_EALAN", team="E1", email="alan@example.com")
+    await deployment.install("code-e1")
+    await seed(database, "slack:E1", clock.now())
+    async with database.session() as session:
+        alan = (await session.exec(select(Person).where(Person.tenant_id == "slack:E1"))).all()
+        [person_id] = [person.id for person in alan if person.email == "alan@example.com"]
+        assert person_id is not None
+        session.add(
+            PlatformIdentity(
+                tenant_id="slack:E1",
+                person_id=person_id,
+                platform="slack",
+                external_user_id="U_EALAN",
+            )
+        )
+
+    # Alan checks in on Fridays at 15:00 in London.
+    clock.current = datetime(2026, 11, 27, 15, 0, 30, tzinfo=UTC)
+    await build_scheduler(slack.client.server.app[ENGINE], 1).run_until_idle()
+
+    [prompt] = slack.posts("U_EALAN")
+    assert prompt.token == "xoxb-org-wide" and prompt.team == "E1"
+    assert "check-in" in text_of(prompt).lower()
+    async with database.session() as session:
+        org = (await session.exec(select(SlackInstallation))).one()
+    assert (org.tenant_id, org.enterprise_id, org.team_id) == ("slack:E1", "E1", None)

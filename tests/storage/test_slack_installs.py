@@ -127,6 +127,96 @@ async def test_the_latest_installation_is_found_unless_an_app_is_named(
     assert await find(any_db, "slack:T2", "A1") is None
 
 
+# -- claims on refreshing a rotating token ------------------------------------------------------
+
+
+async def claim(
+    database: Database, claimant: str, *, seen: str = "fernet:one", now: datetime = NOW
+) -> bool:
+    row = await find(database, "slack:T1")
+    assert row is not None and row.id is not None
+    async with database.session() as session:
+        return await slack_installs.claim_refresh(
+            session,
+            row.id,
+            seen_token=seen,
+            claimant=claimant,
+            now=now,
+            until=now + timedelta(seconds=30),
+        )
+
+
+async def test_of_concurrent_claims_on_separate_sessions_exactly_one_wins(any_db: Database) -> None:
+    await install(any_db, installation(refresh="fernet:refresh"))
+
+    results = await asyncio.gather(*(claim(any_db, f"replica-{n}") for n in range(5)))
+
+    assert sorted(results) == [False, False, False, False, True]
+    row = await find(any_db, "slack:T1")
+    assert row is not None and row.refresh_claimed_by == f"replica-{results.index(True)}"
+    assert row.refresh_claim_until == NOW + timedelta(seconds=30)
+
+
+async def test_a_claim_needs_the_token_as_read_and_no_live_claim_and_lapses(
+    any_db: Database,
+) -> None:
+    await install(any_db, installation(refresh="fernet:refresh"))
+
+    assert await claim(any_db, "late", seen="fernet:older") is False
+    assert await claim(any_db, "first") is True
+    assert await claim(any_db, "second", now=NOW + timedelta(seconds=29)) is False
+    assert await claim(any_db, "second", now=NOW + timedelta(seconds=30)) is True
+
+
+async def test_a_refreshed_token_is_saved_over_the_one_read_and_ends_the_claim(
+    any_db: Database,
+) -> None:
+    await install(any_db, installation(refresh="fernet:refresh"))
+    assert await claim(any_db, "me") is True
+    row = await find(any_db, "slack:T1")
+    assert row is not None and row.id is not None
+    expires = NOW + timedelta(hours=12)
+
+    async with any_db.session() as session:
+        stale = await slack_installs.save_refreshed_token(
+            session,
+            row.id,
+            seen_token="fernet:older",
+            token="x",
+            refresh_token="y",
+            expires_at=None,
+        )
+        saved = await slack_installs.save_refreshed_token(
+            session,
+            row.id,
+            seen_token="fernet:one",
+            token="fernet:new",
+            refresh_token="fernet:new-refresh",
+            expires_at=expires,
+        )
+
+    assert (stale, saved) == (False, True)
+    row = await find(any_db, "slack:T1")
+    assert row is not None
+    assert (row.bot_token_enc, row.bot_refresh_token_enc) == ("fernet:new", "fernet:new-refresh")
+    assert row.bot_token_expires_at == expires
+    assert (row.refresh_claimed_by, row.refresh_claim_until) == (None, None)
+
+
+async def test_only_its_claimant_lets_go_of_a_claim(any_db: Database) -> None:
+    await install(any_db, installation(refresh="fernet:refresh"))
+    assert await claim(any_db, "me") is True
+    row = await find(any_db, "slack:T1")
+    assert row is not None and row.id is not None
+
+    async with any_db.session() as session:
+        await slack_installs.release_refresh_claim(session, row.id, "someone-else")
+    assert await claim(any_db, "third") is False
+    async with any_db.session() as session:
+        await slack_installs.release_refresh_claim(session, row.id, "me")
+    assert await claim(any_db, "third") is True
+
+
 # -- OAuth states -------------------------------------------------------------------------
 
 
