@@ -127,13 +127,14 @@ class Probe:
         *,
         least: float,
         most: float,
+        climb: float = CLIMB,
         value: float,
         refused_at: float | None,
         quiet_until: float,
         sent_at: float | None,
     ) -> Probe:
         """A probe as another left it (kept in the database, shared by replicas)."""
-        probe = cls(start, least=least, most=most)
+        probe = cls(start, least=least, most=most, climb=climb)
         probe.value = min(max(value, least), most)
         probe.refused_at = refused_at
         probe._quiet_until = quiet_until

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from adapters.pacing import Probe, TurnQueue
+from adapters.pacing import CLIMB, Probe, TurnQueue
 from storage.db import Database
 from storage.send_budget import locked_budget
 
@@ -39,10 +39,12 @@ class SharedRate:
     per_minute: float
     burst: int
     most: float
+    least_share: float = 0.1  # of `per_minute`: the probe goes no lower
+    climb: float = CLIMB  # how fast the probe climbs back after a 429
 
     @property
     def least(self) -> float:
-        return self.per_minute / 10
+        return self.per_minute * self.least_share
 
 
 @dataclass
@@ -110,6 +112,7 @@ class SharedRates:
                     rate.per_minute,
                     least=rate.least,
                     most=rate.most,
+                    climb=rate.climb,
                     value=row.per_minute,
                     refused_at=row.refused_at,
                     quiet_until=row.quiet_until,

@@ -17,9 +17,11 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from adapters.request_body import json_of, read_body
+from adapters.shared_rate import SharedRates
 from adapters.teams.connectors import KeptClientsAuthentication
 from adapters.teams.inbound import CheckinTeamsBot
 from adapters.teams.outbound import CarriedError, ReferenceBook, TeamsOutbox
+from adapters.teams.pacing import TeamsPacer
 from adapters.teams.roster import TeamsRoster
 from adapters.teams.signing_keys import SigningKeys
 from bot.core.i18n import catalog, language_of, speaking
@@ -84,7 +86,9 @@ class TeamsAdapter:
         self.cloud = CloudAdapter(self.authentication)
         self.cloud.on_turn_error = self._on_error
         self.references = ReferenceBook(database)
-        self.outbox = TeamsOutbox(self.cloud, config.app_id, self.references)
+        # The tenant's rate, found from the 429s, is shared by every replica.
+        pacer = TeamsPacer(shared=SharedRates(database))
+        self.outbox = TeamsOutbox(self.cloud, config.app_id, self.references, pacer)
         # Roster pages share the sends' pacer: Teams counts them against the same tenant.
         self.roster = TeamsRoster(self.cloud, config.app_id, database, self.outbox.pacer)
         self.bot: CheckinTeamsBot | None = None

@@ -11,9 +11,10 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
 from adapters.teams.conversations import channel_of
-from adapters.teams.pacing import TeamsPacer, send_with_retries
+from adapters.teams.pacing import TeamsPacer
 from adapters.teams.phrases import PHRASEBOOK
 from adapters.teams.render import render_activity
+from adapters.teams.sending import send_with_retries
 from bot.core.events import Actor, CommandInvoked
 from bot.core.i18n import N_, catalog, speaking
 from bot.core.messages import Message, Text

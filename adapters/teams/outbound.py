@@ -19,10 +19,11 @@ from botbuilder.schema import (
 )
 
 from adapters.teams.conversations import CHANNEL
-from adapters.teams.pacing import TeamsPacer, TeamsSendError, send_with_retries
+from adapters.teams.pacing import TeamsPacer
 from adapters.teams.phrases import PHRASEBOOK
 from adapters.teams.render import render_activity, render_card
 from adapters.teams.render_digest import digest_activity
+from adapters.teams.sending import TeamsSendError, send_with_retries
 from bot.core.messages import Card, Message, Text
 from bot.core.ports import (
     HasPhrasebook,

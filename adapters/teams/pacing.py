@@ -4,13 +4,14 @@ Teams throttles a bot per conversation (7 per 1 s, 8 per 2 s, 60 per 30 s, 1800 
 an app per tenant (50 per second). `TeamsPacer` remembers recent send times per conversation
 and per tenant, and lets a send go once every sliding window has room. Senders queue first
 come, first served: only the head of a queue sleeps, and it wakes the next when it leaves.
-`send_with_retries` waits on the pacer, sends, and retries throttling (pausing the conversation
-for Retry-After), 5xx and connection failures; refusals such as a blocked bot raise at once.
+`adapters.teams.sending.send_with_retries` waits on the pacer, sends, and retries.
 
 The tenant's 50 a second is shared by every replica of the bot, and by anything else sending
 as the same app. A 429 therefore also takes the tenant's pace down by a tenth, and it climbs
 back while sends wait on it (`adapters.pacing.Probe`, never past what Teams publishes): two
-replicas settle at about half each instead of having half their sends refused.
+replicas settle at about half each instead of having half their sends refused. Given the
+database (`shared`), replicas find and hold the tenant's rate together instead, on one
+timeline of send slots (adapters/shared_rate.py).
 """
 
 from __future__ import annotations
@@ -20,15 +21,12 @@ import logging
 import math
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import aiohttp
-import requests
-from msrest.exceptions import ClientRequestError, HttpOperationError
-
-from adapters.pacing import MAX_SLEEPS, Probe, TurnQueue, backoff, retry_after, sleep_until_clear
+from adapters.pacing import MAX_SLEEPS, Probe, TurnQueue, sleep_until_clear
+from adapters.shared_rate import SharedRate, SharedRates
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +45,7 @@ class Window:
 
 CONVERSATION_WINDOWS = (Window(7, 1), Window(8, 2), Window(60, 30), Window(1800, 3600))
 TENANT_WINDOWS = (Window(50, 1),)
+TENANT = "tenant"  # the shared rate's name for the tenant's limit (storage/models/pacing.py)
 # After a 429, the tenant's pace climbs back by 3 % of the published limit a busy second: a
 # replica whose peers finished their part of a wave has the whole rate back within about 20 s
 # (at 0.2 % a second, as for Slack's unpublished rate, the last replica of a two-replica wave
@@ -113,7 +112,10 @@ class TeamsPacer:
         conversation_windows: Iterable[Window] = CONVERSATION_WINDOWS,
         tenant_windows: Iterable[Window] = TENANT_WINDOWS,
         margin: float = DEFAULT_MARGIN,
+        shared: SharedRates | None = None,
     ) -> None:
+        # With several replicas: the tenant's rate held together, on one timeline of slots.
+        self.shared = shared
         self.clock = clock
         self.sleep = sleep
         self.conversation_windows = tuple(conversation_windows)
@@ -128,6 +130,14 @@ class TeamsPacer:
         async with lane.queue.turn():
             for _ in range(MAX_SLEEPS):
                 await sleep_until_clear(lane.delay, self.clock, self.sleep)
+                if self.shared is not None and self._tenant_rate is not None:
+                    if not await self.shared.wait(f"teams:{tenant}", TENANT, self._tenant_rate):
+                        await self._tenant_turn(tenant)  # the database is away: pace alone
+                    now = self.clock()
+                    if lane.delay(now) == 0.0:
+                        lane.took(now, waited=False)
+                        return
+                    continue
                 # Fetched only now: a lane nobody queues on may have been swept meanwhile.
                 tenant_lane = self._tenant_lane(tenant)
                 async with tenant_lane.queue.turn():
@@ -142,18 +152,41 @@ class TeamsPacer:
                         return
             log.warning("teams pacer gave up waiting: tenant=%s", tenant)
 
+    async def _tenant_turn(self, tenant: str) -> None:
+        tenant_lane = self._tenant_lane(tenant)
+        async with tenant_lane.queue.turn():
+            waited = tenant_lane.delay(self.clock()) > 0.0
+            await sleep_until_clear(tenant_lane.delay, self.clock, self.sleep)
+            tenant_lane.took(self.clock(), waited)
+
+    @property
+    def _tenant_rate(self) -> SharedRate | None:
+        """The tenant's tightest window as a steady rate, to find and hold together."""
+        if not self.tenant_windows:
+            return None
+        window = min(self.tenant_windows, key=lambda w: w.limit / w.seconds)
+        per_minute = 60.0 * window.limit / (window.seconds + self.margin)
+        return SharedRate(per_minute, 1, per_minute, least_share=0.05, climb=TENANT_CLIMB)
+
     def pause(self, tenant: str, conversation: str, seconds: float) -> None:
         """Teams answered 429 with Retry-After `seconds`: hold every send to `conversation`
-        for that long, and take the tenant's pace down."""
+        for that long, and take the tenant's pace down (the shared one too)."""
         now = self.clock()
         lane = self._lane(("conversation", tenant, conversation), self.conversation_windows)
         lane.paused_until = max(lane.paused_until, now + max(seconds, 0.0))
         share = self._tenant_lane(tenant).share
         if share is not None:
             share.refused(now, seconds)
+        if self.shared is not None:
+            self.shared.refused(f"teams:{tenant}", TENANT, seconds)
 
     def tenant_share(self, tenant: str) -> float:
         """The share of the tenant's published limits this pacer uses now (1.0 until a 429)."""
+        rate = self._tenant_rate
+        if self.shared is not None and rate is not None:
+            found = self.shared.per_minute(f"teams:{tenant}", TENANT)
+            if found is not None:
+                return found / rate.most
         share = self._tenant_lane(tenant).share
         return share.value if share is not None else 1.0
 
@@ -175,123 +208,3 @@ class TeamsPacer:
         if lane is None:
             lane = self._lanes[key] = _Lane(windows, self.margin, probed=probed)
         return lane
-
-
-class TeamsSendError(Exception):
-    def __init__(self, status: int | None, code: str | None, *, retryable: bool) -> None:
-        super().__init__(f"Teams send failed: status={status} code={code} retryable={retryable}")
-        self.status = status
-        self.code = code
-        self.retryable = retryable
-
-
-FIRST_BACKOFF = 0.5
-MAX_BACKOFF = 30.0
-# What the requests transport under botbuilder's ConnectorClient raises when the network fails.
-_TRANSIENT_TRANSPORT = (
-    requests.ConnectionError,
-    requests.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.RetryError,
-)
-
-
-async def send_with_retries(
-    pacer: TeamsPacer,
-    tenant: str,
-    conversation: str,
-    send: Callable[[], Awaitable[T]],
-    *,
-    max_attempts: int = 8,
-    max_wait: float = 120.0,
-) -> T:
-    """Pace and send; retry throttling and transient failures; raise refusals at once.
-
-    Logs carry tenant, conversation, status and Teams' error code, never tokens or text.
-    """
-    status: int | None = None
-    code: str | None = None
-    for attempt in range(1, max_attempts + 1):
-        await pacer.wait(tenant, conversation)
-        try:
-            return await send()
-        except HttpOperationError as error:
-            status, headers, code = _http_failure(error)
-            if status == 429:
-                wait = _retry_after(headers, max_wait)
-                log.warning(
-                    "teams throttled: tenant=%s conversation=%s attempt=%d retry_after=%.2f",
-                    tenant,
-                    conversation,
-                    attempt,
-                    wait,
-                )
-                pacer.pause(tenant, conversation, wait)
-                continue
-            if status is None or (status < 500 and status != 408):
-                log.info(
-                    "teams refused: tenant=%s conversation=%s status=%s code=%s",
-                    tenant,
-                    conversation,
-                    status,
-                    code,
-                )
-                raise TeamsSendError(status, code, retryable=False) from error
-        except (ClientRequestError, aiohttp.ClientError, ConnectionError, TimeoutError) as error:
-            if not _is_connection_failure(error):
-                raise
-            status, code = None, type(_inner(error)).__name__
-        log.warning(
-            "teams send failed: tenant=%s conversation=%s status=%s code=%s attempt=%d",
-            tenant,
-            conversation,
-            status,
-            code,
-            attempt,
-        )
-        if attempt < max_attempts:
-            await pacer.sleep(backoff(attempt, max_wait, first=FIRST_BACKOFF, most=MAX_BACKOFF))
-    raise TeamsSendError(status, code, retryable=True)
-
-
-def let_pacer_retry(connector_client: Any) -> None:
-    """Turn off the transport's own retries on a botbuilder `ConnectorClient`.
-
-    msrest mounts urllib3 retries (3, with backoff and Retry-After sleeps in a worker thread)
-    for GET/PUT on 5xx and 429 and for every failed connect. They hide 429s from the pacer and
-    add seconds; with them off, every failure reaches `send_with_retries` with its status.
-    """
-    policy = connector_client.config.retry_policy
-    policy.retries = 0
-    policy.policy.raise_on_status = False
-
-
-def _http_failure(error: HttpOperationError) -> tuple[int | None, Mapping[str, str], str | None]:
-    """Status, headers and Teams' error code of a ConnectorClient error response."""
-    response = getattr(error, "response", None)
-    # requests (the default transport) says status_code; aiohttp says status.
-    status = getattr(response, "status_code", None) or getattr(response, "status", None)
-    headers = getattr(response, "headers", None) or {}
-    code = getattr(getattr(getattr(error, "error", None), "error", None), "code", None)
-    return (
-        int(status) if isinstance(status, int) else None,
-        headers,
-        code if isinstance(code, str) else None,
-    )
-
-
-def _inner(error: BaseException) -> BaseException:
-    inner = getattr(error, "inner_exception", None)
-    return inner if isinstance(inner, BaseException) else error
-
-
-def _is_connection_failure(error: BaseException) -> bool:
-    if isinstance(error, ClientRequestError):
-        return isinstance(_inner(error), _TRANSIENT_TRANSPORT)
-    if isinstance(error, aiohttp.ClientResponseError):
-        return error.status >= 500
-    return isinstance(error, aiohttp.ClientError | ConnectionError | TimeoutError)
-
-
-def _retry_after(headers: Mapping[str, str], max_wait: float) -> float:
-    return retry_after(headers, max_wait, http_date=True)  # seconds, or an HTTP date

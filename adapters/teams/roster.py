@@ -28,7 +28,8 @@ from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationR
 
 from adapters.teams.conversations import CHANNEL, conversation_type
 from adapters.teams.outbound import _raising
-from adapters.teams.pacing import TeamsPacer, TeamsSendError, let_pacer_retry, send_with_retries
+from adapters.teams.pacing import TeamsPacer
+from adapters.teams.sending import TeamsSendError, let_pacer_retry, send_with_retries
 from bot.core.ports import Account, DirectoryUnreadable, Listing, Profile
 from storage.db import Database
 from storage.repository import Store

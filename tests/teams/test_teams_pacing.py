@@ -14,15 +14,9 @@ from botbuilder.schema import Activity
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import MicrosoftAppCredentials
 
-from adapters.teams import pacing
-from adapters.teams.pacing import (
-    CONVERSATION_WINDOWS,
-    TeamsPacer,
-    TeamsSendError,
-    Window,
-    let_pacer_retry,
-    send_with_retries,
-)
+from adapters.teams import sending
+from adapters.teams.pacing import CONVERSATION_WINDOWS, TeamsPacer, Window
+from adapters.teams.sending import TeamsSendError, let_pacer_retry, send_with_retries
 from tests.simulated_time import VirtualTime
 from tests.teams.connector import MockConnector
 
@@ -242,7 +236,7 @@ async def test_a_429_storm_still_delivers_the_message_exactly_once(
 async def test_a_503_is_retried_with_backoff(
     connector: MockConnector, client: ConnectorClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pacing, "FIRST_BACKOFF", 0.01)
+    monkeypatch.setattr(sending, "FIRST_BACKOFF", 0.01)
     connector.fail(2, status=503, retry_after=None)
 
     await send_with_retries(TeamsPacer(), "t1", "a:1chat", post(client, "a:1chat"))
@@ -254,7 +248,7 @@ async def test_a_503_is_retried_with_backoff(
 async def test_an_update_failing_with_503_is_retried_by_us_not_by_urllib3(
     connector: MockConnector, client: ConnectorClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pacing, "FIRST_BACKOFF", 0.01)
+    monkeypatch.setattr(sending, "FIRST_BACKOFF", 0.01)
     first = await client.conversations.send_to_conversation("a:1c", Activity(type="message"))
     connector.fail(1, status=503, retry_after=None)
 
@@ -298,7 +292,7 @@ async def test_other_4xx_are_not_retried(connector: MockConnector, client: Conne
 async def test_giving_up_after_max_attempts_is_retryable(
     connector: MockConnector, client: ConnectorClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pacing, "FIRST_BACKOFF", 0.01)
+    monkeypatch.setattr(sending, "FIRST_BACKOFF", 0.01)
     connector.fail(3, status=502, retry_after=None)
 
     with pytest.raises(TeamsSendError) as raised:
@@ -309,7 +303,7 @@ async def test_giving_up_after_max_attempts_is_retryable(
 
 
 async def test_connection_failures_are_retried(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pacing, "FIRST_BACKOFF", 0.01)
+    monkeypatch.setattr(sending, "FIRST_BACKOFF", 0.01)
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         closed_url = f"http://127.0.0.1:{probe.getsockname()[1]}/"
@@ -345,7 +339,7 @@ async def test_connection_failures_are_retried(monkeypatch: pytest.MonkeyPatch) 
     ],
 )
 def test_retry_after_is_read_defaulted_and_capped(header: dict[str, str], seconds: float) -> None:
-    assert pacing._retry_after(header, max_wait=120.0) == seconds
+    assert sending._retry_after(header, max_wait=120.0) == seconds
 
 
 async def test_a_conversation_paused_while_queued_for_the_tenant_lets_others_go(
