@@ -10,11 +10,13 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.pacing import Pacer, SlackSendError, call_slack
+from bot.core.recent import Recent
 
 TokenSource = Callable[[str], Awaitable[str | None]]
 # Told (workspace, token) when Slack refuses the token itself.
 TokenRefused = Callable[[str, str], None]
 CALL_TIMEOUT = 30  # seconds, the SDK's own default
+CLIENTS_KEPT = 1000  # a client per workspace's current token, for this many workspaces
 # Slack's answers to a token it no longer takes: rotated by another replica and expired,
 # revoked by a reinstall or an uninstall.
 REFUSED_TOKEN = frozenset({"invalid_auth", "token_revoked", "token_expired"})
@@ -35,7 +37,8 @@ class SlackApi:
         self.tokens = tokens
         self.refused = refused
         self.pacer = pacer or Pacer()
-        self._clients: dict[str, AsyncWebClient] = {}
+        # One per token in use: a rotated token's client ages out instead of being kept forever.
+        self._clients: Recent[str, AsyncWebClient] = Recent(CLIENTS_KEPT)
         self._session: aiohttp.ClientSession | None = None
 
     async def open(self) -> None:
@@ -48,11 +51,11 @@ class SlackApi:
                 connector=aiohttp.TCPConnector(limit=0),
                 timeout=aiohttp.ClientTimeout(total=CALL_TIMEOUT),
             )
-            self._clients = {}
+            self._clients = Recent(CLIENTS_KEPT)
 
     async def close(self) -> None:
         session, self._session = self._session, None
-        self._clients = {}
+        self._clients = Recent(CLIENTS_KEPT)
         if session is not None:
             await session.close()
 
@@ -67,7 +70,7 @@ class SlackApi:
                 session=self._session,
                 timeout=CALL_TIMEOUT,
             )
-            self._clients[token] = client
+            self._clients.put(token, client)
         return client
 
     async def call(self, workspace: str, method: str, **params: Any) -> dict[str, Any]:
@@ -80,7 +83,7 @@ class SlackApi:
             if self.refused is None or error.error not in REFUSED_TOKEN:
                 raise
             self.refused(workspace, token)
-            self._clients.pop(token, None)
+            self._clients.drop(token)
             again = await self.tokens(workspace)
             if not again or again == token:
                 raise
