@@ -53,7 +53,7 @@ class _Slots:
 
     times: deque[float] = field(default_factory=deque)
     queue: TurnQueue = field(default_factory=TurnQueue)
-    refusal: tuple[float, float] | None = None  # a 429 (when, Retry-After) not yet shared
+    refusal: tuple[float, float, bool] | None = None  # a 429 (when, hold, for all) to share
     per_minute: float | None = None  # the rate as last read
 
 
@@ -89,12 +89,15 @@ class SharedRates:
                 await self.sleep(delay)
         return True
 
-    def refused(self, tenant_id: str, method: str, seconds: float) -> None:
-        """A 429 asking to wait `seconds`: shared with the next reservation, and the slots
-        reserved before it are given up (they would only be refused too)."""
+    def refused(self, tenant_id: str, method: str, seconds: float, *, pause_all: bool) -> None:
+        """A 429 asking to wait `seconds`: shared with the next reservation. The rate is cut
+        for all; `pause_all` if the wait holds every send on the timeline too (Slack's, for a
+        method in a workspace), not only the one conversation refused (Teams'). Then the
+        slots reserved before it are given up as well."""
         slots = self._slots.setdefault((tenant_id, method), _Slots())
-        slots.refusal = (self.clock(), max(seconds, 0.0))
-        slots.times.clear()
+        slots.refusal = (self.clock(), max(seconds, 0.0), pause_all)
+        if pause_all:
+            slots.times.clear()
 
     def per_minute(self, tenant_id: str, method: str) -> float | None:
         """The shared rate as this process last read it (None: not read yet)."""
@@ -119,9 +122,10 @@ class SharedRates:
                     sent_at=row.last_reserved,
                 )
                 if slots.refusal is not None:
-                    when, hold = slots.refusal
+                    when, hold, for_all = slots.refusal
                     probe.refused(when, hold)
-                    row.next_slot = max(row.next_slot, when + hold)
+                    if for_all:
+                        row.next_slot = max(row.next_slot, when + hold)
                 # The timeline is busy when its next slot is already taken up to now or later:
                 # senders wait on the rate, so it may be more than it is.
                 probe.sent(now, waited=row.next_slot >= now)

@@ -172,7 +172,7 @@ class Pacer:
         bucket = self._bucket(("method", workspace, method), self.rate(method))
         bucket.pause(self.clock(), max(seconds, 0.0))
         if self.shared is not None and self._shared_rate(self.rate(method)) is not None:
-            self.shared.refused(f"slack:{workspace}", method, seconds)
+            self.shared.refused(f"slack:{workspace}", method, seconds, pause_all=True)
 
     def per_minute(self, method: str, workspace: str) -> float:
         """The rate `method` is paced at in `workspace` now (a probed one as found so far)."""

@@ -178,7 +178,8 @@ class TeamsPacer:
         if share is not None:
             share.refused(now, seconds)
         if self.shared is not None:
-            self.shared.refused(f"teams:{tenant}", TENANT, seconds)
+            # As alone: the refused conversation waits, the tenant's other sends slow down.
+            self.shared.refused(f"teams:{tenant}", TENANT, seconds, pause_all=False)
 
     def tenant_share(self, tenant: str) -> float:
         """The share of the tenant's published limits this pacer uses now (1.0 until a 429)."""

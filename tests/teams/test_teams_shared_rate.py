@@ -38,7 +38,7 @@ async def test_two_replicas_send_to_a_tenant_on_one_timeline(any_db: Database) -
     assert row.next_slot - started >= (sends - 1) / 600  # one timeline for both
 
 
-async def test_a_429_to_one_replica_holds_the_others_sends_to_the_tenant(
+async def test_a_429_to_one_replica_slows_the_tenant_for_both_and_holds_its_conversation(
     any_db: Database,
 ) -> None:
     first, second = replica(any_db), replica(any_db)
@@ -46,7 +46,8 @@ async def test_a_429_to_one_replica_holds_the_others_sends_to_the_tenant(
     await second.wait("tid", "a:2")
     first.pause("tid", "a:1", 0.4)
     refused_at = time.time()
-    await first.wait("tid", "a:3")  # its reservation shares the 429
+    await first.wait("tid", "a:3")  # its reservation shares the 429: the one rate is cut
     await second.wait("tid", "a:4")
+    assert second.tenant_share("tid") < 1.0
+    await first.wait("tid", "a:1")  # the refused conversation itself waits out Retry-After
     assert time.time() >= refused_at + 0.4
-    assert second.tenant_share("tid") < 1.0  # the one rate, cut for both
