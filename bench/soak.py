@@ -18,8 +18,9 @@ command someone types. At each instant the scheduler runs until idle. What happe
 
 At the end of each month: the database's size on disk, the rows of every table, the
 process's RSS, the median main-thread CPU (`time.thread_time`) of `Engine.handle` for the
-month's check-in answers, and the median time of the scheduled whole-org digest builds. Then
-the verdicts. Loopback only; it stops by itself.
+month's check-in answers, the median main-thread CPU of the scheduled whole-org digest builds
+(SQLite's statements run on that thread; PostgreSQL's backend is another process), and the
+questions a check-in asked on average. Then the verdicts. Loopback only; it stops by itself.
 
     .venv/bin/python bench/soak.py [--people N] [--months M] [--database sqlite|postgres]
                                    [--postgres-url URL] [--retention-days D] [--seed S]
@@ -147,7 +148,7 @@ class Year:
         self.measures = Measures()
         self.months: list[Month] = []
         self.month_started = time.perf_counter()
-        self.objectives: dict[str, int] = {}  # last quarter's objective ids by owner email
+        self.objectives: dict[str, list[int]] = {}  # last quarter's objective ids by owner email
         self.oneonones: list[tuple[Member, Member]] = []
         self.late: set[int] = set()  # people who answer this week's check-in once reminded
 
@@ -273,8 +274,8 @@ class Year:
         """Last quarter's objectives archived by their owners, this quarter's imported."""
         now = self.clock.now()
         by_email = {m.email: m for m in self.roster.active()}
-        for email, objective in self.objectives.items():
-            if email in by_email:
+        for email, objectives in self.objectives.items():
+            for objective in objectives if email in by_email else ():
                 await self.say(by_email[email], f"goals archive #{objective}")
         period = f"{now.year}-Q{(now.month - 1) // 3 + 1}"
         report = await import_goals(
@@ -294,7 +295,7 @@ class Year:
                 f"{period.lower()}-team-{member.number}",
             ):
                 if key in keys:
-                    self.objectives[member.email] = keys[key]
+                    self.objectives.setdefault(member.email, []).append(keys[key])
 
     async def subscribe_digests(self) -> None:
         head = self.roster.head
@@ -402,10 +403,10 @@ class Year:
 
     def _timed_digest(self, build: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
         async def timed(session: Any, tenant_id: str, team: str | None, now: datetime) -> Any:
-            started = time.perf_counter()
+            started = time.thread_time()
             digest = await build(session, tenant_id, team, now)
             if team is None:
-                self.measures.digest_seconds.append(time.perf_counter() - started)
+                self.measures.digest_seconds.append(time.thread_time() - started)
             return digest
 
         return timed
@@ -462,17 +463,23 @@ def month_line(month: Month, header: bool) -> str:
 
     columns = "  ".join(f"{name[:10]:>10}" for name in BOOKKEEPING + WRITTEN[:3])
     head = (
-        f"{'month':7}  {'db MB':>7}  {'RSS MB':>6}  {'answer':>6}  {'digest':>6}  {columns}"
-        f"  {'real s':>6}\n"
-        f"{'':7}  {'':>7}  {'':>6}  {'CPU ms':>6}  {'ms':>6}\n"
+        f"{'month':7}  {'db MB':>7}  {'RSS MB':>6}  {'answer':>6}  {'digest':>6}  "
+        f"{'Qs a':>5}  {columns}  {'real s':>6}\n"
+        f"{'':7}  {'':>7}  {'':>6}  {'CPU ms':>6}  {'CPU ms':>6}  {'check':>5}\n"
         if header
         else ""
     )
     counts = "  ".join(f"{month.rows[name]:>10,}" for name in BOOKKEEPING + WRITTEN[:3])
     return (
         f"{head}{month.label:7}  {month.size_mb:7.1f}  {month.rss_mb:6.0f}  "
-        f"{ms(month.answer_ms)}  {ms(month.digest_ms)}  {counts}  {month.seconds:6.0f}"
+        f"{ms(month.answer_ms)}  {ms(month.digest_ms)}  {questions(month):5.2f}  {counts}  "
+        f"{month.seconds:6.0f}"
     )
+
+
+def questions(month: Month) -> float:
+    """The questions of a check-in prompted that month, on average."""
+    return month.counts["their questions"] / max(1, month.counts["check-ins prompted"])
 
 
 def rows_table(months: list[Month]) -> str:
@@ -519,7 +526,8 @@ def verdicts(months: list[Month]) -> list[str]:
 
     flat("RSS", lambda m: m.rss_mb, "MB")
     flat("answer CPU (median)", lambda m: m.answer_ms, "ms")
-    flat("whole-org digest (median)", lambda m: m.digest_ms, "ms")
+    flat("whole-org digest CPU (median)", lambda m: m.digest_ms, "ms")
+    flat("questions a check-in", questions, "")
     for name in BOOKKEEPING:
         before = mean([m.rows[name] for m in early])
         after = mean([m.rows[name] for m in late])

@@ -243,6 +243,7 @@ class LatestOutbox:
             self.arrived.setdefault(to.user, []).append(message)
             if starts_checkin(message):
                 self.counts["check-ins prompted"] += 1
+                self.counts["their questions"] += message.total
             elif nudges(message):
                 self.counts["reminders"] += 1
         elif isinstance(message, Text) and message.text.startswith("Sorry, something went wrong"):
