@@ -12,7 +12,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import CheckinRun, KeyResult, PendingPrompt, Person, PlatformIdentity, Tenant
+from storage.models import (
+    CheckinRun,
+    KeyResult,
+    Objective,
+    PendingPrompt,
+    Person,
+    PlatformIdentity,
+    Tenant,
+)
 
 
 class WaveStore:
@@ -89,10 +97,18 @@ class WaveStore:
         return set(found.all())
 
     async def key_results_by_owner(self, person_ids: Collection[int]) -> dict[int, list[KeyResult]]:
-        """Active key results per owner, in the order a check-in asks them."""
+        """Active key results of running objectives (not archived, not closed at their
+        quarter's end) per owner, in the order a check-in asks them: what `checkin now` asks
+        (storage/goals.py, key_results_owned_by)."""
         found = await self.session.exec(
             select(KeyResult)
-            .where(col(KeyResult.owner_id).in_(person_ids), col(KeyResult.active).is_(True))
+            .join(Objective, col(Objective.id) == col(KeyResult.objective_id))
+            .where(
+                col(KeyResult.owner_id).in_(person_ids),
+                col(KeyResult.active).is_(True),
+                col(Objective.archived).is_(False),
+                col(Objective.closed_at).is_(None),
+            )
             .order_by(col(KeyResult.objective_id), col(KeyResult.id))
         )
         owned: dict[int, list[KeyResult]] = {}
