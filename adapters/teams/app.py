@@ -20,8 +20,9 @@ from adapters.request_body import json_of, read_body
 from adapters.shared_rate import SharedRates
 from adapters.teams.connectors import KeptClientsAuthentication
 from adapters.teams.inbound import CheckinTeamsBot
-from adapters.teams.outbound import CarriedError, ReferenceBook, TeamsOutbox
+from adapters.teams.outbound import CarriedError, TeamsOutbox
 from adapters.teams.pacing import TeamsPacer
+from adapters.teams.references import ReferenceBook
 from adapters.teams.roster import TeamsRoster
 from adapters.teams.signing_keys import SigningKeys
 from bot.core.i18n import catalog, language_of, speaking

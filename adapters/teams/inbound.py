@@ -16,7 +16,8 @@ from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 
 from adapters.teams.channel_messages import ChannelMessages
 from adapters.teams.conversations import is_personal
-from adapters.teams.outbound import ReferenceBook, TeamsOutbox
+from adapters.teams.outbound import TeamsOutbox
+from adapters.teams.references import ReferenceBook
 from adapters.teams.render import (
     ChoiceSubmit,
     FormSubmit,

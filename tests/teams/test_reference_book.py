@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.teams.outbound import ReferenceBook
+from adapters.teams.references import ReferenceBook
 from bot.core.recent import Recent
 from storage.db import Database
 from storage.models import Person, PlatformIdentity
